@@ -1,0 +1,65 @@
+#pragma once
+// Metrics: the one place where every output series is declared (name, dims, unit, meaning;
+// documented in docs/hdf5-schema.md), the per-period accumulators the processes add to, and the
+// period-end count of stocks. Names follow Covasim: n_* stocks, new_* flows within the period.
+
+#include <cstdint>
+#include <vector>
+
+#include "models/people.hpp"
+#include "models/scenario.hpp"
+#include "sim/model.hpp"
+#include "sim/output.hpp"
+
+namespace eldersim {
+
+std::vector<sim::DimensionSpec> dimension_specs(const Scenario& scenario);
+std::vector<sim::SeriesSpec> series_specs();
+
+// Flows within the current period, added to by the processes (per block, then merged in order).
+struct PeriodFlows {
+  int n_districts = 0;
+  int n_bands = 0;
+  std::vector<std::int64_t> deaths;         // [district][sex][band]
+  std::vector<std::int64_t> exposure_days;  // [district][sex][band], person-days lived
+  std::vector<std::int64_t> entrants;       // [district]
+  std::vector<std::int64_t> migrants_out;   // [district]
+  std::vector<std::int64_t> migrants_in;    // [district]
+
+  PeriodFlows() = default;
+  PeriodFlows(int districts, int bands);
+  std::size_t cell(int district, int sex, int band) const {
+    return (static_cast<std::size_t>(district) * kSexes + static_cast<std::size_t>(sex)) *
+               static_cast<std::size_t>(n_bands) + static_cast<std::size_t>(band);
+  }
+  void clear();
+  void merge(const PeriodFlows& other);
+};
+
+// Stocks on a given day.
+struct Stocks {
+  int n_districts = 0;
+  int n_bands = 0;
+  std::vector<std::int64_t> alive;     // [district][sex][band]
+  std::vector<std::int64_t> adl;       // [district][level]
+  std::vector<std::int64_t> age_days;  // [district], sum of ages in days
+
+  Stocks() = default;
+  Stocks(int districts, int bands);
+  std::size_t cell(int district, int sex, int band) const {
+    return (static_cast<std::size_t>(district) * kSexes + static_cast<std::size_t>(sex)) *
+               static_cast<std::size_t>(n_bands) + static_cast<std::size_t>(band);
+  }
+  std::int64_t alive_in(int district) const;
+  void clear();
+  void merge(const Stocks& other);
+};
+
+// Counts the living on `day` (parallel over agent blocks, merged in block order).
+Stocks count_stocks(const People& people, const Scenario& scenario, sim::Day day,
+                    std::vector<Stocks>& scratch);
+
+// Hands one period's rows of every declared series to the sink.
+void record_period(const PeriodFlows& flows, const Stocks& stocks, sim::SeriesSink& sink);
+
+}  // namespace eldersim

@@ -1,0 +1,62 @@
+#include "models/model.hpp"
+
+#include "models/demography.hpp"
+#include "models/synthesis.hpp"
+#include "sim/soa.hpp"
+
+namespace eldersim {
+
+ElderModel::ElderModel(std::shared_ptr<const Scenario> scenario)
+    : world_(std::move(scenario)),
+      calendar_(world_.scenario->simulation.calendar),
+      initial_agents_(0),
+      flows_(world_.scenario->district_count(), world_.scenario->bands.count()) {
+  world_.people = synthesize_population(*world_.scenario);
+  initial_agents_ = world_.people.size();
+}
+
+std::vector<sim::DimensionSpec> ElderModel::dimensions() const {
+  return dimension_specs(*world_.scenario);
+}
+
+std::vector<sim::SeriesSpec> ElderModel::series() const { return series_specs(); }
+
+std::vector<std::pair<std::string, sim::h5::AttributeValue>> ElderModel::metadata() const {
+  const Scenario& s = *world_.scenario;
+  return {{"scenario_name", s.name},
+          {"city", s.city},
+          {"description", s.description},
+          {"scale", s.population.scale},
+          {"min_age", static_cast<std::int32_t>(s.population.min_age)},
+          {"n_agents_start", static_cast<std::int64_t>(initial_agents_)}};
+}
+
+// One step (design section 3), in order:
+//   1. policy events dated in this step       (the care-system issue adds them)
+//   2. demography: entrants, deaths, moves    (demography.cpp)
+void ElderModel::step(const sim::Step& step) {
+  demography::step(world_, step, flows_, flow_scratch_);
+}
+
+// At a period's end: count the stocks, hand over the period's rows, start the next period's
+// flows afresh and drop the dead.
+void ElderModel::record_period(int period, sim::SeriesSink& sink) {
+  const Stocks stocks = stocks_on(calendar_.period(period).last_day);
+  eldersim::record_period(flows_, stocks, sink);
+  flows_.clear();
+  sim::compact_rows(world_.people, std::span<const std::uint8_t>(world_.people.alive));
+}
+
+Stocks ElderModel::stocks_on(sim::Day day) {
+  return count_stocks(world_.people, *world_.scenario, day, stock_scratch_);
+}
+
+sim::ModelDefinition definition() {
+  return {"eldersim",
+          [](const sim::config::Document& doc) { parse_scenario(doc); },
+          [](const sim::config::Document& doc) -> std::unique_ptr<sim::Model> {
+            return std::make_unique<ElderModel>(std::make_shared<const Scenario>(parse_scenario(doc)));
+          }};
+}
+
+}  // namespace eldersim

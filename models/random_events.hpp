@@ -1,0 +1,18 @@
+#pragma once
+// Event kinds for the counter-based random streams: every process draws from its own stream
+// sim::RandomStream(seed, person id, step, kind), so adding a process never shifts the draws
+// of another (common random numbers across scenarios).
+
+#include <cstdint>
+
+namespace eldersim {
+
+enum class RandomEvent : std::uint32_t {
+  kSynthesis = 1,   // attributes of a new person (step counter 0 for the initial population)
+  kDeath = 2,
+  kMigration = 3,
+};
+
+inline std::uint32_t kind(RandomEvent e) { return static_cast<std::uint32_t>(e); }
+
+}  // namespace eldersim

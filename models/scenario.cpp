@@ -1,0 +1,262 @@
+#include "models/scenario.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <cmath>
+#include <numeric>
+
+#include "sim/config_reader.hpp"
+#include "sim/text.hpp"
+
+namespace eldersim {
+
+using sim::config::Map;
+using sim::config::Value;
+namespace cfg = sim::config;
+
+int AgeBands::band_of_age_days(std::int32_t age_days) const {
+  // Whole years of age; ages below min_age (never stored) fall into the first band.
+  const int years = static_cast<int>(static_cast<double>(age_days) / sim::kDaysPerYear);
+  const int band = (years - min_age) / kWidth;
+  return std::clamp(band, 0, count() - 1);
+}
+
+std::string AgeBands::label(int band) const {
+  const int lo = min_age + band * kWidth;
+  if (band == count() - 1) return std::to_string(lo) + "+";
+  return std::to_string(lo) + "-" + std::to_string(lo + kWidth - 1);
+}
+
+std::vector<std::string> AgeBands::labels() const {
+  std::vector<std::string> out;
+  for (int b = 0; b < count(); ++b) out.push_back(label(b));
+  return out;
+}
+
+std::vector<std::string> Scenario::district_names() const {
+  std::vector<std::string> names;
+  for (const auto& d : districts) names.push_back(d.name);
+  return names;
+}
+
+namespace {
+
+constexpr double kShareTolerance = 1e-3;
+
+// Reads a list of shares that must add up to one (within 0.1%), then normalises it exactly.
+std::vector<double> read_shares(const Value& v, std::size_t length) {
+  auto values = v.as_numbers(cfg::probability(), length);
+  if (!values) return std::vector<double>(length, 1.0 / static_cast<double>(length));
+  const double total = std::accumulate(values->begin(), values->end(), 0.0);
+  if (std::abs(total - 1.0) > kShareTolerance) {
+    v.error(fmt::format("shares must add up to 1, they add up to {:.6g}", total));
+    return std::vector<double>(length, 1.0 / static_cast<double>(length));
+  }
+  for (double& x : *values) x /= total;
+  return *values;
+}
+
+// Reads a mapping of named shares (e.g. alone / with_spouse / with_children) adding up to one.
+template <std::size_t N>
+std::array<double, N> read_named_shares(Map& parent, const char* key,
+                                        const std::array<const char*, N>& names,
+                                        const std::array<double, N>& fallback) {
+  const Value v = parent[key];
+  if (!v.present()) return fallback;
+  Map m = v.as_map();
+  const std::size_t errors_before = m.diagnostics().count();
+  std::array<double, N> out{};
+  double total = 0;
+  for (std::size_t i = 0; i < N; ++i) {
+    out[i] = m.require<double>(names[i], cfg::probability());
+    total += out[i];
+  }
+  m.finish();
+  if (m.diagnostics().count() != errors_before) return fallback;
+  if (std::abs(total - 1.0) > kShareTolerance) {
+    v.error(fmt::format("shares must add up to 1, they add up to {:.6g}", total));
+    return fallback;
+  }
+  for (double& x : out) x /= total;
+  return out;
+}
+
+void read_scenario_header(Map& root, Scenario& s) {
+  Map m = root["scenario"].as_map();
+  s.name = m.require<std::string>("name");
+  s.city = m.get<std::string>("city", "");
+  s.description = m.get<std::string>("description", "");
+  m.finish();
+  if (!root.has("scenario")) root.missing("scenario");
+}
+
+void read_population(Map& root, Scenario& s) {
+  if (!root.has("population")) root.missing("population");
+  Map m = root["population"].as_map();
+  PopulationSpec& p = s.population;
+  p.scale = m.get<double>("scale", 1.0, {0.0, 10.0, true, false});
+  p.min_age = m.get<std::int32_t>("min_age", 60, cfg::between(40, 90));
+  if ((AgeBands::kOpenFrom - p.min_age) % AgeBands::kWidth != 0)
+    m["min_age"].error("must be 95 minus a multiple of 5 (reporting bands are five years wide)");
+  s.bands.min_age = p.min_age;
+  const auto n_bands = static_cast<std::size_t>(std::max(1, s.bands.count()));
+
+  p.age_band_share = read_shares(m["age_band_share"], n_bands);
+  if (!m.has("age_band_share")) m.missing("age_band_share");
+  p.male_share_by_band =
+      m["male_share_by_band"].as_numbers(cfg::probability(), n_bands).value_or(std::vector<double>(n_bands, 0.5));
+  if (!m.has("male_share_by_band")) m.missing("male_share_by_band");
+  p.open_band_mean_years = m.get<double>("open_band_mean_years", 2.5, cfg::between(0.1, 15));
+  p.living = read_named_shares<3>(m, "living_arrangement", {"alone", "with_spouse", "with_children"},
+                                  {0.0, 0.0, 1.0});
+  p.income = read_named_shares<3>(m, "income_band", {"low", "middle", "high"}, {0.0, 1.0, 0.0});
+  {
+    Map t = m["targeted_groups"].as_map();
+    p.no_family_support_share = t.get<double>("no_family_support", 0.0, cfg::probability());
+    p.low_income_share = t.get<double>("low_income", 0.0, cfg::probability());
+    if (p.low_income_share > p.income[kLowIncome] + 1e-12)
+      t["low_income"].error(fmt::format(
+          "low-income households ({}) are drawn from the low income band, which is only {}",
+          p.low_income_share, p.income[kLowIncome]));
+    t.finish();
+  }
+  const Value adl = m["initial_adl_by_band"];
+  if (!adl.present()) m.missing("initial_adl_by_band");
+  const auto rows = adl.as_list();
+  if (adl.present() && rows.size() != n_bands)
+    adl.error(fmt::format("expected one row per age band ({} rows: {}), got {}", n_bands,
+                          fmt::join(s.bands.labels(), ", "), rows.size()));
+  for (const auto& row : rows) {
+    const auto shares = read_shares(row, kAdlLevels);
+    std::array<double, kAdlLevels> r{};
+    std::copy(shares.begin(), shares.end(), r.begin());
+    p.initial_adl.push_back(r);
+  }
+  p.initial_adl.resize(n_bands, {1, 0, 0, 0, 0});
+  m.finish();
+}
+
+void read_districts(Map& root, Scenario& s) {
+  const Value list = root["districts"];
+  if (!list.present()) root.missing("districts");
+  const int first_year = sim::year_of(s.simulation.calendar.start);
+  const int last_year = sim::year_of(s.simulation.calendar.end);
+  for (const Value& item : list.as_list()) {
+    Map m = item.as_map();
+    District d;
+    d.name = m.require<std::string>("name");
+    d.n_older = m.require<std::int64_t>("older_population", cfg::non_negative());
+    d.registered_share = m.get<double>("registered_share", 1.0, cfg::probability());
+    const Value by_year = m["entrants_by_year"];
+    if (by_year.present()) {
+      Map years = by_year.as_map();
+      if (const cfg::Node* node = by_year.node(); node && node->is_map()) {
+        for (const auto& e : node->entries) {
+          const auto year = sim::parse_index(e.key);
+          const Value v = years[e.key];
+          if (!year || static_cast<int>(*year) < first_year || static_cast<int>(*year) > last_year) {
+            v.error(fmt::format("expected a simulated year ({}..{}) as key", first_year, last_year));
+            continue;
+          }
+          d.entrants_by_year[static_cast<int>(*year)] = v.as<std::int64_t>(cfg::non_negative()).value_or(0);
+        }
+      }
+      years.finish();
+    }
+    for (const auto& other : s.districts)
+      if (other.name == d.name && !d.name.empty()) m["name"].error("district name used twice");
+    s.districts.push_back(std::move(d));
+    m.finish();
+  }
+  if (list.present() && s.districts.empty()) list.error("at least one district is required");
+  if (s.districts.size() > 65535) list.error("at most 65535 districts");
+}
+
+void read_mortality(Map& root, Scenario& s) {
+  if (!root.has("mortality")) root.missing("mortality");
+  Map m = root["mortality"].as_map();
+  const std::size_t errors_before = m.diagnostics().count();
+  MortalitySpec& mort = s.mortality;
+  {
+    Map g = m["gompertz"].as_map();
+    if (!m.has("gompertz")) m.missing("gompertz");
+    const std::array<const char*, kSexes> sexes{"male", "female"};
+    for (int sex = 0; sex < kSexes; ++sex) {
+      Map gs = g[sexes[static_cast<std::size_t>(sex)]].as_map();
+      if (!g.has(sexes[static_cast<std::size_t>(sex)])) g.missing(sexes[static_cast<std::size_t>(sex)]);
+      mort.gompertz[static_cast<std::size_t>(sex)] = {gs.require<double>("m60", cfg::between(1e-6, 1)),
+                                                      gs.require<double>("slope", {0.0, 0.5, true, false})};
+      gs.finish();
+    }
+    g.finish();
+  }
+  mort.improvement = m.get<double>("improvement", 1.0, {0.0, 2.0, true, false});
+  mort.logistic_from_age = m.get<double>("logistic_from_age", 95.0, cfg::between(70, 110));
+  if (const Value hr = m["hazard_ratio_by_adl"]; hr.present()) {
+    if (auto v = hr.as_numbers(cfg::positive(), kAdlLevels)) std::copy(v->begin(), v->end(), mort.hazard_ratio_by_adl.begin());
+  }
+  // The logistic tail starts from the Gompertz hazard at its joining age, which must be < 1/year.
+  const bool values_ok = m.diagnostics().count() == errors_before;
+  for (int sex = 0; sex < kSexes; ++sex) {
+    const auto& g = mort.gompertz[static_cast<std::size_t>(sex)];
+    const double at_join = mort.improvement * g.m60 * std::exp(g.slope * (mort.logistic_from_age - 60));
+    if (values_ok && at_join >= 1.0)
+      m["logistic_from_age"].error(fmt::format(
+          "the Gompertz hazard reaches {:.3g} per year at this age for {}; the logistic tail needs it below 1",
+          at_join, sex == kMale ? "men" : "women"));
+  }
+  m.finish();
+}
+
+void read_entrants(Map& root, Scenario& s) {
+  Map m = root["entrants"].as_map();
+  s.entrants.first_year_share = m.get<double>("first_year_share", 0.0, cfg::between(0, 1));
+  s.entrants.annual_growth = m.get<double>("annual_growth", 0.0, cfg::between(-0.5, 1));
+  m.finish();
+}
+
+int district_index(const Scenario& s, const Value& v) {
+  const auto name = v.as<std::string>();
+  if (!name) return -1;
+  for (std::size_t i = 0; i < s.districts.size(); ++i)
+    if (s.districts[i].name == *name) return static_cast<int>(i);
+  std::string message = "unknown district \"" + *name + "\"";
+  if (const auto near = sim::closest_match(*name, s.district_names()); !near.empty())
+    message += "; did you mean '" + near + "'?";
+  v.error(message);
+  return -1;
+}
+
+void read_migration(Map& root, Scenario& s) {
+  for (const Value& item : root["migration"].as_list()) {
+    Map m = item.as_map();
+    MigrationFlow f;
+    f.from = m.has("from") ? district_index(s, m["from"]) : (m.missing("from"), -1);
+    f.to = m.has("to") ? district_index(s, m["to"]) : (m.missing("to"), -1);
+    f.annual_rate = m.require<double>("annual_rate", cfg::between(0, 1));
+    if (f.from >= 0 && f.from == f.to) m["to"].error("a flow must go to another district");
+    m.finish();
+    if (f.from >= 0 && f.to >= 0) s.migration.push_back(f);
+  }
+}
+
+}  // namespace
+
+Scenario parse_scenario(const sim::config::Document& doc) {
+  cfg::Diagnostics diagnostics;
+  Map root(&doc.root, "", doc.root.location, diagnostics);
+  Scenario s;
+  read_scenario_header(root, s);
+  s.simulation = sim::read_simulation(root);
+  read_population(root, s);
+  read_districts(root, s);
+  read_mortality(root, s);
+  read_entrants(root, s);
+  read_migration(root, s);
+  root.finish();
+  diagnostics.throw_if_any();
+  return s;
+}
+
+}  // namespace eldersim

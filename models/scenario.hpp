@@ -1,0 +1,102 @@
+#pragma once
+// The typed, immutable scenario: everything a run reads from YAML, validated once.
+// Keys, defaults, units and sources are documented in docs/config.md; the Guangzhou values and
+// their citations live next to them in configs/guangzhou.yaml.
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "sim/config_tree.hpp"
+#include "sim/runner.hpp"
+
+namespace eldersim {
+
+inline constexpr int kSexes = 2;
+enum Sex : std::uint8_t { kMale = 0, kFemale = 1 };
+
+// ADL levels after CLHLS: 0 healthy, 1 mild, 2 moderate, 3 heavy, 4 severe.
+inline constexpr int kAdlLevels = 5;
+
+inline constexpr int kLivingArrangements = 3;
+enum LivingArrangement : std::uint8_t { kAlone = 0, kWithSpouse = 1, kWithChildren = 2 };
+
+inline constexpr int kIncomeBands = 3;
+enum IncomeBand : std::uint8_t { kLowIncome = 0, kMiddleIncome = 1, kHighIncome = 2 };
+
+// Five-year reporting bands from the minimum age, the last one open (95+).
+struct AgeBands {
+  int min_age = 60;
+  static constexpr int kWidth = 5;
+  static constexpr int kOpenFrom = 95;
+  int count() const { return (kOpenFrom - min_age) / kWidth + 1; }
+  int band_of_age_days(std::int32_t age_days) const;
+  std::string label(int band) const;
+  std::vector<std::string> labels() const;
+};
+
+struct District {
+  std::string name;
+  std::int64_t n_older = 0;        // people aged min_age+ at the start, before scaling
+  double registered_share = 1.0;   // share with local household registration (hukou)
+  std::map<int, std::int64_t> entrants_by_year;  // explicit cohort sizes, before scaling
+};
+
+struct PopulationSpec {
+  double scale = 1.0;
+  int min_age = 60;
+  std::vector<double> age_band_share;       // per age band, sums to 1
+  std::vector<double> male_share_by_band;   // per age band
+  double open_band_mean_years = 2.5;        // mean years lived above 95 by people in the 95+ band
+  std::array<double, kLivingArrangements> living{};
+  std::array<double, kIncomeBands> income{};
+  double no_family_support_share = 0;  // the "three no's" (no income, no work ability, no carer)
+  double low_income_share = 0;         // minimum-living-allowance or low-income households
+  std::vector<std::array<double, kAdlLevels>> initial_adl;  // per age band, rows sum to 1
+};
+
+struct GompertzSpec {
+  double m60 = 0;    // annual death rate at exact age 60
+  double slope = 0;  // log-hazard increase per year of age
+};
+
+struct MortalitySpec {
+  std::array<GompertzSpec, kSexes> gompertz{};
+  double improvement = 1.0;        // multiplies m60 (mortality decline since the fitted table)
+  double logistic_from_age = 95;   // Kannisto (logistic) tail from this age
+  std::array<double, kAdlLevels> hazard_ratio_by_adl{1, 1, 1, 1, 1};
+};
+
+struct EntrantsSpec {
+  double first_year_share = 0;  // cohort turning min_age in the first year / district's start count
+  double annual_growth = 0;     // yearly growth of that cohort size
+};
+
+struct MigrationFlow {
+  int from = 0;
+  int to = 0;
+  double annual_rate = 0;
+};
+
+struct Scenario {
+  std::string name;
+  std::string city;
+  std::string description;
+  sim::SimulationSpec simulation;
+  PopulationSpec population;
+  AgeBands bands;
+  std::vector<District> districts;
+  MortalitySpec mortality;
+  EntrantsSpec entrants;
+  std::vector<MigrationFlow> migration;
+
+  int district_count() const { return static_cast<int>(districts.size()); }
+  std::vector<std::string> district_names() const;
+};
+
+// Reads and validates a whole scenario; throws sim::config::ConfigError listing every problem.
+Scenario parse_scenario(const sim::config::Document& doc);
+
+}  // namespace eldersim

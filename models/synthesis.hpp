@@ -1,0 +1,29 @@
+#pragma once
+// The synthetic population alive on the start date, built from district marginals: each
+// district's count (times population.scale) is split over age bands and, within a band, over
+// sexes by exact quotas (largest remainder), so the marginals hold exactly at any scale; the
+// other attributes are drawn per person from that person's own random stream.
+
+#include <cstdint>
+#include <vector>
+
+#include "models/people.hpp"
+#include "models/scenario.hpp"
+
+namespace eldersim {
+
+// Splits `total` into integer parts proportional to `shares` (largest remainder; ties to the
+// lower index), so the parts add up to total exactly.
+std::vector<std::int64_t> apportion(std::int64_t total, const std::vector<double>& shares);
+
+// The people alive on the start date; ids 0.. in district order.
+People synthesize_population(const Scenario& scenario);
+
+// Draws living arrangement, income band, targeted-group flags, registration and ADL level for
+// row `row`, whose id, district, sex and age band are already set.
+void draw_attributes(People& people, std::size_t row, int age_band, const Scenario& scenario);
+
+// Same month and day `years` earlier (29 February becomes 28 February in a common year).
+sim::Day years_before(sim::Day day, int years);
+
+}  // namespace eldersim

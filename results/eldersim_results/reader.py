@@ -1,0 +1,151 @@
+"""Read eldersim HDF5 run files into xarray.
+
+Layout written by the engine (see docs/hdf5-schema.md):
+
+* ``/metadata``  attributes describing the run (version, config, seed, ...).
+* ``/dims``      1-D datasets; each one is a dimension's coordinate labels.
+  ``period_start`` and ``period_end`` both label the ``period`` dimension.
+* ``/series``    N-D datasets with a ``dims`` attribute ("period,district",
+  ...) plus ``unit``, ``description`` and ``kind``.
+
+The reader is generic: any dataset in ``/series`` and any dimension in
+``/dims`` (including a leading ``replicate`` or ``scenario`` axis) is read.
+Files are loaded eagerly; run files are small (periods x districts x bands).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import h5py
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+__all__ = ["open_run", "metadata", "list_series"]
+
+PERIOD = "period"
+#: /dims entries that label the period dimension, and the coordinate each becomes.
+_PERIOD_DIMS = {"period_start": PERIOD, "period_end": "period_end"}
+
+
+def _decode(value):
+    """Turn an HDF5 attribute value into plain Python (str, int, float, list)."""
+    if isinstance(value, bytes):
+        return value.decode("utf-8")
+    if isinstance(value, np.ndarray):
+        return _decode(value.item()) if value.ndim == 0 else [_decode(v) for v in value.tolist()]
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _read_1d(dset: h5py.Dataset) -> np.ndarray:
+    """Read a 1-D /dims dataset; strings come back as a unicode array."""
+    if h5py.check_string_dtype(dset.dtype) is not None:
+        return np.array(dset.asstr()[()], dtype=str)
+    return dset[()]
+
+
+def _open(path) -> h5py.File:
+    """Open ``path`` read-only, checking that it is an eldersim run file."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no such file")
+    if not h5py.is_hdf5(path):
+        raise ValueError(f"{path}: not an HDF5 file, so not an eldersim run file")
+    f = h5py.File(path, "r")
+    if not isinstance(f.get("metadata"), h5py.Group):
+        f.close()
+        raise ValueError(f"{path}: not an eldersim run file (no /metadata group)")
+    return f
+
+
+def _series_dims(f: h5py.File, name: str) -> tuple[str, ...]:
+    """Dimension names of /series/<name>, from its comma-separated ``dims`` attribute."""
+    raw = f["series"][name].attrs.get("dims")
+    if raw is None:
+        raise ValueError(f"{f.filename}: dataset /series/{name} has no 'dims' attribute")
+    return tuple(d.strip() for d in _decode(raw).split(",") if d.strip())
+
+
+def _coords(f: h5py.File) -> dict[str, tuple[str, np.ndarray]]:
+    """Coordinates from /dims: ``{coord name: (dim name, values)}``.
+
+    ``period_start`` becomes the ``period`` coordinate and ``period_end`` an extra
+    coordinate on ``period``, both as datetimes.
+    """
+    coords = {}
+    for key, dset in f.get("dims", {}).items():
+        if not isinstance(dset, h5py.Dataset) or dset.ndim != 1:
+            continue
+        values = _read_1d(dset)
+        if key in _PERIOD_DIMS:
+            try:
+                values = pd.DatetimeIndex(pd.to_datetime(values, format="%Y-%m-%d"))
+            except (ValueError, TypeError) as err:
+                raise ValueError(f"{f.filename}: /dims/{key} is not a list of YYYY-MM-DD dates: {err}") from None
+            coords[_PERIOD_DIMS[key]] = (PERIOD, values)
+        else:
+            coords[key] = (key, values)
+    sizes = {c: len(v) for c, (d, v) in coords.items() if d == PERIOD}
+    if len(set(sizes.values())) > 1:
+        raise ValueError(f"{f.filename}: /dims/period_start and /dims/period_end differ in length: {sizes}")
+    return coords
+
+
+def _dim_size(coords, dim: str):
+    """Length of dimension ``dim`` (None when /dims does not define it)."""
+    return len(coords[dim][1]) if dim in coords and coords[dim][0] == dim else None
+
+
+def open_run(path) -> xr.Dataset:
+    """Read one eldersim run file into an :class:`xarray.Dataset`.
+
+    One data variable per /series dataset, with dimensions from its ``dims``
+    attribute and coordinates from /dims (``period`` is a DatetimeIndex of period
+    starts; ``period_end`` is an extra coordinate).  Variable attributes (unit,
+    description, kind, ...) are copied except ``dims``; the Dataset's attributes are
+    all /metadata attributes as str/int/float.
+
+    Raises FileNotFoundError if ``path`` does not exist, and ValueError naming the
+    file and dataset if the file is not an eldersim file, a ``dims`` attribute
+    names a dimension missing from /dims, or a dataset's shape does not match.
+    """
+    with _open(path) as f:
+        coords = _coords(f)
+        data_vars = {}
+        for name, dset in f.get("series", {}).items():
+            if not isinstance(dset, h5py.Dataset):
+                continue
+            dims = _series_dims(f, name)
+            expected = []
+            for dim in dims:
+                size = _dim_size(coords, dim)
+                if size is None:
+                    where = "/dims/period_start" if dim == PERIOD else f"/dims/{dim}"
+                    raise ValueError(
+                        f"{f.filename}: dataset /series/{name} has dimension {dim!r} "
+                        f"but the file has no {where}")
+                expected.append(size)
+            if tuple(expected) != dset.shape:
+                raise ValueError(
+                    f"{f.filename}: dataset /series/{name} has shape {dset.shape} but its dims "
+                    f"{','.join(dims)} from /dims have sizes {tuple(expected)}")
+            attrs = {k: _decode(v) for k, v in dset.attrs.items() if k != "dims"}
+            data_vars[name] = xr.Variable(dims, dset[()], attrs=attrs)
+        attrs = {k: _decode(v) for k, v in f["metadata"].attrs.items()}
+    return xr.Dataset(data_vars, coords=coords, attrs=attrs)
+
+
+def metadata(path) -> dict:
+    """All /metadata attributes of a run file, decoded to str/int/float."""
+    with _open(path) as f:
+        return {k: _decode(v) for k, v in f["metadata"].attrs.items()}
+
+
+def list_series(path) -> dict[str, tuple[tuple[str, ...], tuple[int, ...]]]:
+    """``{series name: (dims, shape)}`` for every /series dataset, without reading data."""
+    with _open(path) as f:
+        return {name: (_series_dims(f, name), dset.shape)
+                for name, dset in f.get("series", {}).items() if isinstance(dset, h5py.Dataset)}

@@ -1,0 +1,169 @@
+"""Tests for eldersim_results.reader."""
+
+import h5py
+import numpy as np
+import pandas as pd
+import pytest
+
+from conftest import (ADL_LEVELS, AGE_BANDS, DISTRICTS, METADATA, SEED, SERIES, SEXES,
+                      make_run_file, periods, write_series, write_strings)
+from eldersim_results import list_series, metadata, open_run
+
+
+def test_dims_and_coords(run_file):
+    path, _ = run_file
+    ds = open_run(path)
+    assert dict(ds.sizes) == {"period": 24, "district": 3, "sex": 2, "age_band": 8, "adl_level": 5}
+    assert list(ds["district"].values) == DISTRICTS
+    assert list(ds["sex"].values) == SEXES
+    assert list(ds["age_band"].values) == AGE_BANDS
+    assert list(ds["adl_level"].values) == ADL_LEVELS
+    assert set(ds.data_vars) == set(SERIES)
+    for name, (dims, *_) in SERIES.items():
+        assert ds[name].dims == tuple(dims.split(","))
+
+
+def test_period_coordinates_are_dates(run_file):
+    path, _ = run_file
+    ds = open_run(path)
+    index = ds.indexes["period"]
+    assert isinstance(index, pd.DatetimeIndex)
+    assert index[0] == pd.Timestamp("2020-01-01")
+    assert index[1] == pd.Timestamp("2020-02-01")
+    assert index[-1] == pd.Timestamp("2021-12-01")
+    assert ds["period_end"].dims == ("period",)
+    ends = pd.DatetimeIndex(ds["period_end"].values)
+    assert ends[0] == pd.Timestamp("2020-01-31")
+    assert ends[1] == pd.Timestamp("2020-02-29")  # leap year
+    assert ends[-1] == pd.Timestamp("2021-12-31")
+    # selecting by date works
+    assert ds["n_alive"].sel(period="2020-02-01", district="Liwan").item() == ds["n_alive"].values[1, 1]
+
+
+def test_values_and_dtypes(run_file):
+    path, data = run_file
+    ds = open_run(path)
+    for name, values in data.items():
+        np.testing.assert_array_equal(ds[name].values, values)
+        assert ds[name].dtype == values.dtype
+    assert ds["n_alive"].dtype == np.int64
+    assert ds["mean_age"].dtype == np.float64
+    # summed series equal what was written
+    assert ds["n_alive"].sum("district").values.tolist() == data["n_alive"].sum(axis=1).tolist()
+    assert int(ds["new_deaths"].sum()) == int(data["new_deaths_by_sex_age"].sum())
+    np.testing.assert_array_equal(ds["n_alive_by_sex_age"].sum(["sex", "age_band"]).values,
+                                  data["n_alive"])
+    assert ds["n_alive_by_sex_age"].sel(district="Haizhu", sex="female", age_band="95+").values[5] \
+        == data["n_alive_by_sex_age"][5, 2, 1, 7]
+
+
+def test_variable_attrs(run_file):
+    path, _ = run_file
+    ds = open_run(path)
+    for name, (_, unit, kind, description) in SERIES.items():
+        assert ds[name].attrs == {"unit": unit, "kind": kind, "description": description}
+    assert ds["person_years"].attrs["unit"] == "years"
+    assert ds["new_deaths"].attrs["kind"] == "flow"
+
+
+def test_metadata_decoded(run_file):
+    path, _ = run_file
+    meta = metadata(path)
+    assert set(meta) == set(METADATA)
+    assert meta["seed"] == SEED and type(meta["seed"]) is int
+    assert meta["threads"] == 8 and type(meta["threads"]) is int
+    assert meta["step_days"] == 7 and type(meta["step_days"]) is int
+    assert meta["scale"] == 0.1 and type(meta["scale"]) is float
+    assert meta["scenario_name"] == "广州 baseline" and type(meta["scenario_name"]) is str
+    assert meta["config_text"] == METADATA["config_text"]
+    assert meta["reporting_period"] == "month"
+    assert open_run(path).attrs == meta
+
+
+def test_list_series(run_file):
+    path, _ = run_file
+    listed = list_series(path)
+    assert listed["n_alive"] == (("period", "district"), (24, 3))
+    assert listed["person_years"] == (("period", "district", "sex", "age_band"), (24, 3, 2, 8))
+    assert listed["n_adl"] == (("period", "district", "adl_level"), (24, 3, 5))
+    assert set(listed) == set(SERIES)
+
+
+def test_new_series_new_dims_and_replicates(tmp_path):
+    """Series and dims added later, a leading replicate axis and a scalar series are read."""
+    path = tmp_path / "sweep.h5"
+    make_run_file(path, n_periods=6)
+    occupancy = np.arange(6 * 2, dtype=np.float64).reshape(6, 2)
+    per_rep = np.arange(4 * 6 * 3, dtype=np.int64).reshape(4, 6, 3)
+    with h5py.File(path, "a") as f:
+        write_strings(f["dims"], "facility", ["Home A", "Home B"])
+        f["dims"].create_dataset("replicate", data=np.arange(4, dtype=np.int32))
+        write_series(f["series"], "institution_occupancy", occupancy, "period,facility", unit="share", kind="mean")
+        write_series(f["series"], "n_unmet", per_rep, "replicate, period, district", kind="stock")
+        f["series"].create_dataset("total_cost", data=12.5).attrs["dims"] = ""
+    ds = open_run(path)
+    assert ds["institution_occupancy"].dims == ("period", "facility")
+    assert list(ds["facility"].values) == ["Home A", "Home B"]
+    np.testing.assert_array_equal(ds["institution_occupancy"].sel(facility="Home B").values, occupancy[:, 1])
+    assert ds["institution_occupancy"].attrs["unit"] == "share"
+    assert ds["n_unmet"].dims == ("replicate", "period", "district")
+    assert ds["replicate"].values.tolist() == [0, 1, 2, 3]
+    assert int(ds["n_unmet"].sel(replicate=3).sum()) == int(per_rep[3].sum())
+    assert ds["total_cost"].dims == () and float(ds["total_cost"]) == 12.5
+    assert list_series(path)["n_unmet"] == (("replicate", "period", "district"), (4, 6, 3))
+
+
+def test_shape_mismatch_names_file_and_dataset(tmp_path):
+    path = tmp_path / "bad.h5"
+    make_run_file(path, n_periods=5)
+    with h5py.File(path, "a") as f:
+        write_series(f["series"], "n_home", np.zeros((5, 4), dtype=np.int64), "period,district")
+    with pytest.raises(ValueError, match=r"bad\.h5.*/series/n_home.*shape \(5, 4\)"):
+        open_run(path)
+
+
+def test_transposed_dims_attribute_is_a_shape_mismatch(tmp_path):
+    path = tmp_path / "bad.h5"
+    make_run_file(path, n_periods=5)
+    with h5py.File(path, "a") as f:
+        write_series(f["series"], "n_need", np.zeros((3, 5), dtype=np.int64), "period,district")
+    with pytest.raises(ValueError, match="n_need"):
+        open_run(path)
+
+
+def test_missing_dim_names_file_dataset_and_dim(tmp_path):
+    path = tmp_path / "bad.h5"
+    make_run_file(path, n_periods=5)
+    with h5py.File(path, "a") as f:
+        write_series(f["series"], "waits", np.zeros((5, 2)), "period,facility", unit="days", kind="mean")
+    with pytest.raises(ValueError, match=r"bad\.h5.*/series/waits.*'facility'.*/dims/facility"):
+        open_run(path)
+
+
+def test_missing_period_start(tmp_path):
+    path = tmp_path / "bad.h5"
+    make_run_file(path, n_periods=5)
+    with h5py.File(path, "a") as f:
+        del f["dims/period_start"]
+    with pytest.raises(ValueError, match=r"/series/\w+.*/dims/period_start"):
+        open_run(path)
+
+
+def test_missing_file_and_non_eldersim_file(tmp_path):
+    with pytest.raises(FileNotFoundError, match="nope.h5"):
+        open_run(tmp_path / "nope.h5")
+    other = tmp_path / "other.h5"
+    with h5py.File(other, "w") as f:
+        f.create_dataset("x", data=[1, 2, 3])
+    with pytest.raises(ValueError, match=r"other\.h5.*no /metadata"):
+        open_run(other)
+    text = tmp_path / "notes.h5"
+    text.write_text("not hdf5")
+    with pytest.raises(ValueError, match="not an HDF5 file"):
+        metadata(text)
+
+
+def test_period_helper_matches_schema():
+    starts, ends = periods(3, "2020-11-01")
+    assert list(starts.strftime("%Y-%m-%d")) == ["2020-11-01", "2020-12-01", "2021-01-01"]
+    assert list(ends.strftime("%Y-%m-%d")) == ["2020-11-30", "2020-12-31", "2021-01-31"]

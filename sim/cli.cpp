@@ -1,0 +1,164 @@
+#include "sim/cli.hpp"
+
+#include <fmt/core.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+
+#include "sim/config_tree.hpp"
+#include "sim/h5.hpp"
+#include "sim/progress.hpp"
+#include "sim/runner.hpp"
+#include "sim/text.hpp"
+#include "sim/version.hpp"
+
+namespace sim {
+
+namespace {
+
+constexpr int kExitRuntime = 1;
+constexpr int kExitConfig = 2;
+constexpr int kExitInterrupted = 130;
+
+std::string joined_command_line(int argc, char** argv) {
+  std::string out;
+  for (int i = 0; i < argc; ++i) out += (i ? " " : "") + std::string(argv[i]);
+  return out;
+}
+
+void print_config_error(const config::ConfigError& e) {
+  for (const auto& d : e.diagnostics()) fmt::print(stderr, "{}\n", config::to_string(d));
+  fmt::print(stderr, "{} problem{} found; nothing was simulated.\n", e.diagnostics().size(),
+             e.diagnostics().size() == 1 ? "" : "s");
+}
+
+std::string shape_text(const std::vector<hsize_t>& shape) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < shape.size(); ++i) out += (i ? " x " : "") + std::to_string(shape[i]);
+  return out + "]";
+}
+
+// Prints /metadata and every dataset with its shape; long texts are cut unless `full`.
+void print_info(const std::filesystem::path& path, bool full) {
+  const h5::File file = h5::File::open_read_only(path);
+  const h5::Group root = file.root();
+  if (!root.has("metadata")) throw h5::Error(path.string() + " is not an eldersim run file");
+  fmt::print("{}\n/metadata\n", path.string());
+  const h5::Group meta = root.open_group("metadata");
+  for (const auto& name : meta.attribute_names()) {
+    std::string text = h5::to_string(meta.attribute(name));
+    const auto lines = split(text, '\n');
+    if (!full && lines.size() > 3)
+      text = lines[0] + "\n      ... (" + std::to_string(lines.size()) + " lines; --full shows all)";
+    else if (lines.size() > 1)
+      text = "\n      " + [&] {
+        std::string indented;
+        for (const auto& l : lines) indented += (indented.empty() ? "" : "\n      ") + l;
+        return indented;
+      }();
+    fmt::print("  {:<18} {}\n", name, text);
+  }
+  for (const std::string group_name : {"dims", "series", "facilities"}) {
+    if (!root.has(group_name)) continue;
+    const h5::Group group = root.open_group(group_name);
+    fmt::print("/{}\n", group_name);
+    for (const auto& name : group.children()) {
+      if (!h5::is_dataset(group, name)) continue;
+      const auto info = h5::dataset_info(group, name);
+      std::string detail;
+      if (group_name == "series") {
+        // Name the axes: [252 months x 11 districts] reads better than [252 x 11].
+        const auto axes =
+            split(h5::to_string(h5::dataset_attribute(group, name, "dims")), ',');
+        detail = "  (" + [&] {
+          std::string a;
+          for (std::size_t i = 0; i < axes.size(); ++i) a += (i ? " x " : "") + axes[i];
+          return a;
+        }() + ")";
+      }
+      fmt::print("  {:<26} {:<8} {}{}\n", name, info.type, shape_text(info.shape), detail);
+    }
+  }
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv, const ModelDefinition& model) {
+  CLI::App app{model.name + " " + version() + ": agent-based simulation of ageing populations "
+               "and the care they use"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string(version()) + " (" + git_commit() + ")");
+  bool quiet = false;
+  app.add_flag("-q,--quiet", quiet, "Only print warnings and errors");
+
+  RunRequest request;
+  std::optional<std::uint64_t> seed;
+  CLI::App* run = app.add_subcommand("run", "Run a scenario and write its HDF5 output");
+  run->add_option("config", request.config_path, "Scenario YAML file")->required()->check(CLI::ExistingFile);
+  run->add_option("-o,--out", request.out_path, "Output file (default results/<config name>.h5)");
+  run->add_option("--seed", seed, "Root random seed (overrides simulation.seed)");
+  run->add_option("-t,--threads", request.threads, "Worker threads (default: all cores)")
+      ->check(CLI::NonNegativeNumber);
+  run->add_option("--set", request.overrides, "Override a config value: key.path=value (repeatable)")
+      ->take_all();
+  run->add_flag("-q,--quiet", quiet, "Only print warnings and errors");
+
+  std::filesystem::path validate_path;
+  std::vector<std::string> validate_overrides;
+  CLI::App* validate = app.add_subcommand("validate", "Check a scenario without running it");
+  validate->add_option("config", validate_path, "Scenario YAML file")->required()->check(CLI::ExistingFile);
+  validate->add_option("--set", validate_overrides, "Override a config value: key.path=value")
+      ->take_all();
+
+  std::filesystem::path info_path;
+  bool full = false;
+  CLI::App* info = app.add_subcommand("info", "Print the provenance and datasets of an output file");
+  info->add_option("file", info_path, "HDF5 run file")->required();
+  info->add_flag("--full", full, "Print long texts (the configuration) in full");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : kExitConfig;
+  }
+
+  auto logger = spdlog::stderr_color_mt("eldersim");
+  spdlog::set_default_logger(logger);
+  spdlog::set_pattern("[%H:%M:%S] %^%l%$ %v");
+  spdlog::set_level(quiet ? spdlog::level::warn : spdlog::level::info);
+
+  try {
+    if (*run) {
+      if (seed) request.overrides.insert(request.overrides.begin(), "simulation.seed=" + std::to_string(*seed));
+      if (request.out_path.empty())
+        request.out_path = std::filesystem::path("results") / request.config_path.stem() += ".h5";
+      request.show_progress = !quiet && Progress::stderr_is_terminal();
+      request.command_line = joined_command_line(argc, argv);
+      install_interrupt_handlers();
+      const RunSummary s = run_model(model, request);
+      const double total = s.setup_seconds + s.simulate_seconds;
+      spdlog::info("wrote {}: {} steps, agents {} -> {}, {:.1f} s ({:.1f} s setup), {:.1f} M person-steps/s on {} threads",
+                   s.out_path.string(), s.steps, s.agents_at_start, s.agents_at_end, total,
+                   s.setup_seconds, static_cast<double>(s.person_steps) / s.simulate_seconds / 1e6,
+                   s.threads);
+    } else if (*validate) {
+      model.validate(load_configuration(validate_path, validate_overrides));
+      fmt::print("{}: ok\n", validate_path.string());
+    } else if (*info) {
+      print_info(info_path, full);
+    }
+  } catch (const config::ConfigError& e) {
+    print_config_error(e);
+    return kExitConfig;
+  } catch (const Interrupted&) {
+    spdlog::error("interrupted; the partial output was deleted");
+    return kExitInterrupted;
+  } catch (const std::exception& e) {
+    spdlog::error("{}", e.what());
+    return kExitRuntime;
+  }
+  return 0;
+}
+
+}  // namespace sim

@@ -1,0 +1,107 @@
+#include "sim/output.hpp"
+
+#include <unistd.h>
+
+#include <stdexcept>
+
+namespace sim {
+
+std::string_view to_string(SeriesKind kind) {
+  switch (kind) {
+    case SeriesKind::kStock: return "stock";
+    case SeriesKind::kFlow: return "flow";
+    case SeriesKind::kMean: return "mean";
+  }
+  return "?";
+}
+
+RunWriter::RunWriter(std::filesystem::path final_path, std::vector<DimensionSpec> dims,
+                     std::vector<std::string> period_start, std::vector<std::string> period_end,
+                     const std::vector<SeriesSpec>& series)
+    : final_path_(std::move(final_path)), n_periods_(period_start.size()) {
+  if (period_end.size() != n_periods_)
+    throw std::invalid_argument("period_start and period_end differ in length");
+  temporary_path_ = final_path_;
+  temporary_path_ += ".tmp-" + std::to_string(::getpid());
+  if (final_path_.has_parent_path()) std::filesystem::create_directories(final_path_.parent_path());
+  file_ = std::make_unique<h5::File>(h5::File::create(temporary_path_));
+  try {
+    const h5::Group root = file_->root();
+    metadata_ = std::make_unique<h5::Group>(root.create_group("metadata"));
+    const h5::Group dim_group = root.create_group("dims");
+    dim_group.write_strings("period_start", period_start);
+    dim_group.write_strings("period_end", period_end);
+    std::map<std::string, std::size_t, std::less<>> sizes{{"period", n_periods_}};
+    for (const auto& d : dims) {
+      dim_group.write_strings(d.name, d.labels);
+      sizes[d.name] = d.labels.size();
+    }
+    const h5::Group series_group = root.create_group("series");
+    for (const auto& s : series) {
+      std::vector<hsize_t> row_shape;
+      std::string dim_names = "period";
+      for (const auto& d : s.dims) {
+        const auto it = sizes.find(d);
+        if (it == sizes.end() || d == "period")
+          throw std::invalid_argument("series " + s.name + " names unknown dimension " + d);
+        row_shape.push_back(it->second);
+        dim_names += "," + d;
+      }
+      auto [it, inserted] = series_.try_emplace(s.name, series_group, s.name, s.element,
+                                                std::move(row_shape), n_periods_);
+      if (!inserted) throw std::invalid_argument("series " + s.name + " declared twice");
+      it->second.set_attribute("dims", dim_names);
+      it->second.set_attribute("unit", s.unit);
+      it->second.set_attribute("description", s.description);
+      it->second.set_attribute("kind", std::string(to_string(s.kind)));
+    }
+  } catch (...) {
+    series_.clear();
+    metadata_.reset();
+    file_.reset();
+    std::error_code ignored;
+    std::filesystem::remove(temporary_path_, ignored);
+    throw;
+  }
+}
+
+RunWriter::~RunWriter() {
+  if (committed_) return;
+  series_.clear();
+  metadata_.reset();
+  file_.reset();
+  std::error_code ignored;
+  std::filesystem::remove(temporary_path_, ignored);
+}
+
+h5::RowDataset& RunWriter::dataset(std::string_view series) {
+  const auto it = series_.find(series);
+  if (it == series_.end()) throw std::invalid_argument("undeclared series " + std::string(series));
+  return it->second;
+}
+
+void RunWriter::append(std::string_view series, std::span<const std::int64_t> row) {
+  dataset(series).append_row(row);
+}
+
+void RunWriter::append(std::string_view series, std::span<const double> row) {
+  dataset(series).append_row(row);
+}
+
+void RunWriter::set_metadata(const std::string& name, const h5::AttributeValue& value) {
+  metadata_->set_attribute(name, value);
+}
+
+void RunWriter::commit() {
+  for (const auto& [name, set] : series_)
+    if (set.rows() != n_periods_)
+      throw std::logic_error("series " + name + " has " + std::to_string(set.rows()) +
+                             " periods written, expected " + std::to_string(n_periods_));
+  series_.clear();
+  metadata_.reset();
+  file_.reset();  // closes and flushes
+  std::filesystem::rename(temporary_path_, final_path_);
+  committed_ = true;
+}
+
+}  // namespace sim

@@ -1,0 +1,72 @@
+#pragma once
+// The run file: a model declares its dimensions and series once (name, dims, unit, meaning),
+// and RunWriter lays them out as /dims, /series/<name> [period x ...] and /metadata, writing to
+// a temporary file that is renamed to its final name only by commit(). A writer destroyed
+// without commit() (an error or an interrupt part way) deletes the temporary file, so a file
+// under the final name is always complete.
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sim/h5.hpp"
+
+namespace sim {
+
+struct DimensionSpec {
+  std::string name;  // e.g. "district"
+  std::vector<std::string> labels;
+};
+
+enum class SeriesKind { kStock, kFlow, kMean };
+std::string_view to_string(SeriesKind kind);
+
+struct SeriesSpec {
+  std::string name;               // e.g. "n_alive"
+  std::vector<std::string> dims;  // dimension names after the leading "period" axis
+  h5::Element element = h5::Element::kInt64;
+  SeriesKind kind = SeriesKind::kStock;
+  std::string unit;
+  std::string description;
+};
+
+class RunWriter {
+ public:
+  // Opens `<final_path>.tmp-<pid>` and lays out /dims and one empty dataset per series.
+  // `dims` must contain every dimension a series names, "period" excepted (taken from
+  // period_start / period_end).
+  RunWriter(std::filesystem::path final_path, std::vector<DimensionSpec> dims,
+            std::vector<std::string> period_start, std::vector<std::string> period_end,
+            const std::vector<SeriesSpec>& series);
+  RunWriter(const RunWriter&) = delete;
+  RunWriter& operator=(const RunWriter&) = delete;
+  ~RunWriter();
+
+  // Appends the next period's row of one series (row-major over its dims).
+  void append(std::string_view series, std::span<const std::int64_t> row);
+  void append(std::string_view series, std::span<const double> row);
+  void set_metadata(const std::string& name, const h5::AttributeValue& value);
+  // Checks every series has one row per period, closes the file and renames it into place.
+  void commit();
+
+  const std::filesystem::path& temporary_path() const { return temporary_path_; }
+  const std::filesystem::path& final_path() const { return final_path_; }
+
+ private:
+  h5::RowDataset& dataset(std::string_view series);
+
+  std::filesystem::path final_path_;
+  std::filesystem::path temporary_path_;
+  std::size_t n_periods_;
+  std::unique_ptr<h5::File> file_;
+  std::unique_ptr<h5::Group> metadata_;
+  std::map<std::string, h5::RowDataset, std::less<>> series_;
+  bool committed_ = false;
+};
+
+}  // namespace sim

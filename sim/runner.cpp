@@ -1,0 +1,158 @@
+#include "sim/runner.hpp"
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <ctime>
+
+#include "sim/output.hpp"
+#include "sim/parallel.hpp"
+#include "sim/progress.hpp"
+#include "sim/version.hpp"
+
+namespace sim {
+
+SimulationSpec read_simulation(config::Map& root) {
+  SimulationSpec spec;
+  config::Map m = root["simulation"].as_map();
+  if (!root.has("simulation")) root.missing("simulation");
+  spec.calendar.start = m.require_date("start");
+  spec.calendar.end = m.require_date("end");
+  spec.calendar.step_days = m.get<std::int32_t>("step_days", 7, config::between(1, 366));
+  const auto period = m.choice("reporting_period", {"month", "quarter", "year"}, "month");
+  spec.calendar.period = parse_period_length(period).value_or(PeriodLength::kMonth);
+  spec.seed = m.require<std::uint64_t>("seed");
+  if (m.has("start") && m.has("end") && spec.calendar.end < spec.calendar.start)
+    m["end"].error("end date " + format_date(spec.calendar.end) + " is before start date " +
+                   format_date(spec.calendar.start));
+  m.finish();
+  return spec;
+}
+
+config::Document load_configuration(const std::filesystem::path& path,
+                                    const std::vector<std::string>& overrides) {
+  config::Document doc = config::load_document(path);
+  for (const auto& o : overrides) config::apply_override(doc, o);
+  return doc;
+}
+
+std::atomic<bool>& interrupt_requested() {
+  static std::atomic<bool> flag{false};
+  return flag;
+}
+
+namespace {
+extern "C" void on_interrupt(int) { interrupt_requested().store(true); }
+
+std::string now_iso8601() {
+  const std::time_t t = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&t, &utc);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return buf;
+}
+
+std::string host_name() {
+  char buf[256] = {};
+  if (::gethostname(buf, sizeof buf - 1) != 0) return "unknown";
+  return buf;
+}
+
+// Hands a model's period rows to the writer.
+class WriterSink final : public SeriesSink {
+ public:
+  explicit WriterSink(RunWriter& writer) : writer_(writer) {}
+  void put(std::string_view series, std::span<const std::int64_t> row) override {
+    writer_.append(series, row);
+  }
+  void put(std::string_view series, std::span<const double> row) override {
+    writer_.append(series, row);
+  }
+
+ private:
+  RunWriter& writer_;
+};
+
+std::string all_sources(const config::Document& doc) {
+  std::string text;
+  for (const auto& [file, body] : doc.sources) text += "# ---- " + file + " ----\n" + body;
+  for (const auto& o : doc.overrides) text += "# ---- --set " + o + "\n";
+  return text;
+}
+}  // namespace
+
+void install_interrupt_handlers() {
+  std::signal(SIGINT, on_interrupt);
+  std::signal(SIGTERM, on_interrupt);
+}
+
+RunSummary run_model(const ModelDefinition& definition, const RunRequest& request) {
+  using Clock = std::chrono::steady_clock;
+  const auto t0 = Clock::now();
+  const std::string started = now_iso8601();
+  ThreadLimit limit(request.threads);
+  const config::Document doc = load_configuration(request.config_path, request.overrides);
+  std::unique_ptr<Model> model = definition.create(doc);
+  const Calendar& calendar = model->calendar();
+
+  RunSummary summary;
+  summary.out_path = request.out_path;
+  summary.threads = limit.threads();
+  summary.agents_at_start = model->agent_count();
+  const auto t1 = Clock::now();
+  summary.setup_seconds = std::chrono::duration<double>(t1 - t0).count();
+  spdlog::info("{}: {} agents, {} steps of up to {} days, {} periods, {} threads",
+               request.config_path.string(), summary.agents_at_start, calendar.n_steps(),
+               calendar.spec().step_days, calendar.n_periods(), limit.threads());
+
+  std::vector<std::string> period_start, period_end;
+  for (const auto& p : calendar.periods()) {
+    period_start.push_back(format_date(p.first_day));
+    period_end.push_back(format_date(p.last_day));
+  }
+  RunWriter writer(request.out_path, model->dimensions(), period_start, period_end,
+                   model->series());
+  WriterSink sink(writer);
+  Progress progress(calendar.n_steps(), request.show_progress);
+  for (const Step& step : calendar.steps()) {
+    if (interrupt_requested().load()) throw Interrupted();
+    summary.person_steps += model->agent_count();
+    model->step(step);
+    if (step.ends_period) model->record_period(step.period, sink);
+    progress.update(step.index + 1, format_date(step.end_day() - 1), model->agent_count(),
+                    summary.person_steps);
+  }
+  progress.finish();
+  summary.steps = calendar.n_steps();
+  summary.agents_at_end = model->agent_count();
+  summary.simulate_seconds = std::chrono::duration<double>(Clock::now() - t1).count();
+
+  writer.set_metadata("eldersim_version", std::string(version()));
+  writer.set_metadata("git_commit", std::string(git_commit()));
+  writer.set_metadata("model", definition.name);
+  writer.set_metadata("config_file", request.config_path.string());
+  writer.set_metadata("config_text", all_sources(doc));
+  writer.set_metadata("config_resolved", config::to_yaml(doc.root));
+  writer.set_metadata("seed", model->seed());
+  writer.set_metadata("threads", static_cast<std::int32_t>(limit.threads()));
+  writer.set_metadata("ranks", std::int32_t{1});
+  writer.set_metadata("command_line", request.command_line);
+  writer.set_metadata("start_time", started);
+  writer.set_metadata("end_time", now_iso8601());
+  writer.set_metadata("host", host_name());
+  writer.set_metadata("step_days", static_cast<std::int32_t>(calendar.spec().step_days));
+  writer.set_metadata("start_date", format_date(calendar.spec().start));
+  writer.set_metadata("end_date", format_date(calendar.spec().end));
+  writer.set_metadata("reporting_period", std::string(to_string(calendar.spec().period)));
+  writer.set_metadata("n_steps", static_cast<std::int32_t>(calendar.n_steps()));
+  writer.set_metadata("person_steps", summary.person_steps);
+  writer.set_metadata("wall_seconds", summary.setup_seconds + summary.simulate_seconds);
+  for (const auto& [name, value] : model->metadata()) writer.set_metadata(name, value);
+  writer.commit();
+  return summary;
+}
+
+}  // namespace sim
