@@ -93,11 +93,17 @@ People synthesize_population(const Scenario& scenario) {
       draw_attributes(people, i, band, scenario);
       // A separate stream (event kind + draw offset via step counter 1) for the exact age.
       sim::RandomStream rng(scenario.simulation.seed, people.id[i], 1, kind(RandomEvent::kSynthesis));
-      const double lo = scenario.bands.min_age + band * AgeBands::kWidth;
-      const double age = band == n_bands - 1
-                             ? lo + std::min(rng.exponential(p.open_band_mean_years), 20.0)
-                             : lo + AgeBands::kWidth * rng.uniform();
-      people.birth_day[i] = start - static_cast<sim::Day>(std::floor(age * sim::kDaysPerYear));
+      // Age in whole days, uniform over the days whose age in years falls in the band (the
+      // open band: an exponential excess over its lower bound, capped at 20 years).
+      const int lo_years = scenario.bands.min_age + band * AgeBands::kWidth;
+      const auto first_day_of = [](int years) {
+        return static_cast<std::int32_t>(std::ceil(years * sim::kDaysPerYear));
+      };
+      const std::int32_t lo = first_day_of(lo_years);
+      const double span = band == n_bands - 1
+                              ? std::min(rng.exponential(p.open_band_mean_years), 20.0) * sim::kDaysPerYear
+                              : (first_day_of(lo_years + AgeBands::kWidth) - lo) * rng.uniform();
+      people.birth_day[i] = start - lo - static_cast<std::int32_t>(std::floor(span));
     }
   });
   return people;

@@ -1,0 +1,169 @@
+// End-to-end tests of the eldersim binary: determinism across thread counts, every config in
+// configs/ validating and running, `info`, and interrupted runs leaving no output behind.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <chrono>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <fmt/core.h>
+
+#include "sim/h5.hpp"
+#include "tests/test_support.hpp"
+
+extern char** environ;
+
+namespace eldersim {
+namespace {
+
+using testing::TempDir;
+
+struct Result {
+  int exit_code;
+  std::string out;
+  std::string err;
+};
+
+// Runs the binary with the arguments, capturing stdout and stderr via files.
+Result run(const TempDir& dir, const std::vector<std::string>& args) {
+  std::string command = std::string(ELDERSIM_BINARY);
+  for (const auto& a : args) command += " '" + a + "'";
+  const auto out = dir.path() / "stdout.txt", err = dir.path() / "stderr.txt";
+  command += " >" + out.string() + " 2>" + err.string();
+  const int status = std::system(command.c_str());
+  const auto slurp = [](const std::filesystem::path& p) {
+    std::ifstream in(p);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+  };
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};
+}
+
+std::string config(const std::string& name) { return testing::config_path(name).string(); }
+
+TEST(Cli, SeriesAreByteIdenticalForOneTwoAndFourThreads) {
+  TempDir dir;
+  std::vector<std::filesystem::path> files;
+  for (int threads : {1, 2, 4}) {
+    const auto out = dir.path() / fmt::format("t{}.h5", threads);
+    const Result r = run(dir, {"run", config("guangzhou-small.yaml"), "--out", out.string(), "--threads",
+                               std::to_string(threads), "--set", "simulation.end=2023-12-31", "--set",
+                               "migration=[{from: Haizhu, to: Panyu, annual_rate: 0.05}]", "-q"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    files.push_back(out);
+  }
+  const auto series_of = [](const std::filesystem::path& p) {
+    const sim::h5::File f = sim::h5::File::open_read_only(p);
+    const sim::h5::Group g = f.root().open_group("series");
+    std::map<std::string, std::vector<char>> bytes;
+    for (const auto& name : g.children()) {
+      const auto info = sim::h5::dataset_info(g, name);
+      std::vector<char> raw;
+      if (info.type == "int64") {
+        const auto v = sim::h5::read_int64(g, name);
+        raw.assign(reinterpret_cast<const char*>(v.data()), reinterpret_cast<const char*>(v.data() + v.size()));
+      } else {
+        const auto v = sim::h5::read_float64(g, name);
+        raw.assign(reinterpret_cast<const char*>(v.data()), reinterpret_cast<const char*>(v.data() + v.size()));
+      }
+      bytes[name] = raw;
+    }
+    return bytes;
+  };
+  const auto one = series_of(files[0]);
+  EXPECT_EQ(one.size(), 10u);
+  EXPECT_EQ(one, series_of(files[1]));
+  EXPECT_EQ(one, series_of(files[2]));
+  // And the provenance says which thread count made each.
+  const sim::h5::File f = sim::h5::File::open_read_only(files[2]);
+  EXPECT_EQ(std::get<std::int32_t>(f.root().open_group("metadata").attribute("threads")), 4);
+}
+
+TEST(Cli, EveryConfigValidatesAndRunsOneYearAtSmallScale) {
+  TempDir dir;
+  int seen = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(testing::source_dir() / "configs")) {
+    if (entry.path().extension() != ".yaml") continue;
+    ++seen;
+    const std::string path = entry.path().string();
+    const Result v = run(dir, {"validate", path});
+    EXPECT_EQ(v.exit_code, 0) << path << "\n" << v.err;
+    const auto out = dir.path() / (entry.path().stem().string() + ".h5");
+    const Result r = run(dir, {"run", path, "--out", out.string(), "--set", "simulation.end=2020-12-31",
+                               "--set", "population.scale=0.01", "-q"});
+    EXPECT_EQ(r.exit_code, 0) << path << "\n" << r.err;
+    EXPECT_TRUE(std::filesystem::exists(out)) << path;
+  }
+  EXPECT_GE(seen, 2);
+}
+
+TEST(Cli, InfoListsProvenanceAndSeriesShapes) {
+  TempDir dir;
+  const auto out = dir.path() / "run.h5";
+  ASSERT_EQ(run(dir, {"run", config("guangzhou-small.yaml"), "--out", out.string(), "--seed", "777",
+                      "--set", "simulation.end=2020-12-31", "-q"})
+                .exit_code,
+            0);
+  const Result r = run(dir, {"info", out.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const char* expected : {"/metadata", "config_text", "config_resolved", "seed               777",
+                               "git_commit", "scenario_name      guangzhou-baseline-small",
+                               "n_alive                    int64    [12 x 11]  (period x district)",
+                               "n_alive_by_sex_age         int64    [12 x 11 x 2 x 8]"})
+    EXPECT_NE(r.out.find(expected), std::string::npos) << "missing: " << expected << "\n" << r.out;
+  // The resolved configuration records the command-line overrides.
+  const Result full = run(dir, {"info", out.string(), "--full"});
+  EXPECT_NE(full.out.find("seed: 777"), std::string::npos);
+  EXPECT_NE(full.out.find("end: 2020-12-31"), std::string::npos);
+  EXPECT_EQ(run(dir, {"info", (dir.path() / "none.h5").string()}).exit_code, 1);
+}
+
+TEST(Cli, UsageErrorsExitWithTwo) {
+  TempDir dir;
+  EXPECT_EQ(run(dir, {}).exit_code, 2);
+  EXPECT_EQ(run(dir, {"run"}).exit_code, 2);
+  EXPECT_EQ(run(dir, {"run", "no-such-file.yaml"}).exit_code, 2);
+  const Result bad_set = run(dir, {"run", config("guangzhou-small.yaml"), "--out", (dir.path() / "x.h5").string(),
+                                   "--set", "population.scale=-1"});
+  EXPECT_EQ(bad_set.exit_code, 2);
+  EXPECT_NE(bad_set.err.find("--set population.scale=-1: error: population.scale: must be > 0"),
+            std::string::npos)
+      << bad_set.err;
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "x.h5"));
+}
+
+TEST(Cli, AnInterruptedRunLeavesNoOutputUnderAnyName) {
+  // A full-scale run on one thread takes about a minute; interrupt it once its temporary file
+  // exists (part way through) and check nothing is left under the final or temporary name.
+  TempDir dir;
+  const auto out = dir.path() / "interrupted.h5";
+  std::vector<std::string> args{ELDERSIM_BINARY, "run", config("guangzhou.yaml"), "--out", out.string(),
+                                "--threads", "1", "-q"};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  ASSERT_EQ(posix_spawn(&pid, ELDERSIM_BINARY, nullptr, nullptr, argv.data(), environ), 0);
+  const auto tmp = std::filesystem::path(out.string() + ".tmp-" + std::to_string(pid));
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (!std::filesystem::exists(tmp) && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  ASSERT_TRUE(std::filesystem::exists(tmp)) << "the run never started writing";
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  kill(pid, SIGINT);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 130);
+  EXPECT_FALSE(std::filesystem::exists(out));
+  EXPECT_FALSE(std::filesystem::exists(tmp));
+}
+
+}  // namespace
+}  // namespace eldersim
