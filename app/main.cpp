@@ -2,4 +2,6 @@
 #include "models/model.hpp"
 #include "sim/cli.hpp"
 
-int main(int argc, char** argv) { return sim::run_cli(argc, argv, eldersim::definition()); }
+int main(int argc, char** argv) {
+  return sim::run_cli(argc, argv, eldersim::definition());
+}

@@ -61,9 +61,12 @@ void deaths_and_moves(World& world, const sim::Step& step, PeriodFlows& flows,
   People& people = world.people;
   const int nd = s.district_count(), nb = s.bands.count();
   // Outflow rates per district, and the probability of moving at all in this step.
-  std::vector<std::vector<double>> outflow_rates(static_cast<std::size_t>(nd), std::vector<double>(static_cast<std::size_t>(nd), 0.0));
+  std::vector<std::vector<double>> outflow_rates(
+      static_cast<std::size_t>(nd), std::vector<double>(static_cast<std::size_t>(nd), 0.0));
   std::vector<double> move_probability(static_cast<std::size_t>(nd), 0.0);
-  for (const auto& f : s.migration) outflow_rates[static_cast<std::size_t>(f.from)][static_cast<std::size_t>(f.to)] += f.annual_rate;
+  for (const auto& f : s.migration)
+    outflow_rates[static_cast<std::size_t>(f.from)][static_cast<std::size_t>(f.to)] +=
+        f.annual_rate;
   for (int d = 0; d < nd; ++d) {
     double total = 0;
     for (double r : outflow_rates[static_cast<std::size_t>(d)]) total += r;
@@ -98,7 +101,8 @@ void deaths_and_moves(World& world, const sim::Step& step, PeriodFlows& flows,
           sim::RandomStream move(world.seed, people.id[i], static_cast<std::uint32_t>(step.index),
                                  kind(RandomEvent::kMigration));
           if (!move.bernoulli(p_move)) continue;
-          const auto to = static_cast<int>(move.categorical(outflow_rates[static_cast<std::size_t>(d)]));
+          const auto to =
+              static_cast<int>(move.categorical(outflow_rates[static_cast<std::size_t>(d)]));
           people.district[i] = static_cast<std::uint16_t>(to);
           acc.migrants_out[static_cast<std::size_t>(d)] += 1;
           acc.migrants_in[static_cast<std::size_t>(to)] += 1;

@@ -26,7 +26,11 @@ std::vector<sim::SeriesSpec> series_specs() {
        "People alive at the end of the period"},
       {"n_alive_by_sex_age", dsa, Element::kInt64, SeriesKind::kStock, "people",
        "People alive at the end of the period by sex and age band"},
-      {"n_adl", {"district", "adl_level"}, Element::kInt64, SeriesKind::kStock, "people",
+      {"n_adl",
+       {"district", "adl_level"},
+       Element::kInt64,
+       SeriesKind::kStock,
+       "people",
        "People alive at the end of the period by ADL level"},
       {"mean_age", d, Element::kFloat64, SeriesKind::kMean, "years",
        "Mean age of the people alive at the end of the period"},
@@ -36,7 +40,7 @@ std::vector<sim::SeriesSpec> series_specs() {
       {"person_years", dsa, Element::kFloat64, SeriesKind::kFlow, "years",
        "Person-years lived in the period (exposure for death rates: new_deaths / person_years)"},
       {"new_entrants", d, Element::kInt64, SeriesKind::kFlow, "people",
-       "People reaching the minimum age (60) in the period"},
+       "People reaching the minimum age (population.min_age, 60 by default) in the period"},
       {"new_migrants_in", d, Element::kInt64, SeriesKind::kFlow, "people",
        "Moves into the district from another simulated district"},
       {"new_migrants_out", d, Element::kInt64, SeriesKind::kFlow, "people",
@@ -58,7 +62,9 @@ namespace {
 void add_into(std::vector<std::int64_t>& to, const std::vector<std::int64_t>& from) {
   for (std::size_t i = 0; i < to.size(); ++i) to[i] += from[i];
 }
-void zero(std::vector<std::int64_t>& v) { std::fill(v.begin(), v.end(), 0); }
+void zero(std::vector<std::int64_t>& v) {
+  std::fill(v.begin(), v.end(), 0);
+}
 }  // namespace
 
 void PeriodFlows::clear() {
@@ -84,7 +90,9 @@ std::int64_t Stocks::alive_in(int district) const {
   return n;
 }
 
-void Stocks::clear() { zero(alive), zero(adl), zero(age_days); }
+void Stocks::clear() {
+  zero(alive), zero(adl), zero(age_days);
+}
 
 void Stocks::merge(const Stocks& o) {
   add_into(alive, o.alive), add_into(adl, o.adl), add_into(age_days, o.age_days);

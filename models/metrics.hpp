@@ -30,7 +30,8 @@ struct PeriodFlows {
   PeriodFlows(int districts, int bands);
   std::size_t cell(int district, int sex, int band) const {
     return (static_cast<std::size_t>(district) * kSexes + static_cast<std::size_t>(sex)) *
-               static_cast<std::size_t>(n_bands) + static_cast<std::size_t>(band);
+               static_cast<std::size_t>(n_bands) +
+           static_cast<std::size_t>(band);
   }
   void clear();
   void merge(const PeriodFlows& other);
@@ -48,7 +49,8 @@ struct Stocks {
   Stocks(int districts, int bands);
   std::size_t cell(int district, int sex, int band) const {
     return (static_cast<std::size_t>(district) * kSexes + static_cast<std::size_t>(sex)) *
-               static_cast<std::size_t>(n_bands) + static_cast<std::size_t>(band);
+               static_cast<std::size_t>(n_bands) +
+           static_cast<std::size_t>(band);
   }
   std::int64_t alive_in(int district) const;
   void clear();

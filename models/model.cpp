@@ -19,7 +19,9 @@ std::vector<sim::DimensionSpec> ElderModel::dimensions() const {
   return dimension_specs(*world_.scenario);
 }
 
-std::vector<sim::SeriesSpec> ElderModel::series() const { return series_specs(); }
+std::vector<sim::SeriesSpec> ElderModel::series() const {
+  return series_specs();
+}
 
 std::vector<std::pair<std::string, sim::h5::AttributeValue>> ElderModel::metadata() const {
   const Scenario& s = *world_.scenario;
@@ -52,11 +54,11 @@ Stocks ElderModel::stocks_on(sim::Day day) {
 }
 
 sim::ModelDefinition definition() {
-  return {"eldersim",
-          [](const sim::config::Document& doc) { parse_scenario(doc); },
-          [](const sim::config::Document& doc) -> std::unique_ptr<sim::Model> {
-            return std::make_unique<ElderModel>(std::make_shared<const Scenario>(parse_scenario(doc)));
-          }};
+  return {
+      "eldersim", [](const sim::config::Document& doc) { parse_scenario(doc); },
+      [](const sim::config::Document& doc) -> std::unique_ptr<sim::Model> {
+        return std::make_unique<ElderModel>(std::make_shared<const Scenario>(parse_scenario(doc)));
+      }};
 }
 
 }  // namespace eldersim

@@ -17,7 +17,8 @@ class MortalityModel {
   // Annual hazard for ADL level 0 (the baseline).
   double baseline_hazard(Sex sex, double age_years) const;
   double annual_hazard(Sex sex, double age_years, int adl_level) const {
-    return baseline_hazard(sex, age_years) * spec_.hazard_ratio_by_adl[static_cast<std::size_t>(adl_level)];
+    return baseline_hazard(sex, age_years) *
+           spec_.hazard_ratio_by_adl[static_cast<std::size_t>(adl_level)];
   }
   // Probability of surviving from exact age `from` to `to` at ADL level 0, in closed form
   // (the integral of both pieces of the hazard): used to check the simulation.

@@ -12,21 +12,21 @@ namespace eldersim {
 
 // Bits of People::flags.
 enum PersonFlag : std::uint8_t {
-  kRegistered = 1u << 0,       // local household registration (hukou); else a migrant resident
-  kNoFamilySupport = 1u << 1,  // the "three no's" (seed 000): no income, work ability or carer
+  kRegistered = 1u << 0,          // local household registration (hukou); else a migrant resident
+  kNoFamilySupport = 1u << 1,     // the "three no's" (seed 000): no income, work ability or carer
   kLowIncomeHousehold = 1u << 2,  // minimum living allowance or low-income household
 };
 
 struct People {
-  std::vector<std::uint64_t> id;         // stable, see entrant_id below
-  std::vector<sim::Day> birth_day;       // age is derived: ageing costs nothing per step
-  std::vector<std::uint16_t> district;   // index into Scenario::districts
-  std::vector<std::uint8_t> sex;         // Sex
-  std::vector<std::uint8_t> adl;         // ADL level 0..4
-  std::vector<std::uint8_t> living;      // LivingArrangement
-  std::vector<std::uint8_t> income;      // IncomeBand
-  std::vector<std::uint8_t> flags;       // PersonFlag bits
-  std::vector<std::uint8_t> alive;       // 0 once dead, until compacted away
+  std::vector<std::uint64_t> id;        // stable, see entrant_id below
+  std::vector<sim::Day> birth_day;      // age is derived: ageing costs nothing per step
+  std::vector<std::uint16_t> district;  // index into Scenario::districts
+  std::vector<std::uint8_t> sex;        // Sex
+  std::vector<std::uint8_t> adl;        // ADL level 0..4
+  std::vector<std::uint8_t> living;     // LivingArrangement
+  std::vector<std::uint8_t> income;     // IncomeBand
+  std::vector<std::uint8_t> flags;      // PersonFlag bits
+  std::vector<std::uint8_t> alive;      // 0 once dead, until compacted away
 
   std::size_t size() const { return id.size(); }
 

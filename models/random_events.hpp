@@ -8,11 +8,13 @@
 namespace eldersim {
 
 enum class RandomEvent : std::uint32_t {
-  kSynthesis = 1,   // attributes of a new person (step counter 0 for the initial population)
+  kSynthesis = 1,  // attributes of a new person (step counter 0 for the initial population)
   kDeath = 2,
   kMigration = 3,
 };
 
-inline std::uint32_t kind(RandomEvent e) { return static_cast<std::uint32_t>(e); }
+inline std::uint32_t kind(RandomEvent e) {
+  return static_cast<std::uint32_t>(e);
+}
 
 }  // namespace eldersim

@@ -97,19 +97,28 @@ void read_population(Map& root, Scenario& s) {
   PopulationSpec& p = s.population;
   p.scale = m.get<double>("scale", 1.0, {0.0, 10.0, true, false});
   p.min_age = m.get<std::int32_t>("min_age", 60, cfg::between(40, 90));
-  if ((AgeBands::kOpenFrom - p.min_age) % AgeBands::kWidth != 0)
+  if ((AgeBands::kOpenFrom - p.min_age) % AgeBands::kWidth != 0) {
     m["min_age"].error("must be 95 minus a multiple of 5 (reporting bands are five years wide)");
+    p.min_age = 60;  // read the per-band lists against the default bands, not misleading ones
+  }
   s.bands.min_age = p.min_age;
   const auto n_bands = static_cast<std::size_t>(std::max(1, s.bands.count()));
 
-  p.age_band_share = read_shares(m["age_band_share"], n_bands);
-  if (!m.has("age_band_share")) m.missing("age_band_share");
-  p.male_share_by_band =
-      m["male_share_by_band"].as_numbers(cfg::probability(), n_bands).value_or(std::vector<double>(n_bands, 0.5));
-  if (!m.has("male_share_by_band")) m.missing("male_share_by_band");
+  p.age_band_share = std::vector<double>(n_bands, 1.0 / static_cast<double>(n_bands));
+  if (m.has("age_band_share"))
+    p.age_band_share = read_shares(m["age_band_share"], n_bands);
+  else
+    m.missing("age_band_share");
+  p.male_share_by_band = std::vector<double>(n_bands, 0.5);
+  if (m.has("male_share_by_band"))
+    p.male_share_by_band = m["male_share_by_band"]
+                               .as_numbers(cfg::probability(), n_bands)
+                               .value_or(p.male_share_by_band);
+  else
+    m.missing("male_share_by_band");
   p.open_band_mean_years = m.get<double>("open_band_mean_years", 2.5, cfg::between(0.1, 15));
-  p.living = read_named_shares<3>(m, "living_arrangement", {"alone", "with_spouse", "with_children"},
-                                  {0.0, 0.0, 1.0});
+  p.living = read_named_shares<3>(m, "living_arrangement",
+                                  {"alone", "with_spouse", "with_children"}, {0.0, 0.0, 1.0});
   p.income = read_named_shares<3>(m, "income_band", {"low", "middle", "high"}, {0.0, 1.0, 0.0});
   {
     Map t = m["targeted_groups"].as_map();
@@ -146,6 +155,7 @@ void read_districts(Map& root, Scenario& s) {
     Map m = item.as_map();
     District d;
     d.name = m.require<std::string>("name");
+    if (m.has("name") && d.name.empty()) m["name"].error("a district needs a non-empty name");
     d.n_older = m.require<std::int64_t>("older_population", cfg::non_negative());
     d.registered_share = m.get<double>("registered_share", 1.0, cfg::probability());
     const Value by_year = m["entrants_by_year"];
@@ -155,11 +165,14 @@ void read_districts(Map& root, Scenario& s) {
         for (const auto& e : node->entries) {
           const auto year = sim::parse_index(e.key);
           const Value v = years[e.key];
-          if (!year || static_cast<int>(*year) < first_year || static_cast<int>(*year) > last_year) {
-            v.error(fmt::format("expected a simulated year ({}..{}) as key", first_year, last_year));
+          if (!year || static_cast<int>(*year) < first_year ||
+              static_cast<int>(*year) > last_year) {
+            v.error(
+                fmt::format("expected a simulated year ({}..{}) as key", first_year, last_year));
             continue;
           }
-          d.entrants_by_year[static_cast<int>(*year)] = v.as<std::int64_t>(cfg::non_negative()).value_or(0);
+          d.entrants_by_year[static_cast<int>(*year)] =
+              v.as<std::int64_t>(cfg::non_negative()).value_or(0);
         }
       }
       years.finish();
@@ -184,9 +197,11 @@ void read_mortality(Map& root, Scenario& s) {
     const std::array<const char*, kSexes> sexes{"male", "female"};
     for (int sex = 0; sex < kSexes; ++sex) {
       Map gs = g[sexes[static_cast<std::size_t>(sex)]].as_map();
-      if (!g.has(sexes[static_cast<std::size_t>(sex)])) g.missing(sexes[static_cast<std::size_t>(sex)]);
-      mort.gompertz[static_cast<std::size_t>(sex)] = {gs.require<double>("m60", cfg::between(1e-6, 1)),
-                                                      gs.require<double>("slope", {0.0, 0.5, true, false})};
+      if (!g.has(sexes[static_cast<std::size_t>(sex)]))
+        g.missing(sexes[static_cast<std::size_t>(sex)]);
+      mort.gompertz[static_cast<std::size_t>(sex)] = {
+          gs.require<double>("m60", cfg::between(1e-6, 1)),
+          gs.require<double>("slope", {0.0, 0.5, true, false})};
       gs.finish();
     }
     g.finish();
@@ -194,17 +209,20 @@ void read_mortality(Map& root, Scenario& s) {
   mort.improvement = m.get<double>("improvement", 1.0, {0.0, 2.0, true, false});
   mort.logistic_from_age = m.get<double>("logistic_from_age", 95.0, cfg::between(70, 110));
   if (const Value hr = m["hazard_ratio_by_adl"]; hr.present()) {
-    if (auto v = hr.as_numbers(cfg::positive(), kAdlLevels)) std::copy(v->begin(), v->end(), mort.hazard_ratio_by_adl.begin());
+    if (auto v = hr.as_numbers(cfg::positive(), kAdlLevels))
+      std::copy(v->begin(), v->end(), mort.hazard_ratio_by_adl.begin());
   }
   // The logistic tail starts from the Gompertz hazard at its joining age, which must be < 1/year.
   const bool values_ok = m.diagnostics().count() == errors_before;
   for (int sex = 0; sex < kSexes; ++sex) {
     const auto& g = mort.gompertz[static_cast<std::size_t>(sex)];
-    const double at_join = mort.improvement * g.m60 * std::exp(g.slope * (mort.logistic_from_age - 60));
+    const double at_join =
+        mort.improvement * g.m60 * std::exp(g.slope * (mort.logistic_from_age - 60));
     if (values_ok && at_join >= 1.0)
-      m["logistic_from_age"].error(fmt::format(
-          "the Gompertz hazard reaches {:.3g} per year at this age for {}; the logistic tail needs it below 1",
-          at_join, sex == kMale ? "men" : "women"));
+      m["logistic_from_age"].error(
+          fmt::format("the Gompertz hazard reaches {:.3g} per year at this age for {}; the "
+                      "logistic tail needs it below 1",
+                      at_join, sex == kMale ? "men" : "women"));
   }
   m.finish();
 }

@@ -39,17 +39,17 @@ struct AgeBands {
 
 struct District {
   std::string name;
-  std::int64_t n_older = 0;        // people aged min_age+ at the start, before scaling
-  double registered_share = 1.0;   // share with local household registration (hukou)
+  std::int64_t n_older = 0;       // people aged min_age+ at the start, before scaling
+  double registered_share = 1.0;  // share with local household registration (hukou)
   std::map<int, std::int64_t> entrants_by_year;  // explicit cohort sizes, before scaling
 };
 
 struct PopulationSpec {
   double scale = 1.0;
   int min_age = 60;
-  std::vector<double> age_band_share;       // per age band, sums to 1
-  std::vector<double> male_share_by_band;   // per age band
-  double open_band_mean_years = 2.5;        // mean years lived above 95 by people in the 95+ band
+  std::vector<double> age_band_share;      // per age band, sums to 1
+  std::vector<double> male_share_by_band;  // per age band
+  double open_band_mean_years = 2.5;       // mean years lived above 95 by people in the 95+ band
   std::array<double, kLivingArrangements> living{};
   std::array<double, kIncomeBands> income{};
   double no_family_support_share = 0;  // the "three no's" (no income, no work ability, no carer)
@@ -64,8 +64,8 @@ struct GompertzSpec {
 
 struct MortalitySpec {
   std::array<GompertzSpec, kSexes> gompertz{};
-  double improvement = 1.0;        // multiplies m60 (mortality decline since the fitted table)
-  double logistic_from_age = 95;   // Kannisto (logistic) tail from this age
+  double improvement = 1.0;       // multiplies m60 (mortality decline since the fitted table)
+  double logistic_from_age = 95;  // Kannisto (logistic) tail from this age
   std::array<double, kAdlLevels> hazard_ratio_by_adl{1, 1, 1, 1, 1};
 };
 

@@ -25,7 +25,8 @@ std::vector<std::int64_t> apportion(std::int64_t total, const std::vector<double
   }
   std::stable_sort(remainders.begin(), remainders.end(),
                    [](const auto& a, const auto& b) { return a.first > b.first; });
-  for (std::size_t k = 0; assigned < total; ++k, ++assigned) ++parts[remainders[k % remainders.size()].second];
+  for (std::size_t k = 0; assigned < total; ++k, ++assigned)
+    ++parts[remainders[k % remainders.size()].second];
   return parts;
 }
 
@@ -47,12 +48,13 @@ void draw_attributes(People& people, std::size_t row, int age_band, const Scenar
   if (rng.bernoulli(district.registered_share)) flags |= kRegistered;
   if (rng.bernoulli(p.no_family_support_share)) flags |= kNoFamilySupport;
   // Low-income households come from the low income band: P(flag | low band) = share / band share.
-  const double low_given_band = p.income[kLowIncome] > 0 ? p.low_income_share / p.income[kLowIncome] : 0.0;
+  const double low_given_band =
+      p.income[kLowIncome] > 0 ? p.low_income_share / p.income[kLowIncome] : 0.0;
   const bool low_draw = rng.bernoulli(low_given_band);
   if (people.income[row] == kLowIncome && low_draw) flags |= kLowIncomeHousehold;
   people.flags[row] = flags;
-  people.adl[row] = static_cast<std::uint8_t>(
-      rng.categorical(p.initial_adl[static_cast<std::size_t>(age_band)]));
+  people.adl[row] =
+      static_cast<std::uint8_t>(rng.categorical(p.initial_adl[static_cast<std::size_t>(age_band)]));
   people.alive[row] = 1;
 }
 
@@ -76,7 +78,8 @@ People synthesize_population(const Scenario& scenario) {
     const auto per_band = apportion(district_size[d], p.age_band_share);
     for (int b = 0; b < n_bands; ++b) {
       const std::int64_t in_band = per_band[static_cast<std::size_t>(b)];
-      const auto males = std::llround(static_cast<double>(in_band) * p.male_share_by_band[static_cast<std::size_t>(b)]);
+      const auto males = std::llround(static_cast<double>(in_band) *
+                                      p.male_share_by_band[static_cast<std::size_t>(b)]);
       for (std::int64_t k = 0; k < in_band; ++k, ++row) {
         people.id[row] = row;
         people.district[row] = static_cast<std::uint16_t>(d);
@@ -92,7 +95,8 @@ People synthesize_population(const Scenario& scenario) {
       const int band = band_of_row[i];
       draw_attributes(people, i, band, scenario);
       // A separate stream (event kind + draw offset via step counter 1) for the exact age.
-      sim::RandomStream rng(scenario.simulation.seed, people.id[i], 1, kind(RandomEvent::kSynthesis));
+      sim::RandomStream rng(scenario.simulation.seed, people.id[i], 1,
+                            kind(RandomEvent::kSynthesis));
       // Age in whole days, uniform over the days whose age in years falls in the band (the
       // open band: an exponential excess over its lower bound, capped at 20 years).
       const int lo_years = scenario.bands.min_age + band * AgeBands::kWidth;
@@ -100,9 +104,10 @@ People synthesize_population(const Scenario& scenario) {
         return static_cast<std::int32_t>(std::ceil(years * sim::kDaysPerYear));
       };
       const std::int32_t lo = first_day_of(lo_years);
-      const double span = band == n_bands - 1
-                              ? std::min(rng.exponential(p.open_band_mean_years), 20.0) * sim::kDaysPerYear
-                              : (first_day_of(lo_years + AgeBands::kWidth) - lo) * rng.uniform();
+      const double span =
+          band == n_bands - 1
+              ? std::min(rng.exponential(p.open_band_mean_years), 20.0) * sim::kDaysPerYear
+              : (first_day_of(lo_years + AgeBands::kWidth) - lo) * rng.uniform();
       people.birth_day[i] = start - lo - static_cast<std::int32_t>(std::floor(span));
     }
   });

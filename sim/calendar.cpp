@@ -44,13 +44,19 @@ std::string format_date(Day d) {
   return buf;
 }
 
-int year_of(Day d) { return to_ymd(d).year; }
-Day year_start(Day d) { return make_day(year_of(d), 1, 1); }
+int year_of(Day d) {
+  return to_ymd(d).year;
+}
+Day year_start(Day d) {
+  return make_day(year_of(d), 1, 1);
+}
 Day month_start(Day d) {
   const auto ymd = to_ymd(d);
   return make_day(ymd.year, ymd.month, 1);
 }
-int days_in_year(int year) { return make_day(year + 1, 1, 1) - make_day(year, 1, 1); }
+int days_in_year(int year) {
+  return make_day(year + 1, 1, 1) - make_day(year, 1, 1);
+}
 
 double rate_to_probability(double annual_rate, double days) {
   if (annual_rate < 0 || days < 0) throw std::invalid_argument("rate and duration must be >= 0");
@@ -65,9 +71,12 @@ double probability_to_rate(double probability, double days) {
 
 std::string_view to_string(PeriodLength p) {
   switch (p) {
-    case PeriodLength::kMonth: return "month";
-    case PeriodLength::kQuarter: return "quarter";
-    case PeriodLength::kYear: return "year";
+    case PeriodLength::kMonth:
+      return "month";
+    case PeriodLength::kQuarter:
+      return "quarter";
+    case PeriodLength::kYear:
+      return "year";
   }
   return "?";
 }
@@ -90,7 +99,8 @@ Day next_period_start(Day d, PeriodLength length) {
       const unsigned next_q_month = ((ymd.month - 1) / 3 + 1) * 3 + 1;
       return next_q_month > 12 ? make_day(ymd.year + 1, 1, 1) : make_day(ymd.year, next_q_month, 1);
     }
-    case PeriodLength::kYear: return make_day(ymd.year + 1, 1, 1);
+    case PeriodLength::kYear:
+      return make_day(ymd.year + 1, 1, 1);
   }
   throw std::logic_error("unknown period length");
 }
@@ -106,8 +116,8 @@ Calendar::Calendar(const CalendarSpec& spec) : spec_(spec) {
     periods_.push_back({period_first, period_last});
     for (Day d = period_first; d <= period_last; d += spec.step_days) {
       const int days = std::min(spec.step_days, period_last - d + 1);
-      steps_.push_back({static_cast<int>(steps_.size()), d, days, period_index,
-                        d + days > period_last});
+      steps_.push_back(
+          {static_cast<int>(steps_.size()), d, days, period_index, d + days > period_last});
     }
     period_first = period_last + 1;
   }

@@ -54,11 +54,11 @@ struct CalendarSpec {
 };
 
 struct Step {
-  int index;         // 0-based over the run
-  Day first_day;     // inclusive
-  int days;          // length, 1..step_days
-  int period;        // reporting period the step belongs to
-  bool ends_period;  // true for the last step of its period
+  int index;                                        // 0-based over the run
+  Day first_day;                                    // inclusive
+  int days;                                         // length, 1..step_days
+  int period;                                       // reporting period the step belongs to
+  bool ends_period;                                 // true for the last step of its period
   Day end_day() const { return first_day + days; }  // exclusive
 };
 

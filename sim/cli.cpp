@@ -50,7 +50,8 @@ void print_info(const std::filesystem::path& path, bool full) {
     std::string text = h5::to_string(meta.attribute(name));
     const auto lines = split(text, '\n');
     if (!full && lines.size() > 3)
-      text = lines[0] + "\n      ... (" + std::to_string(lines.size()) + " lines; --full shows all)";
+      text =
+          lines[0] + "\n      ... (" + std::to_string(lines.size()) + " lines; --full shows all)";
     else if (lines.size() > 1)
       text = "\n      " + [&] {
         std::string indented;
@@ -69,8 +70,7 @@ void print_info(const std::filesystem::path& path, bool full) {
       std::string detail;
       if (group_name == "series") {
         // Name the axes: [252 months x 11 districts] reads better than [252 x 11].
-        const auto axes =
-            split(h5::to_string(h5::dataset_attribute(group, name, "dims")), ',');
+        const auto axes = split(h5::to_string(h5::dataset_attribute(group, name, "dims")), ',');
         detail = "  (" + [&] {
           std::string a;
           for (std::size_t i = 0; i < axes.size(); ++i) a += (i ? " x " : "") + axes[i];
@@ -85,7 +85,8 @@ void print_info(const std::filesystem::path& path, bool full) {
 }  // namespace
 
 int run_cli(int argc, char** argv, const ModelDefinition& model) {
-  CLI::App app{model.name + " " + version() + ": agent-based simulation of ageing populations "
+  CLI::App app{model.name + " " + version() +
+               ": agent-based simulation of ageing populations "
                "and the care they use"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string(version()) + " (" + git_commit() + ")");
@@ -95,27 +96,35 @@ int run_cli(int argc, char** argv, const ModelDefinition& model) {
   RunRequest request;
   std::optional<std::uint64_t> seed;
   CLI::App* run = app.add_subcommand("run", "Run a scenario and write its HDF5 output");
-  run->add_option("config", request.config_path, "Scenario YAML file")->required()->check(CLI::ExistingFile);
+  run->add_option("config", request.config_path, "Scenario YAML file")
+      ->required()
+      ->check(CLI::ExistingFile);
   run->add_option("-o,--out", request.out_path, "Output file (default results/<config name>.h5)");
   run->add_option("--seed", seed, "Root random seed (overrides simulation.seed)");
   run->add_option("-t,--threads", request.threads, "Worker threads (default: all cores)")
       ->check(CLI::NonNegativeNumber);
-  run->add_option("--set", request.overrides, "Override a config value: key.path=value (repeatable)")
+  run->add_option("--set", request.overrides,
+                  "Override a config value: key.path=value (repeatable)")
       ->take_all();
   run->add_flag("-q,--quiet", quiet, "Only print warnings and errors");
 
   std::filesystem::path validate_path;
   std::vector<std::string> validate_overrides;
   CLI::App* validate = app.add_subcommand("validate", "Check a scenario without running it");
-  validate->add_option("config", validate_path, "Scenario YAML file")->required()->check(CLI::ExistingFile);
+  validate->add_option("config", validate_path, "Scenario YAML file")
+      ->required()
+      ->check(CLI::ExistingFile);
   validate->add_option("--set", validate_overrides, "Override a config value: key.path=value")
       ->take_all();
+  validate->add_flag("-q,--quiet", quiet, "Only print warnings and errors");
 
   std::filesystem::path info_path;
   bool full = false;
-  CLI::App* info = app.add_subcommand("info", "Print the provenance and datasets of an output file");
+  CLI::App* info =
+      app.add_subcommand("info", "Print the provenance and datasets of an output file");
   info->add_option("file", info_path, "HDF5 run file")->required();
   info->add_flag("--full", full, "Print long texts (the configuration) in full");
+  info->add_flag("-q,--quiet", quiet, "Only print warnings and errors");
 
   try {
     app.parse(argc, argv);
@@ -130,7 +139,9 @@ int run_cli(int argc, char** argv, const ModelDefinition& model) {
 
   try {
     if (*run) {
-      if (seed) request.overrides.insert(request.overrides.begin(), "simulation.seed=" + std::to_string(*seed));
+      if (seed)
+        request.overrides.insert(request.overrides.begin(),
+                                 "simulation.seed=" + std::to_string(*seed));
       if (request.out_path.empty())
         request.out_path = std::filesystem::path("results") / request.config_path.stem() += ".h5";
       request.show_progress = !quiet && Progress::stderr_is_terminal();
@@ -138,10 +149,12 @@ int run_cli(int argc, char** argv, const ModelDefinition& model) {
       install_interrupt_handlers();
       const RunSummary s = run_model(model, request);
       const double total = s.setup_seconds + s.simulate_seconds;
-      spdlog::info("wrote {}: {} steps, agents {} -> {}, {:.1f} s ({:.1f} s setup), {:.1f} M person-steps/s on {} threads",
-                   s.out_path.string(), s.steps, s.agents_at_start, s.agents_at_end, total,
-                   s.setup_seconds, static_cast<double>(s.person_steps) / s.simulate_seconds / 1e6,
-                   s.threads);
+      spdlog::info(
+          "wrote {}: {} steps, agents {} -> {}, {:.1f} s ({:.1f} s setup), {:.1f} M person-steps/s "
+          "on {} threads, peak memory {:.0f} MiB",
+          s.out_path.string(), s.steps, s.agents_at_start, s.agents_at_end, total, s.setup_seconds,
+          static_cast<double>(s.person_steps) / s.simulate_seconds / 1e6, s.threads,
+          s.peak_rss_mib);
     } else if (*validate) {
       model.validate(load_configuration(validate_path, validate_overrides));
       fmt::print("{}: ok\n", validate_path.string());

@@ -41,11 +41,21 @@ std::string Bounds::describe() const {
   return "any value";
 }
 
-Bounds positive() { return {0.0, std::nullopt, true, false}; }
-Bounds non_negative() { return {0.0, std::nullopt, false, false}; }
-Bounds probability() { return {0.0, 1.0, false, false}; }
-Bounds at_least(double v) { return {v, std::nullopt, false, false}; }
-Bounds between(double lo, double hi) { return {lo, hi, false, false}; }
+Bounds positive() {
+  return {0.0, std::nullopt, true, false};
+}
+Bounds non_negative() {
+  return {0.0, std::nullopt, false, false};
+}
+Bounds probability() {
+  return {0.0, 1.0, false, false};
+}
+Bounds at_least(double v) {
+  return {v, std::nullopt, false, false};
+}
+Bounds between(double lo, double hi) {
+  return {lo, hi, false, false};
+}
 
 std::string child_path(const std::string& parent, std::string_view key) {
   return parent.empty() ? std::string(key) : parent + "." + std::string(key);
@@ -71,6 +81,7 @@ std::optional<double> parse_double(std::string_view s) {
 }
 
 std::string shown(const Node& n) {
+  if (n.is_scalar() && n.quoted) return "\"" + n.scalar + "\" (quoted, so text)";
   if (n.is_scalar()) return "\"" + n.scalar + "\"";
   return std::string(to_string(n.kind));
 }
@@ -105,6 +116,12 @@ std::optional<T> Value::as(const Bounds& bounds) const {
         v = static_cast<T>(*d);
     }
     if (!v) {
+      if constexpr (std::is_unsigned_v<T>) {
+        if (!node_->quoted && parse_integer<std::int64_t>(s)) {
+          error("must be >= 0, got " + s);
+          return std::nullopt;
+        }
+      }
       error("expected a whole number, got " + shown(*node_));
       return std::nullopt;
     }
@@ -175,8 +192,8 @@ std::vector<Value> Value::as_list() const {
   for (std::size_t i = 0; i < node_->items.size(); ++i) {
     const Node& item = node_->items[i];
     const auto name = item.item_name();
-    out.emplace_back(&item, path_ + "[" + (name.empty() ? std::to_string(i) : std::string(name)) +
-                                "]",
+    out.emplace_back(&item,
+                     path_ + "[" + (name.empty() ? std::to_string(i) : std::string(name)) + "]",
                      item.location, *diag_);
   }
   return out;

@@ -36,7 +36,8 @@ ConfigError::ConfigError(std::vector<Diagnostic> diagnostics)
     : std::runtime_error(join_diagnostics(diagnostics)), diagnostics_(std::move(diagnostics)) {}
 
 ConfigError::ConfigError(Location where, std::string key_path, std::string message)
-    : ConfigError(std::vector<Diagnostic>{{std::move(where), std::move(key_path), std::move(message)}}) {}
+    : ConfigError(
+          std::vector<Diagnostic>{{std::move(where), std::move(key_path), std::move(message)}}) {}
 
 const Node::Entry* Node::find(std::string_view key) const {
   for (const auto& e : entries)
@@ -58,10 +59,14 @@ std::string_view Node::item_name() const {
 
 std::string_view to_string(Node::Kind kind) {
   switch (kind) {
-    case Node::Kind::kNull: return "nothing";
-    case Node::Kind::kScalar: return "a single value";
-    case Node::Kind::kSequence: return "a list";
-    case Node::Kind::kMap: return "a mapping";
+    case Node::Kind::kNull:
+      return "nothing";
+    case Node::Kind::kScalar:
+      return "a single value";
+    case Node::Kind::kSequence:
+      return "a list";
+    case Node::Kind::kMap:
+      return "a mapping";
   }
   return "?";
 }
@@ -78,7 +83,9 @@ Node convert(const YAML::Node& in, const std::string& file, const std::string& p
   out.location = location_of(in.Mark(), file);
   switch (in.Type()) {
     case YAML::NodeType::Undefined:
-    case YAML::NodeType::Null: out.kind = Node::Kind::kNull; break;
+    case YAML::NodeType::Null:
+      out.kind = Node::Kind::kNull;
+      break;
     case YAML::NodeType::Scalar:
       out.kind = Node::Kind::kScalar;
       out.scalar = in.Scalar();
@@ -104,10 +111,12 @@ Node convert(const YAML::Node& in, const std::string& file, const std::string& p
         const std::string key = kv.first.Scalar();
         const std::string child_path = path.empty() ? key : path + "." + key;
         if (out.find(key)) {
-          problems.push_back(Diagnostic{key_loc, child_path, "key appears twice in the same mapping"});
+          problems.push_back(
+              Diagnostic{key_loc, child_path, "key appears twice in the same mapping"});
           continue;
         }
-        out.entries.push_back(Node::Entry{key, key_loc, convert(kv.second, file, child_path, problems)});
+        out.entries.push_back(
+            Node::Entry{key, key_loc, convert(kv.second, file, child_path, problems)});
       }
       break;
   }
@@ -129,12 +138,15 @@ bool is_named_sequence(const Node& n) {
   return true;
 }
 
-void load_chain(const std::filesystem::path& path, Document& doc,
+// `referenced_from` is where the file was named (the `extends:` value that led here), so a
+// cycle is reported at the line that closes it.
+void load_chain(const std::filesystem::path& path, const Location& referenced_from, Document& doc,
                 std::vector<std::filesystem::path>& chain, Node& merged) {
   const auto canonical = std::filesystem::weakly_canonical(path);
   for (const auto& seen : chain)
     if (seen == canonical)
-      throw ConfigError(Location{path.string(), 0, 0}, "extends", "files extend each other in a cycle");
+      throw ConfigError(referenced_from, "extends",
+                        "files extend each other in a cycle (" + path.string() + " again)");
   chain.push_back(canonical);
   const std::string text = read_file(path);
   Node node = parse_yaml(text, path.string());
@@ -146,7 +158,7 @@ void load_chain(const std::filesystem::path& path, Document& doc,
     const auto base = path.parent_path() / ext->value.scalar;
     if (!std::filesystem::exists(base))
       throw ConfigError(ext->value.location, "extends", "no such file: " + base.string());
-    load_chain(base, doc, chain, merged);
+    load_chain(base, ext->value.location, doc, chain, merged);
     std::erase_if(node.entries, [](const Node::Entry& e) { return e.key == "extends"; });
   }
   doc.sources.emplace_back(path.string(), text);
@@ -173,12 +185,14 @@ Document load_document(const std::filesystem::path& path) {
   Document doc;
   doc.path = path;
   std::vector<std::filesystem::path> chain;
-  load_chain(path, doc, chain, doc.root);
+  load_chain(path, Location{path.string(), 0, 0}, doc, chain, doc.root);
   return doc;
 }
 
 void merge(Node& base, const Node& overlay) {
+  // A merged mapping or list is reported where the overriding file wrote it.
   if (base.is_map() && overlay.is_map()) {
+    base.location = overlay.location;
     for (const auto& e : overlay.entries) {
       if (Node::Entry* existing = base.find(e.key)) {
         existing->key_location = e.key_location;
@@ -190,12 +204,14 @@ void merge(Node& base, const Node& overlay) {
     return;
   }
   if (is_named_sequence(base) && is_named_sequence(overlay)) {
+    base.location = overlay.location;
     for (const auto& item : overlay.items) {
-      auto match = std::find_if(base.items.begin(), base.items.end(), [&](const Node& b) {
-        return b.item_name() == item.item_name();
-      });
-      if (match != base.items.end()) merge(*match, item);
-      else base.items.push_back(item);
+      auto match = std::find_if(base.items.begin(), base.items.end(),
+                                [&](const Node& b) { return b.item_name() == item.item_name(); });
+      if (match != base.items.end())
+        merge(*match, item);
+      else
+        base.items.push_back(item);
     }
     return;
   }
@@ -208,7 +224,12 @@ void apply_override(Document& doc, std::string_view assignment) {
   if (eq == std::string_view::npos || eq == 0)
     throw ConfigError(where, "", "expected key.path=value");
   const std::string path(assignment.substr(0, eq));
-  Node value = parse_yaml(assignment.substr(eq + 1), where.file);
+  Node value;
+  try {
+    value = parse_yaml(assignment.substr(eq + 1), where.file);
+  } catch (const ConfigError& e) {
+    throw ConfigError(where, path, e.diagnostics().front().message);
+  }
   value.location = where;
   Node* node = &doc.root;
   std::string walked;
@@ -230,8 +251,15 @@ void apply_override(Document& doc, std::string_view assignment) {
         const auto index = parse_index(segment);
         if (index && *index < node->items.size()) found = &node->items[*index];
       }
-      if (!found)
-        throw ConfigError(where, walked, "no list item with this name or index");
+      if (!found) {
+        std::vector<std::string> names;
+        for (const auto& item : node->items)
+          if (!item.item_name().empty()) names.emplace_back(item.item_name());
+        std::string message = "no list item with this name or index";
+        if (const auto near = closest_match(segment, names); !near.empty())
+          message += "; did you mean '" + near + "'?";
+        throw ConfigError(where, walked, message);
+      }
       node = found;
     } else if (node->is_null()) {
       node->kind = Node::Kind::kMap;
@@ -249,10 +277,14 @@ void apply_override(Document& doc, std::string_view assignment) {
 namespace {
 void emit(YAML::Emitter& out, const Node& n) {
   switch (n.kind) {
-    case Node::Kind::kNull: out << YAML::Null; break;
+    case Node::Kind::kNull:
+      out << YAML::Null;
+      break;
     case Node::Kind::kScalar:
-      if (n.quoted) out << YAML::DoubleQuoted << n.scalar;
-      else out << n.scalar;
+      if (n.quoted)
+        out << YAML::DoubleQuoted << n.scalar;
+      else
+        out << n.scalar;
       break;
     case Node::Kind::kSequence:
       out << YAML::BeginSeq;

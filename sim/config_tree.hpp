@@ -50,8 +50,8 @@ class Node {
 
   Kind kind = Kind::kNull;
   Location location;
-  std::string scalar;      // kScalar
-  bool quoted = false;     // kScalar written in quotes (always a string)
+  std::string scalar;       // kScalar
+  bool quoted = false;      // kScalar written in quotes (always a string)
   std::vector<Node> items;  // kSequence
   struct Entry;
   std::vector<Entry> entries;  // kMap, in file order
@@ -77,9 +77,9 @@ std::string_view to_string(Node::Kind kind);
 // A loaded configuration: the merged tree and the text of every file read, in load order.
 struct Document {
   Node root;
-  std::filesystem::path path;                               // the file given by the user
+  std::filesystem::path path;                                // the file given by the user
   std::vector<std::pair<std::string, std::string>> sources;  // (file, text)
-  std::vector<std::string> overrides;                       // --set assignments applied
+  std::vector<std::string> overrides;                        // --set assignments applied
 };
 
 // Parses YAML text; `file` names it in locations. Throws ConfigError on syntax errors.

@@ -13,7 +13,9 @@ namespace {
 struct SilenceHdf5 {
   SilenceHdf5() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
 };
-void silence() { static const SilenceHdf5 once; }
+void silence() {
+  static const SilenceHdf5 once;
+}
 
 hid_t check(hid_t id, const std::string& what) {
   if (id < 0) throw Error("HDF5: cannot " + what);
@@ -44,9 +46,9 @@ void write_attribute(hid_t object, const std::string& object_path, const std::st
         using T = std::decay_t<decltype(v)>;
         if constexpr (std::is_same_v<T, std::string>) {
           Handle type = string_type();
-          Handle attr(H5Acreate2(object, name.c_str(), type.id(), space.id(), H5P_DEFAULT,
-                                 H5P_DEFAULT),
-                      H5Aclose, what);
+          Handle attr(
+              H5Acreate2(object, name.c_str(), type.id(), space.id(), H5P_DEFAULT, H5P_DEFAULT),
+              H5Aclose, what);
           const char* data = v.c_str();
           check(H5Awrite(attr.id(), type.id(), &data), what, 0);
         } else {
@@ -54,9 +56,8 @@ void write_attribute(hid_t object, const std::string& object_path, const std::st
                        : std::is_same_v<T, std::int64_t>  ? H5T_NATIVE_INT64
                        : std::is_same_v<T, std::uint64_t> ? H5T_NATIVE_UINT64
                                                           : H5T_NATIVE_INT32;
-          Handle attr(
-              H5Acreate2(object, name.c_str(), type, space.id(), H5P_DEFAULT, H5P_DEFAULT),
-              H5Aclose, what);
+          Handle attr(H5Acreate2(object, name.c_str(), type, space.id(), H5P_DEFAULT, H5P_DEFAULT),
+                      H5Aclose, what);
           check(H5Awrite(attr.id(), type, &v), what, 0);
         }
       },
@@ -82,7 +83,9 @@ Handle& Handle::operator=(Handle&& other) noexcept {
   return *this;
 }
 
-Handle::~Handle() { close(); }
+Handle::~Handle() {
+  close();
+}
 
 void Handle::close() {
   if (id_ >= 0 && closer_) closer_(id_);
@@ -105,8 +108,7 @@ File File::open_read_only(const std::filesystem::path& path) {
 }
 
 Group File::root() const {
-  return Group(Handle(H5Gopen2(handle_.id(), "/", H5P_DEFAULT), H5Gclose, "open root group"),
-               "/");
+  return Group(Handle(H5Gopen2(handle_.id(), "/", H5P_DEFAULT), H5Gclose, "open root group"), "/");
 }
 
 Group Group::create_group(const std::string& name) const {
@@ -132,8 +134,7 @@ std::vector<std::string> Group::children() const {
     static_cast<std::vector<std::string>*>(out)->emplace_back(name);
     return 0;
   };
-  check(H5Literate(id(), H5_INDEX_NAME, H5_ITER_INC, nullptr, collect, &names),
-        "list " + path_, 0);
+  check(H5Literate(id(), H5_INDEX_NAME, H5_ITER_INC, nullptr, collect, &names), "list " + path_, 0);
   return names;
 }
 
@@ -214,9 +215,9 @@ void Group::write_strings(const std::string& name, const std::vector<std::string
   Handle type = string_type();
   const hsize_t n = values.size();
   Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose, what);
-  Handle set(H5Dcreate2(id(), name.c_str(), type.id(), space.id(), H5P_DEFAULT, H5P_DEFAULT,
-                        H5P_DEFAULT),
-             H5Dclose, what);
+  Handle set(
+      H5Dcreate2(id(), name.c_str(), type.id(), space.id(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+      H5Dclose, what);
   std::vector<const char*> pointers;
   pointers.reserve(values.size());
   for (const auto& v : values) pointers.push_back(v.c_str());
@@ -255,7 +256,8 @@ RowDataset::RowDataset(const Group& parent, const std::string& name, Element ele
   max_dims.insert(max_dims.end(), row_shape_.begin(), row_shape_.end());
   // Chunks of whole rows, about 64 KiB, at most the expected run length.
   const hsize_t row_bytes = std::max<hsize_t>(1, row_size_ * 8);
-  const hsize_t chunk_rows = std::clamp<hsize_t>(65536 / row_bytes, 1, std::max<hsize_t>(1, expected_rows));
+  const hsize_t chunk_rows =
+      std::clamp<hsize_t>(65536 / row_bytes, 1, std::max<hsize_t>(1, expected_rows));
   chunk.push_back(chunk_rows);
   for (hsize_t d : row_shape_) chunk.push_back(std::max<hsize_t>(1, d));
   Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), max_dims.data()),
@@ -265,9 +267,9 @@ RowDataset::RowDataset(const Group& parent, const std::string& name, Element ele
   check(H5Pset_shuffle(props.id()), what, 0);
   check(H5Pset_deflate(props.id(), 4), what, 0);
   const hid_t type = element == Element::kInt64 ? H5T_STD_I64LE : H5T_IEEE_F64LE;
-  handle_ = Handle(H5Dcreate2(parent.id(), name.c_str(), type, space.id(), H5P_DEFAULT,
-                              props.id(), H5P_DEFAULT),
-                   H5Dclose, what);
+  handle_ = Handle(
+      H5Dcreate2(parent.id(), name.c_str(), type, space.id(), H5P_DEFAULT, props.id(), H5P_DEFAULT),
+      H5Dclose, what);
 }
 
 void RowDataset::append_row(std::span<const std::int64_t> row) {
@@ -324,10 +326,18 @@ DatasetInfo dataset_info(const Group& parent, const std::string& name) {
   H5Sget_simple_extent_dims(space.id(), info.shape.data(), nullptr);
   Handle type(H5Dget_type(set.id()), H5Tclose, what);
   switch (H5Tget_class(type.id())) {
-    case H5T_INTEGER: info.type = "int" + std::to_string(8 * H5Tget_size(type.id())); break;
-    case H5T_FLOAT: info.type = "float" + std::to_string(8 * H5Tget_size(type.id())); break;
-    case H5T_STRING: info.type = "string"; break;
-    default: info.type = "other"; break;
+    case H5T_INTEGER:
+      info.type = "int" + std::to_string(8 * H5Tget_size(type.id()));
+      break;
+    case H5T_FLOAT:
+      info.type = "float" + std::to_string(8 * H5Tget_size(type.id()));
+      break;
+    case H5T_STRING:
+      info.type = "string";
+      break;
+    default:
+      info.type = "other";
+      break;
   }
   return info;
 }
@@ -357,8 +367,10 @@ std::string to_string(const AttributeValue& value) {
   return std::visit(
       [](const auto& v) -> std::string {
         using T = std::decay_t<decltype(v)>;
-        if constexpr (std::is_same_v<T, std::string>) return v;
-        else return fmt::format("{}", v);
+        if constexpr (std::is_same_v<T, std::string>)
+          return v;
+        else
+          return fmt::format("{}", v);
       },
       value);
 }

@@ -8,9 +8,12 @@ namespace sim {
 
 std::string_view to_string(SeriesKind kind) {
   switch (kind) {
-    case SeriesKind::kStock: return "stock";
-    case SeriesKind::kFlow: return "flow";
-    case SeriesKind::kMean: return "mean";
+    case SeriesKind::kStock:
+      return "stock";
+    case SeriesKind::kFlow:
+      return "flow";
+    case SeriesKind::kMean:
+      return "mean";
   }
   return "?";
 }

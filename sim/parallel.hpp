@@ -19,7 +19,9 @@ namespace sim {
 // order of floating-point merges (never the draws).
 inline constexpr std::size_t kBlockSize = 8192;
 
-inline std::size_t block_count(std::size_t n) { return (n + kBlockSize - 1) / kBlockSize; }
+inline std::size_t block_count(std::size_t n) {
+  return (n + kBlockSize - 1) / kBlockSize;
+}
 
 // Runs body(begin, end) over [0, n) in blocks, in parallel.
 template <class Body>
@@ -68,7 +70,7 @@ inline ThreadLimit::ThreadLimit(int threads)
     : threads_(threads > 0 ? threads
                            : static_cast<int>(tbb::global_control::active_value(
                                  tbb::global_control::max_allowed_parallelism))),
-      control_(std::make_unique<tbb::global_control>(
-          tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads_))) {}
+      control_(std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism,
+                                                     static_cast<std::size_t>(threads_))) {}
 
 }  // namespace sim

@@ -11,7 +11,9 @@ namespace sim {
 
 Progress::Progress(int total_steps, bool enabled) : total_steps_(total_steps), enabled_(enabled) {}
 
-bool Progress::stderr_is_terminal() { return ::isatty(STDERR_FILENO) == 1; }
+bool Progress::stderr_is_terminal() {
+  return ::isatty(STDERR_FILENO) == 1;
+}
 
 void Progress::update(int steps_done, const std::string& date, std::size_t agents,
                       std::uint64_t person_steps) {

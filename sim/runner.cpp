@@ -1,6 +1,7 @@
 #include "sim/runner.hpp"
 
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -44,7 +45,9 @@ std::atomic<bool>& interrupt_requested() {
 }
 
 namespace {
-extern "C" void on_interrupt(int) { interrupt_requested().store(true); }
+extern "C" void on_interrupt(int) {
+  interrupt_requested().store(true);
+}
 
 std::string now_iso8601() {
   const std::time_t t = std::time(nullptr);
@@ -53,6 +56,13 @@ std::string now_iso8601() {
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &utc);
   return buf;
+}
+
+// Peak resident memory of this process so far, in MiB.
+double peak_rss_mib() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
 }
 
 std::string host_name() {
@@ -149,7 +159,11 @@ RunSummary run_model(const ModelDefinition& definition, const RunRequest& reques
   writer.set_metadata("reporting_period", std::string(to_string(calendar.spec().period)));
   writer.set_metadata("n_steps", static_cast<std::int32_t>(calendar.n_steps()));
   writer.set_metadata("person_steps", summary.person_steps);
-  writer.set_metadata("wall_seconds", summary.setup_seconds + summary.simulate_seconds);
+  writer.set_metadata("n_agents_end", static_cast<std::int64_t>(summary.agents_at_end));
+  writer.set_metadata("setup_seconds", summary.setup_seconds);
+  writer.set_metadata("simulate_seconds", summary.simulate_seconds);
+  summary.peak_rss_mib = peak_rss_mib();
+  writer.set_metadata("peak_rss_mib", summary.peak_rss_mib);
   for (const auto& [name, value] : model->metadata()) writer.set_metadata(name, value);
   writer.commit();
   return summary;

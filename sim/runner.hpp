@@ -41,6 +41,7 @@ struct RunSummary {
   std::uint64_t person_steps = 0;
   double setup_seconds = 0;     // configuration and synthetic population
   double simulate_seconds = 0;  // the step loop, output included
+  double peak_rss_mib = 0;
 };
 
 config::Document load_configuration(const std::filesystem::path& path,

@@ -15,8 +15,10 @@ std::size_t row_count(Table& table) {
   std::size_t n = 0;
   bool first = true;
   table.for_each_column([&](auto& column) {
-    if (first) n = column.size();
-    else if (column.size() != n) throw std::logic_error("struct-of-arrays columns differ in length");
+    if (first)
+      n = column.size();
+    else if (column.size() != n)
+      throw std::logic_error("struct-of-arrays columns differ in length");
     first = false;
   });
   return n;

@@ -18,7 +18,9 @@
 
 namespace eldersim::testing {
 
-inline std::filesystem::path source_dir() { return ELDERSIM_SOURCE_DIR; }
+inline std::filesystem::path source_dir() {
+  return ELDERSIM_SOURCE_DIR;
+}
 inline std::filesystem::path config_path(const std::string& name) {
   return source_dir() / "configs" / name;
 }

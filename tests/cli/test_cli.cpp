@@ -1,5 +1,6 @@
 // End-to-end tests of the eldersim binary: determinism across thread counts, every config in
 // configs/ validating and running, `info`, and interrupted runs leaving no output behind.
+#include <fmt/core.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
@@ -10,8 +11,6 @@
 #include <fstream>
 #include <sstream>
 #include <thread>
-
-#include <fmt/core.h>
 
 #include "sim/h5.hpp"
 #include "tests/test_support.hpp"
@@ -45,16 +44,19 @@ Result run(const TempDir& dir, const std::vector<std::string>& args) {
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};
 }
 
-std::string config(const std::string& name) { return testing::config_path(name).string(); }
+std::string config(const std::string& name) {
+  return testing::config_path(name).string();
+}
 
 TEST(Cli, SeriesAreByteIdenticalForOneTwoAndFourThreads) {
   TempDir dir;
   std::vector<std::filesystem::path> files;
   for (int threads : {1, 2, 4}) {
     const auto out = dir.path() / fmt::format("t{}.h5", threads);
-    const Result r = run(dir, {"run", config("guangzhou-small.yaml"), "--out", out.string(), "--threads",
-                               std::to_string(threads), "--set", "simulation.end=2023-12-31", "--set",
-                               "migration=[{from: Haizhu, to: Panyu, annual_rate: 0.05}]", "-q"});
+    const Result r =
+        run(dir, {"run", config("guangzhou-small.yaml"), "--out", out.string(), "--threads",
+                  std::to_string(threads), "--set", "simulation.end=2023-12-31", "--set",
+                  "migration=[{from: Haizhu, to: Panyu, annual_rate: 0.05}]", "-q"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     files.push_back(out);
   }
@@ -67,10 +69,12 @@ TEST(Cli, SeriesAreByteIdenticalForOneTwoAndFourThreads) {
       std::vector<char> raw;
       if (info.type == "int64") {
         const auto v = sim::h5::read_int64(g, name);
-        raw.assign(reinterpret_cast<const char*>(v.data()), reinterpret_cast<const char*>(v.data() + v.size()));
+        raw.assign(reinterpret_cast<const char*>(v.data()),
+                   reinterpret_cast<const char*>(v.data() + v.size()));
       } else {
         const auto v = sim::h5::read_float64(g, name);
-        raw.assign(reinterpret_cast<const char*>(v.data()), reinterpret_cast<const char*>(v.data() + v.size()));
+        raw.assign(reinterpret_cast<const char*>(v.data()),
+                   reinterpret_cast<const char*>(v.data() + v.size()));
       }
       bytes[name] = raw;
     }
@@ -95,8 +99,9 @@ TEST(Cli, EveryConfigValidatesAndRunsOneYearAtSmallScale) {
     const Result v = run(dir, {"validate", path});
     EXPECT_EQ(v.exit_code, 0) << path << "\n" << v.err;
     const auto out = dir.path() / (entry.path().stem().string() + ".h5");
-    const Result r = run(dir, {"run", path, "--out", out.string(), "--set", "simulation.end=2020-12-31",
-                               "--set", "population.scale=0.01", "-q"});
+    const Result r =
+        run(dir, {"run", path, "--out", out.string(), "--set", "simulation.end=2020-12-31", "--set",
+                  "population.scale=0.01", "-q"});
     EXPECT_EQ(r.exit_code, 0) << path << "\n" << r.err;
     EXPECT_TRUE(std::filesystem::exists(out)) << path;
   }
@@ -112,10 +117,11 @@ TEST(Cli, InfoListsProvenanceAndSeriesShapes) {
             0);
   const Result r = run(dir, {"info", out.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  for (const char* expected : {"/metadata", "config_text", "config_resolved", "seed               777",
-                               "git_commit", "scenario_name      guangzhou-baseline-small",
-                               "n_alive                    int64    [12 x 11]  (period x district)",
-                               "n_alive_by_sex_age         int64    [12 x 11 x 2 x 8]"})
+  for (const char* expected :
+       {"/metadata", "config_text", "config_resolved", "seed               777", "git_commit",
+        "scenario_name      guangzhou-baseline-small",
+        "n_alive                    int64    [12 x 11]  (period x district)",
+        "n_alive_by_sex_age         int64    [12 x 11 x 2 x 8]"})
     EXPECT_NE(r.out.find(expected), std::string::npos) << "missing: " << expected << "\n" << r.out;
   // The resolved configuration records the command-line overrides.
   const Result full = run(dir, {"info", out.string(), "--full"});
@@ -129,8 +135,8 @@ TEST(Cli, UsageErrorsExitWithTwo) {
   EXPECT_EQ(run(dir, {}).exit_code, 2);
   EXPECT_EQ(run(dir, {"run"}).exit_code, 2);
   EXPECT_EQ(run(dir, {"run", "no-such-file.yaml"}).exit_code, 2);
-  const Result bad_set = run(dir, {"run", config("guangzhou-small.yaml"), "--out", (dir.path() / "x.h5").string(),
-                                   "--set", "population.scale=-1"});
+  const Result bad_set = run(dir, {"run", config("guangzhou-small.yaml"), "--out",
+                                   (dir.path() / "x.h5").string(), "--set", "population.scale=-1"});
   EXPECT_EQ(bad_set.exit_code, 2);
   EXPECT_NE(bad_set.err.find("--set population.scale=-1: error: population.scale: must be > 0"),
             std::string::npos)
@@ -143,8 +149,14 @@ TEST(Cli, AnInterruptedRunLeavesNoOutputUnderAnyName) {
   // exists (part way through) and check nothing is left under the final or temporary name.
   TempDir dir;
   const auto out = dir.path() / "interrupted.h5";
-  std::vector<std::string> args{ELDERSIM_BINARY, "run", config("guangzhou.yaml"), "--out", out.string(),
-                                "--threads", "1", "-q"};
+  std::vector<std::string> args{ELDERSIM_BINARY,
+                                "run",
+                                config("guangzhou.yaml"),
+                                "--out",
+                                out.string(),
+                                "--threads",
+                                "1",
+                                "-q"};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);

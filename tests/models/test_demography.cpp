@@ -23,10 +23,13 @@ TEST(Mortality, HazardRatiosAndTheLogisticTailJoinSmoothly) {
     EXPECT_NEAR(m.annual_hazard(sex, 70, 4) / m.annual_hazard(sex, 70, 0), 4.45, 1e-12);
     EXPECT_NEAR(m.annual_hazard(sex, 70, 1) / m.annual_hazard(sex, 70, 0), 1.44, 1e-12);
     // Level and log-slope are continuous at 95.
-    const double below = m.baseline_hazard(sex, 95 - 1e-9), above = m.baseline_hazard(sex, 95 + 1e-9);
+    const double below = m.baseline_hazard(sex, 95 - 1e-9),
+                 above = m.baseline_hazard(sex, 95 + 1e-9);
     EXPECT_NEAR(above / below, 1.0, 1e-7);
-    const double slope_below = std::log(m.baseline_hazard(sex, 95) / m.baseline_hazard(sex, 94.99)) / 0.01;
-    const double slope_above = std::log(m.baseline_hazard(sex, 95.01) / m.baseline_hazard(sex, 95)) / 0.01;
+    const double slope_below =
+        std::log(m.baseline_hazard(sex, 95) / m.baseline_hazard(sex, 94.99)) / 0.01;
+    const double slope_above =
+        std::log(m.baseline_hazard(sex, 95.01) / m.baseline_hazard(sex, 95)) / 0.01;
     EXPECT_NEAR(slope_above, slope_below, 1e-3);
     // The tail rises but stays below 1 per year; Gompertz part as configured.
     double last = 0;
@@ -45,8 +48,9 @@ TEST(Mortality, HazardRatiosAndTheLogisticTailJoinSmoothly) {
 // stepped through the real demography process for `years` years; returns the survivors.
 std::int64_t simulate_cohort(Sex sex, int age, int years, std::int64_t n, std::uint64_t seed) {
   const auto end = sim::format_date(sim::make_day(2020 + years, 1, 1) - 1);
-  auto scenario = std::make_shared<const Scenario>(small_scenario(
-      {"entrants.first_year_share=0", "simulation.end=" + end, "simulation.seed=" + std::to_string(seed)}));
+  auto scenario = std::make_shared<const Scenario>(
+      small_scenario({"entrants.first_year_share=0", "simulation.end=" + end,
+                      "simulation.seed=" + std::to_string(seed)}));
   World world(scenario);
   People& p = world.people;
   sim::append_rows(p, static_cast<std::size_t>(n));
@@ -76,7 +80,8 @@ TEST(Demography, SurvivalFrom60To80MatchesTheAnalyticGompertz) {
   const std::int64_t n = 200'000;
   for (Sex sex : {kFemale, kMale}) {
     const double expected = m.baseline_survival(sex, 60, 80);
-    const double simulated = static_cast<double>(simulate_cohort(sex, 60, 20, n, 11)) / static_cast<double>(n);
+    const double simulated =
+        static_cast<double>(simulate_cohort(sex, 60, 20, n, 11)) / static_cast<double>(n);
     const double se = std::sqrt(expected * (1 - expected) / static_cast<double>(n));
     EXPECT_NEAR(simulated, expected, 4 * se) << (sex == kMale ? "men" : "women");
   }
@@ -87,8 +92,10 @@ TEST(Demography, SurvivalThroughTheLogisticTailMatchesTheAnalyticValue) {
   const MortalityModel m(s.mortality);
   const std::int64_t n = 100'000;
   const double expected = m.baseline_survival(kMale, 90, 100);
-  const double simulated = static_cast<double>(simulate_cohort(kMale, 90, 10, n, 5)) / static_cast<double>(n);
-  EXPECT_NEAR(simulated, expected, 4 * std::sqrt(expected * (1 - expected) / static_cast<double>(n)));
+  const double simulated =
+      static_cast<double>(simulate_cohort(kMale, 90, 10, n, 5)) / static_cast<double>(n);
+  EXPECT_NEAR(simulated, expected,
+              4 * std::sqrt(expected * (1 - expected) / static_cast<double>(n)));
 }
 
 TEST(Demography, StocksChangeOnlyByEntrantsDeathsAndMoves) {
@@ -145,8 +152,8 @@ TEST(Demography, EntrantsArriveOnTheirBirthdaysWithStableIds) {
         // Birthdays are spread evenly: each month gets its share of days, within one person.
         const int days = model.calendar().period(static_cast<int>(month)).last_day -
                          model.calendar().period(static_cast<int>(month)).first_day + 1;
-        const double share = static_cast<double>(demography::cohort_size(*scenario, d, year)) * days /
-                             sim::days_in_year(year);
+        const double share = static_cast<double>(demography::cohort_size(*scenario, d, year)) *
+                             days / sim::days_in_year(year);
         EXPECT_NEAR(static_cast<double>(got), share, 1.0);
       }
       EXPECT_EQ(total, demography::cohort_size(*scenario, d, year));
@@ -171,14 +178,15 @@ TEST(Demography, CohortSizesFollowShareGrowthAndExplicitYears) {
   const Scenario s = small_scenario({"districts.Yuexiu.entrants_by_year={2022: 50000}"});
   // Liwan: 0.075 * 264,164 * 1.01^k * 0.01
   EXPECT_EQ(demography::cohort_size(s, 1, 2020), std::llround(0.075 * 264164 * 0.01));
-  EXPECT_EQ(demography::cohort_size(s, 1, 2030), std::llround(0.075 * 264164 * std::pow(1.01, 10) * 0.01));
+  EXPECT_EQ(demography::cohort_size(s, 1, 2030),
+            std::llround(0.075 * 264164 * std::pow(1.01, 10) * 0.01));
   EXPECT_EQ(demography::cohort_size(s, 0, 2022), 500);
 }
 
 TEST(Demography, ResultsAreIdenticalForAnyThreadCount) {
-  auto scenario = std::make_shared<const Scenario>(small_scenario(
-      {"simulation.end=2022-12-31", "population.scale=0.05",
-       "migration=[{from: Tianhe, to: Huangpu, annual_rate: 0.1}]"}));
+  auto scenario = std::make_shared<const Scenario>(
+      small_scenario({"simulation.end=2022-12-31", "population.scale=0.05",
+                      "migration=[{from: Tianhe, to: Huangpu, annual_rate: 0.1}]"}));
   std::vector<MemorySink> runs;
   for (int threads : {1, 2, 4}) {
     sim::ThreadLimit limit(threads);

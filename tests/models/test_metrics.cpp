@@ -28,14 +28,17 @@ TEST(Metrics, RowsMatchTheDeclaredShapesAndAddUp) {
   auto scenario = std::make_shared<const Scenario>(small_scenario({"simulation.end=2021-06-30"}));
   ElderModel model(scenario);
   const MemorySink sink = run_in_memory(model);
-  std::map<std::string, std::size_t> dim_size{{"district", 11}, {"sex", 2}, {"age_band", 8}, {"adl_level", 5}};
+  std::map<std::string, std::size_t> dim_size{
+      {"district", 11}, {"sex", 2}, {"age_band", 8}, {"adl_level", 5}};
   for (const auto& s : series_specs()) {
     std::size_t cells = 1;
     for (const auto& d : s.dims) cells *= dim_size.at(d);
     const bool is_int = s.element == sim::h5::Element::kInt64;
-    const std::size_t periods = is_int ? sink.ints.at(s.name).size() : sink.doubles.at(s.name).size();
+    const std::size_t periods =
+        is_int ? sink.ints.at(s.name).size() : sink.doubles.at(s.name).size();
     EXPECT_EQ(periods, 18u) << s.name;
-    const std::size_t row = is_int ? sink.ints.at(s.name)[0].size() : sink.doubles.at(s.name)[0].size();
+    const std::size_t row =
+        is_int ? sink.ints.at(s.name)[0].size() : sink.doubles.at(s.name)[0].size();
     EXPECT_EQ(row, cells) << s.name;
   }
   for (std::size_t t = 0; t < 18; ++t) {
@@ -45,9 +48,15 @@ TEST(Metrics, RowsMatchTheDeclaredShapesAndAddUp) {
     const auto& deaths = sink.ints.at("new_deaths")[t];
     const auto& deaths_by_age = sink.ints.at("new_deaths_by_sex_age")[t];
     for (std::size_t d = 0; d < 11; ++d) {
-      EXPECT_EQ(alive[d], std::accumulate(by_age.begin() + static_cast<long>(d * 16), by_age.begin() + static_cast<long>(d * 16 + 16), std::int64_t{0}));
-      EXPECT_EQ(alive[d], std::accumulate(adl.begin() + static_cast<long>(d * 5), adl.begin() + static_cast<long>(d * 5 + 5), std::int64_t{0}));
-      EXPECT_EQ(deaths[d], std::accumulate(deaths_by_age.begin() + static_cast<long>(d * 16), deaths_by_age.begin() + static_cast<long>(d * 16 + 16), std::int64_t{0}));
+      EXPECT_EQ(alive[d],
+                std::accumulate(by_age.begin() + static_cast<long>(d * 16),
+                                by_age.begin() + static_cast<long>(d * 16 + 16), std::int64_t{0}));
+      EXPECT_EQ(alive[d],
+                std::accumulate(adl.begin() + static_cast<long>(d * 5),
+                                adl.begin() + static_cast<long>(d * 5 + 5), std::int64_t{0}));
+      EXPECT_EQ(deaths[d], std::accumulate(deaths_by_age.begin() + static_cast<long>(d * 16),
+                                           deaths_by_age.begin() + static_cast<long>(d * 16 + 16),
+                                           std::int64_t{0}));
       const double age = sink.doubles.at("mean_age")[t][d];
       EXPECT_GT(age, 68.0);
       EXPECT_LT(age, 75.0);
@@ -56,7 +65,8 @@ TEST(Metrics, RowsMatchTheDeclaredShapesAndAddUp) {
   // Person-years in a 31-day month: everyone alive at the start of a step lives its days.
   const auto& py = sink.doubles.at("person_years")[0];
   const double total_py = std::accumulate(py.begin(), py.end(), 0.0);
-  const double alive_jan = static_cast<double>(std::accumulate(sink.ints.at("n_alive")[0].begin(), sink.ints.at("n_alive")[0].end(), std::int64_t{0}));
+  const double alive_jan = static_cast<double>(std::accumulate(
+      sink.ints.at("n_alive")[0].begin(), sink.ints.at("n_alive")[0].end(), std::int64_t{0}));
   EXPECT_NEAR(total_py, alive_jan * 31 / 365.25, 0.01 * alive_jan * 31 / 365.25);
 }
 
@@ -67,8 +77,10 @@ TEST(Metrics, DeathRateOfThe60PlusIsCalibrated) {
   ElderModel model(scenario);
   const MemorySink sink = run_in_memory(model);
   double deaths = 0, years = 0;
-  for (const auto& row : sink.ints.at("new_deaths")) deaths += static_cast<double>(std::accumulate(row.begin(), row.end(), std::int64_t{0}));
-  for (const auto& row : sink.doubles.at("person_years")) years += std::accumulate(row.begin(), row.end(), 0.0);
+  for (const auto& row : sink.ints.at("new_deaths"))
+    deaths += static_cast<double>(std::accumulate(row.begin(), row.end(), std::int64_t{0}));
+  for (const auto& row : sink.doubles.at("person_years"))
+    years += std::accumulate(row.begin(), row.end(), 0.0);
   EXPECT_NEAR(1000 * deaths / years, 28.0, 3.0);
 }
 

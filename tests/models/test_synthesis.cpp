@@ -13,7 +13,8 @@ namespace {
 using testing::small_scenario;
 
 TEST(Apportion, PartsAddUpExactlyAndFollowTheShares) {
-  const auto parts = apportion(1000, {0.3146, 0.2214, 0.1927, 0.1285, 0.0771, 0.0457, 0.0157, 0.0043});
+  const auto parts =
+      apportion(1000, {0.3146, 0.2214, 0.1927, 0.1285, 0.0771, 0.0457, 0.0157, 0.0043});
   EXPECT_EQ(std::accumulate(parts.begin(), parts.end(), std::int64_t{0}), 1000);
   EXPECT_EQ(parts, (std::vector<std::int64_t>{315, 221, 193, 128, 77, 46, 16, 4}));
   EXPECT_EQ(apportion(3, {1, 1, 1, 1}), (std::vector<std::int64_t>{1, 1, 1, 0}));
@@ -42,12 +43,14 @@ TEST(Synthesis, DistrictBandAndSexMarginalsAreExact) {
   }
   std::int64_t total = 0;
   for (int d = 0; d < nd; ++d) {
-    const auto n = std::llround(static_cast<double>(s.districts[static_cast<std::size_t>(d)].n_older) * 0.05);
+    const auto n =
+        std::llround(static_cast<double>(s.districts[static_cast<std::size_t>(d)].n_older) * 0.05);
     const auto per_band = apportion(n, s.population.age_band_share);
     for (int b = 0; b < nb; ++b) {
       const auto males = count[static_cast<std::size_t>((d * nb + b) * 2)];
       const auto females = count[static_cast<std::size_t>((d * nb + b) * 2 + 1)];
-      EXPECT_EQ(males + females, per_band[static_cast<std::size_t>(b)]) << "district " << d << " band " << b;
+      EXPECT_EQ(males + females, per_band[static_cast<std::size_t>(b)])
+          << "district " << d << " band " << b;
       EXPECT_EQ(males, std::llround(static_cast<double>(per_band[static_cast<std::size_t>(b)]) *
                                     s.population.male_share_by_band[static_cast<std::size_t>(b)]));
     }
@@ -76,11 +79,13 @@ TEST(Synthesis, DrawnAttributesFollowTheConfiguredShares) {
   }
   for (int b = 0; b < s.bands.count(); ++b)
     for (int l = 0; l < kAdlLevels; ++l)
-      adl_expected[static_cast<std::size_t>(l)] += s.population.age_band_share[static_cast<std::size_t>(b)] *
-                                                   s.population.initial_adl[static_cast<std::size_t>(b)][static_cast<std::size_t>(l)];
+      adl_expected[static_cast<std::size_t>(l)] +=
+          s.population.age_band_share[static_cast<std::size_t>(b)] *
+          s.population.initial_adl[static_cast<std::size_t>(b)][static_cast<std::size_t>(l)];
   const auto tol = [&](double p) { return 4 * std::sqrt(p * (1 - p) / n); };
   for (int k = 0; k < kLivingArrangements; ++k)
-    EXPECT_NEAR(living[static_cast<std::size_t>(k)], s.population.living[static_cast<std::size_t>(k)],
+    EXPECT_NEAR(living[static_cast<std::size_t>(k)],
+                s.population.living[static_cast<std::size_t>(k)],
                 tol(s.population.living[static_cast<std::size_t>(k)]));
   for (int l = 0; l < kAdlLevels; ++l)
     EXPECT_NEAR(adl[static_cast<std::size_t>(l)], adl_expected[static_cast<std::size_t>(l)],

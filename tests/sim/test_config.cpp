@@ -88,11 +88,11 @@ TEST(ConfigReader, TypedValuesBoundsAndUnknownKeys) {
   EXPECT_TRUE(m.get<bool>("flag", false));
   EXPECT_EQ(m.get<std::string>("name", ""), "x");
   EXPECT_EQ(m.get<std::int64_t>("big", 0), 2'000'000);
-  EXPECT_EQ(m.get<std::int32_t>("bad", 7), 7);           // error recorded, fallback used
+  EXPECT_EQ(m.get<std::int32_t>("bad", 7), 7);            // error recorded, fallback used
   EXPECT_EQ(m.get<double>("neg", 9, non_negative()), 9);  // error recorded
-  EXPECT_EQ(m.get<double>("absent", 4.5), 4.5);          // optional, no error
-  m.require<double>("scale");                            // missing: error
-  m.finish();                                            // "scal" unknown: did you mean scale?
+  EXPECT_EQ(m.get<double>("absent", 4.5), 4.5);           // optional, no error
+  m.require<double>("scale");                             // missing: error
+  m.finish();                                             // "scal" unknown: did you mean scale?
   ASSERT_EQ(diag.count(), 4u);
   EXPECT_EQ(diag.list()[0].key_path, "bad");
   EXPECT_EQ(diag.list()[0].location.line, 6);

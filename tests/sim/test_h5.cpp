@@ -82,7 +82,8 @@ TEST(RunWriter, FileAppearsUnderItsNameOnlyWhenComplete) {
   const h5::File f = h5::File::open_read_only(out);
   const h5::Group series = f.root().open_group("series");
   EXPECT_EQ(h5::read_int64(series, "n"), (std::vector<std::int64_t>{3, 4}));
-  EXPECT_EQ(std::get<std::string>(h5::dataset_attribute(series, "x", "dims")), "period,district,sex");
+  EXPECT_EQ(std::get<std::string>(h5::dataset_attribute(series, "x", "dims")),
+            "period,district,sex");
   EXPECT_EQ(std::get<std::string>(h5::dataset_attribute(series, "x", "kind")), "flow");
   EXPECT_EQ(f.root().open_group("dims").read_strings("period_end"),
             std::vector<std::string>{"2020-01-31"});

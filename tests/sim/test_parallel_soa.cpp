@@ -54,10 +54,11 @@ double ordered_sum(int threads, const std::vector<double>& values) {
   ThreadLimit limit(threads);
   Sum total;
   std::vector<Sum> scratch;
-  parallel_accumulate(values.size(), scratch, total, [] { return Sum{}; },
-                      [&](std::size_t begin, std::size_t end, Sum& acc) {
-                        for (std::size_t i = begin; i < end; ++i) acc.total += values[i], ++acc.count;
-                      });
+  parallel_accumulate(
+      values.size(), scratch, total, [] { return Sum{}; },
+      [&](std::size_t begin, std::size_t end, Sum& acc) {
+        for (std::size_t i = begin; i < end; ++i) acc.total += values[i], ++acc.count;
+      });
   EXPECT_EQ(total.count, static_cast<std::int64_t>(values.size()));
   return total.total;
 }

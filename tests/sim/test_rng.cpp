@@ -15,7 +15,8 @@ TEST(RandomStream, SameKeyAndCounterGiveTheSameNumbers) {
 }
 
 TEST(RandomStream, EveryKeyAndCounterPartChangesTheStream) {
-  const auto first = [](std::uint64_t seed, std::uint64_t id, std::uint32_t step, std::uint32_t kind) {
+  const auto first = [](std::uint64_t seed, std::uint64_t id, std::uint32_t step,
+                        std::uint32_t kind) {
     return RandomStream(seed, id, step, kind).next_bits();
   };
   const auto base = first(42, 7, 3, 1);
@@ -61,9 +62,12 @@ TEST(RandomStream, EventKindsAreUncorrelated) {
   const int n = 100000;
   std::vector<double> x(n), y(n), z(n);
   for (int id = 0; id < n; ++id) {
-    x[static_cast<std::size_t>(id)] = RandomStream(7, static_cast<std::uint64_t>(id), 10, 2).uniform();
-    y[static_cast<std::size_t>(id)] = RandomStream(7, static_cast<std::uint64_t>(id), 10, 3).uniform();
-    z[static_cast<std::size_t>(id)] = RandomStream(7, static_cast<std::uint64_t>(id), 11, 2).uniform();
+    x[static_cast<std::size_t>(id)] =
+        RandomStream(7, static_cast<std::uint64_t>(id), 10, 2).uniform();
+    y[static_cast<std::size_t>(id)] =
+        RandomStream(7, static_cast<std::uint64_t>(id), 10, 3).uniform();
+    z[static_cast<std::size_t>(id)] =
+        RandomStream(7, static_cast<std::uint64_t>(id), 11, 2).uniform();
   }
   const auto corr = [](const std::vector<double>& a, const std::vector<double>& b) {
     const double n_d = static_cast<double>(a.size());
