@@ -58,11 +58,6 @@ int days_in_year(int year) {
   return make_day(year + 1, 1, 1) - make_day(year, 1, 1);
 }
 
-double rate_to_probability(double annual_rate, double days) {
-  if (annual_rate < 0 || days < 0) throw std::invalid_argument("rate and duration must be >= 0");
-  return -std::expm1(-annual_rate * days / kDaysPerYear);
-}
-
 double probability_to_rate(double probability, double days) {
   if (probability < 0 || probability >= 1 || days <= 0)
     throw std::invalid_argument("probability must be in [0, 1) and duration > 0");

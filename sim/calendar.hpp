@@ -6,13 +6,17 @@
 // every flow is attributed to exactly the period it happened in and every stock is read at the
 // period's true last day. Rates are converted with each step's actual length.
 
+#include <cmath>
 #include <cstdint>
+#include <stdexcept>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace sim {
+
+constexpr double kDaysPerYear = 365.25;
 
 // Days since 1970-01-01 (proleptic Gregorian), the engine's only date type.
 using Day = std::int32_t;
@@ -34,11 +38,18 @@ Day year_start(Day d);
 Day month_start(Day d);
 int days_in_year(int year);
 
-constexpr double kDaysPerYear = 365.25;
 
 // Annual hazard rate r (per person-year) to the probability of at least one event in `days`:
-// p = 1 - exp(-r * days / 365.25) (design section 1). Exact for a constant hazard.
-double rate_to_probability(double annual_rate, double days);
+// p = 1 - exp(-r * days / 365.25) (design section 1). Exact for a constant hazard. On the hot
+// path of every per-person process, so inline and without libm's slow expm1: below x = 1e-3 a
+// four-term series (relative error < 1e-14), above it 1 - exp(-x) (absolute error < 1e-16).
+inline double rate_to_probability(double annual_rate, double days) {
+  if (annual_rate < 0 || days < 0) [[unlikely]]
+    throw std::invalid_argument("rate and duration must be >= 0");
+  const double x = annual_rate * days / kDaysPerYear;
+  if (x < 1e-3) return x * (1 - x * (0.5 - x * (1.0 / 6 - x * (1.0 / 24))));
+  return 1 - std::exp(-x);
+}
 // Inverse of rate_to_probability: the constant annual hazard with probability p over `days`.
 double probability_to_rate(double probability, double days);
 
