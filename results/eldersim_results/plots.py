@@ -101,8 +101,11 @@ def population_by_district(ds: xr.Dataset) -> Figure:
     _require(ds, "n_alive")
     alive = _reduce(ds["n_alive"], (PERIOD, "district"))
     fig, ax = _figure()
-    for district in alive["district"].values:
-        ax.plot(alive[PERIOD].values, alive.sel(district=district).values / 1000, label=str(district))
+    # tab20 keeps 11+ districts distinguishable (tab10 repeats after ten).
+    colors = matplotlib.colormaps["tab20"].colors
+    for i, district in enumerate(alive["district"].values):
+        ax.plot(alive[PERIOD].values, alive.sel(district=district).values / 1000, label=str(district),
+                color=colors[i % len(colors)], linestyle="-" if i < len(colors) else "--")
     ax.set_ylabel("people alive (thousands)")
     ax.set_xlabel("period start")
     ax.set_title(_title(ds, "Population by district"))
