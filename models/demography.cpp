@@ -76,7 +76,7 @@ void deaths_and_moves(World& world, const sim::Step& step, PeriodFlows& flows,
   const sim::Day mid_day = step.first_day + step.days / 2;
 
   sim::parallel_accumulate(
-      people.size(), scratch, flows, [&] { return PeriodFlows(nd, nb); },
+      people.size(), scratch, flows, [&] { return PeriodFlows(s); },
       [&](std::size_t begin, std::size_t end, PeriodFlows& acc) {
         for (std::size_t i = begin; i < end; ++i) {
           if (!people.alive[i]) continue;

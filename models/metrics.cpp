@@ -1,7 +1,10 @@
 #include "models/metrics.hpp"
 
 #include <algorithm>
+#include <limits>
 
+#include "models/care.hpp"
+#include "models/finance.hpp"
 #include "sim/parallel.hpp"
 
 namespace eldersim {
@@ -9,12 +12,24 @@ namespace eldersim {
 using sim::SeriesKind;
 using sim::h5::Element;
 
+std::vector<std::string> facility_names(const Scenario& scenario) {
+  std::vector<std::string> names;
+  for (const auto& f : scenario.care.facilities) names.push_back(f.name);
+  return names;
+}
+
 std::vector<sim::DimensionSpec> dimension_specs(const Scenario& scenario) {
   return {
       {"district", scenario.district_names()},
       {"sex", {"male", "female"}},
       {"age_band", scenario.bands.labels()},
       {"adl_level", {"healthy", "mild", "moderate", "heavy", "severe"}},
+      {"adl_from", {"healthy", "mild", "moderate", "heavy", "severe"}},
+      {"adl_to", {"healthy", "mild", "moderate", "heavy", "severe"}},
+      {"service", {"home", "community", "institution"}},
+      {"payer", payer_names()},
+      {"government_spending_type", government_spending_names()},
+      {"facility", facility_names(scenario)},
   };
 }
 
@@ -45,42 +60,124 @@ std::vector<sim::SeriesSpec> series_specs() {
        "Moves into the district from another simulated district"},
       {"new_migrants_out", d, Element::kInt64, SeriesKind::kFlow, "people",
        "Moves out of the district to another simulated district"},
+      {"new_adl_transitions", {"district", "adl_from", "adl_to"}, Element::kInt64, SeriesKind::kFlow,
+       "people", "Changes of ADL level in the period, by level before and after"},
+      // Care: who is where (stocks at the period's last day).
+      {"n_home", d, Element::kInt64, SeriesKind::kStock, "people", "People receiving formal home care"},
+      {"n_community", d, Element::kInt64, SeriesKind::kStock, "people",
+       "People in community care (day-care centres)"},
+      {"n_institution", d, Element::kInt64, SeriesKind::kStock, "people",
+       "People living in an institution (elderly home), by the institution's district"},
+      {"n_no_care", d, Element::kInt64, SeriesKind::kStock, "people",
+       "People at home without formal care (family or none)"},
+      {"share_home", d, Element::kFloat64, SeriesKind::kStock, "share",
+       "Share of people 60+ cared for at home, with or without formal services: the 90 of 9064"},
+      {"share_community", d, Element::kFloat64, SeriesKind::kStock, "share",
+       "Share of people 60+ in community care: the 6 of 9064"},
+      {"share_institution", d, Element::kFloat64, SeriesKind::kStock, "share",
+       "Share of people 60+ in institutions: the 4 of 9064"},
+      {"n_need", d, Element::kInt64, SeriesKind::kStock, "people",
+       "People in need of care (ADL level >= care.need_level)"},
+      {"n_unmet", d, Element::kInt64, SeriesKind::kStock, "people",
+       "People in need of care without any formal care (waiting or not)"},
+      {"coverage", d, Element::kFloat64, SeriesKind::kStock, "share",
+       "Share of people in need who receive formal care: 1 - n_unmet / n_need"},
+      {"n_waiting", {"district", "service"}, Element::kInt64, SeriesKind::kStock, "people",
+       "People on a waiting list, by the service waited for and the person's district"},
+      {"new_admissions", {"district", "service"}, Element::kInt64, SeriesKind::kFlow, "people",
+       "Admissions to a service in the period"},
+      {"new_admissions_after_wait", {"district", "service"}, Element::kInt64, SeriesKind::kFlow,
+       "people", "Admissions in the period of people who had been waiting"},
+      {"mean_wait_days", {"district", "service"}, Element::kFloat64, SeriesKind::kMean, "days",
+       "Mean completed wait of the admissions after a wait in the period (NaN if none)"},
+      {"new_reneges", {"district", "service"}, Element::kInt64, SeriesKind::kFlow, "people",
+       "People who gave up waiting (after care.renege_days) and chose again"},
+      {"institution_occupancy", d, Element::kFloat64, SeriesKind::kStock, "share",
+       "Occupied beds / beds of the open institutions in the district (NaN if none)"},
+      {"nursing_bed_occupancy", d, Element::kFloat64, SeriesKind::kStock, "share",
+       "Occupied nursing-type beds / nursing-type beds (NaN if none)"},
+      {"community_occupancy", d, Element::kFloat64, SeriesKind::kStock, "share",
+       "Occupied day-care places / places (NaN if none)"},
+      {"home_care_utilisation", d, Element::kFloat64, SeriesKind::kStock, "share",
+       "Home-care worker hours allocated / hours available (NaN if none)"},
+      {"beds_per_1000", d, Element::kFloat64, SeriesKind::kStock, "beds per 1000 people 60+",
+       "Institution beds in the district per 1000 people 60+ living there"},
+      {"nursing_beds_per_100", d, Element::kFloat64, SeriesKind::kStock, "beds per 100 people 60+",
+       "Nursing-type institution beds per 100 people 60+"},
+      {"spending", {"district", "payer"}, Element::kFloat64, SeriesKind::kFlow, "yuan",
+       "Spending on care in the period by payer (government, LTC insurance, out of pocket)"},
+      {"government_spending", {"district", "government_spending_type"}, Element::kFloat64,
+       SeriesKind::kFlow, "yuan", "Government spending in the period by instrument"},
+      // Per facility.
+      {"facility_places", {"facility"}, Element::kInt64, SeriesKind::kStock, "places",
+       "Places (beds or day-care places) at the period end; 0 when closed", "facilities"},
+      {"facility_occupied", {"facility"}, Element::kInt64, SeriesKind::kStock, "people",
+       "Places occupied at the period end", "facilities"},
+      {"facility_waiting", {"facility"}, Element::kInt64, SeriesKind::kStock, "people",
+       "People waiting for the facility at the period end", "facilities"},
+      {"facility_admissions", {"facility"}, Element::kInt64, SeriesKind::kFlow, "people",
+       "Admissions in the period", "facilities"},
+      {"facility_mean_wait_days", {"facility"}, Element::kFloat64, SeriesKind::kMean, "days",
+       "Mean completed wait of admissions after a wait in the period (NaN if none)", "facilities"},
   };
 }
 
-PeriodFlows::PeriodFlows(int districts, int bands) : n_districts(districts), n_bands(bands) {
-  const auto cells = static_cast<std::size_t>(districts * kSexes * bands);
-  const auto nd = static_cast<std::size_t>(districts);
+PeriodFlows::PeriodFlows(const Scenario& s) : n_districts(s.district_count()), n_bands(s.bands.count()) {
+  const auto cells = static_cast<std::size_t>(n_districts * kSexes * n_bands);
+  const auto nd = static_cast<std::size_t>(n_districts);
+  const auto nf = static_cast<std::size_t>(s.facility_count());
   deaths.assign(cells, 0);
   exposure_days.assign(cells, 0);
   entrants.assign(nd, 0);
   migrants_out.assign(nd, 0);
   migrants_in.assign(nd, 0);
+  adl_transitions.assign(nd * kAdlLevels * kAdlLevels, 0);
+  for (auto* v : {&admissions, &admitted_from_wait, &wait_days, &reneges}) v->assign(nd * kCareModes, 0);
+  for (auto* v : {&facility_admissions, &facility_admitted_from_wait, &facility_wait_days}) v->assign(nf, 0);
+  spending.assign(nd * kPayers, 0.0);
+  government.assign(nd * kGovernmentSpendingTypes, 0.0);
 }
 
 namespace {
-void add_into(std::vector<std::int64_t>& to, const std::vector<std::int64_t>& from) {
+template <class T>
+void add_into(std::vector<T>& to, const std::vector<T>& from) {
   for (std::size_t i = 0; i < to.size(); ++i) to[i] += from[i];
 }
-void zero(std::vector<std::int64_t>& v) {
-  std::fill(v.begin(), v.end(), 0);
+template <class T>
+void zero(std::vector<T>& v) {
+  std::fill(v.begin(), v.end(), T{});
 }
 }  // namespace
 
 void PeriodFlows::clear() {
-  zero(deaths), zero(exposure_days), zero(entrants), zero(migrants_out), zero(migrants_in);
+  for (auto* v : {&deaths, &exposure_days, &entrants, &migrants_out, &migrants_in, &adl_transitions,
+                  &admissions, &admitted_from_wait, &wait_days, &reneges, &facility_admissions,
+                  &facility_admitted_from_wait, &facility_wait_days})
+    zero(*v);
+  zero(spending), zero(government);
 }
 
 void PeriodFlows::merge(const PeriodFlows& o) {
   add_into(deaths, o.deaths), add_into(exposure_days, o.exposure_days);
   add_into(entrants, o.entrants), add_into(migrants_out, o.migrants_out);
-  add_into(migrants_in, o.migrants_in);
+  add_into(migrants_in, o.migrants_in), add_into(adl_transitions, o.adl_transitions);
+  add_into(admissions, o.admissions), add_into(admitted_from_wait, o.admitted_from_wait);
+  add_into(wait_days, o.wait_days), add_into(reneges, o.reneges);
+  add_into(facility_admissions, o.facility_admissions);
+  add_into(facility_admitted_from_wait, o.facility_admitted_from_wait);
+  add_into(facility_wait_days, o.facility_wait_days);
+  add_into(spending, o.spending), add_into(government, o.government);
 }
 
 Stocks::Stocks(int districts, int bands) : n_districts(districts), n_bands(bands) {
-  alive.assign(static_cast<std::size_t>(districts * kSexes * bands), 0);
-  adl.assign(static_cast<std::size_t>(districts * kAdlLevels), 0);
-  age_days.assign(static_cast<std::size_t>(districts), 0);
+  const auto nd = static_cast<std::size_t>(districts);
+  alive.assign(nd * kSexes * static_cast<std::size_t>(bands), 0);
+  adl.assign(nd * kAdlLevels, 0);
+  age_days.assign(nd, 0);
+  in_mode.assign(nd * kCareModes, 0);
+  need.assign(nd, 0);
+  unmet.assign(nd, 0);
+  waiting.assign(nd * kCareModes, 0);
 }
 
 std::int64_t Stocks::alive_in(int district) const {
@@ -91,16 +188,19 @@ std::int64_t Stocks::alive_in(int district) const {
 }
 
 void Stocks::clear() {
-  zero(alive), zero(adl), zero(age_days);
+  for (auto* v : {&alive, &adl, &age_days, &in_mode, &need, &unmet, &waiting}) zero(*v);
 }
 
 void Stocks::merge(const Stocks& o) {
   add_into(alive, o.alive), add_into(adl, o.adl), add_into(age_days, o.age_days);
+  add_into(in_mode, o.in_mode), add_into(need, o.need), add_into(unmet, o.unmet);
+  add_into(waiting, o.waiting);
 }
 
 Stocks count_stocks(const People& people, const Scenario& scenario, sim::Day day,
                     std::vector<Stocks>& scratch) {
   const int nd = scenario.district_count(), nb = scenario.bands.count();
+  const int need_level = scenario.care.need_level;
   Stocks total(nd, nb);
   sim::parallel_accumulate(
       people.size(), scratch, total, [&] { return Stocks(nd, nb); },
@@ -112,12 +212,23 @@ Stocks count_stocks(const People& people, const Scenario& scenario, sim::Day day
           acc.alive[acc.cell(d, people.sex[i], scenario.bands.band_of_age_days(age_days))] += 1;
           acc.adl[static_cast<std::size_t>(d * kAdlLevels + people.adl[i])] += 1;
           acc.age_days[static_cast<std::size_t>(d)] += age_days;
+          acc.in_mode[static_cast<std::size_t>(d * kCareModes + people.care_mode[i])] += 1;
+          acc.waiting[static_cast<std::size_t>(d * kCareModes + people.wait_mode[i])] += 1;
+          if (people.adl[i] >= need_level) {
+            acc.need[static_cast<std::size_t>(d)] += 1;
+            if (people.care_mode[i] == kNoCare) acc.unmet[static_cast<std::size_t>(d)] += 1;
+          }
         }
       });
   return total;
 }
 
-void record_period(const PeriodFlows& flows, const Stocks& stocks, sim::SeriesSink& sink) {
+namespace {
+double ratio(double num, double den) { return den > 0 ? num / den : std::numeric_limits<double>::quiet_NaN(); }
+}  // namespace
+
+void record_period(const Scenario& scenario, const PeriodFlows& flows, const Stocks& stocks,
+                   const CareState& care, sim::SeriesSink& sink) {
   const int nd = stocks.n_districts;
   std::vector<std::int64_t> n_alive(static_cast<std::size_t>(nd));
   std::vector<std::int64_t> new_deaths(static_cast<std::size_t>(nd), 0);
@@ -144,6 +255,93 @@ void record_period(const PeriodFlows& flows, const Stocks& stocks, sim::SeriesSi
   sink.put("new_entrants", flows.entrants);
   sink.put("new_migrants_in", flows.migrants_in);
   sink.put("new_migrants_out", flows.migrants_out);
+  sink.put("new_adl_transitions", flows.adl_transitions);
+
+  // Care by district.
+  const auto n = static_cast<std::size_t>(nd);
+  std::vector<std::int64_t> by_mode[kCareModes];
+  for (auto& v : by_mode) v.assign(n, 0);
+  std::vector<double> share_home(n), share_community(n), share_institution(n), coverage(n);
+  std::vector<std::int64_t> waiting(n * 3), admissions(n * 3), after_wait(n * 3), reneges(n * 3);
+  std::vector<double> mean_wait(n * 3);
+  for (std::size_t d = 0; d < n; ++d) {
+    for (int m = 0; m < kCareModes; ++m) by_mode[m][d] = stocks.in_mode[d * kCareModes + static_cast<std::size_t>(m)];
+    const double alive = static_cast<double>(n_alive[d]);
+    share_community[d] = ratio(static_cast<double>(by_mode[kCommunityCare][d]), alive);
+    share_institution[d] = ratio(static_cast<double>(by_mode[kInstitution][d]), alive);
+    share_home[d] = alive > 0 ? 1 - share_community[d] - share_institution[d] : std::numeric_limits<double>::quiet_NaN();
+    coverage[d] = ratio(static_cast<double>(stocks.need[d] - stocks.unmet[d]), static_cast<double>(stocks.need[d]));
+    for (int m = kHomeCare; m < kCareModes; ++m) {
+      const std::size_t out = d * 3 + static_cast<std::size_t>(m - 1), in = d * kCareModes + static_cast<std::size_t>(m);
+      waiting[out] = stocks.waiting[in];
+      admissions[out] = flows.admissions[in];
+      after_wait[out] = flows.admitted_from_wait[in];
+      reneges[out] = flows.reneges[in];
+      mean_wait[out] = ratio(static_cast<double>(flows.wait_days[in]), static_cast<double>(flows.admitted_from_wait[in]));
+    }
+  }
+  sink.put("n_home", by_mode[kHomeCare]);
+  sink.put("n_community", by_mode[kCommunityCare]);
+  sink.put("n_institution", by_mode[kInstitution]);
+  sink.put("n_no_care", by_mode[kNoCare]);
+  sink.put("share_home", share_home);
+  sink.put("share_community", share_community);
+  sink.put("share_institution", share_institution);
+  sink.put("n_need", stocks.need);
+  sink.put("n_unmet", stocks.unmet);
+  sink.put("coverage", coverage);
+  sink.put("n_waiting", waiting);
+  sink.put("new_admissions", admissions);
+  sink.put("new_admissions_after_wait", after_wait);
+  sink.put("mean_wait_days", mean_wait);
+  sink.put("new_reneges", reneges);
+
+  // Capacity by district, from the facilities' state at the period end.
+  std::vector<double> beds(n), nursing_beds(n), occupied(n), occupied_nursing(n), places_c(n), occupied_c(n);
+  const auto nf = scenario.care.facilities.size();
+  std::vector<std::int64_t> f_places(nf), f_occupied(nf), f_waiting(nf);
+  std::vector<double> f_wait(nf);
+  for (std::size_t f = 0; f < nf; ++f) {
+    const FacilitySpec& spec = scenario.care.facilities[f];
+    const FacilityState& fs = care.facilities[f];
+    const auto d = static_cast<std::size_t>(spec.district);
+    f_places[f] = fs.open ? fs.places : 0;
+    f_occupied[f] = care.occupied[f];
+    f_waiting[f] = care.waiting[f];
+    f_wait[f] = ratio(static_cast<double>(flows.facility_wait_days[f]), static_cast<double>(flows.facility_admitted_from_wait[f]));
+    if (!fs.open) continue;
+    if (spec.type == FacilityType::kInstitution) {
+      beds[d] += static_cast<double>(fs.places);
+      nursing_beds[d] += static_cast<double>(fs.nursing_places);
+      occupied[d] += static_cast<double>(care.occupied[f]);
+      occupied_nursing[d] += static_cast<double>(care.occupied_nursing[f]);
+    } else {
+      places_c[d] += static_cast<double>(fs.places);
+      occupied_c[d] += static_cast<double>(care.occupied[f]);
+    }
+  }
+  std::vector<double> occ(n), occ_nursing(n), occ_c(n), home_util(n), per_1000(n), per_100(n);
+  for (std::size_t d = 0; d < n; ++d) {
+    occ[d] = ratio(occupied[d], beds[d]);
+    occ_nursing[d] = ratio(occupied_nursing[d], nursing_beds[d]);
+    occ_c[d] = ratio(occupied_c[d], places_c[d]);
+    home_util[d] = ratio(care.home_hours_used[d], care.home_hours[d]);
+    per_1000[d] = ratio(1000 * beds[d], static_cast<double>(n_alive[d]));
+    per_100[d] = ratio(100 * nursing_beds[d], static_cast<double>(n_alive[d]));
+  }
+  sink.put("institution_occupancy", occ);
+  sink.put("nursing_bed_occupancy", occ_nursing);
+  sink.put("community_occupancy", occ_c);
+  sink.put("home_care_utilisation", home_util);
+  sink.put("beds_per_1000", per_1000);
+  sink.put("nursing_beds_per_100", per_100);
+  sink.put("spending", flows.spending);
+  sink.put("government_spending", flows.government);
+  sink.put("facility_places", f_places);
+  sink.put("facility_occupied", f_occupied);
+  sink.put("facility_waiting", f_waiting);
+  sink.put("facility_admissions", flows.facility_admissions);
+  sink.put("facility_mean_wait_days", f_wait);
 }
 
 }  // namespace eldersim

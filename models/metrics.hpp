@@ -25,9 +25,20 @@ struct PeriodFlows {
   std::vector<std::int64_t> entrants;       // [district]
   std::vector<std::int64_t> migrants_out;   // [district]
   std::vector<std::int64_t> migrants_in;    // [district]
+  std::vector<std::int64_t> adl_transitions;  // [district][from level][to level]
+  // Care (per district and mode, modes indexed by CareMode; none unused).
+  std::vector<std::int64_t> admissions;          // [district][mode]
+  std::vector<std::int64_t> admitted_from_wait;  // [district][mode]
+  std::vector<std::int64_t> wait_days;           // [district][mode], summed over those admitted
+  std::vector<std::int64_t> reneges;             // [district][mode]
+  std::vector<std::int64_t> facility_admissions;          // [facility]
+  std::vector<std::int64_t> facility_admitted_from_wait;  // [facility]
+  std::vector<std::int64_t> facility_wait_days;           // [facility]
+  std::vector<double> spending;    // [district][payer], yuan
+  std::vector<double> government;  // [district][government spending type], yuan
 
   PeriodFlows() = default;
-  PeriodFlows(int districts, int bands);
+  explicit PeriodFlows(const Scenario& s);
   std::size_t cell(int district, int sex, int band) const {
     return (static_cast<std::size_t>(district) * kSexes + static_cast<std::size_t>(sex)) *
                static_cast<std::size_t>(n_bands) +
@@ -44,6 +55,10 @@ struct Stocks {
   std::vector<std::int64_t> alive;     // [district][sex][band]
   std::vector<std::int64_t> adl;       // [district][level]
   std::vector<std::int64_t> age_days;  // [district], sum of ages in days
+  std::vector<std::int64_t> in_mode;   // [district][care mode]
+  std::vector<std::int64_t> need;      // [district], ADL level >= care.need_level
+  std::vector<std::int64_t> unmet;     // [district], in need and without formal care
+  std::vector<std::int64_t> waiting;   // [district][care mode]
 
   Stocks() = default;
   Stocks(int districts, int bands);
@@ -61,7 +76,10 @@ struct Stocks {
 Stocks count_stocks(const People& people, const Scenario& scenario, sim::Day day,
                     std::vector<Stocks>& scratch);
 
+struct CareState;
+
 // Hands one period's rows of every declared series to the sink.
-void record_period(const PeriodFlows& flows, const Stocks& stocks, sim::SeriesSink& sink);
+void record_period(const Scenario& scenario, const PeriodFlows& flows, const Stocks& stocks,
+                   const CareState& care, sim::SeriesSink& sink);
 
 }  // namespace eldersim

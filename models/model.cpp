@@ -1,6 +1,9 @@
 #include "models/model.hpp"
 
+#include "models/care.hpp"
 #include "models/demography.hpp"
+#include "models/health.hpp"
+#include "models/policy.hpp"
 #include "models/synthesis.hpp"
 #include "sim/soa.hpp"
 
@@ -10,7 +13,7 @@ ElderModel::ElderModel(std::shared_ptr<const Scenario> scenario)
     : world_(std::move(scenario)),
       calendar_(world_.scenario->simulation.calendar),
       initial_agents_(0),
-      flows_(world_.scenario->district_count(), world_.scenario->bands.count()) {
+      flows_(*world_.scenario) {
   world_.people = synthesize_population(*world_.scenario);
   initial_agents_ = world_.people.size();
 }
@@ -34,17 +37,34 @@ std::vector<std::pair<std::string, sim::h5::AttributeValue>> ElderModel::metadat
 }
 
 // One step (design section 3), in order:
-//   1. policy events dated in this step       (the care-system issue adds them)
-//   2. demography: entrants, deaths, moves    (demography.cpp)
+//   1. policy: events dated in this step, facility openings and closings   (policy.cpp)
+//   2. demography: entrants, deaths, moves                                 (demography.cpp)
+//   3. health: ADL transitions                                             (health.cpp)
+//   4. care: census, choices, allocation, spending                         (care.cpp)
 void ElderModel::step(const sim::Step& step) {
+  policy::step(world_, step, flows_);
   demography::step(world_, step, flows_, flow_scratch_);
+  health::step(world_, step, flows_, health_scratch_);
+  care::step(world_, step, flows_);
+}
+
+std::vector<sim::StringTable> ElderModel::tables() const {
+  const Scenario& s = *world_.scenario;
+  sim::StringTable type{"facility_info", "type", {}}, district{"facility_info", "district", {}},
+      ownership{"facility_info", "ownership", {}};
+  for (const auto& f : s.care.facilities) {
+    type.values.emplace_back(f.type == FacilityType::kInstitution ? "institution" : "community");
+    district.values.push_back(s.districts[static_cast<std::size_t>(f.district)].name);
+    ownership.values.emplace_back(f.ownership == Ownership::kPublic ? "public" : "private");
+  }
+  return {type, district, ownership};
 }
 
 // At a period's end: count the stocks, hand over the period's rows, start the next period's
 // flows afresh and drop the dead.
 void ElderModel::record_period(int period, sim::SeriesSink& sink) {
   const Stocks stocks = stocks_on(calendar_.period(period).last_day);
-  eldersim::record_period(flows_, stocks, sink);
+  eldersim::record_period(*world_.scenario, flows_, stocks, world_.care, sink);
   flows_.clear();
   sim::compact_rows(world_.people, std::span<const std::uint8_t>(world_.people.alive));
 }

@@ -19,11 +19,13 @@ class ElderModel final : public sim::Model {
   std::vector<sim::DimensionSpec> dimensions() const override;
   std::vector<sim::SeriesSpec> series() const override;
   std::vector<std::pair<std::string, sim::h5::AttributeValue>> metadata() const override;
+  std::vector<sim::StringTable> tables() const override;
   std::size_t agent_count() const override { return world_.people.size(); }
   void step(const sim::Step& step) override;
   void record_period(int period, sim::SeriesSink& sink) override;
 
   const World& world() const { return world_; }
+  World& mutable_world() { return world_; }
   // Living people per district now (for invariant checks).
   Stocks stocks_on(sim::Day day);
 
@@ -33,6 +35,7 @@ class ElderModel final : public sim::Model {
   std::size_t initial_agents_;
   PeriodFlows flows_;
   std::vector<PeriodFlows> flow_scratch_;
+  std::vector<PeriodFlows> health_scratch_;
   std::vector<Stocks> stock_scratch_;
 };
 

@@ -1,5 +1,5 @@
 #pragma once
-// The agents: one column per attribute (design section 2), narrow types, about 20 bytes a person.
+// The agents: one column per attribute (design section 2), narrow types, about 40 bytes a person.
 // Rows are kept in a fixed order (initial population in config order, then entrants as they
 // arrive); dead rows are compacted away at period ends without reordering anyone.
 
@@ -17,6 +17,16 @@ enum PersonFlag : std::uint8_t {
   kLowIncomeHousehold = 1u << 2,  // minimum living allowance or low-income household
 };
 
+inline constexpr std::uint16_t kNoFacility = 0xFFFF;
+
+// Bits of People::care_flags.
+enum CareFlag : std::uint8_t {
+  kNursingBed = 1u << 0,        // holds a nursing-type bed
+  kGotModificationGrant = 1u << 1,
+  kAdlChanged = 1u << 2,        // ADL level changed in this step (cleared by the care step)
+  kMustChoose = 1u << 3,        // lost a place (closure, capacity cut): choose again
+};
+
 struct People {
   std::vector<std::uint64_t> id;        // stable, see entrant_id below
   std::vector<sim::Day> birth_day;      // age is derived: ageing costs nothing per step
@@ -27,12 +37,24 @@ struct People {
   std::vector<std::uint8_t> income;     // IncomeBand
   std::vector<std::uint8_t> flags;      // PersonFlag bits
   std::vector<std::uint8_t> alive;      // 0 once dead, until compacted away
+  // Care (models/care.hpp): current mode and place, and the waiting-list entry if any.
+  std::vector<std::uint8_t> care_mode;       // CareMode
+  std::vector<std::uint16_t> care_facility;  // facility index; kNoFacility for home care or none
+  std::vector<std::uint8_t> care_hours;      // home-care hours per week allocated
+  std::vector<std::uint8_t> care_flags;      // CareFlag bits
+  std::vector<sim::Day> care_since;          // day the current care started
+  std::vector<sim::Day> next_review;         // day of the next periodic re-choice
+  std::vector<std::uint8_t> wait_mode;       // CareMode waited for; kNoCare if not waiting
+  std::vector<std::uint16_t> wait_facility;
+  std::vector<sim::Day> wait_since;
 
   std::size_t size() const { return id.size(); }
 
   template <class F>
   void for_each_column(F&& f) {
     f(id), f(birth_day), f(district), f(sex), f(adl), f(living), f(income), f(flags), f(alive);
+    f(care_mode), f(care_facility), f(care_hours), f(care_flags), f(care_since), f(next_review);
+    f(wait_mode), f(wait_facility), f(wait_since);
   }
 };
 

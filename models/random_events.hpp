@@ -11,6 +11,10 @@ enum class RandomEvent : std::uint32_t {
   kSynthesis = 1,  // attributes of a new person (step counter 0 for the initial population)
   kDeath = 2,
   kMigration = 3,
+  kAdlTransition = 4,
+  kCareChoice = 5,
+  kReviewStagger = 6,
+  kLtcEnrolment = 7,  // one draw per person (step counter 0): enrolled if below the share
 };
 
 inline std::uint32_t kind(RandomEvent e) {

@@ -1,5 +1,7 @@
 #include "models/scenario.hpp"
 
+#include "models/scenario_parts.hpp"
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -40,11 +42,10 @@ std::vector<std::string> Scenario::district_names() const {
   return names;
 }
 
-namespace {
+namespace detail {
 
 constexpr double kShareTolerance = 1e-3;
 
-// Reads a list of shares that must add up to one (within 0.1%), then normalises it exactly.
 std::vector<double> read_shares(const Value& v, std::size_t length) {
   auto values = v.as_numbers(cfg::probability(), length);
   if (!values) return std::vector<double>(length, 1.0 / static_cast<double>(length));
@@ -56,6 +57,26 @@ std::vector<double> read_shares(const Value& v, std::size_t length) {
   for (double& x : *values) x /= total;
   return *values;
 }
+
+int district_index(const Scenario& s, const Value& v) {
+  const auto name = v.as<std::string>();
+  if (!name) return -1;
+  for (std::size_t i = 0; i < s.districts.size(); ++i)
+    if (s.districts[i].name == *name) return static_cast<int>(i);
+  std::string message = "unknown district \"" + *name + "\"";
+  if (const auto near = sim::closest_match(*name, s.district_names()); !near.empty())
+    message += "; did you mean '" + near + "'?";
+  v.error(message);
+  return -1;
+}
+
+}  // namespace detail
+
+namespace {
+
+using detail::district_index;
+using detail::kShareTolerance;
+using detail::read_shares;
 
 // Reads a mapping of named shares (e.g. alone / with_spouse / with_children) adding up to one.
 template <std::size_t N>
@@ -158,6 +179,13 @@ void read_districts(Map& root, Scenario& s) {
     if (m.has("name") && d.name.empty()) m["name"].error("a district needs a non-empty name");
     d.n_older = m.require<std::int64_t>("older_population", cfg::non_negative());
     d.registered_share = m.get<double>("registered_share", 1.0, cfg::probability());
+    d.home_care_hours_per_week = m.get<double>("home_care_hours_per_week", 0.0, cfg::non_negative());
+    if (const Value loc = m["location"]; loc.present()) {
+      Map l = loc.as_map();
+      d.latitude = l.require<double>("lat", cfg::between(-90, 90));
+      d.longitude = l.require<double>("lon", cfg::between(-180, 180));
+      l.finish();
+    }
     const Value by_year = m["entrants_by_year"];
     if (by_year.present()) {
       Map years = by_year.as_map();
@@ -234,18 +262,6 @@ void read_entrants(Map& root, Scenario& s) {
   m.finish();
 }
 
-int district_index(const Scenario& s, const Value& v) {
-  const auto name = v.as<std::string>();
-  if (!name) return -1;
-  for (std::size_t i = 0; i < s.districts.size(); ++i)
-    if (s.districts[i].name == *name) return static_cast<int>(i);
-  std::string message = "unknown district \"" + *name + "\"";
-  if (const auto near = sim::closest_match(*name, s.district_names()); !near.empty())
-    message += "; did you mean '" + near + "'?";
-  v.error(message);
-  return -1;
-}
-
 void read_migration(Map& root, Scenario& s) {
   for (const Value& item : root["migration"].as_list()) {
     Map m = item.as_map();
@@ -272,6 +288,11 @@ Scenario parse_scenario(const sim::config::Document& doc) {
   read_mortality(root, s);
   read_entrants(root, s);
   read_migration(root, s);
+  detail::compute_travel_times(root, s);
+  detail::read_health(root, s);
+  detail::read_care(root, s);
+  detail::read_programmes(root, s);
+  detail::read_policy_events(root, s);
   root.finish();
   diagnostics.throw_if_any();
   return s;

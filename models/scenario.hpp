@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "models/care_spec.hpp"
 #include "sim/config_tree.hpp"
 #include "sim/runner.hpp"
 
@@ -41,6 +42,9 @@ struct District {
   std::string name;
   std::int64_t n_older = 0;       // people aged min_age+ at the start, before scaling
   double registered_share = 1.0;  // share with local household registration (hukou)
+  double home_care_hours_per_week = 0;  // home-care worker hours available, before scaling
+  double latitude = 0;                  // of the district centre, for travel times
+  double longitude = 0;
   std::map<int, std::int64_t> entrants_by_year;  // explicit cohort sizes, before scaling
 };
 
@@ -91,8 +95,17 @@ struct Scenario {
   MortalitySpec mortality;
   EntrantsSpec entrants;
   std::vector<MigrationFlow> migration;
+  HealthSpec health;
+  CareSpec care;
+  ProgrammeSpec programmes;            // in force at the start
+  std::vector<PolicyEvent> policy_events;  // in date order
+  std::vector<double> travel_minutes;  // [from district][to district]
 
   int district_count() const { return static_cast<int>(districts.size()); }
+  int facility_count() const { return static_cast<int>(care.facilities.size()); }
+  double travel(int from, int to) const {
+    return travel_minutes[static_cast<std::size_t>(from * district_count() + to)];
+  }
   std::vector<std::string> district_names() const;
 };
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 
 #include "models/random_events.hpp"
@@ -56,6 +57,11 @@ void draw_attributes(People& people, std::size_t row, int age_band, const Scenar
   people.adl[row] =
       static_cast<std::uint8_t>(rng.categorical(p.initial_adl[static_cast<std::size_t>(age_band)]));
   people.alive[row] = 1;
+  people.care_mode[row] = kNoCare;
+  people.care_facility[row] = kNoFacility;
+  people.wait_mode[row] = kNoCare;
+  people.wait_facility[row] = kNoFacility;
+  people.next_review[row] = std::numeric_limits<sim::Day>::min();  // choose at the first step
 }
 
 People synthesize_population(const Scenario& scenario) {

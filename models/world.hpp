@@ -1,11 +1,13 @@
 #pragma once
-// Everything a step reads or changes: the scenario, the agents and the tables derived from the
-// scenario once at the start.
+// Everything a step reads or changes: the scenario, the agents, the tables derived from the
+// scenario once at the start, and the care system's changing state.
 
 #include <cstdint>
 #include <memory>
 #include <vector>
 
+#include "models/care.hpp"
+#include "models/health.hpp"
 #include "models/mortality.hpp"
 #include "models/people.hpp"
 #include "models/scenario.hpp"
@@ -14,11 +16,17 @@ namespace eldersim {
 
 struct World {
   explicit World(std::shared_ptr<const Scenario> s)
-      : scenario(std::move(s)), mortality(scenario->mortality), seed(scenario->simulation.seed) {}
+      : scenario(std::move(s)),
+        mortality(scenario->mortality),
+        adl(scenario->health, scenario->bands, scenario->simulation.calendar.step_days),
+        care(initial_care_state(*scenario)),
+        seed(scenario->simulation.seed) {}
 
   std::shared_ptr<const Scenario> scenario;
   People people;
   MortalityModel mortality;
+  AdlTransitions adl;
+  CareState care;
   std::uint64_t seed;
 };
 

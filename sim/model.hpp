@@ -27,6 +27,13 @@ class SeriesSink {
   virtual void put(std::string_view series, std::span<const double> row) = 0;
 };
 
+// A 1-D table of strings written alongside the series (e.g. /facility_info/type).
+struct StringTable {
+  std::string group;
+  std::string name;
+  std::vector<std::string> values;
+};
+
 class Model {
  public:
   virtual ~Model() = default;
@@ -36,6 +43,8 @@ class Model {
   virtual std::vector<SeriesSpec> series() const = 0;
   // Provenance the model adds to /metadata (scenario name, scale, ...).
   virtual std::vector<std::pair<std::string, h5::AttributeValue>> metadata() const = 0;
+  // Descriptive tables written once (facility types, districts, ...); none by default.
+  virtual std::vector<StringTable> tables() const { return {}; }
   virtual std::size_t agent_count() const = 0;
   virtual void step(const Step& step) = 0;
   // Called after the last step of each period, in period order.

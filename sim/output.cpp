@@ -39,8 +39,10 @@ RunWriter::RunWriter(std::filesystem::path final_path, std::vector<DimensionSpec
       dim_group.write_strings(d.name, d.labels);
       sizes[d.name] = d.labels.size();
     }
-    const h5::Group series_group = root.create_group("series");
+    std::map<std::string, h5::Group, std::less<>> groups;
     for (const auto& s : series) {
+      if (!groups.contains(s.group)) groups.emplace(s.group, root.create_group(s.group));
+      const h5::Group& series_group = groups.at(s.group);
       std::vector<hsize_t> row_shape;
       std::string dim_names = "period";
       for (const auto& d : s.dims) {
@@ -93,6 +95,13 @@ void RunWriter::append(std::string_view series, std::span<const double> row) {
 
 void RunWriter::set_metadata(const std::string& name, const h5::AttributeValue& value) {
   metadata_->set_attribute(name, value);
+}
+
+void RunWriter::write_strings(const std::string& group, const std::string& name,
+                              const std::vector<std::string>& values) {
+  const h5::Group root = file_->root();
+  const h5::Group g = root.has(group) ? root.open_group(group) : root.create_group(group);
+  g.write_strings(name, values);
 }
 
 void RunWriter::commit() {

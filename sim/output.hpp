@@ -33,6 +33,7 @@ struct SeriesSpec {
   SeriesKind kind = SeriesKind::kStock;
   std::string unit;
   std::string description;
+  std::string group = "series";  // HDF5 group: "series" (per district) or e.g. "facilities"
 };
 
 class RunWriter {
@@ -51,6 +52,9 @@ class RunWriter {
   void append(std::string_view series, std::span<const std::int64_t> row);
   void append(std::string_view series, std::span<const double> row);
   void set_metadata(const std::string& name, const h5::AttributeValue& value);
+  // A 1-D string dataset /<group>/<name> (the group is created if needed).
+  void write_strings(const std::string& group, const std::string& name,
+                     const std::vector<std::string>& values);
   // Checks every series has one row per period, closes the file and renames it into place.
   void commit();
 

@@ -1,0 +1,118 @@
+#include "models/policy.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <cmath>
+
+#include "models/world.hpp"
+
+namespace eldersim::policy {
+
+namespace {
+
+bool in_step(sim::Day day, const sim::Step& step) { return day >= step.first_day && day < step.end_day(); }
+
+// Sets a facility's places, keeping its nursing-type share, and pays construction subsidies for
+// places added.
+void set_places(World& world, std::size_t f, std::int64_t places, PeriodFlows& flows) {
+  const Scenario& s = *world.scenario;
+  FacilityState& fs = world.care.facilities[f];
+  const FacilitySpec& spec = s.care.facilities[f];
+  places = std::max<std::int64_t>(0, places);
+  const std::int64_t added = places - fs.places;
+  fs.places = places;
+  fs.nursing_places = std::llround(static_cast<double>(places) * spec.nursing_share);
+  if (added > 0 && spec.type == FacilityType::kInstitution) {
+    const double paid = world.care.programme.subsidies.construction_per_new_bed[static_cast<std::size_t>(spec.ownership)] *
+                        static_cast<double>(added);
+    const auto d = static_cast<std::size_t>(spec.district);
+    flows.spending[d * kPayers + kGovernment] += paid;
+    flows.government[d * kGovernmentSpendingTypes + kConstruction] += paid;
+  }
+}
+
+void apply(World& world, const PolicyEvent& e, PeriodFlows& flows) {
+  CareState& state = world.care;
+  const double scale = world.scenario->population.scale;
+  switch (e.kind) {
+    case PolicyEvent::Kind::kSetPlaces:
+      for (int f : e.facilities) {
+        const auto i = static_cast<std::size_t>(f);
+        const std::int64_t target = e.relative ? std::llround(static_cast<double>(state.facilities[i].places) * e.factor)
+                                               : std::llround(e.value * scale);
+        set_places(world, i, target, flows);
+      }
+      break;
+    case PolicyEvent::Kind::kSetPrice:
+      for (int f : e.facilities)
+        for (double& price : state.facilities[static_cast<std::size_t>(f)].monthly_price)
+          price = e.relative ? price * e.factor : e.value;
+      break;
+    case PolicyEvent::Kind::kSetSubsidies: state.programme.subsidies = e.programme.subsidies; break;
+    case PolicyEvent::Kind::kSetVouchers: state.programme.vouchers = e.programme.vouchers; break;
+    case PolicyEvent::Kind::kSetPurchasedServices:
+      state.programme.purchased_services = e.programme.purchased_services;
+      break;
+    case PolicyEvent::Kind::kSetHomeSupport: state.programme.home_support = e.programme.home_support; break;
+    case PolicyEvent::Kind::kSetLtc: state.programme.ltc = e.programme.ltc; break;
+  }
+}
+
+void supply_response(World& world, const sim::Step& step, PeriodFlows& flows) {
+  const Scenario& s = *world.scenario;
+  const SupplyResponseSpec& sr = s.care.supply_response;
+  CareState& state = world.care;
+  for (std::size_t f = 0; f < state.facilities.size(); ++f) {
+    FacilityState& fs = state.facilities[f];
+    if (fs.pending_change != 0 && in_step(fs.pending_due, step) ) {
+      if (fs.open) set_places(world, f, fs.places + fs.pending_change, flows);
+      fs.pending_change = 0;
+      fs.pending_due = std::numeric_limits<sim::Day>::max();
+    }
+  }
+  if (!in_step(state.next_supply_review, step)) return;
+  state.next_supply_review += sr.review_days;
+  const SubsidySpec& sub = state.programme.subsidies;
+  for (std::size_t f = 0; f < state.facilities.size(); ++f) {
+    FacilityState& fs = state.facilities[f];
+    const FacilitySpec& spec = s.care.facilities[f];
+    if (!fs.open || fs.places <= 0 || fs.pending_change != 0 || spec.type != FacilityType::kInstitution) continue;
+    const auto own = static_cast<std::size_t>(spec.ownership);
+    const double occupancy = static_cast<double>(state.occupied[f]) / static_cast<double>(fs.places);
+    // Monthly revenue per place: fees and per-person subsidies on the occupied share, plus the
+    // per-bed subsidy on every place (design section 3: per-bed rewards building, per-person
+    // rewards filling).
+    double mean_price = 0;
+    for (double p : fs.monthly_price) mean_price += p / kAdlLevels;
+    const double revenue = occupancy * (mean_price + sub.per_person_served_month[own]) + sub.operating_per_bed_month[own];
+    const auto step_places = std::max<std::int64_t>(1, std::llround(sr.step_share * static_cast<double>(fs.places)));
+    if (occupancy >= sr.occupancy_to_expand && revenue >= sr.monthly_cost_per_place) fs.pending_change = step_places;
+    else if (occupancy <= sr.occupancy_to_shrink && revenue < sr.monthly_cost_per_place) fs.pending_change = -step_places;
+    if (fs.pending_change != 0) fs.pending_due = step.first_day + sr.lag_days;
+  }
+}
+
+}  // namespace
+
+void step(World& world, const sim::Step& step, PeriodFlows& flows) {
+  const Scenario& s = *world.scenario;
+  CareState& state = world.care;
+  for (std::size_t f = 0; f < s.care.facilities.size(); ++f) {
+    const FacilitySpec& spec = s.care.facilities[f];
+    FacilityState& fs = state.facilities[f];
+    if (!fs.open && in_step(spec.opens, step) && spec.opens > s.simulation.calendar.start) {
+      fs.open = true;
+      const std::int64_t places = fs.places;
+      fs.places = 0;  // pay construction for every new place
+      set_places(world, f, places, flows);
+    }
+    if (fs.open && in_step(spec.closes, step)) fs.open = false;
+  }
+  while (state.next_event < s.policy_events.size() && s.policy_events[state.next_event].date < step.end_day()) {
+    apply(world, s.policy_events[state.next_event], flows);
+    ++state.next_event;
+  }
+  if (s.care.supply_response.enabled) supply_response(world, step, flows);
+}
+
+}  // namespace eldersim::policy

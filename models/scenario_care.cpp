@@ -1,0 +1,415 @@
+// Reading the care system's part of a scenario: health, care, programmes, policy_events, and the
+// travel times between districts. See docs/config.md for every key.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+
+#include "models/scenario_parts.hpp"
+#include "sim/text.hpp"
+
+namespace eldersim::detail {
+
+using sim::config::Map;
+using sim::config::Value;
+namespace cfg = sim::config;
+
+namespace {
+
+const std::vector<std::string> kModeNames{"none", "home", "community", "institution"};
+
+template <std::size_t N>
+std::array<double, N> read_fixed(Map& m, const char* key, const cfg::Bounds& bounds,
+                                 const std::array<double, N>& fallback, bool required) {
+  const Value v = m[key];
+  if (!v.present()) {
+    if (required) m.missing(key);
+    return fallback;
+  }
+  std::array<double, N> out = fallback;
+  if (const auto values = v.as_numbers(bounds, N)) std::copy(values->begin(), values->end(), out.begin());
+  return out;
+}
+
+std::uint8_t read_groups(const Value& v) {
+  static const std::vector<std::string> names{"no_family_support", "oldest_old", "living_alone",
+                                              "low_income"};
+  std::uint8_t groups = 0;
+  for (const Value& item : v.as_list()) {
+    const auto name = item.as_choice(names);
+    if (!name) continue;
+    const auto i = std::find(names.begin(), names.end(), *name) - names.begin();
+    groups = static_cast<std::uint8_t>(groups | (1u << i));
+  }
+  return groups;
+}
+
+std::array<bool, kCareModes> read_modes(const Value& v) {
+  std::array<bool, kCareModes> modes{};
+  for (const Value& item : v.as_list())
+    if (const auto name = item.as_choice({"home", "community", "institution"}))
+      modes[static_cast<std::size_t>(std::find(kModeNames.begin(), kModeNames.end(), *name) - kModeNames.begin())] = true;
+  return modes;
+}
+
+// {public: x, private: y}
+std::array<double, 2> read_by_ownership(Map& parent, const char* key) {
+  std::array<double, 2> out{};
+  const Value v = parent[key];
+  if (!v.present()) return out;
+  Map m = v.as_map();
+  out[0] = m.get<double>("public", 0.0, cfg::non_negative());
+  out[1] = m.get<double>("private", 0.0, cfg::non_negative());
+  m.finish();
+  return out;
+}
+
+int facility_index(const Scenario& s, const Value& v) {
+  const auto name = v.as<std::string>();
+  if (!name) return -1;
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < s.care.facilities.size(); ++i) {
+    if (s.care.facilities[i].name == *name) return static_cast<int>(i);
+    names.push_back(s.care.facilities[i].name);
+  }
+  std::string message = "unknown facility \"" + *name + "\"";
+  if (const auto near = sim::closest_match(*name, names); !near.empty())
+    message += "; did you mean '" + near + "'?";
+  v.error(message);
+  return -1;
+}
+
+FacilitySpec read_facility(const Value& item, const Scenario& s) {
+  Map m = item.as_map();
+  FacilitySpec f;
+  f.name = m.require<std::string>("name");
+  if (m.has("name") && f.name.empty()) m["name"].error("a facility needs a non-empty name");
+  f.type = m.choice("type", {"institution", "community"}, "institution") == "community"
+               ? FacilityType::kCommunity
+               : FacilityType::kInstitution;
+  f.district = m.has("district") ? district_index(s, m["district"]) : (m.missing("district"), -1);
+  f.ownership = m.choice("ownership", {"public", "private"}, "public") == "private" ? Ownership::kPrivate
+                                                                                  : Ownership::kPublic;
+  f.places = m.require<std::int64_t>("places", cfg::non_negative());
+  f.nursing_share = m.get<double>("nursing_share", f.type == FacilityType::kInstitution ? 1.0 : 0.0,
+                                  cfg::probability());
+  const bool has_levels = m.has("monthly_price_by_level"), has_flat = m.has("monthly_price");
+  if (has_levels && has_flat)
+    m["monthly_price"].error("give monthly_price or monthly_price_by_level, not both");
+  if (has_levels) {
+    f.monthly_price = read_fixed<kAdlLevelCount>(m, "monthly_price_by_level", cfg::non_negative(), {}, true);
+  } else {
+    const double price = m.require<double>("monthly_price", cfg::non_negative());
+    f.monthly_price.fill(price);
+  }
+  f.respite_beds = m.get<std::int64_t>("respite_beds", 0, cfg::non_negative());
+  if (m.has("opens")) f.opens = m["opens"].as_date().value_or(f.opens);
+  if (m.has("closes")) f.closes = m["closes"].as_date().value_or(f.closes);
+  if (m.has("opens") && m.has("closes") && f.closes <= f.opens) m["closes"].error("must be after opens");
+  m.finish();
+  return f;
+}
+
+SubsidySpec read_subsidies(const Value& v) {
+  SubsidySpec out;
+  Map m = v.as_map();
+  out.construction_per_new_bed = read_by_ownership(m, "construction_per_new_bed");
+  out.operating_per_bed_month = read_by_ownership(m, "operating_per_bed_month");
+  out.per_person_served_month = read_by_ownership(m, "per_person_served_month");
+  m.finish();
+  return out;
+}
+
+std::vector<VoucherSpec> read_vouchers(const Value& v) {
+  std::vector<VoucherSpec> out;
+  for (const Value& item : v.as_list()) {
+    Map m = item.as_map();
+    VoucherSpec voucher;
+    voucher.name = m.get<std::string>("name", "");
+    if (!m.has("groups")) m.missing("groups");
+    voucher.groups = read_groups(m["groups"]);
+    if (!m.has("modes")) m.missing("modes");
+    voucher.modes = read_modes(m["modes"]);
+    voucher.monthly_amount = m.require<double>("monthly_amount", cfg::non_negative());
+    m.finish();
+    out.push_back(voucher);
+  }
+  return out;
+}
+
+std::vector<PurchasedServicesSpec> read_purchased_services(const Value& v) {
+  std::vector<PurchasedServicesSpec> out;
+  for (const Value& item : v.as_list()) {
+    Map m = item.as_map();
+    PurchasedServicesSpec ps;
+    if (!m.has("groups")) m.missing("groups");
+    ps.groups = read_groups(m["groups"]);
+    ps.hours_per_week = m.require<double>("hours_per_week", cfg::between(0, 168));
+    m.finish();
+    out.push_back(ps);
+  }
+  return out;
+}
+
+// Keys not given keep the values of `base`.
+HomeSupportSpec read_home_support(const Value& v, const HomeSupportSpec& base) {
+  HomeSupportSpec out = base;
+  Map m = v.as_map();
+  if (const Value mod = m["modification"]; mod.present()) {
+    Map mm = mod.as_map();
+    if (mm.has("groups")) out.modification_groups = read_groups(mm["groups"]);
+    out.modification_min_level = mm.get<std::int32_t>("min_level", base.modification_min_level, cfg::between(0, 4));
+    out.modification_grant = mm.get<double>("grant", base.modification_grant, cfg::non_negative());
+    out.modification_utility = mm.get<double>("utility", base.modification_utility);
+    mm.finish();
+  }
+  if (const Value meals = m["meals"]; meals.present()) {
+    Map mm = meals.as_map();
+    if (mm.has("groups")) out.meal_groups = read_groups(mm["groups"]);
+    out.meal_subsidy_per_week = mm.get<double>("subsidy_per_week", base.meal_subsidy_per_week, cfg::non_negative());
+    out.meal_utility = mm.get<double>("utility", base.meal_utility);
+    mm.finish();
+  }
+  m.finish();
+  return out;
+}
+
+// Keys not given keep the values of `base`.
+LtcInsuranceSpec read_ltc(const Value& v, const LtcInsuranceSpec& base) {
+  LtcInsuranceSpec out = base;
+  Map m = v.as_map();
+  out.enrolment_share = m.get<double>("enrolment_share", base.enrolment_share, cfg::probability());
+  out.eligible_from_level = m.get<std::int32_t>("eligible_from_level", base.eligible_from_level, cfg::between(0, 5));
+  if (m.has("daily_benefit")) out.daily_benefit = read_per_mode(m, "daily_benefit", 0.0, cfg::non_negative());
+  out.copay = m.get<double>("copay", base.copay, cfg::probability());
+  m.finish();
+  return out;
+}
+
+}  // namespace
+
+std::array<double, kCareModes> read_per_mode(Map& parent, const char* key, double fallback,
+                                             const cfg::Bounds& bounds) {
+  std::array<double, kCareModes> out{0, fallback, fallback, fallback};
+  const Value v = parent[key];
+  if (!v.present()) return out;
+  Map m = v.as_map();
+  for (int mode = kHomeCare; mode < kCareModes; ++mode)
+    out[static_cast<std::size_t>(mode)] = m.get<double>(kModeNames[static_cast<std::size_t>(mode)], fallback, bounds);
+  m.finish();
+  return out;
+}
+
+void compute_travel_times(Map& root, Scenario& s) {
+  // Straight-line distance between district centres times a detour factor, at a door-to-door
+  // speed, plus a fixed time (assumptions; see configs and docs/config.md).
+  Map t = root["travel"].as_map();
+  const double base = t.get<double>("base_minutes", 10.0, cfg::non_negative());
+  const double per_km = t.get<double>("minutes_per_km", 2.0, cfg::non_negative());
+  t.finish();
+  const int n = s.district_count();
+  s.travel_minutes.assign(static_cast<std::size_t>(n * n), 0.0);
+  for (int a = 0; a < n; ++a)
+    for (int b = 0; b < n; ++b) {
+      const auto& da = s.districts[static_cast<std::size_t>(a)];
+      const auto& db = s.districts[static_cast<std::size_t>(b)];
+      constexpr double kEarthRadiusKm = 6371.0, kRad = std::numbers::pi / 180;
+      const double dlat = (db.latitude - da.latitude) * kRad, dlon = (db.longitude - da.longitude) * kRad;
+      const double h = std::pow(std::sin(dlat / 2), 2) +
+                       std::cos(da.latitude * kRad) * std::cos(db.latitude * kRad) * std::pow(std::sin(dlon / 2), 2);
+      const double km = 2 * kEarthRadiusKm * std::asin(std::min(1.0, std::sqrt(h)));
+      s.travel_minutes[static_cast<std::size_t>(a * n + b)] = base + per_km * km;
+    }
+}
+
+void read_health(Map& root, Scenario& s) {
+  const Value v = root["health"];
+  if (!v.present()) return;  // levels stay as drawn
+  Map m = v.as_map();
+  HealthSpec& h = s.health;
+  h.enabled = m.get<bool>("enabled", true);
+  {
+    Map o = m["onset"].as_map();
+    if (!m.has("onset")) m.missing("onset");
+    h.onset_rate_at_65 = o.require<double>("rate_at_65", cfg::between(0, 10));
+    h.onset_age_slope = o.get<double>("age_slope", 0.0, cfg::between(-1, 1));
+    h.onset_female_ratio = o.get<double>("female_ratio", 1.0, cfg::between(0, 10));
+    const auto shares = read_shares(o["share_by_level"], 4);
+    if (!o.has("share_by_level")) o.missing("share_by_level");
+    std::copy(shares.begin(), shares.end(), h.onset_share.begin());
+    o.finish();
+  }
+  {
+    Map p = m["progression"].as_map();
+    if (!m.has("progression")) m.missing("progression");
+    h.progression_rate_at_65 = read_fixed<3>(p, "rate_at_65", cfg::between(0, 10), {}, true);
+    h.progression_age_slope = p.get<double>("age_slope", 0.0, cfg::between(-1, 1));
+    h.progression_female_ratio = p.get<double>("female_ratio", 1.0, cfg::between(0, 10));
+    p.finish();
+  }
+  {
+    Map r = m["recovery"].as_map();
+    if (!m.has("recovery")) m.missing("recovery");
+    h.recovery_rate_at_65 = read_fixed<4>(r, "rate_at_65", cfg::between(0, 10), {}, true);
+    h.recovery_age_slope = r.get<double>("age_slope", 0.0, cfg::between(-1, 1));
+    h.recovery_female_ratio = r.get<double>("female_ratio", 1.0, cfg::between(0, 10));
+    r.finish();
+  }
+  m.finish();
+}
+
+void read_care(Map& root, Scenario& s) {
+  const Value v = root["care"];
+  if (!v.present()) return;
+  Map m = v.as_map();
+  CareSpec& c = s.care;
+  c.enabled = m.get<bool>("enabled", true);
+  c.choice_level = m.get<std::int32_t>("choice_level", 1, cfg::between(0, 4));
+  c.need_level = m.get<std::int32_t>("need_level", 2, cfg::between(1, 4));
+  c.nursing_level = m.get<std::int32_t>("nursing_level", 2, cfg::between(0, 5));
+  c.review_days = m.get<std::int32_t>("review_days", 365, cfg::between(7, 3650));
+  {
+    const auto renege = read_per_mode(m, "renege_days", 90.0, cfg::between(1, 3650));
+    for (int mode = 0; mode < kCareModes; ++mode) c.renege_days[static_cast<std::size_t>(mode)] = static_cast<int>(renege[static_cast<std::size_t>(mode)]);
+  }
+  c.unlimited_capacity = m.get<bool>("unlimited_capacity", false);
+  c.priority_to_targeted = m.get<bool>("priority_to_targeted", true);
+  {
+    Map h = m["home_care"].as_map();
+    if (!m.has("home_care")) m.missing("home_care");
+    c.home.hours_per_week_by_level = read_fixed<kAdlLevelCount>(h, "hours_per_week_by_level", cfg::between(0, 168), {}, true);
+    c.home.hourly_price = h.require<double>("hourly_price", cfg::non_negative());
+    h.finish();
+  }
+  {
+    Map ch = m["choice"].as_map();
+    if (!m.has("choice")) m.missing("choice");
+    ChoiceSpec& k = c.choice;
+    k.constant = read_per_mode(ch, "constant", 0.0);
+    {
+      Map pm = ch["price_per_1000_yuan"].as_map();
+      if (!ch.has("price_per_1000_yuan")) ch.missing("price_per_1000_yuan");
+      k.price_per_1000_by_income = {pm.require<double>("low", cfg::between(-20, 0)),
+                                    pm.require<double>("middle", cfg::between(-20, 0)),
+                                    pm.require<double>("high", cfg::between(-20, 0))};
+      pm.finish();
+    }
+    k.travel_per_10_minutes = ch.get<double>("travel_per_10_minutes", 0.0, cfg::between(-20, 0));
+    k.per_adl_level = read_per_mode(ch, "per_adl_level", 0.0);
+    k.living_alone = read_per_mode(ch, "living_alone", 0.0);
+    k.age_80_plus = read_per_mode(ch, "age_80_plus", 0.0);
+    k.low_income = read_per_mode(ch, "low_income", 0.0);
+    k.high_income = read_per_mode(ch, "high_income", 0.0);
+    k.inertia = ch.get<double>("inertia", 0.0, cfg::between(0, 20));
+    ch.finish();
+  }
+  for (const Value& item : m["facilities"].as_list()) {
+    FacilitySpec f = read_facility(item, s);
+    for (const auto& other : c.facilities)
+      if (other.name == f.name && !f.name.empty()) item.error("facility name \"" + f.name + "\" used twice");
+    c.facilities.push_back(std::move(f));
+  }
+  if (c.facilities.size() > 65534) m["facilities"].error("at most 65534 facilities");
+  if (const Value sr = m["supply_response"]; sr.present()) {
+    Map r = sr.as_map();
+    SupplyResponseSpec& x = c.supply_response;
+    x.enabled = r.get<bool>("enabled", true);
+    x.review_days = r.get<std::int32_t>("review_days", 91, cfg::between(7, 3650));
+    x.lag_days = r.get<std::int32_t>("lag_days", 365, cfg::between(0, 3650));
+    x.occupancy_to_expand = r.get<double>("occupancy_to_expand", 0.9, cfg::probability());
+    x.occupancy_to_shrink = r.get<double>("occupancy_to_shrink", 0.5, cfg::probability());
+    x.step_share = r.get<double>("step_share", 0.1, cfg::between(0, 1));
+    x.monthly_cost_per_place = r.get<double>("monthly_cost_per_place", 1800, cfg::non_negative());
+    if (x.occupancy_to_shrink >= x.occupancy_to_expand)
+      r["occupancy_to_shrink"].error("must be below occupancy_to_expand");
+    r.finish();
+  }
+  m.finish();
+}
+
+void read_programmes(Map& root, Scenario& s) {
+  Map m = root["programmes"].as_map();
+  ProgrammeSpec& p = s.programmes;
+  if (m.has("subsidies")) p.subsidies = read_subsidies(m["subsidies"]);
+  p.vouchers = read_vouchers(m["vouchers"]);
+  p.purchased_services = read_purchased_services(m["purchased_services"]);
+  if (m.has("home_support")) p.home_support = read_home_support(m["home_support"], {});
+  if (m.has("ltc_insurance")) p.ltc = read_ltc(m["ltc_insurance"], {});
+  m.finish();
+}
+
+void read_policy_events(Map& root, Scenario& s) {
+  const sim::Day start = s.simulation.calendar.start, end = s.simulation.calendar.end;
+  std::vector<PolicyEvent> events;
+  for (const Value& item : root["policy_events"].as_list()) {
+    Map m = item.as_map();
+    PolicyEvent e;
+    e.date = m.require_date("date");
+    if (m.has("date") && (e.date < start || e.date > end))
+      m["date"].error(fmt::format("must fall within the run ({} to {})", sim::format_date(start), sim::format_date(end)));
+    e.description = m.get<std::string>("description", "");
+    static const std::vector<std::string> actions{"set_places", "set_price", "set_subsidies",
+                                                  "set_vouchers", "set_purchased_services",
+                                                  "set_home_support", "set_ltc_insurance"};
+    int found = 0;
+    for (std::size_t a = 0; a < actions.size(); ++a) {
+      const Value action = m[actions[a]];
+      if (!action.present()) continue;
+      ++found;
+      e.kind = static_cast<PolicyEvent::Kind>(a);
+      if (a <= 1) {  // facility events
+        Map fm = action.as_map();
+        for (const Value& f : fm["facilities"].as_list())
+          if (const int i = facility_index(s, f); i >= 0) e.facilities.push_back(i);
+        if (fm.has("districts")) {
+          const std::string type = fm.choice("type", {"institution", "community"}, "institution");
+          for (const Value& d : fm["districts"].as_list()) {
+            const int di = district_index(s, d);
+            for (std::size_t f = 0; f < s.care.facilities.size(); ++f)
+              if (di >= 0 && s.care.facilities[f].district == di &&
+                  (s.care.facilities[f].type == FacilityType::kCommunity) == (type == "community"))
+                e.facilities.push_back(static_cast<int>(f));
+          }
+        }
+        if (!fm.has("facilities") && !fm.has("districts"))
+          fm.missing("facilities");
+        const char* value_key = a == 0 ? "places" : "monthly_price";
+        if (fm.has(value_key) == fm.has("percent"))
+          fm[value_key].error(fmt::format("give either {} or percent", value_key));
+        if (fm.has(value_key)) e.value = fm.require<double>(value_key, cfg::non_negative());
+        if (fm.has("percent")) {
+          e.relative = true;
+          e.factor = 1 + fm.require<double>("percent", cfg::between(-100, 1000)) / 100;
+        }
+        fm.finish();
+      } else {
+        // A programme lever: from its date the event replaces that lever's setting; keys it
+        // does not give keep their values from the programmes section.
+        e.programme = s.programmes;
+        switch (e.kind) {
+          case PolicyEvent::Kind::kSetSubsidies: e.programme.subsidies = read_subsidies(action); break;
+          case PolicyEvent::Kind::kSetVouchers: e.programme.vouchers = read_vouchers(action); break;
+          case PolicyEvent::Kind::kSetPurchasedServices:
+            e.programme.purchased_services = read_purchased_services(action);
+            break;
+          case PolicyEvent::Kind::kSetHomeSupport:
+            e.programme.home_support = read_home_support(action, s.programmes.home_support);
+            break;
+          case PolicyEvent::Kind::kSetLtc: e.programme.ltc = read_ltc(action, s.programmes.ltc); break;
+          default: break;
+        }
+      }
+    }
+    if (found != 1)
+      item.error(fmt::format("a policy event needs exactly one action ({}), found {}",
+                             fmt::join(actions, ", "), found));
+    m.finish();
+    events.push_back(std::move(e));
+  }
+  // Applied in date order; events on the same date in file order.
+  std::stable_sort(events.begin(), events.end(), [](const PolicyEvent& a, const PolicyEvent& b) { return a.date < b.date; });
+  s.policy_events = std::move(events);
+}
+
+}  // namespace eldersim::detail

@@ -1,0 +1,29 @@
+#pragma once
+// Internal to the scenario parser: the readers of each section, shared between
+// scenario.cpp (population and demography) and scenario_care.cpp (the care system).
+
+#include <array>
+#include <string>
+#include <vector>
+
+#include "models/scenario.hpp"
+#include "sim/config_reader.hpp"
+
+namespace eldersim::detail {
+
+// A list of shares adding up to one (within 0.1%), normalised exactly.
+std::vector<double> read_shares(const sim::config::Value& v, std::size_t length);
+// The index of the district named by v (with a did-you-mean), or -1 after reporting.
+int district_index(const Scenario& s, const sim::config::Value& v);
+// A mapping {home, community, institution} of numbers into an array indexed by CareMode
+// (none = 0); absent modes take `fallback`.
+std::array<double, kCareModes> read_per_mode(sim::config::Map& parent, const char* key,
+                                             double fallback, const sim::config::Bounds& bounds = {});
+
+void read_health(sim::config::Map& root, Scenario& s);
+void read_care(sim::config::Map& root, Scenario& s);
+void read_programmes(sim::config::Map& root, Scenario& s);
+void read_policy_events(sim::config::Map& root, Scenario& s);
+void compute_travel_times(sim::config::Map& root, Scenario& s);
+
+}  // namespace eldersim::detail
