@@ -29,7 +29,7 @@ void BM_DemographyStep(benchmark::State& state) {
   World world(scenario);
   world.people = synthesize_population(*scenario);
   const sim::Calendar calendar(scenario->simulation.calendar);
-  PeriodFlows flows(scenario->district_count(), scenario->bands.count());
+  PeriodFlows flows(*scenario);
   std::vector<PeriodFlows> scratch;
   int k = 0;
   for (auto _ : state) {

@@ -29,7 +29,8 @@ CareState initial_care_state(const Scenario& s) {
     fs.monthly_price = f.monthly_price;
     state.facilities.push_back(fs);
   }
-  for (const District& d : s.districts) state.home_hours.push_back(d.home_care_hours_per_week * scale);
+  for (const District& d : s.districts)
+    state.home_hours.push_back(d.home_care_hours_per_week * scale);
   state.programme = s.programmes;
   state.next_supply_review = s.simulation.calendar.start + s.care.supply_response.review_days;
   const auto nf = s.care.facilities.size();
@@ -64,17 +65,20 @@ ChoiceSet choice_set(const Scenario& s, const CareState& state, const Chooser& c
     const double hours = s.care.home.hours_per_week_by_level[static_cast<std::size_t>(c.level)];
     const HomeSupportSpec& hs = state.programme.home_support;
     double v = person_terms(kHomeCare) +
-               price_coefficient * net_price(kHomeCare, hours * kWeeksPerMonth * s.care.home.hourly_price) / 1000;
+               price_coefficient *
+                   net_price(kHomeCare, hours * kWeeksPerMonth * s.care.home.hourly_price) / 1000;
     if (hs.modification_utility != 0 && c.level >= hs.modification_min_level &&
         in_groups(c.groups, hs.modification_groups))
       v += hs.modification_utility;
     if (hs.meal_utility != 0 && in_groups(c.groups, hs.meal_groups)) v += hs.meal_utility;
-    out.utility[kHomeCare] = hours > 0 && state.home_hours[static_cast<std::size_t>(c.district)] > 0 ? v : kUnavailable;
+    out.utility[kHomeCare] =
+        hours > 0 && state.home_hours[static_cast<std::size_t>(c.district)] > 0 ? v : kUnavailable;
   }
   // Community and institutions: log-sum over open facilities, weighted by their share of places.
   for (CareMode mode : {kCommunityCare, kInstitution}) {
     auto& options = mode == kCommunityCare ? out.community : out.institution;
-    const FacilityType type = mode == kCommunityCare ? FacilityType::kCommunity : FacilityType::kInstitution;
+    const FacilityType type =
+        mode == kCommunityCare ? FacilityType::kCommunity : FacilityType::kInstitution;
     double total_places = 0;
     for (std::size_t f = 0; f < s.care.facilities.size(); ++f) {
       const FacilitySpec& spec = s.care.facilities[f];
@@ -89,7 +93,9 @@ ChoiceSet choice_set(const Scenario& s, const CareState& state, const Chooser& c
       const FacilityState& fs = state.facilities[f];
       if (spec.type != type || !fs.open || fs.places <= 0) continue;
       if (mode == kCommunityCare && spec.district != c.district) continue;
-      const double v = price_coefficient * net_price(mode, fs.monthly_price[static_cast<std::size_t>(c.level)]) / 1000 +
+      const double v = price_coefficient *
+                           net_price(mode, fs.monthly_price[static_cast<std::size_t>(c.level)]) /
+                           1000 +
                        k.travel_per_10_minutes * s.travel(c.district, spec.district) / 10;
       const double weight = static_cast<double>(fs.places) / total_places * std::exp(v);
       options.emplace_back(static_cast<int>(f), weight);
@@ -107,7 +113,9 @@ std::array<double, kCareModes> mode_probabilities(const ChoiceSet& set) {
   std::array<double, kCareModes> p{};
   double sum = 0;
   for (int m = 0; m < kCareModes; ++m) {
-    p[static_cast<std::size_t>(m)] = std::isinf(set.utility[static_cast<std::size_t>(m)]) ? 0.0 : std::exp(set.utility[static_cast<std::size_t>(m)] - top);
+    p[static_cast<std::size_t>(m)] = std::isinf(set.utility[static_cast<std::size_t>(m)])
+                                         ? 0.0
+                                         : std::exp(set.utility[static_cast<std::size_t>(m)] - top);
     sum += p[static_cast<std::size_t>(m)];
   }
   for (double& x : p) x /= sum;
@@ -129,10 +137,16 @@ struct Census {
   std::vector<double> government;                 // [district][type]
 
   Census(std::size_t nf, std::size_t nd)
-      : occupied(nf), occupied_nursing(nf), waiting(nf), home_hours_used(nd),
-        reneges(nd * kCareModes), spending(nd * kPayers), government(nd * kGovernmentSpendingTypes) {}
+      : occupied(nf),
+        occupied_nursing(nf),
+        waiting(nf),
+        home_hours_used(nd),
+        reneges(nd * kCareModes),
+        spending(nd * kPayers),
+        government(nd * kGovernmentSpendingTypes) {}
   void clear() {
-    for (auto* v : {&occupied, &occupied_nursing, &waiting, &home_hours_used, &reneges}) std::fill(v->begin(), v->end(), 0);
+    for (auto* v : {&occupied, &occupied_nursing, &waiting, &home_hours_used, &reneges})
+      std::fill(v->begin(), v->end(), 0);
     std::fill(spending.begin(), spending.end(), 0.0);
     std::fill(government.begin(), government.end(), 0.0);
     requests.clear();
@@ -144,12 +158,14 @@ struct Census {
       occupied_nursing[i] += o.occupied_nursing[i];
       waiting[i] += o.waiting[i];
     }
-    for (std::size_t i = 0; i < home_hours_used.size(); ++i) home_hours_used[i] += o.home_hours_used[i];
+    for (std::size_t i = 0; i < home_hours_used.size(); ++i)
+      home_hours_used[i] += o.home_hours_used[i];
     for (std::size_t i = 0; i < reneges.size(); ++i) reneges[i] += o.reneges[i];
     for (std::size_t i = 0; i < spending.size(); ++i) spending[i] += o.spending[i];
     for (std::size_t i = 0; i < government.size(); ++i) government[i] += o.government[i];
     requests.insert(requests.end(), o.requests.begin(), o.requests.end());
-    overfull_residents.insert(overfull_residents.end(), o.overfull_residents.begin(), o.overfull_residents.end());
+    overfull_residents.insert(overfull_residents.end(), o.overfull_residents.begin(),
+                              o.overfull_residents.end());
   }
 };
 
@@ -176,18 +192,31 @@ bool is_targeted(const People& p, std::size_t i) {
 
 // Pools: institution f: 2f other beds, 2f+1 nursing-type beds; community f: 2f places;
 // district d: 2F+d home-care hours.
-std::size_t pool_other(int f) { return static_cast<std::size_t>(2 * f); }
-std::size_t pool_nursing(int f) { return static_cast<std::size_t>(2 * f + 1); }
-std::size_t pool_home(std::size_t n_facilities, int district) { return 2 * n_facilities + static_cast<std::size_t>(district); }
+std::size_t pool_other(int f) {
+  return static_cast<std::size_t>(2 * f);
+}
+std::size_t pool_nursing(int f) {
+  return static_cast<std::size_t>(2 * f + 1);
+}
+std::size_t pool_home(std::size_t n_facilities, int district) {
+  return 2 * n_facilities + static_cast<std::size_t>(district);
+}
 
 void give_back_place(sim::CapacityPools& pools, const People& p, std::size_t i, std::size_t nf) {
   switch (p.care_mode[i]) {
     case kInstitution:
-      pools.give_back((p.care_flags[i] & kNursingBed) ? pool_nursing(p.care_facility[i]) : pool_other(p.care_facility[i]), 1);
+      pools.give_back((p.care_flags[i] & kNursingBed) ? pool_nursing(p.care_facility[i])
+                                                      : pool_other(p.care_facility[i]),
+                      1);
       break;
-    case kCommunityCare: pools.give_back(pool_other(p.care_facility[i]), 1); break;
-    case kHomeCare: pools.give_back(pool_home(nf, p.district[i]), p.care_hours[i]); break;
-    default: break;
+    case kCommunityCare:
+      pools.give_back(pool_other(p.care_facility[i]), 1);
+      break;
+    case kHomeCare:
+      pools.give_back(pool_home(nf, p.district[i]), p.care_hours[i]);
+      break;
+    default:
+      break;
   }
 }
 
@@ -207,7 +236,9 @@ void step(World& world, const sim::Step& step, PeriodFlows& flows) {
   std::vector<char> overfull(nf, 0);
   for (std::size_t f = 0; f < nf; ++f)
     overfull[f] = !state.facilities[f].open || state.occupied[f] > state.facilities[f].places ||
-                  state.occupied_nursing[f] > state.facilities[f].nursing_places;
+                  state.occupied_nursing[f] > state.facilities[f].nursing_places ||
+                  state.occupied[f] - state.occupied_nursing[f] >
+                      state.facilities[f].places - state.facilities[f].nursing_places;
 
   // --- Census and choices (parallel) ---
   Census total(nf, nd);
@@ -228,26 +259,36 @@ void step(World& world, const sim::Step& step, PeriodFlows& flows) {
             continue;
           }
           const std::uint8_t mode = people.care_mode[i];
-          const int f = mode == kInstitution || mode == kCommunityCare ? people.care_facility[i] : -1;
+          const int f =
+              mode == kInstitution || mode == kCommunityCare ? people.care_facility[i] : -1;
           if (f >= 0 && !state.facilities[static_cast<std::size_t>(f)].open) {
             leave_care(people, i);
             must_choose = true;
-          } else if (f >= 0) {
-            acc.occupied[static_cast<std::size_t>(f)] += 1;
-            if (people.care_flags[i] & kNursingBed) acc.occupied_nursing[static_cast<std::size_t>(f)] += 1;
-            if (overfull[static_cast<std::size_t>(f)]) acc.overfull_residents.push_back(static_cast<std::uint32_t>(i));
-          } else if (mode == kHomeCare) {
-            acc.home_hours_used[static_cast<std::size_t>(d)] += people.care_hours[i];
           }
+          // Counts the place held once the choice below is made (the person may leave it).
+          const auto count_place = [&] {
+            const std::uint8_t held = people.care_mode[i];
+            if (held == kInstitution || held == kCommunityCare) {
+              const std::size_t at = people.care_facility[i];
+              acc.occupied[at] += 1;
+              if (people.care_flags[i] & kNursingBed) acc.occupied_nursing[at] += 1;
+              if (overfull[at]) acc.overfull_residents.push_back(static_cast<std::uint32_t>(i));
+            } else if (held == kHomeCare) {
+              acc.home_hours_used[static_cast<std::size_t>(d)] += people.care_hours[i];
+            }
+          };
           const std::uint8_t groups = target_groups(people, i, today);
-          const bool enrolled = ltc_enrolled(world.seed, people.id[i], state.programme.ltc.enrolment_share);
+          const bool enrolled =
+              ltc_enrolled(world.seed, people.id[i], state.programme.ltc.enrolment_share);
           // The step's cost of the care held now.
           if (people.care_mode[i] != kNoCare) {
             const auto m = static_cast<CareMode>(people.care_mode[i]);
-            const double gross = m == kHomeCare
-                                      ? people.care_hours[i] * kWeeksPerMonth * spec.home.hourly_price
-                                      : state.facilities[people.care_facility[i]].monthly_price[static_cast<std::size_t>(level)];
-            const MonthlyCost cost = monthly_cost(state.programme, spec.home, m, gross, {level, groups, enrolled});
+            const double gross =
+                m == kHomeCare ? people.care_hours[i] * kWeeksPerMonth * spec.home.hourly_price
+                               : state.facilities[people.care_facility[i]]
+                                     .monthly_price[static_cast<std::size_t>(level)];
+            const MonthlyCost cost =
+                monthly_cost(state.programme, spec.home, m, gross, {level, groups, enrolled});
             double* pay = &acc.spending[static_cast<std::size_t>(d) * kPayers];
             double* gov = &acc.government[static_cast<std::size_t>(d) * kGovernmentSpendingTypes];
             pay[kGovernment] += (cost.vouchers + cost.purchased_services) * month_share;
@@ -256,7 +297,8 @@ void step(World& world, const sim::Step& step, PeriodFlows& flows) {
             gov[kVouchers] += cost.vouchers * month_share;
             gov[kPurchasedServices] += cost.purchased_services * month_share;
             const HomeSupportSpec& hs = state.programme.home_support;
-            if (m == kHomeCare && hs.meal_subsidy_per_week > 0 && in_groups(groups, hs.meal_groups)) {
+            if (m == kHomeCare && hs.meal_subsidy_per_week > 0 &&
+                in_groups(groups, hs.meal_groups)) {
               const double meals = hs.meal_subsidy_per_week * step.days / 7.0;
               pay[kGovernment] += meals;
               gov[kMeals] += meals;
@@ -264,7 +306,8 @@ void step(World& world, const sim::Step& step, PeriodFlows& flows) {
           }
 
           const bool waiting = people.wait_mode[i] != kNoCare;
-          const bool reneging = waiting && today - people.wait_since[i] >= spec.renege_days[people.wait_mode[i]];
+          const bool reneging =
+              waiting && today - people.wait_since[i] >= spec.renege_days[people.wait_mode[i]];
           const bool due = changed || must_choose || reneging || people.next_review[i] <= today;
           CareMode want = static_cast<CareMode>(people.wait_mode[i]);
           std::uint16_t want_facility = people.wait_facility[i];
@@ -279,7 +322,9 @@ void step(World& world, const sim::Step& step, PeriodFlows& flows) {
             c.groups = groups;
             c.ltc_enrolled = enrolled;
             c.current = static_cast<CareMode>(people.care_mode[i]);
-            c.current_facility = people.care_mode[i] == kNoCare || people.care_mode[i] == kHomeCare ? -1 : people.care_facility[i];
+            c.current_facility = people.care_mode[i] == kNoCare || people.care_mode[i] == kHomeCare
+                                     ? -1
+                                     : people.care_facility[i];
             if (reneging) {
               c.excluded = static_cast<CareMode>(people.wait_mode[i]);
               acc.reneges[static_cast<std::size_t>(d) * kCareModes + people.wait_mode[i]] += 1;
@@ -300,30 +345,39 @@ void step(World& world, const sim::Step& step, PeriodFlows& flows) {
             }
             // The first review is staggered over the interval so reviews do not come in waves.
             if (people.next_review[i] == std::numeric_limits<sim::Day>::min()) {
-              sim::RandomStream stagger(world.seed, people.id[i], 0, kind(RandomEvent::kReviewStagger));
-              people.next_review[i] = today + 1 + static_cast<sim::Day>(stagger.uniform() * spec.review_days);
+              sim::RandomStream stagger(world.seed, people.id[i], 0,
+                                        kind(RandomEvent::kReviewStagger));
+              people.next_review[i] =
+                  today + 1 + static_cast<sim::Day>(stagger.uniform() * spec.review_days);
             } else {
               people.next_review[i] = today + spec.review_days;
             }
-            const bool same_as_now = want == people.care_mode[i] &&
-                                     (want == kHomeCare || want == kNoCare || want_facility == people.care_facility[i]);
+            const bool same_as_now =
+                want == people.care_mode[i] &&
+                (want == kHomeCare || want == kNoCare || want_facility == people.care_facility[i]);
             if (want == kNoCare || same_as_now) {
               if (want == kNoCare && people.care_mode[i] != kNoCare) leave_care(people, i);
               stop_waiting(people, i);
+              count_place();
               continue;
             }
-            if (!(people.wait_mode[i] == want && people.wait_facility[i] == want_facility)) since = today;
+            if (!(people.wait_mode[i] == want && people.wait_facility[i] == want_facility))
+              since = today;
           } else if (!waiting) {
+            count_place();
             continue;
           }
+          count_place();
           CareRequest r;
           r.row = static_cast<std::uint32_t>(i);
           r.mode = want;
           r.facility = want_facility;
           r.hours = home_hours_needed(s, level);
           r.needs_nursing = want == kInstitution && level >= spec.nursing_level;
-          r.priority = {spec.priority_to_targeted && is_targeted(people, i) ? 0u : 1u, -level, since,
-                        sim::tie_break_hash(people.id[i], static_cast<std::uint64_t>(step.index)), people.id[i]};
+          r.priority = {spec.priority_to_targeted && is_targeted(people, i) ? 0u : 1u, -level,
+                        since,
+                        sim::tie_break_hash(people.id[i], static_cast<std::uint64_t>(step.index)),
+                        people.id[i]};
           acc.requests.push_back(r);
         }
       });
@@ -333,7 +387,8 @@ void step(World& world, const sim::Step& step, PeriodFlows& flows) {
   if (!total.overfull_residents.empty()) {
     auto& rows = total.overfull_residents;
     std::sort(rows.begin(), rows.end(), [&](std::uint32_t a, std::uint32_t b) {
-      return std::tie(people.care_since[a], people.id[a]) > std::tie(people.care_since[b], people.id[b]);
+      return std::tie(people.care_since[a], people.id[a]) >
+             std::tie(people.care_since[b], people.id[b]);
     });
     for (std::uint32_t row : rows) {
       const std::size_t f = people.care_facility[row];
@@ -341,7 +396,8 @@ void step(World& world, const sim::Step& step, PeriodFlows& flows) {
       const bool nursing = people.care_flags[row] & kNursingBed;
       const bool over_total = occupied[f] > fs.places;
       const bool over_nursing = nursing && occupied_nursing[f] > fs.nursing_places;
-      const bool over_other = !nursing && occupied[f] - occupied_nursing[f] > fs.places - fs.nursing_places;
+      const bool over_other =
+          !nursing && occupied[f] - occupied_nursing[f] > fs.places - fs.nursing_places;
       if (!over_total && !over_nursing && !over_other) continue;
       occupied[f] -= 1;
       if (nursing) occupied_nursing[f] -= 1;
@@ -355,16 +411,20 @@ void step(World& world, const sim::Step& step, PeriodFlows& flows) {
   for (std::size_t f = 0; f < nf; ++f) {
     const FacilityState& fs = state.facilities[f];
     if (!fs.open) continue;
-    available[pool_other(static_cast<int>(f))] = static_cast<double>((fs.places - fs.nursing_places) - (occupied[f] - occupied_nursing[f]));
-    available[pool_nursing(static_cast<int>(f))] = static_cast<double>(fs.nursing_places - occupied_nursing[f]);
+    available[pool_other(static_cast<int>(f))] =
+        static_cast<double>((fs.places - fs.nursing_places) - (occupied[f] - occupied_nursing[f]));
+    available[pool_nursing(static_cast<int>(f))] =
+        static_cast<double>(fs.nursing_places - occupied_nursing[f]);
     if (s.care.facilities[f].type == FacilityType::kCommunity) {
       available[pool_other(static_cast<int>(f))] = static_cast<double>(fs.places - occupied[f]);
       available[pool_nursing(static_cast<int>(f))] = 0;
     }
   }
   for (std::size_t d = 0; d < nd; ++d)
-    available[pool_home(nf, static_cast<int>(d))] = state.home_hours[d] - static_cast<double>(total.home_hours_used[d]);
-  if (spec.unlimited_capacity) std::fill(available.begin(), available.end(), sim::CapacityPools::kUnlimited);
+    available[pool_home(nf, static_cast<int>(d))] =
+        state.home_hours[d] - static_cast<double>(total.home_hours_used[d]);
+  if (spec.unlimited_capacity)
+    std::fill(available.begin(), available.end(), sim::CapacityPools::kUnlimited);
   sim::CapacityPools pools(std::move(available));
 
   auto& requests = total.requests;
@@ -375,8 +435,10 @@ void step(World& world, const sim::Step& step, PeriodFlows& flows) {
     const int d = people.district[i];
     bool served = false, nursing = false;
     if (r.mode == kInstitution) {
-      if (!r.needs_nursing && pools.take(pool_other(r.facility), 1)) served = true;
-      else if (pools.take(pool_nursing(r.facility), 1)) served = nursing = true;
+      if (!r.needs_nursing && pools.take(pool_other(r.facility), 1))
+        served = true;
+      else if (pools.take(pool_nursing(r.facility), 1))
+        served = nursing = true;
     } else if (r.mode == kCommunityCare) {
       served = pools.take(pool_other(r.facility), 1);
     } else if (r.mode == kHomeCare) {
@@ -397,7 +459,9 @@ void step(World& world, const sim::Step& step, PeriodFlows& flows) {
       occupied[people.care_facility[i]] -= 1;
       if (people.care_flags[i] & kNursingBed) occupied_nursing[people.care_facility[i]] -= 1;
     }
-    if (people.wait_mode[i] == r.mode && people.wait_facility[i] == r.facility) {
+    if (!(people.wait_mode[i] == r.mode && people.wait_facility[i] == r.facility)) {
+      people.wait_since[i] = today;  // wait_since keeps the day of the request that was served
+    } else {
       const sim::Day waited = today - people.wait_since[i];
       flows.wait_days[md] += waited;
       flows.admitted_from_wait[md] += 1;
@@ -417,8 +481,10 @@ void step(World& world, const sim::Step& step, PeriodFlows& flows) {
           people.adl[i] >= hs.modification_min_level &&
           in_groups(target_groups(people, i, today), hs.modification_groups)) {
         people.care_flags[i] |= kGotModificationGrant;
-        flows.spending[static_cast<std::size_t>(d) * kPayers + kGovernment] += hs.modification_grant;
-        flows.government[static_cast<std::size_t>(d) * kGovernmentSpendingTypes + kHomeModification] += hs.modification_grant;
+        flows.spending[static_cast<std::size_t>(d) * kPayers + kGovernment] +=
+            hs.modification_grant;
+        flows.government[static_cast<std::size_t>(d) * kGovernmentSpendingTypes +
+                         kHomeModification] += hs.modification_grant;
       }
     } else {
       people.care_facility[i] = r.facility;
@@ -439,24 +505,29 @@ void step(World& world, const sim::Step& step, PeriodFlows& flows) {
     if (!fs.open) continue;
     const auto own = static_cast<std::size_t>(s.care.facilities[f].ownership);
     const auto d = static_cast<std::size_t>(s.care.facilities[f].district);
-    const double per_bed = sub.operating_per_bed_month[own] * static_cast<double>(fs.places) * month_share;
-    const double per_person = sub.per_person_served_month[own] * static_cast<double>(total.occupied[f]) * month_share;
+    const double per_bed =
+        sub.operating_per_bed_month[own] * static_cast<double>(fs.places) * month_share;
+    const double per_person =
+        sub.per_person_served_month[own] * static_cast<double>(total.occupied[f]) * month_share;
     total.spending[d * kPayers + kGovernment] += per_bed + per_person;
     total.government[d * kGovernmentSpendingTypes + kOperatingPerBed] += per_bed;
     total.government[d * kGovernmentSpendingTypes + kPerPersonServed] += per_person;
   }
 
   for (std::size_t k = 0; k < total.spending.size(); ++k) flows.spending[k] += total.spending[k];
-  for (std::size_t k = 0; k < total.government.size(); ++k) flows.government[k] += total.government[k];
+  for (std::size_t k = 0; k < total.government.size(); ++k)
+    flows.government[k] += total.government[k];
   for (std::size_t k = 0; k < total.reneges.size(); ++k) flows.reneges[k] += total.reneges[k];
   state.occupied = std::move(occupied);
   state.occupied_nursing = std::move(occupied_nursing);
   std::vector<double> home_used(nd);
-  for (std::size_t d = 0; d < nd; ++d) home_used[d] = state.home_hours[d] - pools.available(pool_home(nf, static_cast<int>(d)));
+  for (std::size_t d = 0; d < nd; ++d)
+    home_used[d] = state.home_hours[d] - pools.available(pool_home(nf, static_cast<int>(d)));
   if (spec.unlimited_capacity) {
     for (std::size_t d = 0; d < nd; ++d) home_used[d] = 0;
     for (std::size_t i = 0; i < people.size(); ++i)
-      if (people.alive[i] && people.care_mode[i] == kHomeCare) home_used[people.district[i]] += people.care_hours[i];
+      if (people.alive[i] && people.care_mode[i] == kHomeCare)
+        home_used[people.district[i]] += people.care_hours[i];
   }
   state.home_hours_used = std::move(home_used);
 }

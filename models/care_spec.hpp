@@ -26,7 +26,7 @@ struct HealthSpec {
   double onset_rate_at_65 = 0;
   double onset_age_slope = 0;
   double onset_female_ratio = 1;
-  std::array<double, 4> onset_share{1, 0, 0, 0};  // to levels 1..4
+  std::array<double, 4> onset_share{1, 0, 0, 0};   // to levels 1..4
   std::array<double, 3> progression_rate_at_65{};  // 1->2, 2->3, 3->4
   double progression_age_slope = 0;
   double progression_female_ratio = 1;
@@ -44,10 +44,10 @@ struct FacilitySpec {
   FacilityType type = FacilityType::kInstitution;
   int district = 0;
   Ownership ownership = Ownership::kPublic;
-  std::int64_t places = 0;         // beds (institution) or day-care places (community), before scaling
-  double nursing_share = 0;        // institutions: share of beds that are nursing-type
+  std::int64_t places = 0;   // beds (institution) or day-care places (community), before scaling
+  double nursing_share = 0;  // institutions: share of beds that are nursing-type
   std::array<double, kAdlLevelCount> monthly_price{};  // yuan per month by the resident's ADL level
-  std::int64_t respite_beds = 0;   // community: short-stay beds (reported, not allocated)
+  std::int64_t respite_beds = 0;  // community: short-stay beds (reported, not allocated)
   sim::Day opens = std::numeric_limits<sim::Day>::min();
   sim::Day closes = std::numeric_limits<sim::Day>::max();
 };
@@ -60,15 +60,15 @@ struct HomeCareSpec {
 // Multinomial logit coefficients (design section 3 step 5). Utilities are relative to no formal
 // care (utility 0). Prices enter in thousands of yuan per month, net of this person's subsidies.
 struct ChoiceSpec {
-  std::array<double, kCareModes> constant{};          // alternative-specific constants
-  std::array<double, 3> price_per_1000_by_income{};   // by income band low, middle, high
-  double travel_per_10_minutes = 0;                   // community and institutions
-  std::array<double, kCareModes> per_adl_level{};     // times the ADL level
+  std::array<double, kCareModes> constant{};         // alternative-specific constants
+  std::array<double, 3> price_per_1000_by_income{};  // by income band low, middle, high
+  double travel_per_10_minutes = 0;                  // community and institutions
+  std::array<double, kCareModes> per_adl_level{};    // times the ADL level
   std::array<double, kCareModes> living_alone{};
   std::array<double, kCareModes> age_80_plus{};
-  std::array<double, kCareModes> low_income{};        // income band low
-  std::array<double, kCareModes> high_income{};       // income band high
-  double inertia = 0;  // bonus for the alternative the person is in now
+  std::array<double, kCareModes> low_income{};   // income band low
+  std::array<double, kCareModes> high_income{};  // income band high
+  double inertia = 0;                            // bonus for the alternative the person is in now
 };
 
 struct SupplyResponseSpec {
@@ -83,8 +83,8 @@ struct SupplyResponseSpec {
 
 struct CareSpec {
   bool enabled = false;
-  int choice_level = 1;  // ADL level from which people consider formal care
-  int need_level = 2;    // ADL level counted as care need (n_need, n_unmet, coverage)
+  int choice_level = 1;   // ADL level from which people consider formal care
+  int need_level = 2;     // ADL level counted as care need (n_need, n_unmet, coverage)
   int nursing_level = 2;  // ADL level that needs a nursing-type bed
   int review_days = 365;
   std::array<int, kCareModes> renege_days{0, 90, 90, 180};
@@ -125,16 +125,16 @@ struct PurchasedServicesSpec {  // government-purchased home care hours for targ
 struct HomeSupportSpec {  // home-modification grants and meal subsidies
   std::uint8_t modification_groups = 0;
   int modification_min_level = 1;
-  double modification_grant = 0;       // yuan, once per person, when they start home care
-  double modification_utility = 0;     // added to the utility of home care for the eligible
+  double modification_grant = 0;    // yuan, once per person, when they start home care
+  double modification_utility = 0;  // added to the utility of home care for the eligible
   std::uint8_t meal_groups = 0;
-  double meal_subsidy_per_week = 0;    // yuan per week for eligible people in home care
+  double meal_subsidy_per_week = 0;  // yuan per week for eligible people in home care
   double meal_utility = 0;
 };
 
 struct LtcInsuranceSpec {
   double enrolment_share = 0;
-  int eligible_from_level = 5;  // 5 = nobody
+  int eligible_from_level = 5;                     // 5 = nobody
   std::array<double, kCareModes> daily_benefit{};  // by mode (none unused)
   double copay = 1;
 };

@@ -7,11 +7,14 @@
 
 namespace eldersim {
 
-std::vector<std::string> payer_names() { return {"government", "ltc_insurance", "out_of_pocket"}; }
+std::vector<std::string> payer_names() {
+  return {"government", "ltc_insurance", "out_of_pocket"};
+}
 
 std::vector<std::string> government_spending_names() {
-  return {"construction", "operating_per_bed", "per_person_served", "vouchers",
-          "purchased_services", "home_modification", "meals"};
+  return {"construction", "operating_per_bed",  "per_person_served",
+          "vouchers",     "purchased_services", "home_modification",
+          "meals"};
 }
 
 std::uint8_t target_groups(const People& people, std::size_t i, sim::Day today) {
@@ -49,11 +52,14 @@ MonthlyCost monthly_cost(const ProgrammeSpec& programme, const HomeCareSpec& hom
   return c;
 }
 
-double gross_monthly_price(const Scenario& s, const std::vector<std::array<double, kAdlLevels>>& facility_prices,
+double gross_monthly_price(const Scenario& s,
+                           const std::vector<std::array<double, kAdlLevels>>& facility_prices,
                            CareMode mode, int facility, int level, double home_hours_per_week) {
   switch (mode) {
-    case kNoCare: return 0;
-    case kHomeCare: return home_hours_per_week * kWeeksPerMonth * s.care.home.hourly_price;
+    case kNoCare:
+      return 0;
+    case kHomeCare:
+      return home_hours_per_week * kWeeksPerMonth * s.care.home.hourly_price;
     case kCommunityCare:
     case kInstitution:
       return facility_prices[static_cast<std::size_t>(facility)][static_cast<std::size_t>(level)];

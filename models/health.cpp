@@ -14,12 +14,13 @@ AdlMatrix adl_generator(const HealthSpec& h, Sex sex, double age) {
   const bool female = sex == kFemale;
   const double onset = h.onset_rate_at_65 * std::exp(h.onset_age_slope * (age - 65)) *
                        (female ? h.onset_female_ratio : 1.0);
-  const double progression_scale = std::exp(h.progression_age_slope * (age - 65)) *
-                                   (female ? h.progression_female_ratio : 1.0);
-  const double recovery_scale = std::exp(h.recovery_age_slope * (age - 65)) *
-                                (female ? h.recovery_female_ratio : 1.0);
+  const double progression_scale =
+      std::exp(h.progression_age_slope * (age - 65)) * (female ? h.progression_female_ratio : 1.0);
+  const double recovery_scale =
+      std::exp(h.recovery_age_slope * (age - 65)) * (female ? h.recovery_female_ratio : 1.0);
   AdlMatrix q{};
-  for (int k = 1; k < kAdlLevels; ++k) q[0][static_cast<std::size_t>(k)] = onset * h.onset_share[static_cast<std::size_t>(k - 1)];
+  for (int k = 1; k < kAdlLevels; ++k)
+    q[0][static_cast<std::size_t>(k)] = onset * h.onset_share[static_cast<std::size_t>(k - 1)];
   for (int i = 1; i < kAdlLevels; ++i) {
     const auto r = static_cast<std::size_t>(i);
     if (i < kAdlLevels - 1) q[r][r + 1] = h.progression_rate_at_65[r - 1] * progression_scale;
@@ -40,7 +41,8 @@ AdlMatrix multiply(const AdlMatrix& a, const AdlMatrix& b) {
     for (int k = 0; k < kAdlLevels; ++k)
       for (int j = 0; j < kAdlLevels; ++j)
         c[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)] +=
-            a[static_cast<std::size_t>(i)][static_cast<std::size_t>(k)] * b[static_cast<std::size_t>(k)][static_cast<std::size_t>(j)];
+            a[static_cast<std::size_t>(i)][static_cast<std::size_t>(k)] *
+            b[static_cast<std::size_t>(k)][static_cast<std::size_t>(j)];
   return c;
 }
 }  // namespace
@@ -58,17 +60,23 @@ AdlMatrix matrix_exponential(const AdlMatrix& q, double t) {
   const double scale = t / std::pow(2.0, squarings);
   AdlMatrix a{};
   for (int i = 0; i < kAdlLevels; ++i)
-    for (int j = 0; j < kAdlLevels; ++j) a[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)] = q[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)] * scale;
+    for (int j = 0; j < kAdlLevels; ++j)
+      a[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)] =
+          q[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)] * scale;
   AdlMatrix result{}, term{};
-  for (int i = 0; i < kAdlLevels; ++i) result[static_cast<std::size_t>(i)][static_cast<std::size_t>(i)] = term[static_cast<std::size_t>(i)][static_cast<std::size_t>(i)] = 1;
+  for (int i = 0; i < kAdlLevels; ++i)
+    result[static_cast<std::size_t>(i)][static_cast<std::size_t>(i)] =
+        term[static_cast<std::size_t>(i)][static_cast<std::size_t>(i)] = 1;
   for (int n = 1; n < 30; ++n) {
     term = multiply(term, a);
     double biggest = 0;
     for (int i = 0; i < kAdlLevels; ++i)
       for (int j = 0; j < kAdlLevels; ++j) {
         term[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)] /= n;
-        result[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)] += term[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)];
-        biggest = std::max(biggest, std::abs(term[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)]));
+        result[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)] +=
+            term[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)];
+        biggest = std::max(
+            biggest, std::abs(term[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)]));
       }
     if (biggest < 1e-18) break;
   }
@@ -91,10 +99,12 @@ AdlTransitions::AdlTransitions(const HealthSpec& spec, const AgeBands& bands, in
         for (int i = 0; i < kAdlLevels; ++i) {
           double cumulative = 0;
           for (int j = 0; j < kAdlLevels; ++j) {
-            cumulative += std::max(0.0, p[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)]);
+            cumulative +=
+                std::max(0.0, p[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)]);
             rows[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)] = cumulative;
           }
-          for (auto& c : rows[static_cast<std::size_t>(i)]) c /= cumulative;  // rows sum to exactly 1
+          for (auto& c : rows[static_cast<std::size_t>(i)])
+            c /= cumulative;  // rows sum to exactly 1
         }
       }
     }
@@ -111,7 +121,8 @@ AdlMatrix AdlTransitions::step_matrix(int band, Sex sex, int days) const {
 
 namespace health {
 
-void step(World& world, const sim::Step& step, PeriodFlows& flows, std::vector<PeriodFlows>& scratch) {
+void step(World& world, const sim::Step& step, PeriodFlows& flows,
+          std::vector<PeriodFlows>& scratch) {
   const Scenario& s = *world.scenario;
   if (!s.health.enabled) return;
   People& people = world.people;
@@ -134,7 +145,8 @@ void step(World& world, const sim::Step& step, PeriodFlows& flows, std::vector<P
           if (to == from) continue;
           people.adl[i] = static_cast<std::uint8_t>(to);
           people.care_flags[i] |= kAdlChanged;
-          acc.adl_transitions[static_cast<std::size_t>((people.district[i] * kAdlLevels + from) * kAdlLevels + to)] += 1;
+          acc.adl_transitions[static_cast<std::size_t>(
+              (people.district[i] * kAdlLevels + from) * kAdlLevels + to)] += 1;
         }
       });
 }

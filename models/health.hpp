@@ -35,7 +35,8 @@ class AdlTransitions {
 
  private:
   std::size_t index(int band, Sex sex, int days) const {
-    return (static_cast<std::size_t>(band) * kSexes + sex) * max_days_ + static_cast<std::size_t>(days - 1);
+    return (static_cast<std::size_t>(band) * kSexes + sex) * max_days_ +
+           static_cast<std::size_t>(days - 1);
   }
   std::size_t max_days_;
   std::vector<std::array<std::array<double, kAdlLevels>, kAdlLevels>> table_;  // cumulative rows
@@ -48,7 +49,8 @@ namespace health {
 // The step: for each living person (in parallel blocks), draw the next ADL level from the row of
 // their current level in the step's transition matrix; mark people whose level changed (the
 // care step lets them choose again) and count transitions.
-void step(World& world, const sim::Step& step, PeriodFlows& flows, std::vector<PeriodFlows>& scratch);
+void step(World& world, const sim::Step& step, PeriodFlows& flows,
+          std::vector<PeriodFlows>& scratch);
 }  // namespace health
 
 }  // namespace eldersim

@@ -60,10 +60,15 @@ std::vector<sim::SeriesSpec> series_specs() {
        "Moves into the district from another simulated district"},
       {"new_migrants_out", d, Element::kInt64, SeriesKind::kFlow, "people",
        "Moves out of the district to another simulated district"},
-      {"new_adl_transitions", {"district", "adl_from", "adl_to"}, Element::kInt64, SeriesKind::kFlow,
-       "people", "Changes of ADL level in the period, by level before and after"},
+      {"new_adl_transitions",
+       {"district", "adl_from", "adl_to"},
+       Element::kInt64,
+       SeriesKind::kFlow,
+       "people",
+       "Changes of ADL level in the period, by level before and after"},
       // Care: who is where (stocks at the period's last day).
-      {"n_home", d, Element::kInt64, SeriesKind::kStock, "people", "People receiving formal home care"},
+      {"n_home", d, Element::kInt64, SeriesKind::kStock, "people",
+       "People receiving formal home care"},
       {"n_community", d, Element::kInt64, SeriesKind::kStock, "people",
        "People in community care (day-care centres)"},
       {"n_institution", d, Element::kInt64, SeriesKind::kStock, "people",
@@ -82,15 +87,35 @@ std::vector<sim::SeriesSpec> series_specs() {
        "People in need of care without any formal care (waiting or not)"},
       {"coverage", d, Element::kFloat64, SeriesKind::kStock, "share",
        "Share of people in need who receive formal care: 1 - n_unmet / n_need"},
-      {"n_waiting", {"district", "service"}, Element::kInt64, SeriesKind::kStock, "people",
+      {"n_waiting",
+       {"district", "service"},
+       Element::kInt64,
+       SeriesKind::kStock,
+       "people",
        "People on a waiting list, by the service waited for and the person's district"},
-      {"new_admissions", {"district", "service"}, Element::kInt64, SeriesKind::kFlow, "people",
+      {"new_admissions",
+       {"district", "service"},
+       Element::kInt64,
+       SeriesKind::kFlow,
+       "people",
        "Admissions to a service in the period"},
-      {"new_admissions_after_wait", {"district", "service"}, Element::kInt64, SeriesKind::kFlow,
-       "people", "Admissions in the period of people who had been waiting"},
-      {"mean_wait_days", {"district", "service"}, Element::kFloat64, SeriesKind::kMean, "days",
+      {"new_admissions_after_wait",
+       {"district", "service"},
+       Element::kInt64,
+       SeriesKind::kFlow,
+       "people",
+       "Admissions in the period of people who had been waiting"},
+      {"mean_wait_days",
+       {"district", "service"},
+       Element::kFloat64,
+       SeriesKind::kMean,
+       "days",
        "Mean completed wait of the admissions after a wait in the period (NaN if none)"},
-      {"new_reneges", {"district", "service"}, Element::kInt64, SeriesKind::kFlow, "people",
+      {"new_reneges",
+       {"district", "service"},
+       Element::kInt64,
+       SeriesKind::kFlow,
+       "people",
        "People who gave up waiting (after care.renege_days) and chose again"},
       {"institution_occupancy", d, Element::kFloat64, SeriesKind::kStock, "share",
        "Occupied beds / beds of the open institutions in the district (NaN if none)"},
@@ -104,25 +129,59 @@ std::vector<sim::SeriesSpec> series_specs() {
        "Institution beds in the district per 1000 people 60+ living there"},
       {"nursing_beds_per_100", d, Element::kFloat64, SeriesKind::kStock, "beds per 100 people 60+",
        "Nursing-type institution beds per 100 people 60+"},
-      {"spending", {"district", "payer"}, Element::kFloat64, SeriesKind::kFlow, "yuan",
+      {"spending",
+       {"district", "payer"},
+       Element::kFloat64,
+       SeriesKind::kFlow,
+       "yuan",
        "Spending on care in the period by payer (government, LTC insurance, out of pocket)"},
-      {"government_spending", {"district", "government_spending_type"}, Element::kFloat64,
-       SeriesKind::kFlow, "yuan", "Government spending in the period by instrument"},
+      {"government_spending",
+       {"district", "government_spending_type"},
+       Element::kFloat64,
+       SeriesKind::kFlow,
+       "yuan",
+       "Government spending in the period by instrument"},
       // Per facility.
-      {"facility_places", {"facility"}, Element::kInt64, SeriesKind::kStock, "places",
-       "Places (beds or day-care places) at the period end; 0 when closed", "facilities"},
-      {"facility_occupied", {"facility"}, Element::kInt64, SeriesKind::kStock, "people",
-       "Places occupied at the period end", "facilities"},
-      {"facility_waiting", {"facility"}, Element::kInt64, SeriesKind::kStock, "people",
-       "People waiting for the facility at the period end", "facilities"},
-      {"facility_admissions", {"facility"}, Element::kInt64, SeriesKind::kFlow, "people",
-       "Admissions in the period", "facilities"},
-      {"facility_mean_wait_days", {"facility"}, Element::kFloat64, SeriesKind::kMean, "days",
-       "Mean completed wait of admissions after a wait in the period (NaN if none)", "facilities"},
+      {"facility_places",
+       {"facility"},
+       Element::kInt64,
+       SeriesKind::kStock,
+       "places",
+       "Places (beds or day-care places) at the period end; 0 when closed",
+       "facilities"},
+      {"facility_occupied",
+       {"facility"},
+       Element::kInt64,
+       SeriesKind::kStock,
+       "people",
+       "Places occupied at the period end",
+       "facilities"},
+      {"facility_waiting",
+       {"facility"},
+       Element::kInt64,
+       SeriesKind::kStock,
+       "people",
+       "People waiting for the facility at the period end",
+       "facilities"},
+      {"facility_admissions",
+       {"facility"},
+       Element::kInt64,
+       SeriesKind::kFlow,
+       "people",
+       "Admissions in the period",
+       "facilities"},
+      {"facility_mean_wait_days",
+       {"facility"},
+       Element::kFloat64,
+       SeriesKind::kMean,
+       "days",
+       "Mean completed wait of admissions after a wait in the period (NaN if none)",
+       "facilities"},
   };
 }
 
-PeriodFlows::PeriodFlows(const Scenario& s) : n_districts(s.district_count()), n_bands(s.bands.count()) {
+PeriodFlows::PeriodFlows(const Scenario& s)
+    : n_districts(s.district_count()), n_bands(s.bands.count()) {
   const auto cells = static_cast<std::size_t>(n_districts * kSexes * n_bands);
   const auto nd = static_cast<std::size_t>(n_districts);
   const auto nf = static_cast<std::size_t>(s.facility_count());
@@ -132,8 +191,10 @@ PeriodFlows::PeriodFlows(const Scenario& s) : n_districts(s.district_count()), n
   migrants_out.assign(nd, 0);
   migrants_in.assign(nd, 0);
   adl_transitions.assign(nd * kAdlLevels * kAdlLevels, 0);
-  for (auto* v : {&admissions, &admitted_from_wait, &wait_days, &reneges}) v->assign(nd * kCareModes, 0);
-  for (auto* v : {&facility_admissions, &facility_admitted_from_wait, &facility_wait_days}) v->assign(nf, 0);
+  for (auto* v : {&admissions, &admitted_from_wait, &wait_days, &reneges})
+    v->assign(nd * kCareModes, 0);
+  for (auto* v : {&facility_admissions, &facility_admitted_from_wait, &facility_wait_days})
+    v->assign(nf, 0);
   spending.assign(nd * kPayers, 0.0);
   government.assign(nd * kGovernmentSpendingTypes, 0.0);
 }
@@ -224,7 +285,9 @@ Stocks count_stocks(const People& people, const Scenario& scenario, sim::Day day
 }
 
 namespace {
-double ratio(double num, double den) { return den > 0 ? num / den : std::numeric_limits<double>::quiet_NaN(); }
+double ratio(double num, double den) {
+  return den > 0 ? num / den : std::numeric_limits<double>::quiet_NaN();
+}
 }  // namespace
 
 void record_period(const Scenario& scenario, const PeriodFlows& flows, const Stocks& stocks,
@@ -265,19 +328,24 @@ void record_period(const Scenario& scenario, const PeriodFlows& flows, const Sto
   std::vector<std::int64_t> waiting(n * 3), admissions(n * 3), after_wait(n * 3), reneges(n * 3);
   std::vector<double> mean_wait(n * 3);
   for (std::size_t d = 0; d < n; ++d) {
-    for (int m = 0; m < kCareModes; ++m) by_mode[m][d] = stocks.in_mode[d * kCareModes + static_cast<std::size_t>(m)];
+    for (int m = 0; m < kCareModes; ++m)
+      by_mode[m][d] = stocks.in_mode[d * kCareModes + static_cast<std::size_t>(m)];
     const double alive = static_cast<double>(n_alive[d]);
     share_community[d] = ratio(static_cast<double>(by_mode[kCommunityCare][d]), alive);
     share_institution[d] = ratio(static_cast<double>(by_mode[kInstitution][d]), alive);
-    share_home[d] = alive > 0 ? 1 - share_community[d] - share_institution[d] : std::numeric_limits<double>::quiet_NaN();
-    coverage[d] = ratio(static_cast<double>(stocks.need[d] - stocks.unmet[d]), static_cast<double>(stocks.need[d]));
+    share_home[d] = alive > 0 ? 1 - share_community[d] - share_institution[d]
+                              : std::numeric_limits<double>::quiet_NaN();
+    coverage[d] = ratio(static_cast<double>(stocks.need[d] - stocks.unmet[d]),
+                        static_cast<double>(stocks.need[d]));
     for (int m = kHomeCare; m < kCareModes; ++m) {
-      const std::size_t out = d * 3 + static_cast<std::size_t>(m - 1), in = d * kCareModes + static_cast<std::size_t>(m);
+      const std::size_t out = d * 3 + static_cast<std::size_t>(m - 1),
+                        in = d * kCareModes + static_cast<std::size_t>(m);
       waiting[out] = stocks.waiting[in];
       admissions[out] = flows.admissions[in];
       after_wait[out] = flows.admitted_from_wait[in];
       reneges[out] = flows.reneges[in];
-      mean_wait[out] = ratio(static_cast<double>(flows.wait_days[in]), static_cast<double>(flows.admitted_from_wait[in]));
+      mean_wait[out] = ratio(static_cast<double>(flows.wait_days[in]),
+                             static_cast<double>(flows.admitted_from_wait[in]));
     }
   }
   sink.put("n_home", by_mode[kHomeCare]);
@@ -297,7 +365,8 @@ void record_period(const Scenario& scenario, const PeriodFlows& flows, const Sto
   sink.put("new_reneges", reneges);
 
   // Capacity by district, from the facilities' state at the period end.
-  std::vector<double> beds(n), nursing_beds(n), occupied(n), occupied_nursing(n), places_c(n), occupied_c(n);
+  std::vector<double> beds(n), nursing_beds(n), occupied(n), occupied_nursing(n), places_c(n),
+      occupied_c(n);
   const auto nf = scenario.care.facilities.size();
   std::vector<std::int64_t> f_places(nf), f_occupied(nf), f_waiting(nf);
   std::vector<double> f_wait(nf);
@@ -308,7 +377,8 @@ void record_period(const Scenario& scenario, const PeriodFlows& flows, const Sto
     f_places[f] = fs.open ? fs.places : 0;
     f_occupied[f] = care.occupied[f];
     f_waiting[f] = care.waiting[f];
-    f_wait[f] = ratio(static_cast<double>(flows.facility_wait_days[f]), static_cast<double>(flows.facility_admitted_from_wait[f]));
+    f_wait[f] = ratio(static_cast<double>(flows.facility_wait_days[f]),
+                      static_cast<double>(flows.facility_admitted_from_wait[f]));
     if (!fs.open) continue;
     if (spec.type == FacilityType::kInstitution) {
       beds[d] += static_cast<double>(fs.places);

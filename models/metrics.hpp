@@ -20,21 +20,21 @@ std::vector<sim::SeriesSpec> series_specs();
 struct PeriodFlows {
   int n_districts = 0;
   int n_bands = 0;
-  std::vector<std::int64_t> deaths;         // [district][sex][band]
-  std::vector<std::int64_t> exposure_days;  // [district][sex][band], person-days lived
-  std::vector<std::int64_t> entrants;       // [district]
-  std::vector<std::int64_t> migrants_out;   // [district]
-  std::vector<std::int64_t> migrants_in;    // [district]
+  std::vector<std::int64_t> deaths;           // [district][sex][band]
+  std::vector<std::int64_t> exposure_days;    // [district][sex][band], person-days lived
+  std::vector<std::int64_t> entrants;         // [district]
+  std::vector<std::int64_t> migrants_out;     // [district]
+  std::vector<std::int64_t> migrants_in;      // [district]
   std::vector<std::int64_t> adl_transitions;  // [district][from level][to level]
   // Care (per district and mode, modes indexed by CareMode; none unused).
-  std::vector<std::int64_t> admissions;          // [district][mode]
-  std::vector<std::int64_t> admitted_from_wait;  // [district][mode]
-  std::vector<std::int64_t> wait_days;           // [district][mode], summed over those admitted
-  std::vector<std::int64_t> reneges;             // [district][mode]
-  std::vector<std::int64_t> facility_admissions;          // [facility]
+  std::vector<std::int64_t> admissions;           // [district][mode]
+  std::vector<std::int64_t> admitted_from_wait;   // [district][mode]
+  std::vector<std::int64_t> wait_days;            // [district][mode], summed over those admitted
+  std::vector<std::int64_t> reneges;              // [district][mode]
+  std::vector<std::int64_t> facility_admissions;  // [facility]
   std::vector<std::int64_t> facility_admitted_from_wait;  // [facility]
   std::vector<std::int64_t> facility_wait_days;           // [facility]
-  std::vector<double> spending;    // [district][payer], yuan
+  std::vector<double> spending;                           // [district][payer], yuan
   std::vector<double> government;  // [district][government spending type], yuan
 
   PeriodFlows() = default;

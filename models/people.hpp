@@ -21,10 +21,10 @@ inline constexpr std::uint16_t kNoFacility = 0xFFFF;
 
 // Bits of People::care_flags.
 enum CareFlag : std::uint8_t {
-  kNursingBed = 1u << 0,        // holds a nursing-type bed
+  kNursingBed = 1u << 0,  // holds a nursing-type bed
   kGotModificationGrant = 1u << 1,
-  kAdlChanged = 1u << 2,        // ADL level changed in this step (cleared by the care step)
-  kMustChoose = 1u << 3,        // lost a place (closure, capacity cut): choose again
+  kAdlChanged = 1u << 2,  // ADL level changed in this step (cleared by the care step)
+  kMustChoose = 1u << 3,  // lost a place (closure, capacity cut): choose again
 };
 
 struct People {

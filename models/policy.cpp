@@ -10,7 +10,9 @@ namespace eldersim::policy {
 
 namespace {
 
-bool in_step(sim::Day day, const sim::Step& step) { return day >= step.first_day && day < step.end_day(); }
+bool in_step(sim::Day day, const sim::Step& step) {
+  return day >= step.first_day && day < step.end_day();
+}
 
 // Sets a facility's places, keeping its nursing-type share, and pays construction subsidies for
 // places added.
@@ -23,7 +25,8 @@ void set_places(World& world, std::size_t f, std::int64_t places, PeriodFlows& f
   fs.places = places;
   fs.nursing_places = std::llround(static_cast<double>(places) * spec.nursing_share);
   if (added > 0 && spec.type == FacilityType::kInstitution) {
-    const double paid = world.care.programme.subsidies.construction_per_new_bed[static_cast<std::size_t>(spec.ownership)] *
+    const double paid = world.care.programme.subsidies
+                            .construction_per_new_bed[static_cast<std::size_t>(spec.ownership)] *
                         static_cast<double>(added);
     const auto d = static_cast<std::size_t>(spec.district);
     flows.spending[d * kPayers + kGovernment] += paid;
@@ -38,8 +41,9 @@ void apply(World& world, const PolicyEvent& e, PeriodFlows& flows) {
     case PolicyEvent::Kind::kSetPlaces:
       for (int f : e.facilities) {
         const auto i = static_cast<std::size_t>(f);
-        const std::int64_t target = e.relative ? std::llround(static_cast<double>(state.facilities[i].places) * e.factor)
-                                               : std::llround(e.value * scale);
+        const std::int64_t target =
+            e.relative ? std::llround(static_cast<double>(state.facilities[i].places) * e.factor)
+                       : std::llround(e.value * scale);
         set_places(world, i, target, flows);
       }
       break;
@@ -48,13 +52,21 @@ void apply(World& world, const PolicyEvent& e, PeriodFlows& flows) {
         for (double& price : state.facilities[static_cast<std::size_t>(f)].monthly_price)
           price = e.relative ? price * e.factor : e.value;
       break;
-    case PolicyEvent::Kind::kSetSubsidies: state.programme.subsidies = e.programme.subsidies; break;
-    case PolicyEvent::Kind::kSetVouchers: state.programme.vouchers = e.programme.vouchers; break;
+    case PolicyEvent::Kind::kSetSubsidies:
+      state.programme.subsidies = e.programme.subsidies;
+      break;
+    case PolicyEvent::Kind::kSetVouchers:
+      state.programme.vouchers = e.programme.vouchers;
+      break;
     case PolicyEvent::Kind::kSetPurchasedServices:
       state.programme.purchased_services = e.programme.purchased_services;
       break;
-    case PolicyEvent::Kind::kSetHomeSupport: state.programme.home_support = e.programme.home_support; break;
-    case PolicyEvent::Kind::kSetLtc: state.programme.ltc = e.programme.ltc; break;
+    case PolicyEvent::Kind::kSetHomeSupport:
+      state.programme.home_support = e.programme.home_support;
+      break;
+    case PolicyEvent::Kind::kSetLtc:
+      state.programme.ltc = e.programme.ltc;
+      break;
   }
 }
 
@@ -64,7 +76,7 @@ void supply_response(World& world, const sim::Step& step, PeriodFlows& flows) {
   CareState& state = world.care;
   for (std::size_t f = 0; f < state.facilities.size(); ++f) {
     FacilityState& fs = state.facilities[f];
-    if (fs.pending_change != 0 && in_step(fs.pending_due, step) ) {
+    if (fs.pending_change != 0 && in_step(fs.pending_due, step)) {
       if (fs.open) set_places(world, f, fs.places + fs.pending_change, flows);
       fs.pending_change = 0;
       fs.pending_due = std::numeric_limits<sim::Day>::max();
@@ -76,18 +88,25 @@ void supply_response(World& world, const sim::Step& step, PeriodFlows& flows) {
   for (std::size_t f = 0; f < state.facilities.size(); ++f) {
     FacilityState& fs = state.facilities[f];
     const FacilitySpec& spec = s.care.facilities[f];
-    if (!fs.open || fs.places <= 0 || fs.pending_change != 0 || spec.type != FacilityType::kInstitution) continue;
+    if (!fs.open || fs.places <= 0 || fs.pending_change != 0 ||
+        spec.type != FacilityType::kInstitution)
+      continue;
     const auto own = static_cast<std::size_t>(spec.ownership);
-    const double occupancy = static_cast<double>(state.occupied[f]) / static_cast<double>(fs.places);
+    const double occupancy =
+        static_cast<double>(state.occupied[f]) / static_cast<double>(fs.places);
     // Monthly revenue per place: fees and per-person subsidies on the occupied share, plus the
     // per-bed subsidy on every place (design section 3: per-bed rewards building, per-person
     // rewards filling).
     double mean_price = 0;
     for (double p : fs.monthly_price) mean_price += p / kAdlLevels;
-    const double revenue = occupancy * (mean_price + sub.per_person_served_month[own]) + sub.operating_per_bed_month[own];
-    const auto step_places = std::max<std::int64_t>(1, std::llround(sr.step_share * static_cast<double>(fs.places)));
-    if (occupancy >= sr.occupancy_to_expand && revenue >= sr.monthly_cost_per_place) fs.pending_change = step_places;
-    else if (occupancy <= sr.occupancy_to_shrink && revenue < sr.monthly_cost_per_place) fs.pending_change = -step_places;
+    const double revenue = occupancy * (mean_price + sub.per_person_served_month[own]) +
+                           sub.operating_per_bed_month[own];
+    const auto step_places =
+        std::max<std::int64_t>(1, std::llround(sr.step_share * static_cast<double>(fs.places)));
+    if (occupancy >= sr.occupancy_to_expand && revenue >= sr.monthly_cost_per_place)
+      fs.pending_change = step_places;
+    else if (occupancy <= sr.occupancy_to_shrink && revenue < sr.monthly_cost_per_place)
+      fs.pending_change = -step_places;
     if (fs.pending_change != 0) fs.pending_due = step.first_day + sr.lag_days;
   }
 }
@@ -108,7 +127,8 @@ void step(World& world, const sim::Step& step, PeriodFlows& flows) {
     }
     if (fs.open && in_step(spec.closes, step)) fs.open = false;
   }
-  while (state.next_event < s.policy_events.size() && s.policy_events[state.next_event].date < step.end_day()) {
+  while (state.next_event < s.policy_events.size() &&
+         s.policy_events[state.next_event].date < step.end_day()) {
     apply(world, s.policy_events[state.next_event], flows);
     ++state.next_event;
   }

@@ -1,13 +1,12 @@
 #include "models/scenario.hpp"
 
-#include "models/scenario_parts.hpp"
-
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include <cmath>
 #include <numeric>
 
+#include "models/scenario_parts.hpp"
 #include "sim/config_reader.hpp"
 #include "sim/text.hpp"
 
@@ -179,7 +178,8 @@ void read_districts(Map& root, Scenario& s) {
     if (m.has("name") && d.name.empty()) m["name"].error("a district needs a non-empty name");
     d.n_older = m.require<std::int64_t>("older_population", cfg::non_negative());
     d.registered_share = m.get<double>("registered_share", 1.0, cfg::probability());
-    d.home_care_hours_per_week = m.get<double>("home_care_hours_per_week", 0.0, cfg::non_negative());
+    d.home_care_hours_per_week =
+        m.get<double>("home_care_hours_per_week", 0.0, cfg::non_negative());
     if (const Value loc = m["location"]; loc.present()) {
       Map l = loc.as_map();
       d.latitude = l.require<double>("lat", cfg::between(-90, 90));

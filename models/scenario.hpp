@@ -40,8 +40,8 @@ struct AgeBands {
 
 struct District {
   std::string name;
-  std::int64_t n_older = 0;       // people aged min_age+ at the start, before scaling
-  double registered_share = 1.0;  // share with local household registration (hukou)
+  std::int64_t n_older = 0;             // people aged min_age+ at the start, before scaling
+  double registered_share = 1.0;        // share with local household registration (hukou)
   double home_care_hours_per_week = 0;  // home-care worker hours available, before scaling
   double latitude = 0;                  // of the district centre, for travel times
   double longitude = 0;
@@ -97,9 +97,9 @@ struct Scenario {
   std::vector<MigrationFlow> migration;
   HealthSpec health;
   CareSpec care;
-  ProgrammeSpec programmes;            // in force at the start
+  ProgrammeSpec programmes;                // in force at the start
   std::vector<PolicyEvent> policy_events;  // in date order
-  std::vector<double> travel_minutes;  // [from district][to district]
+  std::vector<double> travel_minutes;      // [from district][to district]
 
   int district_count() const { return static_cast<int>(districts.size()); }
   int facility_count() const { return static_cast<int>(care.facilities.size()); }

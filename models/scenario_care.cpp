@@ -28,7 +28,8 @@ std::array<double, N> read_fixed(Map& m, const char* key, const cfg::Bounds& bou
     return fallback;
   }
   std::array<double, N> out = fallback;
-  if (const auto values = v.as_numbers(bounds, N)) std::copy(values->begin(), values->end(), out.begin());
+  if (const auto values = v.as_numbers(bounds, N))
+    std::copy(values->begin(), values->end(), out.begin());
   return out;
 }
 
@@ -49,7 +50,8 @@ std::array<bool, kCareModes> read_modes(const Value& v) {
   std::array<bool, kCareModes> modes{};
   for (const Value& item : v.as_list())
     if (const auto name = item.as_choice({"home", "community", "institution"}))
-      modes[static_cast<std::size_t>(std::find(kModeNames.begin(), kModeNames.end(), *name) - kModeNames.begin())] = true;
+      modes[static_cast<std::size_t>(std::find(kModeNames.begin(), kModeNames.end(), *name) -
+                                     kModeNames.begin())] = true;
   return modes;
 }
 
@@ -89,8 +91,9 @@ FacilitySpec read_facility(const Value& item, const Scenario& s) {
                ? FacilityType::kCommunity
                : FacilityType::kInstitution;
   f.district = m.has("district") ? district_index(s, m["district"]) : (m.missing("district"), -1);
-  f.ownership = m.choice("ownership", {"public", "private"}, "public") == "private" ? Ownership::kPrivate
-                                                                                  : Ownership::kPublic;
+  f.ownership = m.choice("ownership", {"public", "private"}, "public") == "private"
+                    ? Ownership::kPrivate
+                    : Ownership::kPublic;
   f.places = m.require<std::int64_t>("places", cfg::non_negative());
   f.nursing_share = m.get<double>("nursing_share", f.type == FacilityType::kInstitution ? 1.0 : 0.0,
                                   cfg::probability());
@@ -98,7 +101,8 @@ FacilitySpec read_facility(const Value& item, const Scenario& s) {
   if (has_levels && has_flat)
     m["monthly_price"].error("give monthly_price or monthly_price_by_level, not both");
   if (has_levels) {
-    f.monthly_price = read_fixed<kAdlLevelCount>(m, "monthly_price_by_level", cfg::non_negative(), {}, true);
+    f.monthly_price =
+        read_fixed<kAdlLevelCount>(m, "monthly_price_by_level", cfg::non_negative(), {}, true);
   } else {
     const double price = m.require<double>("monthly_price", cfg::non_negative());
     f.monthly_price.fill(price);
@@ -106,7 +110,8 @@ FacilitySpec read_facility(const Value& item, const Scenario& s) {
   f.respite_beds = m.get<std::int64_t>("respite_beds", 0, cfg::non_negative());
   if (m.has("opens")) f.opens = m["opens"].as_date().value_or(f.opens);
   if (m.has("closes")) f.closes = m["closes"].as_date().value_or(f.closes);
-  if (m.has("opens") && m.has("closes") && f.closes <= f.opens) m["closes"].error("must be after opens");
+  if (m.has("opens") && m.has("closes") && f.closes <= f.opens)
+    m["closes"].error("must be after opens");
   m.finish();
   return f;
 }
@@ -159,7 +164,8 @@ HomeSupportSpec read_home_support(const Value& v, const HomeSupportSpec& base) {
   if (const Value mod = m["modification"]; mod.present()) {
     Map mm = mod.as_map();
     if (mm.has("groups")) out.modification_groups = read_groups(mm["groups"]);
-    out.modification_min_level = mm.get<std::int32_t>("min_level", base.modification_min_level, cfg::between(0, 4));
+    out.modification_min_level =
+        mm.get<std::int32_t>("min_level", base.modification_min_level, cfg::between(0, 4));
     out.modification_grant = mm.get<double>("grant", base.modification_grant, cfg::non_negative());
     out.modification_utility = mm.get<double>("utility", base.modification_utility);
     mm.finish();
@@ -167,7 +173,8 @@ HomeSupportSpec read_home_support(const Value& v, const HomeSupportSpec& base) {
   if (const Value meals = m["meals"]; meals.present()) {
     Map mm = meals.as_map();
     if (mm.has("groups")) out.meal_groups = read_groups(mm["groups"]);
-    out.meal_subsidy_per_week = mm.get<double>("subsidy_per_week", base.meal_subsidy_per_week, cfg::non_negative());
+    out.meal_subsidy_per_week =
+        mm.get<double>("subsidy_per_week", base.meal_subsidy_per_week, cfg::non_negative());
     out.meal_utility = mm.get<double>("utility", base.meal_utility);
     mm.finish();
   }
@@ -180,8 +187,10 @@ LtcInsuranceSpec read_ltc(const Value& v, const LtcInsuranceSpec& base) {
   LtcInsuranceSpec out = base;
   Map m = v.as_map();
   out.enrolment_share = m.get<double>("enrolment_share", base.enrolment_share, cfg::probability());
-  out.eligible_from_level = m.get<std::int32_t>("eligible_from_level", base.eligible_from_level, cfg::between(0, 5));
-  if (m.has("daily_benefit")) out.daily_benefit = read_per_mode(m, "daily_benefit", 0.0, cfg::non_negative());
+  out.eligible_from_level =
+      m.get<std::int32_t>("eligible_from_level", base.eligible_from_level, cfg::between(0, 5));
+  if (m.has("daily_benefit"))
+    out.daily_benefit = read_per_mode(m, "daily_benefit", 0.0, cfg::non_negative());
   out.copay = m.get<double>("copay", base.copay, cfg::probability());
   m.finish();
   return out;
@@ -196,7 +205,8 @@ std::array<double, kCareModes> read_per_mode(Map& parent, const char* key, doubl
   if (!v.present()) return out;
   Map m = v.as_map();
   for (int mode = kHomeCare; mode < kCareModes; ++mode)
-    out[static_cast<std::size_t>(mode)] = m.get<double>(kModeNames[static_cast<std::size_t>(mode)], fallback, bounds);
+    out[static_cast<std::size_t>(mode)] =
+        m.get<double>(kModeNames[static_cast<std::size_t>(mode)], fallback, bounds);
   m.finish();
   return out;
 }
@@ -215,9 +225,11 @@ void compute_travel_times(Map& root, Scenario& s) {
       const auto& da = s.districts[static_cast<std::size_t>(a)];
       const auto& db = s.districts[static_cast<std::size_t>(b)];
       constexpr double kEarthRadiusKm = 6371.0, kRad = std::numbers::pi / 180;
-      const double dlat = (db.latitude - da.latitude) * kRad, dlon = (db.longitude - da.longitude) * kRad;
-      const double h = std::pow(std::sin(dlat / 2), 2) +
-                       std::cos(da.latitude * kRad) * std::cos(db.latitude * kRad) * std::pow(std::sin(dlon / 2), 2);
+      const double dlat = (db.latitude - da.latitude) * kRad,
+                   dlon = (db.longitude - da.longitude) * kRad;
+      const double h = std::pow(std::sin(dlat / 2), 2) + std::cos(da.latitude * kRad) *
+                                                             std::cos(db.latitude * kRad) *
+                                                             std::pow(std::sin(dlon / 2), 2);
       const double km = 2 * kEarthRadiusKm * std::asin(std::min(1.0, std::sqrt(h)));
       s.travel_minutes[static_cast<std::size_t>(a * n + b)] = base + per_km * km;
     }
@@ -271,14 +283,17 @@ void read_care(Map& root, Scenario& s) {
   c.review_days = m.get<std::int32_t>("review_days", 365, cfg::between(7, 3650));
   {
     const auto renege = read_per_mode(m, "renege_days", 90.0, cfg::between(1, 3650));
-    for (int mode = 0; mode < kCareModes; ++mode) c.renege_days[static_cast<std::size_t>(mode)] = static_cast<int>(renege[static_cast<std::size_t>(mode)]);
+    for (int mode = 0; mode < kCareModes; ++mode)
+      c.renege_days[static_cast<std::size_t>(mode)] =
+          static_cast<int>(renege[static_cast<std::size_t>(mode)]);
   }
   c.unlimited_capacity = m.get<bool>("unlimited_capacity", false);
   c.priority_to_targeted = m.get<bool>("priority_to_targeted", true);
   {
     Map h = m["home_care"].as_map();
     if (!m.has("home_care")) m.missing("home_care");
-    c.home.hours_per_week_by_level = read_fixed<kAdlLevelCount>(h, "hours_per_week_by_level", cfg::between(0, 168), {}, true);
+    c.home.hours_per_week_by_level =
+        read_fixed<kAdlLevelCount>(h, "hours_per_week_by_level", cfg::between(0, 168), {}, true);
     c.home.hourly_price = h.require<double>("hourly_price", cfg::non_negative());
     h.finish();
   }
@@ -307,7 +322,8 @@ void read_care(Map& root, Scenario& s) {
   for (const Value& item : m["facilities"].as_list()) {
     FacilitySpec f = read_facility(item, s);
     for (const auto& other : c.facilities)
-      if (other.name == f.name && !f.name.empty()) item.error("facility name \"" + f.name + "\" used twice");
+      if (other.name == f.name && !f.name.empty())
+        item.error("facility name \"" + f.name + "\" used twice");
     c.facilities.push_back(std::move(f));
   }
   if (c.facilities.size() > 65534) m["facilities"].error("at most 65534 facilities");
@@ -340,18 +356,24 @@ void read_programmes(Map& root, Scenario& s) {
 }
 
 void read_policy_events(Map& root, Scenario& s) {
-  const sim::Day start = s.simulation.calendar.start, end = s.simulation.calendar.end;
+  const sim::Day start = s.simulation.calendar.start;
   std::vector<PolicyEvent> events;
   for (const Value& item : root["policy_events"].as_list()) {
     Map m = item.as_map();
     PolicyEvent e;
     e.date = m.require_date("date");
-    if (m.has("date") && (e.date < start || e.date > end))
-      m["date"].error(fmt::format("must fall within the run ({} to {})", sim::format_date(start), sim::format_date(end)));
+    // Events after the end are accepted and never applied, so a scenario can be run over a
+    // shorter horizon with --set simulation.end=...; events before the start are an error.
+    if (m.has("date") && e.date < start)
+      m["date"].error(fmt::format("is before the start of the run ({})", sim::format_date(start)));
     e.description = m.get<std::string>("description", "");
-    static const std::vector<std::string> actions{"set_places", "set_price", "set_subsidies",
-                                                  "set_vouchers", "set_purchased_services",
-                                                  "set_home_support", "set_ltc_insurance"};
+    static const std::vector<std::string> actions{"set_places",
+                                                  "set_price",
+                                                  "set_subsidies",
+                                                  "set_vouchers",
+                                                  "set_purchased_services",
+                                                  "set_home_support",
+                                                  "set_ltc_insurance"};
     int found = 0;
     for (std::size_t a = 0; a < actions.size(); ++a) {
       const Value action = m[actions[a]];
@@ -372,8 +394,7 @@ void read_policy_events(Map& root, Scenario& s) {
                 e.facilities.push_back(static_cast<int>(f));
           }
         }
-        if (!fm.has("facilities") && !fm.has("districts"))
-          fm.missing("facilities");
+        if (!fm.has("facilities") && !fm.has("districts")) fm.missing("facilities");
         const char* value_key = a == 0 ? "places" : "monthly_price";
         if (fm.has(value_key) == fm.has("percent"))
           fm[value_key].error(fmt::format("give either {} or percent", value_key));
@@ -388,16 +409,23 @@ void read_policy_events(Map& root, Scenario& s) {
         // does not give keep their values from the programmes section.
         e.programme = s.programmes;
         switch (e.kind) {
-          case PolicyEvent::Kind::kSetSubsidies: e.programme.subsidies = read_subsidies(action); break;
-          case PolicyEvent::Kind::kSetVouchers: e.programme.vouchers = read_vouchers(action); break;
+          case PolicyEvent::Kind::kSetSubsidies:
+            e.programme.subsidies = read_subsidies(action);
+            break;
+          case PolicyEvent::Kind::kSetVouchers:
+            e.programme.vouchers = read_vouchers(action);
+            break;
           case PolicyEvent::Kind::kSetPurchasedServices:
             e.programme.purchased_services = read_purchased_services(action);
             break;
           case PolicyEvent::Kind::kSetHomeSupport:
             e.programme.home_support = read_home_support(action, s.programmes.home_support);
             break;
-          case PolicyEvent::Kind::kSetLtc: e.programme.ltc = read_ltc(action, s.programmes.ltc); break;
-          default: break;
+          case PolicyEvent::Kind::kSetLtc:
+            e.programme.ltc = read_ltc(action, s.programmes.ltc);
+            break;
+          default:
+            break;
         }
       }
     }
@@ -408,7 +436,8 @@ void read_policy_events(Map& root, Scenario& s) {
     events.push_back(std::move(e));
   }
   // Applied in date order; events on the same date in file order.
-  std::stable_sort(events.begin(), events.end(), [](const PolicyEvent& a, const PolicyEvent& b) { return a.date < b.date; });
+  std::stable_sort(events.begin(), events.end(),
+                   [](const PolicyEvent& a, const PolicyEvent& b) { return a.date < b.date; });
   s.policy_events = std::move(events);
 }
 

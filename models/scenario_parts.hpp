@@ -18,7 +18,8 @@ int district_index(const Scenario& s, const sim::config::Value& v);
 // A mapping {home, community, institution} of numbers into an array indexed by CareMode
 // (none = 0); absent modes take `fallback`.
 std::array<double, kCareModes> read_per_mode(sim::config::Map& parent, const char* key,
-                                             double fallback, const sim::config::Bounds& bounds = {});
+                                             double fallback,
+                                             const sim::config::Bounds& bounds = {});
 
 void read_health(sim::config::Map& root, Scenario& s);
 void read_care(sim::config::Map& root, Scenario& s);

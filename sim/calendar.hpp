@@ -8,8 +8,8 @@
 
 #include <cmath>
 #include <cstdint>
-#include <stdexcept>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,7 +37,6 @@ int year_of(Day d);
 Day year_start(Day d);
 Day month_start(Day d);
 int days_in_year(int year);
-
 
 // Annual hazard rate r (per person-year) to the probability of at least one event in `days`:
 // p = 1 - exp(-r * days / 365.25) (design section 1). Exact for a constant hazard. On the hot

@@ -125,7 +125,8 @@ RunSummary run_model(const ModelDefinition& definition, const RunRequest& reques
   }
   RunWriter writer(request.out_path, model->dimensions(), period_start, period_end,
                    model->series());
-  for (const auto& table : model->tables()) writer.write_strings(table.group, table.name, table.values);
+  for (const auto& table : model->tables())
+    writer.write_strings(table.group, table.name, table.values);
   WriterSink sink(writer);
   Progress progress(calendar.n_steps(), request.show_progress);
   for (const Step& step : calendar.steps()) {

@@ -381,7 +381,7 @@ class Model:
 
     def published_cells(self, p: dict, sex: int, band: int) -> dict:
         """Model counterparts of the published one-year cells used as soft targets: S1 -> S2 is
-        P(healthy -> mild or moderate); S2 -> S1 is P(mild -> healthy) (the brief's "mild to
+        P(healthy -> mild or moderate); S2 -> S1 is P(mild -> healthy) (read as "mild to
         healthy"); S2 -> S3 and S3 -> S2 aggregate levels 1-2 and 3-4 with the band's table row
         as the from-mix."""
         m = self.one_year(p, sex, band)
@@ -606,13 +606,14 @@ def report(model: Model, obj: Objective, p: dict, x, info: dict):
     cfg = model.cfg
     out = []
     w = out.append
-    dist, alive = model.cohort(p)
+    dist, _ = model.cohort(p)
     tgt = cfg["adl"]
 
     w("# Fit report (parameters as rounded above)")
     w(f"# optimiser: Levenberg-Marquardt from a fixed start, {info['iters']} iterations, "
       f"{info['evals']} model evaluations, {info['seconds']:.1f} s; objective {info['f']:.2f} "
-      f"(sum of squared weighted residuals, {obj(np.asarray(x)).size} residuals, {len(obj.free)} free parameters)")
+      f"(sum of squared weighted residuals, {obj(np.asarray(x)).size} residuals, "
+      f"{len(obj.free)} free parameters)")
     w("")
     w("## 1. Cross-section: cohort from age 60 (row 60-64 of initial_adl_by_band) vs the row of")
     w("##    each band, among survivors at the band midpoint (percent; healthy mild moderate heavy")
@@ -627,8 +628,10 @@ def report(model: Model, obj: Objective, p: dict, x, info: dict):
     w("")
     w("## 1b. Five-year drift from the cross-section itself: start each band's row at its")
     w("##     midpoint, run 5 years, compare with the next row (level 2+ %, and max |diff| of a")
-    w("##     level, percentage points). This is what the default run would show after 5 years.")
-    w("  band -> next   men: fitted 2+  target 2+  max|diff|   women: fitted 2+  target 2+  max|diff|")
+    w("##     level, percentage points): roughly what the default run shows, band by band, after")
+    w("##     5 years.")
+    w("  band -> next   men: fitted 2+  target 2+  max|diff|"
+      "   women: fitted 2+  target 2+  max|diff|")
     for b in range(N_BANDS - 1):
         row = []
         for s in (0, 1):
@@ -706,7 +709,8 @@ def report(model: Model, obj: Objective, p: dict, x, info: dict):
     for c in REPORT_CELLS:
         pub = PUB["men"][c[0]][0][int(c[1][1]) - 1]
         tag = f"* tolerance x{math.exp(PUB_CELLS[c]):.1f}" if c in PUB_CELLS else "not fitted"
-        w(f"    {c[0]}->{c[1]}: {cells[c]:.3f} vs {pub:.3f} ({math.log(cells[c] / pub):+.2f}) {tag}")
+        w(f"    {c[0]}->{c[1]}: {cells[c]:.3f} vs {pub:.3f} "
+          f"({math.log(cells[c] / pub):+.2f}) {tag}")
     direct = p["onset"]["share_by_level"][2:].sum()
     w(f"  onset share into heavy+severe: {direct:.4f} vs {obj.direct_share:.4f} "
       f"(median published S1->S3 / S1->S2+S3)")

@@ -12,6 +12,7 @@
 #include <sstream>
 #include <thread>
 
+#include "models/metrics.hpp"
 #include "sim/h5.hpp"
 #include "tests/test_support.hpp"
 
@@ -62,26 +63,28 @@ TEST(Cli, SeriesAreByteIdenticalForOneTwoAndFourThreads) {
   }
   const auto series_of = [](const std::filesystem::path& p) {
     const sim::h5::File f = sim::h5::File::open_read_only(p);
-    const sim::h5::Group g = f.root().open_group("series");
     std::map<std::string, std::vector<char>> bytes;
-    for (const auto& name : g.children()) {
-      const auto info = sim::h5::dataset_info(g, name);
-      std::vector<char> raw;
-      if (info.type == "int64") {
-        const auto v = sim::h5::read_int64(g, name);
-        raw.assign(reinterpret_cast<const char*>(v.data()),
-                   reinterpret_cast<const char*>(v.data() + v.size()));
-      } else {
-        const auto v = sim::h5::read_float64(g, name);
-        raw.assign(reinterpret_cast<const char*>(v.data()),
-                   reinterpret_cast<const char*>(v.data() + v.size()));
+    for (const char* group : {"series", "facilities"}) {
+      const sim::h5::Group g = f.root().open_group(group);
+      for (const auto& name : g.children()) {
+        const auto info = sim::h5::dataset_info(g, name);
+        std::vector<char> raw;
+        if (info.type == "int64") {
+          const auto v = sim::h5::read_int64(g, name);
+          raw.assign(reinterpret_cast<const char*>(v.data()),
+                     reinterpret_cast<const char*>(v.data() + v.size()));
+        } else {
+          const auto v = sim::h5::read_float64(g, name);
+          raw.assign(reinterpret_cast<const char*>(v.data()),
+                     reinterpret_cast<const char*>(v.data() + v.size()));
+        }
+        bytes[name] = raw;
       }
-      bytes[name] = raw;
     }
     return bytes;
   };
   const auto one = series_of(files[0]);
-  EXPECT_EQ(one.size(), 10u);
+  EXPECT_EQ(one.size(), series_specs().size());
   EXPECT_EQ(one, series_of(files[1]));
   EXPECT_EQ(one, series_of(files[2]));
   // And the provenance says which thread count made each.

@@ -28,8 +28,9 @@ TEST(Metrics, RowsMatchTheDeclaredShapesAndAddUp) {
   auto scenario = std::make_shared<const Scenario>(small_scenario({"simulation.end=2021-06-30"}));
   ElderModel model(scenario);
   const MemorySink sink = run_in_memory(model);
-  std::map<std::string, std::size_t> dim_size{
-      {"district", 11}, {"sex", 2}, {"age_band", 8}, {"adl_level", 5}};
+  std::map<std::string, std::size_t> dim_size;
+  for (const auto& d : dimension_specs(*scenario)) dim_size[d.name] = d.labels.size();
+  EXPECT_EQ(dim_size.at("facility"), 33u);
   for (const auto& s : series_specs()) {
     std::size_t cells = 1;
     for (const auto& d : s.dims) cells *= dim_size.at(d);

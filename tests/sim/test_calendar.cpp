@@ -34,7 +34,8 @@ TEST(RateToProbability, MatchesTheFormulaOfDesignSectionOne) {
   EXPECT_NEAR(probability_to_rate(rate_to_probability(0.37, 7), 7), 0.37, 1e-12);
   // Both branches agree with expm1 to double precision across the range used.
   for (double x = 1e-12; x < 5; x *= 1.7)
-    EXPECT_NEAR(rate_to_probability(x, 365.25), -std::expm1(-x), 2e-16 + 1e-14 * -std::expm1(-x)) << x;
+    EXPECT_NEAR(rate_to_probability(x, 365.25), -std::expm1(-x), 2e-16 + 1e-14 * -std::expm1(-x))
+        << x;
   EXPECT_THROW(rate_to_probability(-0.1, 7), std::invalid_argument);
   EXPECT_THROW(probability_to_rate(1.0, 7), std::invalid_argument);
 }

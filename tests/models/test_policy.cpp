@@ -1,0 +1,207 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <numeric>
+
+#include "models/finance.hpp"
+#include "models/world.hpp"
+#include "tests/test_support.hpp"
+
+namespace eldersim {
+namespace {
+
+using testing::MemorySink;
+using testing::run_in_memory;
+using testing::small_scenario;
+
+std::shared_ptr<const Scenario> scenario_with(const std::vector<std::string>& overrides) {
+  return std::make_shared<const Scenario>(small_scenario(overrides));
+}
+
+TEST(Policy, EventsTakeEffectInTheStepHoldingTheirDateAndNotBefore) {
+  // 2021-03-10 falls inside a step that starts on 2021-03-08; a price change on 2021-03-01
+  // starts a month's first step exactly.
+  auto scenario = scenario_with(
+      {"simulation.end=2021-06-30",
+       "policy_events=[{date: 2021-03-10, set_places: {facilities: [Tianhe private homes], places: "
+       "9000}}, "
+       "{date: 2021-03-01, set_price: {facilities: [Tianhe public homes], percent: 50}}, "
+       "{date: 2021-04-20, set_ltc_insurance: {eligible_from_level: 2}}]"});
+  ElderModel model(scenario);
+  const auto& facilities = scenario->care.facilities;
+  const auto index = [&](const std::string& name) {
+    return static_cast<std::size_t>(std::find_if(facilities.begin(), facilities.end(),
+                                                 [&](const auto& f) { return f.name == name; }) -
+                                    facilities.begin());
+  };
+  const auto priv = index("Tianhe private homes"), pub = index("Tianhe public homes");
+  const std::int64_t places_before = model.world().care.facilities[priv].places;
+  const double price_before = model.world().care.facilities[pub].monthly_price[2];
+  int seen = 0;
+  for (const auto& step : model.calendar().steps()) {
+    model.step(step);
+    const auto& care = model.world().care;
+    const bool after_places = step.end_day() > sim::make_day(2021, 3, 10);
+    EXPECT_EQ(care.facilities[priv].places, after_places ? 90 : places_before)
+        << sim::format_date(step.first_day);
+    const bool after_price = step.end_day() > sim::make_day(2021, 3, 1);
+    EXPECT_DOUBLE_EQ(care.facilities[pub].monthly_price[2],
+                     after_price ? 1.5 * price_before : price_before);
+    const bool after_ltc = step.end_day() > sim::make_day(2021, 4, 20);
+    EXPECT_EQ(care.programme.ltc.eligible_from_level, after_ltc ? 2 : 3);
+    seen +=
+        step.first_day <= sim::make_day(2021, 3, 10) && sim::make_day(2021, 3, 10) < step.end_day();
+    if (step.ends_period) {
+      MemorySink sink;
+      model.record_period(step.period, sink);
+    }
+  }
+  EXPECT_EQ(seen, 1);
+}
+
+TEST(Policy, NewFacilityOpensOnItsDateAndIsPaidForOnce) {
+  auto scenario = scenario_with(
+      {"simulation.end=2021-12-31",
+       "care.facilities=[{name: New Baiyun home, type: institution, district: Baiyun, ownership: "
+       "private, "
+       "places: 50000, nursing_share: 1.0, monthly_price: 2000, opens: 2021-07-01}]"});
+  // The list of named maps merges: the new home is appended to the default facilities.
+  ASSERT_EQ(scenario->care.facilities.back().name, "New Baiyun home");
+  ElderModel model(scenario);
+  const std::size_t f = scenario->care.facilities.size() - 1;
+  EXPECT_FALSE(model.world().care.facilities[f].open);
+  const MemorySink sink = run_in_memory(model);
+  const auto& places = sink.ints.at("facility_places");
+  EXPECT_EQ(places[5][f], 0);     // June 2021
+  EXPECT_EQ(places[18][f], 500);  // July 2021, 50,000 * 0.01
+  EXPECT_GT(sink.ints.at("facility_occupied")[23][f], 0);
+  // Construction subsidy: 500 new private beds * 5,000 yuan, paid in July 2021 in Baiyun.
+  const auto& gov = sink.doubles.at("government_spending");
+  const std::size_t baiyun = 4;
+  EXPECT_NEAR(gov[18][baiyun * kGovernmentSpendingTypes + kConstruction], 500 * 5000.0, 1e-6);
+  double construction_total = 0;
+  for (const auto& row : gov)
+    for (std::size_t d = 0; d < 11; ++d)
+      construction_total += row[d * kGovernmentSpendingTypes + kConstruction];
+  EXPECT_NEAR(construction_total, 500 * 5000.0, 1e-6);
+}
+
+TEST(Finance, SpendingEqualsTheSumOfItsParts) {
+  auto scenario = scenario_with({"simulation.end=2021-12-31",
+                                 "programmes.vouchers=[{groups: [oldest_old], modes: [home, "
+                                 "community], monthly_amount: 200}]"});
+  ElderModel model(scenario);
+  const MemorySink sink = run_in_memory(model);
+  const auto& spending = sink.doubles.at("spending");
+  const auto& gov = sink.doubles.at("government_spending");
+  double vouchers = 0, ltc = 0, oop = 0;
+  for (std::size_t t = 0; t < spending.size(); ++t)
+    for (std::size_t d = 0; d < 11; ++d) {
+      const double parts = std::accumulate(
+          gov[t].begin() + static_cast<long>(d * kGovernmentSpendingTypes),
+          gov[t].begin() + static_cast<long>((d + 1) * kGovernmentSpendingTypes), 0.0);
+      EXPECT_NEAR(spending[t][d * kPayers + kGovernment], parts, 1e-6 * (1 + parts));
+      vouchers += gov[t][d * kGovernmentSpendingTypes + kVouchers];
+      ltc += spending[t][d * kPayers + kLtcInsurance];
+      oop += spending[t][d * kPayers + kOutOfPocket];
+    }
+  EXPECT_GT(vouchers, 0);
+  EXPECT_GT(ltc, 0);
+  EXPECT_GT(oop, 0);
+}
+
+TEST(Finance, MonthlyCostSplitsThePriceBetweenPayers) {
+  ProgrammeSpec p;
+  p.ltc = {1.0, 3, {0, 50, 60, 70}, 0.3};
+  p.vouchers = {{"v", kGroupOldestOld, {false, true, false, true}, 300}};
+  p.purchased_services = {{kGroupNoFamilySupport, 5}};
+  HomeCareSpec home{{0, 4, 8, 14, 21}, 40};
+  // Institution, level 4, enrolled, oldest-old: insurance 70/day capped at 70% of the price.
+  const MonthlyCost c = monthly_cost(p, home, kInstitution, 2500, {4, kGroupOldestOld, true});
+  EXPECT_NEAR(c.ltc, std::min(70 * kDaysPerMonth, 0.7 * 2500), 1e-9);
+  EXPECT_NEAR(c.vouchers, 300, 1e-9);
+  EXPECT_NEAR(c.out_of_pocket, 2500 - c.ltc - 300, 1e-9);
+  // Below the eligible level: no insurance; vouchers never exceed the price.
+  const MonthlyCost d = monthly_cost(p, home, kInstitution, 200, {2, kGroupOldestOld, true});
+  EXPECT_EQ(d.ltc, 0);
+  EXPECT_NEAR(d.vouchers, 200, 1e-9);
+  EXPECT_EQ(d.out_of_pocket, 0);
+  // Purchased services only for home care and the target group.
+  const double gross = 14 * kWeeksPerMonth * 40;
+  const MonthlyCost h = monthly_cost(p, home, kHomeCare, gross, {3, kGroupNoFamilySupport, false});
+  EXPECT_NEAR(h.purchased_services, 5 * kWeeksPerMonth * 40, 1e-9);
+  EXPECT_NEAR(h.out_of_pocket, gross - h.purchased_services, 1e-9);
+  EXPECT_EQ(monthly_cost(p, home, kCommunityCare, 600, {3, kGroupNoFamilySupport, false})
+                .purchased_services,
+            0);
+}
+
+// Mean over the last 12 months of a series summed over districts (stocks) as a share of n_alive.
+double last_year_share(const MemorySink& sink, const std::string& series) {
+  const auto& v = sink.ints.at(series);
+  const auto& alive = sink.ints.at("n_alive");
+  double share = 0;
+  for (std::size_t t = v.size() - 12; t < v.size(); ++t)
+    share +=
+        static_cast<double>(std::accumulate(v[t].begin(), v[t].end(), std::int64_t{0})) /
+        static_cast<double>(std::accumulate(alive[t].begin(), alive[t].end(), std::int64_t{0})) /
+        12;
+  return share;
+}
+
+double last_year_waiting(const MemorySink& sink, std::size_t service) {
+  const auto& v = sink.ints.at("n_waiting");
+  double total = 0;
+  for (std::size_t t = v.size() - 12; t < v.size(); ++t)
+    for (std::size_t d = 0; d < 11; ++d) total += static_cast<double>(v[t][d * 3 + service]) / 12;
+  return total;
+}
+
+MemorySink run_with(const std::vector<std::string>& extra) {
+  std::vector<std::string> o{"simulation.end=2023-12-31", "population.scale=0.02",
+                             "care.choice.constant.institution=-1.0"};  // demand above the beds
+  o.insert(o.end(), extra.begin(), extra.end());
+  ElderModel model(scenario_with(o));
+  return run_in_memory(model);
+}
+
+TEST(CareDirections, MoreBedsRaiseTheInstitutionalShareAndShortenWaits) {
+  const MemorySink base = run_with({});
+  const MemorySink more = run_with(
+      {"policy_events=[{date: 2020-01-01, set_places: {districts: [Yuexiu, Liwan, Haizhu, "
+       "Tianhe, Baiyun, Huangpu, Panyu, Huadu, Nansha, Conghua, Zengcheng], percent: 50}}]"});
+  EXPECT_GT(last_year_share(more, "n_institution"), 1.2 * last_year_share(base, "n_institution"));
+  EXPECT_GT(last_year_waiting(base, 2), 0);
+  EXPECT_LT(last_year_waiting(more, 2), last_year_waiting(base, 2));
+}
+
+TEST(CareDirections, AHigherPriceLowersTheInstitutionalShare) {
+  const std::vector<std::string> unlimited{"care.unlimited_capacity=true"};
+  const MemorySink base = run_with(unlimited);
+  std::vector<std::string> dear = unlimited;
+  dear.push_back(
+      "policy_events=[{date: 2020-01-01, set_price: {districts: [Yuexiu, Liwan, Haizhu, Tianhe, "
+      "Baiyun, "
+      "Huangpu, Panyu, Huadu, Nansha, Conghua, Zengcheng], percent: 60}}]");
+  const MemorySink costly = run_with(dear);
+  EXPECT_LT(last_year_share(costly, "n_institution"), 0.9 * last_year_share(base, "n_institution"));
+}
+
+TEST(CareDirections, WiderLtcInsuranceShiftsSpendingFromPeopleToInsurance) {
+  const MemorySink base = run_with({});
+  const MemorySink wider = run_with({"programmes.ltc_insurance.eligible_from_level=2"});
+  const auto total = [](const MemorySink& s, Payer payer) {
+    double x = 0;
+    for (const auto& row : s.doubles.at("spending"))
+      for (std::size_t d = 0; d < 11; ++d) x += row[d * kPayers + payer];
+    return x;
+  };
+  EXPECT_GT(total(wider, kLtcInsurance), 1.2 * total(base, kLtcInsurance));
+  EXPECT_GT(last_year_share(wider, "n_institution") + last_year_share(wider, "n_home") +
+                last_year_share(wider, "n_community"),
+            last_year_share(base, "n_institution") + last_year_share(base, "n_home") +
+                last_year_share(base, "n_community"));
+}
+
+}  // namespace
+}  // namespace eldersim

@@ -1,0 +1,107 @@
+// The policy scenarios in configs/ against the baseline: each difference must point the way
+// the policy should push it. Runs at 3% scale to the end of 2027 (three years after the 2025
+// changes); the baseline and the scenario share their random draws (same seed).
+#include <gtest/gtest.h>
+
+#include <numeric>
+
+#include "models/finance.hpp"
+#include "tests/test_support.hpp"
+
+namespace eldersim {
+namespace {
+
+using testing::MemorySink;
+using testing::run_in_memory;
+
+MemorySink run_config(const std::string& name) {
+  const auto doc = sim::load_configuration(testing::config_path(name),
+                                           {"population.scale=0.03", "simulation.end=2027-12-31"});
+  ElderModel model(std::make_shared<const Scenario>(parse_scenario(doc)));
+  return run_in_memory(model);
+}
+
+const MemorySink& baseline() {
+  static const MemorySink sink = run_config("guangzhou.yaml");
+  return sink;
+}
+
+// Mean over 2027 of an int series, summed over the given districts (all if empty).
+double mean_2027(const MemorySink& s, const std::string& series,
+                 std::vector<std::size_t> districts = {}) {
+  const auto& rows = s.ints.at(series);
+  if (districts.empty())
+    for (std::size_t d = 0; d < rows[0].size(); ++d) districts.push_back(d);
+  double total = 0;
+  for (std::size_t t = rows.size() - 12; t < rows.size(); ++t)
+    for (std::size_t d : districts) total += static_cast<double>(rows[t][d]) / 12;
+  return total;
+}
+
+double spending_2025_2027(const MemorySink& s, Payer payer) {
+  double total = 0;
+  const auto& rows = s.doubles.at("spending");
+  for (std::size_t t = rows.size() - 36; t < rows.size(); ++t)
+    for (std::size_t d = 0; d < 11; ++d) total += rows[t][d * kPayers + payer];
+  return total;
+}
+
+TEST(Scenarios, MoreBedsInTheOldCoreRaiseInstitutionalCareThere) {
+  const MemorySink more = run_config("beds-core-plus20.yaml");
+  const std::vector<std::size_t> core{0, 1, 2};  // Yuexiu, Liwan, Haizhu
+  EXPECT_GT(mean_2027(more, "n_institution", core), mean_2027(baseline(), "n_institution", core));
+  // 2024 identical: the change starts on 2025-01-01.
+  EXPECT_EQ(more.ints.at("n_institution")[59], baseline().ints.at("n_institution")[59]);
+}
+
+TEST(Scenarios, ANewHomeInBaiyunAddsBedsAndResidents) {
+  const MemorySink with_home = run_config("new-home-baiyun.yaml");
+  const std::size_t baiyun = 4;
+  EXPECT_GT(mean_2027(with_home, "n_institution"), mean_2027(baseline(), "n_institution"));
+  const auto& per_1000 = with_home.doubles.at("beds_per_1000");
+  const auto& base_per_1000 = baseline().doubles.at("beds_per_1000");
+  EXPECT_GT(per_1000.back()[baiyun], base_per_1000.back()[baiyun] + 1.0);
+  EXPECT_GT(with_home.ints.at("facility_occupied").back().back(), 0);  // the new home has residents
+}
+
+TEST(Scenarios, WiderLtcInsurancePaysMoreAndPeoplePayLess) {
+  const MemorySink wider = run_config("ltc-level2.yaml");
+  EXPECT_GT(spending_2025_2027(wider, kLtcInsurance),
+            1.1 * spending_2025_2027(baseline(), kLtcInsurance));
+  EXPECT_GT(mean_2027(wider, "n_need") - mean_2027(wider, "n_unmet"),
+            mean_2027(baseline(), "n_need") - mean_2027(baseline(), "n_unmet"));  // coverage up
+}
+
+TEST(Scenarios, VouchersForTheOldestAloneRaiseHomeAndCommunityCare) {
+  const MemorySink vouchers = run_config("vouchers-oldest-alone.yaml");
+  EXPECT_GT(mean_2027(vouchers, "n_home") + mean_2027(vouchers, "n_community"),
+            mean_2027(baseline(), "n_home") + mean_2027(baseline(), "n_community"));
+  double paid = 0;
+  for (const auto& row : vouchers.doubles.at("government_spending"))
+    for (std::size_t d = 0; d < 11; ++d) paid += row[d * kGovernmentSpendingTypes + kVouchers];
+  EXPECT_GT(paid, 0);
+}
+
+TEST(Scenarios, PayingPerPersonInsteadOfPerBedFillsBedsRatherThanBuildingThem) {
+  const MemorySink per_bed = run_config("guangzhou-supply-response.yaml");
+  const MemorySink per_person = run_config("subsidy-per-person.yaml");
+  const auto beds = [](const MemorySink& s) {
+    const auto& rows = s.ints.at("facility_places");
+    return std::accumulate(rows.back().begin(), rows.back().end(), std::int64_t{0});
+  };
+  EXPECT_LE(beds(per_person), beds(per_bed));
+  // Government operating subsidies over 2025-2027 stay within 25% of each other (same budget).
+  const auto operating = [](const MemorySink& s) {
+    double total = 0;
+    const auto& rows = s.doubles.at("government_spending");
+    for (std::size_t t = rows.size() - 36; t < rows.size(); ++t)
+      for (std::size_t d = 0; d < 11; ++d)
+        total += rows[t][d * kGovernmentSpendingTypes + kOperatingPerBed] +
+                 rows[t][d * kGovernmentSpendingTypes + kPerPersonServed];
+    return total;
+  };
+  EXPECT_NEAR(operating(per_person) / operating(per_bed), 1.0, 0.25);
+}
+
+}  // namespace
+}  // namespace eldersim
