@@ -59,7 +59,7 @@ void deaths_and_moves(World& world, const sim::Step& step, PeriodFlows& flows,
                       std::vector<PeriodFlows>& scratch) {
   const Scenario& s = *world.scenario;
   People& people = world.people;
-  const int nd = s.district_count(), nb = s.bands.count();
+  const int nd = s.district_count();
   // Outflow rates per district, and the probability of moving at all in this step.
   std::vector<std::vector<double>> outflow_rates(
       static_cast<std::size_t>(nd), std::vector<double>(static_cast<std::size_t>(nd), 0.0));

@@ -126,7 +126,6 @@ void step(World& world, const sim::Step& step, PeriodFlows& flows,
   const Scenario& s = *world.scenario;
   if (!s.health.enabled) return;
   People& people = world.people;
-  const int nd = s.district_count(), nb = s.bands.count();
   const sim::Day mid_day = step.first_day + step.days / 2;
   sim::parallel_accumulate(
       people.size(), scratch, flows, [&] { return PeriodFlows(s); },
