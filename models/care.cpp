@@ -27,6 +27,7 @@ CareState initial_care_state(const Scenario& s) {
     fs.places = scaled(f.places, scale);
     fs.nursing_places = std::llround(static_cast<double>(fs.places) * f.nursing_share);
     fs.monthly_price = f.monthly_price;
+    fs.respite_beds = scaled(f.respite_beds, scale);
     state.facilities.push_back(fs);
   }
   for (const District& d : s.districts)

@@ -39,6 +39,7 @@ struct FacilityState {
   bool open = false;
   std::int64_t places = 0;          // scaled
   std::int64_t nursing_places = 0;  // the nursing-type part of places (institutions)
+  std::int64_t respite_beds = 0;    // community centres, scaled
   std::array<double, kAdlLevels> monthly_price{};
   std::int64_t pending_change = 0;  // supply response: places to add (or remove) on pending_due
   sim::Day pending_due = std::numeric_limits<sim::Day>::max();

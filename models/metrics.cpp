@@ -129,6 +129,10 @@ std::vector<sim::SeriesSpec> series_specs() {
        "Institution beds in the district per 1000 people 60+ living there"},
       {"nursing_beds_per_100", d, Element::kFloat64, SeriesKind::kStock, "beds per 100 people 60+",
        "Nursing-type institution beds per 100 people 60+"},
+      {"respite_beds_per_100_in_need", d, Element::kFloat64, SeriesKind::kStock,
+       "beds per 100 people in need",
+       "Respite beds of the open community centres per 100 people in need (seed 004 asks for 3 "
+       "per 100 disabled)"},
       {"spending",
        {"district", "payer"},
        Element::kFloat64,
@@ -366,7 +370,7 @@ void record_period(const Scenario& scenario, const PeriodFlows& flows, const Sto
 
   // Capacity by district, from the facilities' state at the period end.
   std::vector<double> beds(n), nursing_beds(n), occupied(n), occupied_nursing(n), places_c(n),
-      occupied_c(n);
+      occupied_c(n), respite_beds(n);
   const auto nf = scenario.care.facilities.size();
   std::vector<std::int64_t> f_places(nf), f_occupied(nf), f_waiting(nf);
   std::vector<double> f_wait(nf);
@@ -387,10 +391,12 @@ void record_period(const Scenario& scenario, const PeriodFlows& flows, const Sto
       occupied_nursing[d] += static_cast<double>(care.occupied_nursing[f]);
     } else {
       places_c[d] += static_cast<double>(fs.places);
+      respite_beds[d] += static_cast<double>(fs.respite_beds);
       occupied_c[d] += static_cast<double>(care.occupied[f]);
     }
   }
-  std::vector<double> occ(n), occ_nursing(n), occ_c(n), home_util(n), per_1000(n), per_100(n);
+  std::vector<double> occ(n), occ_nursing(n), occ_c(n), home_util(n), per_1000(n), per_100(n),
+      respite(n);
   for (std::size_t d = 0; d < n; ++d) {
     occ[d] = ratio(occupied[d], beds[d]);
     occ_nursing[d] = ratio(occupied_nursing[d], nursing_beds[d]);
@@ -398,6 +404,7 @@ void record_period(const Scenario& scenario, const PeriodFlows& flows, const Sto
     home_util[d] = ratio(care.home_hours_used[d], care.home_hours[d]);
     per_1000[d] = ratio(1000 * beds[d], static_cast<double>(n_alive[d]));
     per_100[d] = ratio(100 * nursing_beds[d], static_cast<double>(n_alive[d]));
+    respite[d] = ratio(100 * respite_beds[d], static_cast<double>(stocks.need[d]));
   }
   sink.put("institution_occupancy", occ);
   sink.put("nursing_bed_occupancy", occ_nursing);
@@ -405,6 +412,7 @@ void record_period(const Scenario& scenario, const PeriodFlows& flows, const Sto
   sink.put("home_care_utilisation", home_util);
   sink.put("beds_per_1000", per_1000);
   sink.put("nursing_beds_per_100", per_100);
+  sink.put("respite_beds_per_100_in_need", respite);
   sink.put("spending", flows.spending);
   sink.put("government_spending", flows.government);
   sink.put("facility_places", f_places);
