@@ -80,20 +80,21 @@ ChoiceSet choice_set(const Scenario& s, const CareState& state, const Chooser& c
     auto& options = mode == kCommunityCare ? out.community : out.institution;
     const FacilityType type =
         mode == kCommunityCare ? FacilityType::kCommunity : FacilityType::kInstitution;
-    double total_places = 0;
-    for (std::size_t f = 0; f < s.care.facilities.size(); ++f) {
+    // Open facilities of the mode with places; community centres only in the own district.
+    const auto offers = [&](std::size_t f) {
       const FacilitySpec& spec = s.care.facilities[f];
       const FacilityState& fs = state.facilities[f];
-      if (spec.type != type || !fs.open || fs.places <= 0) continue;
-      if (mode == kCommunityCare && spec.district != c.district) continue;
-      total_places += static_cast<double>(fs.places);
-    }
+      return spec.type == type && fs.open && fs.places > 0 &&
+             (mode != kCommunityCare || spec.district == c.district);
+    };
+    double total_places = 0;
+    for (std::size_t f = 0; f < s.care.facilities.size(); ++f)
+      if (offers(f)) total_places += static_cast<double>(state.facilities[f].places);
     double sum = 0;
     for (std::size_t f = 0; f < s.care.facilities.size(); ++f) {
+      if (!offers(f)) continue;
       const FacilitySpec& spec = s.care.facilities[f];
       const FacilityState& fs = state.facilities[f];
-      if (spec.type != type || !fs.open || fs.places <= 0) continue;
-      if (mode == kCommunityCare && spec.district != c.district) continue;
       const double v = price_coefficient *
                            net_price(mode, fs.monthly_price[static_cast<std::size_t>(c.level)]) /
                            1000 +

@@ -56,6 +56,11 @@ inline Scenario small_scenario(const std::vector<std::string>& overrides = {}) {
   return parse_scenario(sim::load_configuration(config_path("guangzhou-small.yaml"), overrides));
 }
 
+// The same, shared, for building a model.
+inline std::shared_ptr<const Scenario> scenario_with(const std::vector<std::string>& overrides) {
+  return std::make_shared<const Scenario>(small_scenario(overrides));
+}
+
 // Keeps every row handed over, per series, in period order.
 class MemorySink final : public sim::SeriesSink {
  public:

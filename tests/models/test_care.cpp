@@ -14,9 +14,7 @@ using testing::MemorySink;
 using testing::run_in_memory;
 using testing::small_scenario;
 
-std::shared_ptr<const Scenario> scenario_with(const std::vector<std::string>& overrides) {
-  return std::make_shared<const Scenario>(small_scenario(overrides));
-}
+using testing::scenario_with;
 
 // Every living person is in exactly one consistent care state, and no pool holds more than its
 // capacity; the engine's own occupancy census agrees with a recount.

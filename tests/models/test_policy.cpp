@@ -14,9 +14,7 @@ using testing::MemorySink;
 using testing::run_in_memory;
 using testing::small_scenario;
 
-std::shared_ptr<const Scenario> scenario_with(const std::vector<std::string>& overrides) {
-  return std::make_shared<const Scenario>(small_scenario(overrides));
-}
+using testing::scenario_with;
 
 TEST(Policy, EventsTakeEffectInTheStepHoldingTheirDateAndNotBefore) {
   // 2021-03-10 falls inside a step that starts on 2021-03-08; a price change on 2021-03-01
