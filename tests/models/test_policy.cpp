@@ -157,7 +157,7 @@ double last_year_waiting(const MemorySink& sink, std::size_t service) {
 
 MemorySink run_with(const std::vector<std::string>& extra) {
   std::vector<std::string> o{"simulation.end=2023-12-31", "population.scale=0.02",
-                             "care.choice.constant.institution=-1.0"};  // demand above the beds
+                             "care.choice.constant.institution=1.0"};  // demand above the beds
   o.insert(o.end(), extra.begin(), extra.end());
   ElderModel model(scenario_with(o));
   return run_in_memory(model);
