@@ -308,8 +308,11 @@ void step(World& world, const sim::Step& step, PeriodFlows& flows) {
           }
 
           const bool waiting = people.wait_mode[i] != kNoCare;
-          const bool reneging =
-              waiting && today - people.wait_since[i] >= spec.renege_days[people.wait_mode[i]];
+          // Waiting for a better place where one already is (a nursing-type bed in one's home)
+          // is a transfer: nobody gives up on it.
+          const bool transfer_wait = waiting && people.wait_mode[i] == people.care_mode[i];
+          const bool reneging = waiting && !transfer_wait &&
+                                today - people.wait_since[i] >= spec.renege_days[people.wait_mode[i]];
           const bool due = changed || must_choose || reneging || people.next_review[i] <= today;
           CareMode want = static_cast<CareMode>(people.wait_mode[i]);
           std::uint16_t want_facility = people.wait_facility[i];
@@ -357,7 +360,15 @@ void step(World& world, const sim::Step& step, PeriodFlows& flows) {
             const bool same_as_now =
                 want == people.care_mode[i] &&
                 (want == kHomeCare || want == kNoCare || want_facility == people.care_facility[i]);
-            if (want == kNoCare || same_as_now) {
+            // Staying, but the place no longer fits the level: a resident who now needs a
+            // nursing-type bed asks for one in the same home; a home-care client asks for the
+            // hours the new level needs.
+            const bool needs_transfer = same_as_now && want == kInstitution &&
+                                        !(people.care_flags[i] & kNursingBed) &&
+                                        level >= spec.nursing_level;
+            const bool needs_new_hours = same_as_now && want == kHomeCare &&
+                                         people.care_hours[i] != home_hours_needed(s, level);
+            if (want == kNoCare || (same_as_now && !needs_transfer && !needs_new_hours)) {
               if (want == kNoCare && people.care_mode[i] != kNoCare) leave_care(people, i);
               stop_waiting(people, i);
               count_place();
@@ -435,6 +446,29 @@ void step(World& world, const sim::Step& step, PeriodFlows& flows) {
   for (const CareRequest& r : requests) {
     const std::size_t i = r.row;
     const int d = people.district[i];
+    // A change within the place held: new home-care hours, or a nursing-type bed in the same home.
+    if (r.mode == people.care_mode[i] && (r.mode == kHomeCare || r.facility == people.care_facility[i])) {
+      if (r.mode == kHomeCare) {
+        const std::size_t pool = pool_home(nf, d);
+        pools.give_back(pool, people.care_hours[i]);
+        if (pools.take(pool, r.hours)) people.care_hours[i] = r.hours;
+        else pools.take(pool, people.care_hours[i]);  // keeps the hours held (always fits)
+        stop_waiting(people, i);
+      } else if (pools.take(pool_nursing(r.facility), 1)) {
+        pools.give_back(pool_other(r.facility), 1);
+        people.care_flags[i] |= kNursingBed;
+        occupied_nursing[r.facility] += 1;
+        stop_waiting(people, i);
+      } else {
+        if (!(people.wait_mode[i] == r.mode && people.wait_facility[i] == r.facility)) {
+          people.wait_mode[i] = r.mode;
+          people.wait_facility[i] = r.facility;
+          people.wait_since[i] = today;
+        }
+        state.waiting[r.facility] += 1;
+      }
+      continue;
+    }
     bool served = false, nursing = false;
     if (r.mode == kInstitution) {
       if (!r.needs_nursing && pools.take(pool_other(r.facility), 1))

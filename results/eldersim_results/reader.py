@@ -2,15 +2,20 @@
 
 Layout written by the engine (see docs/hdf5-schema.md):
 
-* ``/metadata``  attributes describing the run (version, config, seed, ...).
-* ``/dims``      1-D datasets; each one is a dimension's coordinate labels.
+* ``/metadata``       attributes describing the run (version, config, seed, ...).
+* ``/dims``           1-D datasets; each one is a dimension's coordinate labels.
   ``period_start`` and ``period_end`` both label the ``period`` dimension.
-* ``/series``    N-D datasets with a ``dims`` attribute ("period,district",
+* ``/series``         N-D datasets with a ``dims`` attribute ("period,district",
   ...) plus ``unit``, ``description`` and ``kind``.
+* ``/facilities``     more such datasets ("period,facility"): per-facility series.
+* ``/facility_info``  1-D datasets (``type``, ``district``, ``ownership``), one entry
+  per facility: a table describing the ``facility`` dimension.
 
-The reader is generic: any dataset in ``/series`` and any dimension in
-``/dims`` (including a leading ``replicate`` or ``scenario`` axis) is read.
-Files are loaded eagerly; run files are small (periods x districts x bands).
+The reader is generic: ``/series`` and every other top-level group holding datasets
+with a ``dims`` attribute (``/facilities`` today) are read as variables, every
+``/<dim>_info`` group becomes coordinates ``<dim>_<name>`` on dimension ``<dim>``,
+and any dimension in ``/dims`` (including a leading ``replicate`` or ``scenario``
+axis) is read.  Files are loaded eagerly; run files are small.
 """
 
 from __future__ import annotations
@@ -61,11 +66,44 @@ def _open(path) -> h5py.File:
     return f
 
 
-def _series_dims(f: h5py.File, name: str) -> tuple[str, ...]:
-    """Dimension names of /series/<name>, from its comma-separated ``dims`` attribute."""
-    raw = f["series"][name].attrs.get("dims")
+#: groups that never hold series
+_NOT_SERIES = {"metadata", "dims"}
+#: suffix of groups holding per-label tables of a dimension (``/facility_info``)
+_INFO_SUFFIX = "_info"
+
+
+def _series_groups(f: h5py.File) -> list[str]:
+    """Top-level groups whose datasets are series: ``series`` first, then, in file order,
+    every other group (not metadata, dims or ``*_info``) with a dataset carrying ``dims``."""
+    groups = []
+    for key, group in f.items():
+        if not isinstance(group, h5py.Group) or key in _NOT_SERIES or key.endswith(_INFO_SUFFIX):
+            continue
+        datasets = [d for d in group.values() if isinstance(d, h5py.Dataset)]
+        if key == "series" or any("dims" in d.attrs for d in datasets):
+            groups.append(key)
+    return sorted(groups, key=lambda g: g != "series")
+
+
+def _series_items(f: h5py.File):
+    """``(group, name, dataset)`` for every series dataset; a name may occur only once."""
+    seen = {}
+    for group in _series_groups(f):
+        for name, dset in f[group].items():
+            if not isinstance(dset, h5py.Dataset):
+                continue
+            if name in seen:
+                raise ValueError(f"{f.filename}: dataset name {name!r} occurs in both "
+                                 f"/{seen[name]} and /{group}")
+            seen[name] = group
+            yield group, name, dset
+
+
+def _series_dims(f: h5py.File, name: str, group: str = "series") -> tuple[str, ...]:
+    """Dimension names of /<group>/<name>, from its comma-separated ``dims`` attribute."""
+    raw = f[group][name].attrs.get("dims")
     if raw is None:
-        raise ValueError(f"{f.filename}: dataset /series/{name} has no 'dims' attribute")
+        raise ValueError(f"{f.filename}: dataset /{group}/{name} has no 'dims' attribute")
     return tuple(d.strip() for d in _decode(raw).split(",") if d.strip())
 
 
@@ -99,41 +137,69 @@ def _dim_size(coords, dim: str):
     return len(coords[dim][1]) if dim in coords and coords[dim][0] == dim else None
 
 
+def _info_coords(f: h5py.File, coords) -> dict[str, tuple[str, np.ndarray]]:
+    """Coordinates from ``/<dim>_info`` tables: ``{"<dim>_<name>": (dim, values)}``.
+
+    E.g. /facility_info/type becomes the coordinate ``facility_type`` on ``facility``.
+    """
+    extra = {}
+    for key, group in f.items():
+        if not isinstance(group, h5py.Group) or not key.endswith(_INFO_SUFFIX) or key in _NOT_SERIES:
+            continue
+        dim = key[: -len(_INFO_SUFFIX)]
+        for name, dset in group.items():
+            if not isinstance(dset, h5py.Dataset):
+                continue
+            size = _dim_size(coords, dim)
+            if size is None:
+                raise ValueError(f"{f.filename}: table /{key}/{name} describes dimension {dim!r} "
+                                 f"but the file has no /dims/{dim}")
+            if dset.shape != (size,):
+                raise ValueError(f"{f.filename}: table /{key}/{name} has shape {dset.shape} but "
+                                 f"/dims/{dim} has {size} labels")
+            extra[f"{dim}_{name}"] = (dim, _read_1d(dset))
+    return extra
+
+
 def open_run(path) -> xr.Dataset:
     """Read one eldersim run file into an :class:`xarray.Dataset`.
 
-    One data variable per /series dataset, with dimensions from its ``dims``
-    attribute and coordinates from /dims (``period`` is a DatetimeIndex of period
-    starts; ``period_end`` is an extra coordinate).  Variable attributes (unit,
+    One data variable per dataset in /series and in every other group of datasets
+    with a ``dims`` attribute (/facilities), with dimensions from that attribute and
+    coordinates from /dims (``period`` is a DatetimeIndex of period starts;
+    ``period_end`` is an extra coordinate).  Each /<dim>_info table becomes a
+    coordinate ``<dim>_<name>`` on dimension ``<dim>`` (``facility_type``,
+    ``facility_district``, ``facility_ownership``).  Variable attributes (unit,
     description, kind, ...) are copied except ``dims``; the Dataset's attributes are
     all /metadata attributes as str/int/float.
 
     Raises FileNotFoundError if ``path`` does not exist, and ValueError naming the
-    file and dataset if the file is not an eldersim file, a ``dims`` attribute
-    names a dimension missing from /dims, or a dataset's shape does not match.
+    file and dataset if the file is not an eldersim file, a ``dims`` attribute is
+    missing or names a dimension missing from /dims, a dataset's shape does not
+    match, the same dataset name occurs in two groups, or an info table's length
+    differs from its dimension's.
     """
     with _open(path) as f:
         coords = _coords(f)
         data_vars = {}
-        for name, dset in f.get("series", {}).items():
-            if not isinstance(dset, h5py.Dataset):
-                continue
-            dims = _series_dims(f, name)
+        for group, name, dset in _series_items(f):
+            dims = _series_dims(f, name, group)
             expected = []
             for dim in dims:
                 size = _dim_size(coords, dim)
                 if size is None:
                     where = "/dims/period_start" if dim == PERIOD else f"/dims/{dim}"
                     raise ValueError(
-                        f"{f.filename}: dataset /series/{name} has dimension {dim!r} "
+                        f"{f.filename}: dataset /{group}/{name} has dimension {dim!r} "
                         f"but the file has no {where}")
                 expected.append(size)
             if tuple(expected) != dset.shape:
                 raise ValueError(
-                    f"{f.filename}: dataset /series/{name} has shape {dset.shape} but its dims "
+                    f"{f.filename}: dataset /{group}/{name} has shape {dset.shape} but its dims "
                     f"{','.join(dims)} from /dims have sizes {tuple(expected)}")
             attrs = {k: _decode(v) for k, v in dset.attrs.items() if k != "dims"}
             data_vars[name] = xr.Variable(dims, dset[()], attrs=attrs)
+        coords.update(_info_coords(f, coords))
         attrs = {k: _decode(v) for k, v in f["metadata"].attrs.items()}
     return xr.Dataset(data_vars, coords=coords, attrs=attrs)
 
@@ -145,7 +211,7 @@ def metadata(path) -> dict:
 
 
 def list_series(path) -> dict[str, tuple[tuple[str, ...], tuple[int, ...]]]:
-    """``{series name: (dims, shape)}`` for every /series dataset, without reading data."""
+    """``{series name: (dims, shape)}`` for every dataset :func:`open_run` reads as a
+    variable (/series, /facilities, ...), without reading data."""
     with _open(path) as f:
-        return {name: (_series_dims(f, name), dset.shape)
-                for name, dset in f.get("series", {}).items() if isinstance(dset, h5py.Dataset)}
+        return {name: (_series_dims(f, name, group), dset.shape) for group, name, dset in _series_items(f)}

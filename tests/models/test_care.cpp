@@ -50,7 +50,12 @@ void expect_consistent(const ElderModel& model) {
     }
     if (p.wait_mode[i] != kNoCare) {
       ASSERT_GE(p.adl[i], s.care.choice_level);
-      ASSERT_FALSE(p.wait_mode[i] == p.care_mode[i] && p.wait_facility[i] == p.care_facility[i]);
+      // Waiting for what one has is only allowed as a transfer to a nursing-type bed.
+      if (p.wait_mode[i] == p.care_mode[i] && p.wait_facility[i] == p.care_facility[i]) {
+        ASSERT_EQ(p.care_mode[i], kInstitution);
+        ASSERT_FALSE(p.care_flags[i] & kNursingBed);
+        ASSERT_GE(p.adl[i], s.care.nursing_level);
+      }
     }
   }
   for (std::size_t f = 0; f < nf; ++f) {
