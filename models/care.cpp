@@ -254,7 +254,8 @@ void step(World& world, const sim::Step& step, PeriodFlows& flows) {
           const int d = people.district[i];
           const bool changed = people.care_flags[i] & kAdlChanged;
           bool must_choose = people.care_flags[i] & kMustChoose;
-          people.care_flags[i] &= static_cast<std::uint8_t>(~(kAdlChanged | kMustChoose));
+          if (changed || must_choose)
+            people.care_flags[i] &= static_cast<std::uint8_t>(~(kAdlChanged | kMustChoose));
           if (level < spec.choice_level) {
             if (people.care_mode[i] != kNoCare) leave_care(people, i);
             if (people.wait_mode[i] != kNoCare) stop_waiting(people, i);
@@ -279,6 +280,15 @@ void step(World& world, const sim::Step& step, PeriodFlows& flows) {
               acc.home_hours_used[static_cast<std::size_t>(d)] += people.care_hours[i];
             }
           };
+          const bool waiting = people.wait_mode[i] != kNoCare;
+          // Waiting for a better place where one already is (a nursing-type bed in one's home)
+          // is a transfer: nobody gives up on it.
+          const bool transfer_wait = waiting && people.wait_mode[i] == people.care_mode[i];
+          const bool reneging = waiting && !transfer_wait &&
+                                today - people.wait_since[i] >= spec.renege_days[people.wait_mode[i]];
+          const bool due = changed || must_choose || reneging || people.next_review[i] <= today;
+          // Nothing to do for a person without care who is neither due to choose nor waiting.
+          if (people.care_mode[i] == kNoCare && !due && !waiting) continue;
           const std::uint8_t groups = target_groups(people, i, today);
           const bool enrolled =
               ltc_enrolled(world.seed, people.id[i], state.programme.ltc.enrolment_share);
@@ -307,13 +317,6 @@ void step(World& world, const sim::Step& step, PeriodFlows& flows) {
             }
           }
 
-          const bool waiting = people.wait_mode[i] != kNoCare;
-          // Waiting for a better place where one already is (a nursing-type bed in one's home)
-          // is a transfer: nobody gives up on it.
-          const bool transfer_wait = waiting && people.wait_mode[i] == people.care_mode[i];
-          const bool reneging = waiting && !transfer_wait &&
-                                today - people.wait_since[i] >= spec.renege_days[people.wait_mode[i]];
-          const bool due = changed || must_choose || reneging || people.next_review[i] <= today;
           CareMode want = static_cast<CareMode>(people.wait_mode[i]);
           std::uint16_t want_facility = people.wait_facility[i];
           sim::Day since = people.wait_since[i];

@@ -16,12 +16,6 @@ using sim::config::Map;
 using sim::config::Value;
 namespace cfg = sim::config;
 
-int AgeBands::band_of_age_days(std::int32_t age_days) const {
-  // Whole years of age; ages below min_age (never stored) fall into the first band.
-  const int years = static_cast<int>(static_cast<double>(age_days) / sim::kDaysPerYear);
-  const int band = (years - min_age) / kWidth;
-  return std::clamp(band, 0, count() - 1);
-}
 
 std::string AgeBands::label(int band) const {
   const int lo = min_age + band * kWidth;

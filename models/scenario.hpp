@@ -3,6 +3,7 @@
 // Keys, defaults, units and sources are documented in docs/config.md; the Guangzhou values and
 // their citations live next to them in configs/guangzhou.yaml.
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <map>
@@ -33,7 +34,12 @@ struct AgeBands {
   static constexpr int kWidth = 5;
   static constexpr int kOpenFrom = 95;
   int count() const { return (kOpenFrom - min_age) / kWidth + 1; }
-  int band_of_age_days(std::int32_t age_days) const;
+  // Whole years of age are floor(days / 365.25) = floor(4 days / 1461), in integers (this is on
+  // every per-person hot path); ages below min_age fall into the first band.
+  int band_of_age_days(std::int32_t age_days) const {
+    const int years = static_cast<int>((4 * static_cast<std::int64_t>(age_days)) / 1461);
+    return std::clamp((years - min_age) / kWidth, 0, count() - 1);
+  }
   std::string label(int band) const;
   std::vector<std::string> labels() const;
 };

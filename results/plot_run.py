@@ -4,8 +4,10 @@
     /usr/bin/python3 results/plot_run.py RUN.h5 [--out-dir DIR]
 
 Writes <runstem>_population_by_district.png, <runstem>_age_pyramid.png,
-<runstem>_deaths_entrants.png and <runstem>_death_rate_by_age.png next to the run
-file (or in DIR) and prints each path written.  A plot whose series are missing
+<runstem>_deaths_entrants.png, <runstem>_death_rate_by_age.png and the care plots
+<runstem>_care_9064.png, <runstem>_care_shares.png, <runstem>_unmet_need.png,
+<runstem>_capacity_waits.png and <runstem>_spending.png next to the run file (or in
+DIR) and prints each path written.  A plot whose series are missing
 from the run is skipped with a message on stderr.  Exits 2 if the file is missing
 or not an eldersim run file, 1 if no plot could be drawn.
 """
@@ -26,6 +28,11 @@ PLOTS = {
     "age_pyramid": plots.age_pyramid,
     "deaths_entrants": plots.deaths_and_entrants,
     "death_rate_by_age": plots.death_rate_by_age,
+    "care_9064": plots.care_shares_vs_9064,
+    "care_shares": plots.care_shares_over_time,
+    "unmet_need": plots.unmet_need,
+    "capacity_waits": plots.capacity_and_waits,
+    "spending": plots.spending_by_payer,
 }
 
 

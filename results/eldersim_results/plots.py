@@ -5,29 +5,43 @@ Each function takes a Dataset from :func:`eldersim_results.open_run` and returns
 state; save it with ``fig.savefig(...)``).  A function raises KeyError naming the
 series it needs when that series is absent.
 
-Districts and other within-run dimensions are summed; a ``replicate`` dimension is
-averaged.  Sweep files with a ``scenario`` dimension must be narrowed to one
-scenario first, e.g. ``ds.isel(scenario=0)``.
+Districts and other within-run dimensions are summed (shares and occupancies are
+combined into exact citywide values: weighted by people or by beds); a ``replicate``
+dimension is averaged.  Sweep files with a ``scenario`` dimension must be narrowed to
+one scenario first, e.g. ``ds.isel(scenario=0)``.
+
+Care plots: :func:`care_shares_vs_9064`, :func:`care_shares_over_time`,
+:func:`unmet_need`, :func:`capacity_and_waits`, :func:`spending_by_payer`; several
+runs: :func:`scenario_comparison` (with :func:`citywide` and :func:`annual_means`).
 """
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 
 import matplotlib
 import numpy as np
+import pandas as pd
 import xarray as xr
 from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, LogFormatter
+from matplotlib.ticker import FuncFormatter, LogFormatter, PercentFormatter
 
 from .reader import PERIOD
 
 __all__ = ["population_by_district", "age_pyramid", "deaths_and_entrants", "death_rate_by_age",
-           "death_rates", "period_days"]
+           "death_rates", "period_days", "care_shares_vs_9064", "care_shares_over_time", "unmet_need",
+           "capacity_and_waits", "spending_by_payer", "scenario_comparison", "citywide", "annual_means",
+           "TARGETS_9064", "REDUCTIONS"]
 
 DAYS_PER_YEAR = 365.25
+#: the "9064" pattern: 90% cared for at home, 6% in community care, 4% in institutions
+TARGETS_9064 = {"home": 0.90, "community": 0.06, "institution": 0.04}
+#: how :func:`citywide` combines districts (and other non-period dimensions)
+REDUCTIONS = ("sum", "mean", "weighted", "auto")
+_SERVICE_COLORS = {"home": "tab:green", "community": "tab:orange", "institution": "tab:purple"}
 #: fonts tried, if installed, for Chinese scenario or district names (e.g. Debian fonts-noto-cjk)
 CJK_FONTS = ("Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei",
              "SimHei", "Microsoft YaHei", "PingFang SC")
@@ -186,4 +200,358 @@ def death_rate_by_age(ds: xr.Dataset) -> Figure:
     ax.set_ylabel("deaths per 1000 person-years")
     ax.set_title(_title(ds, "Death rate by age and sex, whole run"))
     ax.legend()
+    return fig
+
+
+# ---------------------------------------------------------------------------------------------
+# Care system
+
+
+def _figure_grid(nrows: int, ncols: int = 1, **kwargs) -> tuple[Figure, np.ndarray]:
+    """A new Figure on an Agg canvas with a grid of Axes (always a flat array)."""
+    fig = Figure(figsize=kwargs.pop("figsize", (8, 5)), layout="constrained")
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(nrows, ncols, squeeze=False, **kwargs)
+    return fig, axes.ravel()
+
+
+def _check_scenario(da: xr.DataArray) -> None:
+    if "scenario" in da.dims:
+        raise ValueError("dataset has a 'scenario' dimension; select one scenario first, "
+                         "e.g. ds.isel(scenario=0)")
+
+
+def _period_bounds(ds: xr.Dataset) -> tuple[pd.DatetimeIndex, pd.DatetimeIndex]:
+    """First and last day (inclusive) of every period."""
+    start = pd.DatetimeIndex(ds[PERIOD].values)
+    end = start + pd.to_timedelta(np.asarray(period_days(ds).values, dtype=float) - 1, unit="D")
+    return start, end
+
+
+def _year_coverage(ds: xr.Dataset) -> dict[int, bool]:
+    """``{calendar year: whether the run covers all of it}`` for each year a period starts in."""
+    start, end = _period_bounds(ds)
+    if not len(start):
+        return {}
+    first, last = start.min(), end.max()
+    return {int(y): bool(first <= pd.Timestamp(int(y), 1, 1) and last >= pd.Timestamp(int(y), 12, 31))
+            for y in sorted(set(start.year))}
+
+
+def _pick_year(ds: xr.Dataset, year) -> tuple[int, bool]:
+    """``(year, full)``: ``year`` checked against the run, or by default the last full year
+    (the last year with any period when no year is fully covered)."""
+    coverage = _year_coverage(ds)
+    if not coverage:
+        raise ValueError("run has no periods")
+    if year is None:
+        full = [y for y, whole in coverage.items() if whole]
+        year = full[-1] if full else max(coverage)
+    year = int(year)
+    if year not in coverage:
+        raise ValueError(f"year {year} is not in this run (periods start in "
+                         f"{min(coverage)}-{max(coverage)})")
+    return year, coverage[year]
+
+
+def _in_year(da: xr.DataArray, year: int) -> xr.DataArray:
+    return da.isel({PERIOD: np.flatnonzero(da[PERIOD].dt.year.values == year)})
+
+
+def _annual_totals(ds: xr.Dataset, name: str, keep: tuple[str, ...]) -> tuple[xr.DataArray, list[str]]:
+    """Flow ``name`` summed per calendar year (new dim ``year``) over all dims but ``keep``,
+    and the year tick labels (a partial year is marked with ``*``)."""
+    per_period = _reduce(ds[name], (PERIOD, *keep))
+    years = per_period[PERIOD].dt.year.rename("year")
+    totals = per_period.groupby(years).sum(PERIOD)
+    coverage = _year_coverage(ds)
+    labels = [f"{y}" if coverage.get(int(y), False) else f"{y}*" for y in totals["year"].values]
+    return totals, labels
+
+
+def _stacked_bars(ax, x, values: xr.DataArray, stack_dim: str, scale: float = 1.0) -> None:
+    """Stacked bars of ``values`` [year, stack_dim] / ``scale``, one container per stack label."""
+    bottom = np.zeros(len(x))
+    colors = matplotlib.colormaps["tab10"].colors
+    for i, label in enumerate(values[stack_dim].values):
+        heights = values.sel({stack_dim: label}).values / scale
+        ax.bar(x, heights, bottom=bottom, label=str(label).replace("_", " "),
+               color=colors[i % len(colors)])
+        bottom = bottom + heights
+
+
+def _partial_note(ax, labels: list[str]) -> None:
+    if any(label.endswith("*") for label in labels):
+        ax.annotate("* partial year", xy=(1, 0), xycoords="axes fraction", xytext=(0, -28),
+                    textcoords="offset points", ha="right", va="top", fontsize="small")
+
+
+def _money_label(ds: xr.Dataset) -> str:
+    scale = ds.attrs.get("scale")
+    if isinstance(scale, (int, float)) and scale != 1:
+        return f"million yuan per year (model at scale {scale:g})"
+    return "million yuan per year"
+
+
+@_fonts
+def care_shares_vs_9064(ds: xr.Dataset, year=None) -> Figure:
+    """Achieved care shares by district against the 9064 targets, one panel per service.
+
+    Bars are the means over the periods of ``year`` (default: the last calendar year the
+    run covers fully) of ``share_home`` (at home, with or without formal services),
+    ``share_community`` and ``share_institution``; the last bar in each panel is the
+    citywide share (district shares weighted by ``n_alive``).  Dashed lines mark the
+    targets 90% / 6% / 4%.  Each panel has its own percent axis so the small shares
+    stay readable.
+    """
+    names = {"home": "share_home", "community": "share_community", "institution": "share_institution"}
+    _require(ds, *names.values(), "n_alive")
+    year, full = _pick_year(ds, year)
+    alive = _in_year(_reduce(ds["n_alive"], (PERIOD, "district")), year).astype(float)
+    districts = [str(d) for d in alive["district"].values]
+    city = ds.attrs.get("city") or "citywide"
+    x = np.arange(len(districts))
+    x_city = len(districts) + 0.6
+    fig, axes = _figure_grid(3, figsize=(11, 10), sharex=True)
+    for ax, (service, name) in zip(axes, names.items()):
+        share = _in_year(_reduce(ds[name], (PERIOD, "district")), year)
+        by_district = share.mean(PERIOD).values
+        weights = alive.where(share.notnull(), 0.0)
+        city_share = float(((share.fillna(0.0) * weights).sum("district") / weights.sum("district")).mean())
+        color = _SERVICE_COLORS[service]
+        bars = ax.bar(x, by_district, color=color, alpha=0.75, label=f"{service} (districts)")
+        city_bar = ax.bar([x_city], [city_share], color=color, edgecolor="black", hatch="//",
+                          label=f"{service} ({city})")
+        for container in (bars, city_bar):
+            ax.bar_label(container, labels=[f"{v:.1%}" if np.isfinite(v) else "" for v in container.datavalues],
+                         fontsize="x-small", padding=2)
+        target = TARGETS_9064[service]
+        ax.axhline(target, color="black", linestyle="--", linewidth=1.2,
+                   label=f"9064 target {target:.0%}")
+        top = np.nanmax([*by_district, city_share, target]) if np.isfinite(by_district).any() else target
+        ax.set_ylim(0, 1.08 if service == "home" else top * 1.25)
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+        ax.set_ylabel("share of people 60+")
+        ax.set_title({"home": "At home (with or without formal services): the 90",
+                      "community": "Community care (day care): the 6",
+                      "institution": "Institutions (elderly homes): the 4"}[service], fontsize="medium")
+        ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1))
+    axes[-1].set_xticks([*x, x_city], [*districts, city], rotation=45, ha="right")
+    when = f"{year}" if full else f"{year}, partial year"
+    fig.suptitle(_title(ds, f"Care shares vs 9064 targets, mean of {when}"))
+    return fig
+
+
+@_fonts
+def care_shares_over_time(ds: xr.Dataset) -> Figure:
+    """Citywide shares of people 60+ in formal home care, community care and institutions
+    (percent of ``n_alive`` at each period end), with the 6% and 4% targets dashed."""
+    names = {"home": "n_home", "community": "n_community", "institution": "n_institution"}
+    _require(ds, "n_alive", *names.values())
+    alive = _reduce(ds["n_alive"], (PERIOD,)).astype(float)
+    alive = alive.where(alive > 0)
+    fig, ax = _figure()
+    labels = {"home": "formal home care", "community": "community care", "institution": "institution"}
+    for service, name in names.items():
+        pct = 100 * _reduce(ds[name], (PERIOD,)) / alive
+        ax.plot(pct[PERIOD].values, pct.values, color=_SERVICE_COLORS[service], label=labels[service])
+    for service in ("community", "institution"):
+        target = 100 * TARGETS_9064[service]
+        ax.axhline(target, color=_SERVICE_COLORS[service], linestyle="--", linewidth=1.2,
+                   label=f"{service} target {target:g}%")
+    ax.yaxis.set_major_formatter(PercentFormatter(100))
+    ax.set_ylim(bottom=0)
+    ax.set_ylabel("percent of people 60+")
+    ax.set_xlabel("period start")
+    ax.set_title(_title(ds, "Care shares, all districts"))
+    ax.legend(fontsize="small")
+    return fig
+
+
+@_fonts
+def unmet_need(ds: xr.Dataset) -> Figure:
+    """Citywide people in need of care and with unmet need (top) and coverage, the share of
+    people in need who receive formal care, 1 - n_unmet / n_need (bottom)."""
+    _require(ds, "n_need", "n_unmet")
+    need = _reduce(ds["n_need"], (PERIOD,))
+    unmet = _reduce(ds["n_unmet"], (PERIOD,))
+    coverage = 100 * (1 - unmet / need.where(need > 0))
+    fig, (top, bottom) = _figure_grid(2, figsize=(8, 7), sharex=True)
+    t = need[PERIOD].values
+    top.plot(t, need.values, color="tab:blue", label="in need of care")
+    top.plot(t, unmet.values, color="tab:red", label="unmet need (no formal care)")
+    top.yaxis.set_major_formatter(_THOUSANDS)
+    top.set_ylim(bottom=0)
+    top.set_ylabel("people")
+    top.legend(fontsize="small")
+    bottom.plot(t, coverage.values, color="tab:green", label="coverage")
+    bottom.yaxis.set_major_formatter(PercentFormatter(100))
+    bottom.set_ylim(0, 100)
+    bottom.set_ylabel("coverage (% of people in need)")
+    bottom.set_xlabel("period start")
+    fig.suptitle(_title(ds, "Need for care and unmet need, all districts"))
+    return fig
+
+
+@_fonts
+def capacity_and_waits(ds: xr.Dataset) -> Figure:
+    """Citywide institution and nursing-bed occupancy (top) and people on waiting lists by
+    service (bottom), at each period end.
+
+    Citywide occupancy weights each district's occupancy by its beds, recovered as
+    ``beds_per_1000 * n_alive / 1000`` (nursing beds: ``nursing_beds_per_100 * n_alive / 100``).
+    """
+    _require(ds, "institution_occupancy", "nursing_bed_occupancy", "beds_per_1000",
+             "nursing_beds_per_100", "n_alive", "n_waiting")
+    keep = (PERIOD, "district")
+    alive = _reduce(ds["n_alive"], keep).astype(float)
+    fig, (top, bottom) = _figure_grid(2, figsize=(8, 7), sharex=True)
+    for occ_name, per_name, per, label, color in (
+            ("institution_occupancy", "beds_per_1000", 1000, "institution beds", "tab:purple"),
+            ("nursing_bed_occupancy", "nursing_beds_per_100", 100, "nursing-type beds", "tab:brown")):
+        occ = _reduce(ds[occ_name], keep)
+        beds = (_reduce(ds[per_name], keep) * alive / per).fillna(0.0).where(occ.notnull(), 0.0)
+        total = beds.sum("district")
+        city = 100 * (occ.fillna(0.0) * beds).sum("district") / total.where(total > 0)
+        top.plot(city[PERIOD].values, city.values, color=color, label=label)
+    top.axhline(100, color="grey", linewidth=0.8)
+    top.yaxis.set_major_formatter(PercentFormatter(100))
+    top.set_ylim(0, 105)
+    top.set_ylabel("occupancy (% of places)")
+    top.legend(fontsize="small", loc="lower right")
+    waiting = _reduce(ds["n_waiting"], (PERIOD, "service"))
+    for service in waiting["service"].values:
+        bottom.plot(waiting[PERIOD].values, waiting.sel(service=service).values,
+                    color=_SERVICE_COLORS.get(str(service)), label=str(service))
+    bottom.yaxis.set_major_formatter(_THOUSANDS)
+    bottom.set_ylim(bottom=0)
+    bottom.set_ylabel("people waiting")
+    bottom.set_xlabel("period start")
+    bottom.legend(title="waiting for", fontsize="small")
+    fig.suptitle(_title(ds, "Occupancy and waiting lists, all districts"))
+    return fig
+
+
+@_fonts
+def spending_by_payer(ds: xr.Dataset) -> Figure:
+    """Care spending per calendar year (million yuan), stacked by payer (top) and government
+    spending stacked by instrument (bottom).  Partial years are marked ``*``.  Amounts are
+    those of the simulated population (divide by the run's ``scale`` for the full city)."""
+    _require(ds, "spending", "government_spending")
+    by_payer, labels = _annual_totals(ds, "spending", ("payer",))
+    by_type, _ = _annual_totals(ds, "government_spending", ("government_spending_type",))
+    x = np.arange(by_payer.sizes["year"])
+    fig, (top, bottom) = _figure_grid(2, figsize=(9, 8), sharex=True)
+    _stacked_bars(top, x, by_payer, "payer", 1e6)
+    top.set_title("All spending by payer", fontsize="medium")
+    _stacked_bars(bottom, x, by_type, "government_spending_type", 1e6)
+    bottom.set_title("Government spending by instrument", fontsize="medium")
+    for ax in (top, bottom):
+        ax.set_ylabel(_money_label(ds))
+        ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1))
+    bottom.set_xticks(x, labels)
+    bottom.set_xlabel("year")
+    _partial_note(bottom, labels)
+    fig.suptitle(_title(ds, "Care spending, all districts"))
+    return fig
+
+
+# ---------------------------------------------------------------------------------------------
+# Several runs
+
+
+def _resolve_reduce(da: xr.DataArray, ds: xr.Dataset, reduce: str) -> str:
+    """``auto``: an n_alive-weighted mean over districts for shares and means by district,
+    a plain mean for other shares and means, else a sum."""
+    if reduce != "auto":
+        return reduce
+    averaged = da.attrs.get("unit") == "share" or da.attrs.get("kind") == "mean"
+    if not averaged:
+        return "sum"
+    by_district = set(da.dims) <= {"replicate", PERIOD, "district"} and "district" in da.dims
+    return "weighted" if by_district and "n_alive" in ds.data_vars else "mean"
+
+
+def citywide(ds: xr.Dataset, series: str, reduce: str = "sum") -> xr.DataArray:
+    """``series`` combined over all dimensions but ``period`` (and ``replicate``, kept).
+
+    ``reduce``: ``"sum"`` (counts, flows, money), ``"mean"`` (plain mean, NaN skipped),
+    ``"weighted"`` (mean over districts weighted by ``n_alive``: the exact citywide value
+    of ``share_*``, ``mean_age``; only for series by district) or ``"auto"`` (weighted
+    for shares and means by district, mean for other shares and means, else sum).
+    """
+    if reduce not in REDUCTIONS:
+        raise ValueError(f"reduce must be one of {', '.join(REDUCTIONS)}, not {reduce!r}")
+    _require(ds, series)
+    da = ds[series]
+    _check_scenario(da)
+    reduce = _resolve_reduce(da, ds, reduce)
+    keep = [d for d in ("replicate", PERIOD) if d in da.dims]
+    others = [d for d in da.dims if d not in keep]
+    if reduce == "sum":
+        out = da.sum(others)
+    elif reduce == "mean":
+        out = da.mean(others)
+    else:
+        if not set(others) <= {"district"}:
+            raise ValueError(f"reduce='weighted' needs a series by period and district; "
+                             f"{series} has dims {', '.join(da.dims)}")
+        _require(ds, "n_alive")
+        weights = ds["n_alive"].astype(float).where(da.notnull(), 0.0)
+        out = (da.fillna(0.0) * weights).sum(others) / weights.sum(others).where(lambda w: w > 0)
+    return out.transpose(*keep)
+
+
+def annual_means(runs: Mapping[str, xr.Dataset], series: str, reduce: str = "sum") -> pd.DataFrame:
+    """Mean over the periods of each calendar year of the citywide ``series`` (replicates
+    averaged): one row per year, one column per run (NaN where a run lacks the year)."""
+    columns = {}
+    for label, ds in runs.items():
+        city = citywide(ds, series, reduce)
+        if "replicate" in city.dims:
+            city = city.mean("replicate")
+        years = city[PERIOD].dt.year.rename("year")
+        means = city.groupby(years).mean(PERIOD)
+        columns[label] = pd.Series(means.values, index=means["year"].values.astype(int))
+    table = pd.DataFrame(columns)
+    table.index.name = "year"
+    return table
+
+
+@_fonts
+def scenario_comparison(runs: Mapping[str, xr.Dataset], series: str, reduce: str = "sum") -> Figure:
+    """One line per run of the citywide ``series`` (see :func:`citywide` for ``reduce``).
+
+    ``runs`` maps a label to a Dataset, baseline first (drawn in black).  A run with a
+    ``replicate`` dimension is drawn as the mean over replicates with a shaded 95%
+    interval, mean +/- 1.96 sd / sqrt(n) (sd with n - 1 degrees of freedom).
+    """
+    if not runs:
+        raise ValueError("no runs to compare")
+    fig, ax = _figure(figsize=(9, 5))
+    colors = matplotlib.colormaps["tab10"].colors
+    unit = None
+    for i, (label, ds) in enumerate(runs.items()):
+        city = citywide(ds, series, reduce)
+        unit = unit or ds[series].attrs.get("unit")
+        color = "black" if i == 0 else colors[(i - 1) % len(colors)]
+        t = city[PERIOD].values
+        if "replicate" in city.dims:
+            n = city.sizes["replicate"]
+            mean = city.mean("replicate")
+            if n > 1:
+                half = 1.96 * city.std("replicate", ddof=1) / np.sqrt(n)
+                ax.fill_between(t, (mean - half).values, (mean + half).values, color=color, alpha=0.2,
+                                linewidth=0, label=f"{label} 95% interval (n={n})")
+            city = mean
+        ax.plot(t, city.values, color=color, linewidth=2 if i == 0 else 1.5, label=str(label))
+    if unit == "share":
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    first = next(iter(runs.values()))
+    how = {"sum": "summed over districts", "mean": "mean over districts",
+           "weighted": "districts weighted by people 60+"}[_resolve_reduce(first[series], first, reduce)]
+    ax.set_ylabel(f"{series} ({unit})" if unit else series)
+    ax.set_xlabel("period start")
+    ax.set_title(f"{series}, citywide ({how}): scenario comparison")
+    ax.legend(fontsize="small")
     return fig
