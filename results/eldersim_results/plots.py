@@ -460,25 +460,51 @@ def spending_by_payer(ds: xr.Dataset) -> Figure:
 # Several runs
 
 
+#: weights that make ``reduce="weighted"`` the exact citywide value of a ratio series:
+#: series -> (series needed, weights from the Dataset).  Other series are weighted by n_alive.
+_WEIGHTS = {
+    "coverage": (("n_need",), lambda ds: ds["n_need"]),
+    "institution_occupancy": (("beds_per_1000", "n_alive"), lambda ds: ds["beds_per_1000"] * ds["n_alive"]),
+    "nursing_bed_occupancy": (("nursing_beds_per_100", "n_alive"),
+                              lambda ds: ds["nursing_beds_per_100"] * ds["n_alive"]),
+    "mean_wait_days": (("new_admissions_after_wait",), lambda ds: ds["new_admissions_after_wait"]),
+}
+
+
+def _weights(ds: xr.Dataset, series: str) -> tuple[tuple[str, ...], object]:
+    """``(series needed, weights function)`` for a weighted mean of ``series``."""
+    return _WEIGHTS.get(series, (("n_alive",), lambda ds: ds["n_alive"]))
+
+
 def _resolve_reduce(da: xr.DataArray, ds: xr.Dataset, reduce: str) -> str:
-    """``auto``: an n_alive-weighted mean over districts for shares and means by district,
-    a plain mean for other shares and means, else a sum."""
+    """``auto``: a weighted mean for shares and means that have weights (see
+    :func:`citywide`), a plain mean for other shares and means, else a sum."""
     if reduce != "auto":
         return reduce
-    averaged = da.attrs.get("unit") == "share" or da.attrs.get("kind") == "mean"
-    if not averaged:
+    if da.attrs.get("unit") != "share" and da.attrs.get("kind") != "mean":
         return "sum"
-    by_district = set(da.dims) <= {"replicate", PERIOD, "district"} and "district" in da.dims
-    return "weighted" if by_district and "n_alive" in ds.data_vars else "mean"
+    needs, weigh = _weights(ds, str(da.name))
+    reduced = set(da.dims) - {"replicate", PERIOD}
+    if reduced and all(n in ds.data_vars for n in needs) and reduced <= set(weigh(ds).dims):
+        return "weighted"
+    return "mean"
 
 
 def citywide(ds: xr.Dataset, series: str, reduce: str = "sum") -> xr.DataArray:
     """``series`` combined over all dimensions but ``period`` (and ``replicate``, kept).
 
-    ``reduce``: ``"sum"`` (counts, flows, money), ``"mean"`` (plain mean, NaN skipped),
-    ``"weighted"`` (mean over districts weighted by ``n_alive``: the exact citywide value
-    of ``share_*``, ``mean_age``; only for series by district) or ``"auto"`` (weighted
-    for shares and means by district, mean for other shares and means, else sum).
+    ``reduce``:
+
+    * ``"sum"``: counts, flows, money;
+    * ``"mean"``: plain mean, NaN skipped;
+    * ``"weighted"``: weighted mean, NaN skipped, giving the exact citywide value:
+      ``coverage`` by ``n_need``, ``institution_occupancy`` by beds,
+      ``nursing_bed_occupancy`` by nursing-type beds, ``mean_wait_days`` by
+      ``new_admissions_after_wait``, any other series by district (``share_*``,
+      ``mean_age``) by ``n_alive`` (only an approximation for, e.g.,
+      ``community_occupancy`` and ``home_care_utilisation``);
+    * ``"auto"``: weighted for shares and means that have weights, plain mean for other
+      shares and means, sum for everything else.
     """
     if reduce not in REDUCTIONS:
         raise ValueError(f"reduce must be one of {', '.join(REDUCTIONS)}, not {reduce!r}")
@@ -493,12 +519,15 @@ def citywide(ds: xr.Dataset, series: str, reduce: str = "sum") -> xr.DataArray:
     elif reduce == "mean":
         out = da.mean(others)
     else:
-        if not set(others) <= {"district"}:
-            raise ValueError(f"reduce='weighted' needs a series by period and district; "
-                             f"{series} has dims {', '.join(da.dims)}")
-        _require(ds, "n_alive")
-        weights = ds["n_alive"].astype(float).where(da.notnull(), 0.0)
-        out = (da.fillna(0.0) * weights).sum(others) / weights.sum(others).where(lambda w: w > 0)
+        needs, weigh = _weights(ds, series)
+        _require(ds, *needs)
+        weights = weigh(ds).astype(float)
+        if not set(others) <= set(weights.dims):
+            raise ValueError(f"reduce='weighted' weighs {series} by {', '.join(needs)}, which has no "
+                             f"{', '.join(sorted(set(others) - set(weights.dims)))} dimension")
+        weights = weights.fillna(0.0).where(da.notnull(), 0.0)
+        total = weights.sum(others)
+        out = (da.fillna(0.0) * weights).sum(others) / total.where(total > 0)
     return out.transpose(*keep)
 
 
@@ -522,7 +551,8 @@ def annual_means(runs: Mapping[str, xr.Dataset], series: str, reduce: str = "sum
 def scenario_comparison(runs: Mapping[str, xr.Dataset], series: str, reduce: str = "sum") -> Figure:
     """One line per run of the citywide ``series`` (see :func:`citywide` for ``reduce``).
 
-    ``runs`` maps a label to a Dataset, baseline first (drawn in black).  A run with a
+    ``runs`` maps a label to a Dataset, baseline first (drawn in black); the series
+    needs the same dimensions in every run.  A run with a
     ``replicate`` dimension is drawn as the mean over replicates with a shaded 95%
     interval, mean +/- 1.96 sd / sqrt(n) (sd with n - 1 degrees of freedom).
     """
@@ -548,8 +578,9 @@ def scenario_comparison(runs: Mapping[str, xr.Dataset], series: str, reduce: str
     if unit == "share":
         ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     first = next(iter(runs.values()))
-    how = {"sum": "summed over districts", "mean": "mean over districts",
-           "weighted": "districts weighted by people 60+"}[_resolve_reduce(first[series], first, reduce)]
+    how = _resolve_reduce(first[series], first, reduce)
+    how = {"sum": "summed", "mean": "plain mean",
+           "weighted": f"weighted by {' x '.join(_weights(first, series)[0])}"}[how]
     ax.set_ylabel(f"{series} ({unit})" if unit else series)
     ax.set_xlabel("period start")
     ax.set_title(f"{series}, citywide ({how}): scenario comparison")

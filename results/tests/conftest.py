@@ -200,7 +200,7 @@ def care_data(rng, n_alive, n_adl, days, districts=DISTRICTS) -> dict:
 
     government = rng.uniform(0, 2000, size=(n_periods, n_districts, len(GOVERNMENT_TYPES))) * days[:, None, None]
     government[:, :, 0] = 0.0
-    government[3, 0, 0] = 5e6  # a construction grant
+    government[min(3, n_periods - 1), 0, 0] = 5e6  # a construction grant (April 2020)
     spending = np.stack([government.sum(axis=2),
                          rng.uniform(1e4, 3e4, n_alive.shape) * days[:, None],
                          rng.uniform(2e4, 4e4, n_alive.shape) * days[:, None]], axis=2)

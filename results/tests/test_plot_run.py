@@ -83,3 +83,41 @@ def test_non_eldersim_file_exits_nonzero(tmp_path):
     proc = plot_run(text, cwd=tmp_path)
     assert proc.returncode != 0 and "not an HDF5 file" in proc.stderr
     assert not list(tmp_path.glob("*.png"))
+
+
+CARE_SUFFIXES = ["care_9064", "care_shares", "unmet_need", "capacity_waits", "spending"]
+
+
+def test_writes_care_pngs(tmp_path):
+    run = tmp_path / "care.h5"
+    make_run_file(run, care=True)
+    proc = plot_run(run, "--out-dir", tmp_path / "out", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    expected = [tmp_path / "out" / f"care_{s}.png" for s in SUFFIXES + CARE_SUFFIXES]
+    assert [Path(line) for line in proc.stdout.splitlines()] == expected
+    for path in expected:
+        assert_png(path)
+    assert "skipping" not in proc.stderr
+
+
+def test_run_without_care_skips_care_plots(tmp_path):
+    run = tmp_path / "old.h5"
+    make_run_file(run, n_periods=12)
+    proc = plot_run(run, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert len(proc.stdout.splitlines()) == 4
+    for suffix, series in zip(CARE_SUFFIXES, ["share_home", "n_home", "n_need", "institution_occupancy",
+                                              "spending"]):
+        line = next(l for l in proc.stderr.splitlines() if f"skipping {suffix}:" in l)
+        assert series in line
+        assert not (tmp_path / f"old_{suffix}.png").exists()
+
+
+def test_care_plot_skipped_alone(tmp_path):
+    run = tmp_path / "nospend.h5"
+    make_run_file(run, n_periods=12, care=True, omit=["government_spending"])
+    proc = plot_run(run, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    names = [Path(p).name for p in proc.stdout.splitlines()]
+    assert names == [f"nospend_{s}.png" for s in SUFFIXES + CARE_SUFFIXES[:-1]]
+    assert "skipping spending: series government_spending not in this run" in proc.stderr

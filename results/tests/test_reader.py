@@ -5,8 +5,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import (ADL_LEVELS, AGE_BANDS, DISTRICTS, METADATA, SEED, SERIES, SEXES,
-                      make_run_file, periods, write_series, write_strings)
+from conftest import (ADL_LEVELS, AGE_BANDS, CARE_SERIES, DISTRICTS, FACILITY_INFO, FACILITY_SERIES,
+                      METADATA, SEED, SERIES, SEXES, facility_tables, make_run_file, periods,
+                      write_series, write_strings)
 from eldersim_results import list_series, metadata, open_run
 
 
@@ -167,3 +168,137 @@ def test_period_helper_matches_schema():
     starts, ends = periods(3, "2020-11-01")
     assert list(starts.strftime("%Y-%m-%d")) == ["2020-11-01", "2020-12-01", "2021-01-01"]
     assert list(ends.strftime("%Y-%m-%d")) == ["2020-11-30", "2020-12-31", "2021-01-31"]
+
+
+# --- care system: /facilities, /facility_info and the care series -----------------------------
+
+def test_care_series_and_facilities_loaded(care_file):
+    path, data = care_file
+    ds = open_run(path)
+    assert ds.sizes["facility"] == 9 and ds.sizes["service"] == 3 and ds.sizes["payer"] == 3
+    assert ds.sizes["government_spending_type"] == 7 and ds.sizes["adl_from"] == ds.sizes["adl_to"] == 5
+    assert set(ds.data_vars) == set(SERIES) | set(CARE_SERIES) | set(FACILITY_SERIES)
+    for name, (dims, unit, kind, description) in {**CARE_SERIES, **FACILITY_SERIES}.items():
+        assert ds[name].dims == tuple(dims.split(",")), name
+        assert ds[name].attrs == {"unit": unit, "kind": kind, "description": description}
+        np.testing.assert_array_equal(ds[name].values, data[name])
+        assert ds[name].dtype == data[name].dtype
+    assert ds["facility_places"].dtype == np.int64 and ds["facility_mean_wait_days"].dtype == np.float64
+    assert ds["facility_occupied"].sel(facility="Liwan private homes").values.tolist() == \
+        data["facility_occupied"][:, 4].tolist()
+    # closed facility: places 0 from period 12 on
+    assert ds["facility_places"].sel(facility="Haizhu private homes").values[12:].tolist() == [0] * 12
+    assert np.isnan(ds["mean_wait_days"].values).any()  # NaN = no admissions after a wait
+
+
+def test_facility_info_becomes_facility_coordinates(care_file):
+    path, data = care_file
+    ds = open_run(path)
+    assert list(ds["facility"].values) == list(facility_tables()["facility"])
+    for coord in FACILITY_INFO:
+        assert ds[coord].dims == ("facility",)
+        assert ds[coord].values.tolist() == data[coord].tolist()
+    assert ds["facility_type"].values.tolist()[:3] == ["institution", "institution", "community"]
+    assert ds["facility_ownership"].values.tolist()[:3] == ["public", "private", "public"]
+    assert ds["facility_district"].sel(facility="Haizhu community centres").item() == "Haizhu"
+    # the coordinates make facility -> district sums easy and match the district series
+    homes = ds["facility_occupied"].where(ds["facility_type"] == "institution", 0)
+    by_district = homes.groupby(ds["facility_district"]).sum().rename(facility_district="district")
+    np.testing.assert_array_equal(by_district.sel(district=DISTRICTS).values, data["n_institution"])
+    private = ds["facility_places"].where(ds["facility_ownership"] == "private", 0).sum("facility")
+    assert private.values[0] == data["facility_places"][0, 1::3].sum()
+
+
+def test_care_counts_add_up_to_n_alive(care_file):
+    path, _ = care_file
+    ds = open_run(path)
+    total = ds["n_home"] + ds["n_community"] + ds["n_institution"] + ds["n_no_care"]
+    assert (total == ds["n_alive"]).all()
+    np.testing.assert_allclose(ds["share_home"], (ds["n_home"] + ds["n_no_care"]) / ds["n_alive"])
+    assert (ds["n_unmet"] <= ds["n_need"]).all()
+    np.testing.assert_array_equal(ds["n_need"], ds["n_adl"].isel(adl_level=slice(2, None)).sum("adl_level"))
+
+
+def test_list_series_includes_facilities(care_file):
+    path, _ = care_file
+    listed = list_series(path)
+    assert listed["facility_places"] == (("period", "facility"), (24, 9))
+    assert listed["new_adl_transitions"] == (("period", "district", "adl_from", "adl_to"), (24, 3, 5, 5))
+    assert set(listed) == set(SERIES) | set(CARE_SERIES) | set(FACILITY_SERIES)
+
+
+def test_any_group_with_dims_datasets_is_read(tmp_path):
+    """A new top-level group of datasets with dims is read; other groups are ignored."""
+    path = tmp_path / "extra.h5"
+    make_run_file(path, n_periods=4, care=True)
+    queue = np.arange(4 * 3, dtype=np.int64).reshape(4, 3)
+    with h5py.File(path, "a") as f:
+        write_series(f.create_group("workers"), "home_care_workers", queue, "period,district")
+        notes = f.create_group("notes")
+        notes.create_dataset("text", data=np.arange(3))  # no dims attribute: not a series group
+    ds = open_run(path)
+    np.testing.assert_array_equal(ds["home_care_workers"].sel(district="Liwan").values, queue[:, 1])
+    assert "text" not in ds.variables
+    assert list_series(path)["home_care_workers"] == (("period", "district"), (4, 3))
+
+
+def test_facility_dataset_without_dims_attribute(tmp_path):
+    path = tmp_path / "bad.h5"
+    make_run_file(path, n_periods=4, care=True)
+    with h5py.File(path, "a") as f:
+        f["facilities"].create_dataset("facility_beds", data=np.zeros((4, 9)))
+    with pytest.raises(ValueError, match=r"bad\.h5.*/facilities/facility_beds.*'dims'"):
+        open_run(path)
+
+
+def test_facility_shape_mismatch_names_group(tmp_path):
+    path = tmp_path / "bad.h5"
+    make_run_file(path, n_periods=4, care=True)
+    with h5py.File(path, "a") as f:
+        del f["facilities/facility_waiting"]
+        write_series(f["facilities"], "facility_waiting", np.zeros((4, 8), dtype=np.int64), "period,facility")
+    with pytest.raises(ValueError, match=r"/facilities/facility_waiting.*shape \(4, 8\)"):
+        open_run(path)
+
+
+def test_same_name_in_two_groups(tmp_path):
+    path = tmp_path / "bad.h5"
+    make_run_file(path, n_periods=4, care=True)
+    with h5py.File(path, "a") as f:
+        write_series(f["facilities"], "n_alive", np.zeros((4, 3), dtype=np.int64), "period,district")
+    with pytest.raises(ValueError, match=r"'n_alive'.*/series.*/facilities"):
+        open_run(path)
+
+
+def test_facility_info_length_and_dimension_checked(tmp_path):
+    path = tmp_path / "bad.h5"
+    make_run_file(path, n_periods=4, care=True)
+    with h5py.File(path, "a") as f:
+        del f["facility_info/ownership"]
+        write_strings(f["facility_info"], "ownership", ["public"] * 8)
+    with pytest.raises(ValueError, match=r"bad\.h5.*/facility_info/ownership.*\(8,\).*9 labels"):
+        open_run(path)
+    path = tmp_path / "bad2.h5"
+    make_run_file(path, n_periods=4)
+    with h5py.File(path, "a") as f:
+        write_strings(f.create_group("ward_info"), "type", ["a", "b"])
+    with pytest.raises(ValueError, match=r"/ward_info/type.*'ward'.*/dims/ward"):
+        open_run(path)
+
+
+def test_zero_facilities(tmp_path):
+    """A run without facilities has an empty facility dimension and empty tables."""
+    path = tmp_path / "none.h5"
+    make_run_file(path, n_periods=3, care=True)
+    with h5py.File(path, "a") as f:
+        del f["dims/facility"]
+        write_strings(f["dims"], "facility", [])
+        for name in list(f["facilities"]):
+            del f["facilities"][name]
+            write_series(f["facilities"], name, np.zeros((3, 0), dtype=np.int64), "period,facility")
+        for name in list(f["facility_info"]):
+            del f["facility_info"][name]
+            write_strings(f["facility_info"], name, [])
+    ds = open_run(path)
+    assert ds.sizes["facility"] == 0
+    assert ds["facility_places"].shape == (3, 0) and ds["facility_type"].shape == (0,)
