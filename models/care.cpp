@@ -55,7 +55,8 @@ ChoiceSet choice_set(const Scenario& s, const CareState& state, const Chooser& c
     if (c.age_80_plus) v += k.age_80_plus[m];
     if (c.income == kLowIncome) v += k.low_income[m];
     if (c.income == kHighIncome) v += k.high_income[m];
-    if (c.current == mode) v += k.inertia;
+    // Inertia goes to the alternative held: home care here, the very centre or home below.
+    if (c.current == mode && mode == kHomeCare) v += k.inertia;
     return v;
   };
   const auto net_price = [&](CareMode mode, double gross) {
@@ -95,10 +96,11 @@ ChoiceSet choice_set(const Scenario& s, const CareState& state, const Chooser& c
       if (!offers(f)) continue;
       const FacilitySpec& spec = s.care.facilities[f];
       const FacilityState& fs = state.facilities[f];
-      const double v = price_coefficient *
-                           net_price(mode, fs.monthly_price[static_cast<std::size_t>(c.level)]) /
-                           1000 +
-                       k.travel_per_10_minutes * s.travel(c.district, spec.district) / 10;
+      const double v =
+          price_coefficient * net_price(mode, fs.monthly_price[static_cast<std::size_t>(c.level)]) /
+              1000 +
+          k.travel_per_10_minutes * s.travel(c.district, spec.district) / 10 +
+          (c.current == mode && c.current_facility == static_cast<int>(f) ? k.inertia : 0.0);
       const double weight = static_cast<double>(fs.places) / total_places * std::exp(v);
       options.emplace_back(static_cast<int>(f), weight);
       sum += weight;
@@ -268,6 +270,13 @@ void step(World& world, const sim::Step& step, PeriodFlows& flows) {
             leave_care(people, i);
             must_choose = true;
           }
+          // A waiting list of a closed (or emptied) facility is dissolved: choose again.
+          if (const std::uint16_t w = people.wait_facility[i];
+              people.wait_mode[i] != kNoCare && w != kNoFacility &&
+              (!state.facilities[w].open || state.facilities[w].places <= 0)) {
+            stop_waiting(people, i);
+            must_choose = true;
+          }
           // Counts the place held once the choice below is made (the person may leave it).
           const auto count_place = [&] {
             const std::uint8_t held = people.care_mode[i];
@@ -283,9 +292,12 @@ void step(World& world, const sim::Step& step, PeriodFlows& flows) {
           const bool waiting = people.wait_mode[i] != kNoCare;
           // Waiting for a better place where one already is (a nursing-type bed in one's home)
           // is a transfer: nobody gives up on it.
-          const bool transfer_wait = waiting && people.wait_mode[i] == people.care_mode[i];
-          const bool reneging = waiting && !transfer_wait &&
-                                today - people.wait_since[i] >= spec.renege_days[people.wait_mode[i]];
+          const bool transfer_wait = waiting && people.wait_mode[i] == people.care_mode[i] &&
+                                     (people.wait_mode[i] == kHomeCare ||
+                                      people.wait_facility[i] == people.care_facility[i]);
+          const bool reneging =
+              waiting && !transfer_wait &&
+              today - people.wait_since[i] >= spec.renege_days[people.wait_mode[i]];
           const bool due = changed || must_choose || reneging || people.next_review[i] <= today;
           // Nothing to do for a person without care who is neither due to choose nor waiting.
           if (people.care_mode[i] == kNoCare && !due && !waiting) continue;
@@ -377,8 +389,9 @@ void step(World& world, const sim::Step& step, PeriodFlows& flows) {
               count_place();
               continue;
             }
-            if (!(people.wait_mode[i] == want && people.wait_facility[i] == want_facility))
-              since = today;
+            // A new request joins the back of the queue; choosing the same service again (even
+            // another home of it) keeps one's place.
+            if (people.wait_mode[i] != want) since = today;
           } else if (!waiting) {
             count_place();
             continue;
@@ -410,11 +423,10 @@ void step(World& world, const sim::Step& step, PeriodFlows& flows) {
       const std::size_t f = people.care_facility[row];
       const FacilityState& fs = state.facilities[f];
       const bool nursing = people.care_flags[row] & kNursingBed;
-      const bool over_total = occupied[f] > fs.places;
       const bool over_nursing = nursing && occupied_nursing[f] > fs.nursing_places;
       const bool over_other =
           !nursing && occupied[f] - occupied_nursing[f] > fs.places - fs.nursing_places;
-      if (!over_total && !over_nursing && !over_other) continue;
+      if (!over_nursing && !over_other) continue;
       occupied[f] -= 1;
       if (nursing) occupied_nursing[f] -= 1;
       leave_care(people, row);
@@ -450,13 +462,22 @@ void step(World& world, const sim::Step& step, PeriodFlows& flows) {
     const std::size_t i = r.row;
     const int d = people.district[i];
     // A change within the place held: new home-care hours, or a nursing-type bed in the same home.
-    if (r.mode == people.care_mode[i] && (r.mode == kHomeCare || r.facility == people.care_facility[i])) {
+    if (r.mode == people.care_mode[i] &&
+        (r.mode == kHomeCare || r.facility == people.care_facility[i])) {
       if (r.mode == kHomeCare) {
         const std::size_t pool = pool_home(nf, d);
         pools.give_back(pool, people.care_hours[i]);
-        if (pools.take(pool, r.hours)) people.care_hours[i] = r.hours;
-        else pools.take(pool, people.care_hours[i]);  // keeps the hours held (always fits)
-        stop_waiting(people, i);
+        if (pools.take(pool, r.hours)) {
+          people.care_hours[i] = r.hours;
+          stop_waiting(people, i);
+        } else {
+          pools.take(pool, people.care_hours[i]);  // keeps the hours held (always fits) and waits
+          if (people.wait_mode[i] != kHomeCare) {
+            people.wait_mode[i] = kHomeCare;
+            people.wait_facility[i] = kNoFacility;
+            people.wait_since[i] = today;
+          }
+        }
       } else if (pools.take(pool_nursing(r.facility), 1)) {
         pools.give_back(pool_other(r.facility), 1);
         people.care_flags[i] |= kNursingBed;
@@ -538,10 +559,10 @@ void step(World& world, const sim::Step& step, PeriodFlows& flows) {
   }
 
   // --- Providers' subsidies, per bed and per person served ---
-  const SubsidySpec& sub = state.programme.subsidies;
   for (std::size_t f = 0; f < nf; ++f) {
     const FacilityState& fs = state.facilities[f];
     if (!fs.open) continue;
+    const ProviderSubsidySpec& sub = state.programme.subsidies.of(s.care.facilities[f].type);
     const auto own = static_cast<std::size_t>(s.care.facilities[f].ownership);
     const auto d = static_cast<std::size_t>(s.care.facilities[f].district);
     const double per_bed =

@@ -77,8 +77,11 @@ struct SupplyResponseSpec {
   int lag_days = 365;
   double occupancy_to_expand = 0.9;
   double occupancy_to_shrink = 0.5;
-  double step_share = 0.1;               // share of places added or removed per decision
-  double monthly_cost_per_place = 1800;  // yuan; operators expand only if revenue covers it
+  double step_share = 0.1;  // share of places added or removed per decision
+  // Monthly cost of keeping one more place open, filled or not (yuan): operators compare it
+  // with the expected revenue of that place (fees and per-person subsidies times occupancy,
+  // plus the per-bed subsidy).
+  double monthly_cost_per_place = 1200;
 };
 
 struct CareSpec {
@@ -104,10 +107,20 @@ enum TargetGroup : std::uint8_t {
   kGroupLowIncome = 1u << 3,
 };
 
-struct SubsidySpec {  // paid to providers, by ownership (public, private)
+// Paid to providers, by ownership (public, private); "bed" means a day-care place for community
+// centres.
+struct ProviderSubsidySpec {
   std::array<double, 2> construction_per_new_bed{};
   std::array<double, 2> operating_per_bed_month{};
   std::array<double, 2> per_person_served_month{};
+};
+
+struct SubsidySpec {
+  ProviderSubsidySpec institution;
+  ProviderSubsidySpec community;
+  const ProviderSubsidySpec& of(FacilityType type) const {
+    return type == FacilityType::kInstitution ? institution : community;
+  }
 };
 
 struct VoucherSpec {

@@ -104,6 +104,19 @@ void deaths_and_moves(World& world, const sim::Step& step, PeriodFlows& flows,
           const auto to =
               static_cast<int>(move.categorical(outflow_rates[static_cast<std::size_t>(d)]));
           people.district[i] = static_cast<std::uint16_t>(to);
+          // Local care (home-care hours, a day-care place, a waiting list) ends with the move;
+          // the person chooses again in the new district. Residents of a home keep their bed.
+          if (people.care_mode[i] == kHomeCare || people.care_mode[i] == kCommunityCare ||
+              people.wait_mode[i] != kNoCare) {
+            if (people.care_mode[i] != kInstitution) {
+              people.care_mode[i] = kNoCare;
+              people.care_facility[i] = kNoFacility;
+              people.care_hours[i] = 0;
+            }
+            people.wait_mode[i] = kNoCare;
+            people.wait_facility[i] = kNoFacility;
+            people.care_flags[i] |= kMustChoose;
+          }
           acc.migrants_out[static_cast<std::size_t>(d)] += 1;
           acc.migrants_in[static_cast<std::size_t>(to)] += 1;
         }

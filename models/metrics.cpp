@@ -72,7 +72,8 @@ std::vector<sim::SeriesSpec> series_specs() {
       {"n_community", d, Element::kInt64, SeriesKind::kStock, "people",
        "People in community care (day-care centres)"},
       {"n_institution", d, Element::kInt64, SeriesKind::kStock, "people",
-       "People living in an institution (elderly home), by their own district (the home may be elsewhere)"},
+       "People living in an institution (elderly home), by their own district (the home may be "
+       "elsewhere)"},
       {"n_no_care", d, Element::kInt64, SeriesKind::kStock, "people",
        "People at home without formal care (family or none)"},
       {"share_home", d, Element::kFloat64, SeriesKind::kStock, "share",

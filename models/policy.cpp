@@ -24,8 +24,10 @@ void set_places(World& world, std::size_t f, std::int64_t places, PeriodFlows& f
   const std::int64_t added = places - fs.places;
   fs.places = places;
   fs.nursing_places = std::llround(static_cast<double>(places) * spec.nursing_share);
-  if (added > 0 && spec.type == FacilityType::kInstitution) {
-    const double paid = world.care.programme.subsidies
+  // New places are paid for when they open: a change to a facility not yet open (or closed)
+  // only sets the places it will open with.
+  if (added > 0 && fs.open) {
+    const double paid = world.care.programme.subsidies.of(spec.type)
                             .construction_per_new_bed[static_cast<std::size_t>(spec.ownership)] *
                         static_cast<double>(added);
     const auto d = static_cast<std::size_t>(spec.district);
@@ -76,15 +78,16 @@ void supply_response(World& world, const sim::Step& step, PeriodFlows& flows) {
   CareState& state = world.care;
   for (std::size_t f = 0; f < state.facilities.size(); ++f) {
     FacilityState& fs = state.facilities[f];
-    if (fs.pending_change != 0 && in_step(fs.pending_due, step)) {
+    // Due in this step or earlier (a lag shorter than a step falls inside the deciding step).
+    if (fs.pending_change != 0 && fs.pending_due < step.end_day()) {
       if (fs.open) set_places(world, f, fs.places + fs.pending_change, flows);
       fs.pending_change = 0;
       fs.pending_due = std::numeric_limits<sim::Day>::max();
     }
   }
-  if (!in_step(state.next_supply_review, step)) return;
-  state.next_supply_review += sr.review_days;
-  const SubsidySpec& sub = state.programme.subsidies;
+  if (state.next_supply_review >= step.end_day()) return;
+  while (state.next_supply_review < step.end_day()) state.next_supply_review += sr.review_days;
+  const ProviderSubsidySpec& sub = state.programme.subsidies.institution;
   for (std::size_t f = 0; f < state.facilities.size(); ++f) {
     FacilityState& fs = state.facilities[f];
     const FacilitySpec& spec = s.care.facilities[f];
@@ -94,9 +97,10 @@ void supply_response(World& world, const sim::Step& step, PeriodFlows& flows) {
     const auto own = static_cast<std::size_t>(spec.ownership);
     const double occupancy =
         static_cast<double>(state.occupied[f]) / static_cast<double>(fs.places);
-    // Monthly revenue per place: fees and per-person subsidies on the occupied share, plus the
-    // per-bed subsidy on every place (design section 3: per-bed rewards building, per-person
-    // rewards filling).
+    // Expected monthly revenue of one more place: fees and per-person subsidies times the
+    // occupancy, plus the per-bed subsidy paid filled or not (design section 3: per-bed
+    // subsidies reward building, per-person subsidies reward filling). Compared with the cost
+    // of keeping a place.
     double mean_price = 0;
     for (double p : fs.monthly_price) mean_price += p / kAdlLevels;
     const double revenue = occupancy * (mean_price + sub.per_person_served_month[own]) +

@@ -16,7 +16,6 @@ using sim::config::Map;
 using sim::config::Value;
 namespace cfg = sim::config;
 
-
 std::string AgeBands::label(int band) const {
   const int lo = min_age + band * kWidth;
   if (band == count() - 1) return std::to_string(lo) + "+";

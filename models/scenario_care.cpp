@@ -117,11 +117,22 @@ FacilitySpec read_facility(const Value& item, const Scenario& s) {
 }
 
 SubsidySpec read_subsidies(const Value& v) {
+  // Institution amounts at the top level, community centres' under `community`.
+  const auto read_provider = [](Map& m) {
+    ProviderSubsidySpec p;
+    p.construction_per_new_bed = read_by_ownership(m, "construction_per_new_bed");
+    p.operating_per_bed_month = read_by_ownership(m, "operating_per_bed_month");
+    p.per_person_served_month = read_by_ownership(m, "per_person_served_month");
+    return p;
+  };
   SubsidySpec out;
   Map m = v.as_map();
-  out.construction_per_new_bed = read_by_ownership(m, "construction_per_new_bed");
-  out.operating_per_bed_month = read_by_ownership(m, "operating_per_bed_month");
-  out.per_person_served_month = read_by_ownership(m, "per_person_served_month");
+  out.institution = read_provider(m);
+  if (const Value c = m["community"]; c.present()) {
+    Map cm = c.as_map();
+    out.community = read_provider(cm);
+    cm.finish();
+  }
   m.finish();
   return out;
 }
@@ -336,7 +347,7 @@ void read_care(Map& root, Scenario& s) {
     x.occupancy_to_expand = r.get<double>("occupancy_to_expand", 0.9, cfg::probability());
     x.occupancy_to_shrink = r.get<double>("occupancy_to_shrink", 0.5, cfg::probability());
     x.step_share = r.get<double>("step_share", 0.1, cfg::between(0, 1));
-    x.monthly_cost_per_place = r.get<double>("monthly_cost_per_place", 1800, cfg::non_negative());
+    x.monthly_cost_per_place = r.get<double>("monthly_cost_per_place", 1200, cfg::non_negative());
     if (x.occupancy_to_shrink >= x.occupancy_to_expand)
       r["occupancy_to_shrink"].error("must be below occupancy_to_expand");
     r.finish();

@@ -44,17 +44,20 @@ void expect_consistent(const ElderModel& model) {
         ASSERT_TRUE(w.care.facilities[p.care_facility[i]].open);
         occupied[p.care_facility[i]] += 1;
         if (p.care_flags[i] & kNursingBed) nursing[p.care_facility[i]] += 1;
-        if (p.adl[i] >= s.care.nursing_level && p.care_since[i] == p.care_since[i]) {
-        }
       }
     }
     if (p.wait_mode[i] != kNoCare) {
       ASSERT_GE(p.adl[i], s.care.choice_level);
-      // Waiting for what one has is only allowed as a transfer to a nursing-type bed.
+      // Waiting for what one has is only allowed as a transfer to a nursing-type bed or for
+      // the home-care hours a new level needs.
       if (p.wait_mode[i] == p.care_mode[i] && p.wait_facility[i] == p.care_facility[i]) {
-        ASSERT_EQ(p.care_mode[i], kInstitution);
-        ASSERT_FALSE(p.care_flags[i] & kNursingBed);
-        ASSERT_GE(p.adl[i], s.care.nursing_level);
+        if (p.care_mode[i] == kHomeCare) {
+          ASSERT_LT(p.care_hours[i], s.care.home.hours_per_week_by_level[p.adl[i]]);
+        } else {
+          ASSERT_EQ(p.care_mode[i], kInstitution);
+          ASSERT_FALSE(p.care_flags[i] & kNursingBed);
+          ASSERT_GE(p.adl[i], s.care.nursing_level);
+        }
       }
     }
   }
@@ -79,12 +82,12 @@ TEST(Care, EveryoneInExactlyOneStateAndNoPoolOverCapacity) {
                      "Haizhu], percent: -60}}]"});
   ElderModel model(scenario);
   MemorySink sink;
-  bool waited = false;
+  bool waited = false;  // some waiting list forms (any service)
   for (const auto& step : model.calendar().steps()) {
     model.step(step);
     expect_consistent(model);
     if (step.ends_period) model.record_period(step.period, sink);
-    for (auto w : model.world().care.waiting) waited = waited || w > 0;
+    for (auto m : model.world().people.wait_mode) waited = waited || m != kNoCare;
     if (::testing::Test::HasFatalFailure()) return;
   }
   EXPECT_TRUE(waited);
@@ -95,6 +98,53 @@ TEST(Care, EveryoneInExactlyOneStateAndNoPoolOverCapacity) {
       EXPECT_EQ(alive[t][d], sink.ints.at("n_home")[t][d] + sink.ints.at("n_community")[t][d] +
                                  sink.ints.at("n_institution")[t][d] +
                                  sink.ints.at("n_no_care")[t][d]);
+}
+
+TEST(Care, InvariantsHoldWithMovesClosuresAndSupplyResponse) {
+  auto scenario = scenario_with(
+      {"simulation.end=2023-12-31", "population.scale=0.02",
+       "migration=[{from: Yuexiu, to: Nansha, annual_rate: 0.05}, {from: Haizhu, to: Tianhe, "
+       "annual_rate: 0.05}]",
+       "care.facilities.Haizhu private homes.closes=2021-06-30",
+       "care.facilities.Tianhe community centres.closes=2022-02-10",
+       "care.supply_response={enabled: true, lag_days: 0, review_days: 30}"});
+  ElderModel model(scenario);
+  MemorySink sink;
+  for (const auto& step : model.calendar().steps()) {
+    model.step(step);
+    expect_consistent(model);
+    if (::testing::Test::HasFatalFailure()) return;
+    if (step.ends_period) model.record_period(step.period, sink);
+  }
+  std::int64_t moved = 0;
+  for (const auto& row : sink.ints.at("new_migrants_out")) moved += row[0];
+  EXPECT_GT(moved, 0);
+  // With no lag, the supply response changed some homes' places.
+  std::int64_t first = 0, last = 0;
+  for (auto x : sink.ints.at("facility_places").front()) first += x;
+  for (auto x : sink.ints.at("facility_places").back()) last += x;
+  EXPECT_NE(first, last);
+}
+
+TEST(Care, InertiaKeepsResidentsInTheirOwnHome) {
+  // The held home's weight in the institution log-sum is multiplied by exp(inertia); the
+  // others are unchanged.
+  const Scenario s = small_scenario();
+  const CareState state = initial_care_state(s);
+  Chooser c;
+  c.district = 2;
+  c.level = 3;
+  const ChoiceSet free = choice_set(s, state, c);
+  c.current = kInstitution;
+  c.current_facility = 7;
+  const ChoiceSet held = choice_set(s, state, c);
+  ASSERT_EQ(free.institution.size(), held.institution.size());
+  for (std::size_t k = 0; k < held.institution.size(); ++k) {
+    const double ratio = held.institution[k].second / free.institution[k].second;
+    EXPECT_NEAR(ratio, held.institution[k].first == 7 ? std::exp(s.care.choice.inertia) : 1.0,
+                1e-12);
+  }
+  EXPECT_EQ(held.utility[kHomeCare], free.utility[kHomeCare]);
 }
 
 TEST(Care, UnlimitedCapacityReproducesTheLogitProbabilities) {

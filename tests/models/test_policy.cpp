@@ -70,7 +70,7 @@ TEST(Policy, NewFacilityOpensOnItsDateAndIsPaidForOnce) {
   EXPECT_FALSE(model.world().care.facilities[f].open);
   const MemorySink sink = run_in_memory(model);
   const auto& places = sink.ints.at("facility_places");
-  EXPECT_EQ(places[5][f], 0);     // June 2021
+  EXPECT_EQ(places[17][f], 0);    // June 2021
   EXPECT_EQ(places[18][f], 500);  // July 2021, 50,000 * 0.01
   EXPECT_GT(sink.ints.at("facility_occupied")[23][f], 0);
   // Construction subsidy: 500 new private beds * 5,000 yuan, paid in July 2021 in Baiyun.
@@ -134,6 +134,70 @@ TEST(Finance, MonthlyCostSplitsThePriceBetweenPayers) {
             0);
 }
 
+TEST(Finance, PayersAddUpToTheGrossPriceWheneverItCoversTheSubsidies) {
+  ProgrammeSpec p;
+  p.ltc = {1.0, 2, {0, 40, 50, 80}, 0.2};
+  p.vouchers = {{"a", kGroupLivingAlone, {false, true, true, true}, 250},
+                {"b", kGroupOldestOld, {false, true, true, false}, 400}};
+  p.purchased_services = {{kGroupNoFamilySupport, 3}};
+  const HomeCareSpec home{{0, 4, 8, 14, 21}, 40};
+  for (int mode = kHomeCare; mode < kCareModes; ++mode)
+    for (int level = 0; level < kAdlLevels; ++level)
+      for (std::uint8_t groups = 0; groups < 16; ++groups)
+        for (double gross : {0.0, 100.0, 900.0, 2500.0, 6000.0}) {
+          const MonthlyCost c =
+              monthly_cost(p, home, static_cast<CareMode>(mode), gross, {level, groups, true});
+          EXPECT_NEAR(c.ltc + c.vouchers + c.purchased_services + c.out_of_pocket, gross, 1e-9);
+          EXPECT_GE(c.out_of_pocket, 0);
+          EXPECT_GE(c.ltc, 0);
+          EXPECT_LE(c.ltc, 0.8 * gross + 1e-9);  // the co-payment stays with the person
+        }
+}
+
+TEST(Policy, EveryProgrammeLeverChangesSpendingFromItsDate) {
+  // Programme events on 2021-01-01 and a closure: spending by instrument is zero before the
+  // date (the levers are off in 2020) and positive after it.
+  auto scenario = scenario_with(
+      {"simulation.end=2021-12-31", "programmes.purchased_services=[]",
+       "programmes.home_support={modification: {grant: 0}, meals: {subsidy_per_week: 0}}",
+       "policy_events=[{date: 2021-01-01, set_subsidies: {per_person_served_month: {public: 100, "
+       "private: 100}, "
+       "community: {operating_per_bed_month: {public: 50, private: 50}}}}, "
+       "{date: 2021-01-01, set_vouchers: [{groups: [oldest_old], modes: [home, community, "
+       "institution], monthly_amount: 100}]}, "
+       "{date: 2021-01-01, set_purchased_services: [{groups: [living_alone], hours_per_week: 2}]}, "
+       "{date: 2021-01-01, set_home_support: {modification: {groups: [], min_level: 1, grant: "
+       "1000}, "
+       "meals: {groups: [oldest_old], subsidy_per_week: 20}}}]",
+       "care.facilities.Conghua private homes.closes=2021-03-15"});
+  ElderModel model(scenario);
+  const MemorySink sink = run_in_memory(model);
+  const auto& gov = sink.doubles.at("government_spending");
+  const auto total = [&](std::size_t t, GovernmentSpending type) {
+    double x = 0;
+    for (std::size_t d = 0; d < 11; ++d) x += gov[t][d * kGovernmentSpendingTypes + type];
+    return x;
+  };
+  for (GovernmentSpending type :
+       {kPerPersonServed, kVouchers, kPurchasedServices, kHomeModification, kMeals}) {
+    for (std::size_t t = 0; t < 12; ++t)
+      EXPECT_EQ(total(t, type), 0) << "type " << type << " month " << t;
+    double after = 0;
+    for (std::size_t t = 12; t < 24; ++t) after += total(t, type);
+    EXPECT_GT(after, 0) << "type " << type;
+  }
+  // The closed home has places until March 2021 and none, nor residents, nor a list, after.
+  const auto& facilities = scenario->care.facilities;
+  const auto f = static_cast<std::size_t>(
+      std::find_if(facilities.begin(), facilities.end(),
+                   [](const auto& x) { return x.name == "Conghua private homes"; }) -
+      facilities.begin());
+  EXPECT_GT(sink.ints.at("facility_places")[13][f], 0);
+  EXPECT_EQ(sink.ints.at("facility_places")[15][f], 0);
+  EXPECT_EQ(sink.ints.at("facility_occupied")[15][f], 0);
+  EXPECT_EQ(sink.ints.at("facility_waiting")[16][f], 0);
+}
+
 // Mean over the last 12 months of a series summed over districts (stocks) as a share of n_alive.
 double last_year_share(const MemorySink& sink, const std::string& series) {
   const auto& v = sink.ints.at(series);
@@ -157,7 +221,7 @@ double last_year_waiting(const MemorySink& sink, std::size_t service) {
 
 MemorySink run_with(const std::vector<std::string>& extra) {
   std::vector<std::string> o{"simulation.end=2023-12-31", "population.scale=0.02",
-                             "care.choice.constant.institution=1.0"};  // demand above the beds
+                             "care.choice.constant.institution=4.0"};  // demand above the beds
   o.insert(o.end(), extra.begin(), extra.end());
   ElderModel model(scenario_with(o));
   return run_in_memory(model);
@@ -171,6 +235,17 @@ TEST(CareDirections, MoreBedsRaiseTheInstitutionalShareAndShortenWaits) {
   EXPECT_GT(last_year_share(more, "n_institution"), 1.2 * last_year_share(base, "n_institution"));
   EXPECT_GT(last_year_waiting(base, 2), 0);
   EXPECT_LT(last_year_waiting(more, 2), last_year_waiting(base, 2));
+  // And the completed waits of those admitted after waiting are shorter on average.
+  const auto mean_wait = [](const MemorySink& s) {
+    double days = 0, admitted = 0;
+    for (std::size_t t = 0; t < s.ints.at("new_admissions_after_wait").size(); ++t)
+      for (std::size_t d = 0; d < 11; ++d) {
+        const auto n = static_cast<double>(s.ints.at("new_admissions_after_wait")[t][d * 3 + 2]);
+        if (n > 0) days += n * s.doubles.at("mean_wait_days")[t][d * 3 + 2], admitted += n;
+      }
+    return days / admitted;
+  };
+  EXPECT_LT(mean_wait(more), mean_wait(base));
 }
 
 TEST(CareDirections, AHigherPriceLowersTheInstitutionalShare) {
