@@ -96,12 +96,15 @@ ChoiceSet choice_set(const Scenario& s, const CareState& state, const Chooser& c
       if (!offers(f)) continue;
       const FacilitySpec& spec = s.care.facilities[f];
       const FacilityState& fs = state.facilities[f];
-      const double v =
-          price_coefficient * net_price(mode, fs.monthly_price[static_cast<std::size_t>(c.level)]) /
-              1000 +
-          k.travel_per_10_minutes * s.travel(c.district, spec.district) / 10 +
-          (c.current == mode && c.current_facility == static_cast<int>(f) ? k.inertia : 0.0);
-      const double weight = static_cast<double>(fs.places) / total_places * std::exp(v);
+      const double v = price_coefficient *
+                           net_price(mode, fs.monthly_price[static_cast<std::size_t>(c.level)]) /
+                           1000 +
+                       k.travel_per_10_minutes * s.travel(c.district, spec.district) / 10;
+      // Staying where one is, is its own alternative: not weighted by the home's share of
+      // places, and with the inertia bonus (a switching cost for everyone else).
+      const bool held = c.current == mode && c.current_facility == static_cast<int>(f);
+      const double weight = held ? std::exp(v + k.inertia)
+                                 : static_cast<double>(fs.places) / total_places * std::exp(v);
       options.emplace_back(static_cast<int>(f), weight);
       sum += weight;
     }
@@ -506,11 +509,11 @@ void step(World& world, const sim::Step& step, PeriodFlows& flows) {
     }
     const auto md = static_cast<std::size_t>(d) * kCareModes + r.mode;
     if (!served) {
-      if (!(people.wait_mode[i] == r.mode && people.wait_facility[i] == r.facility)) {
-        people.wait_mode[i] = r.mode;
-        people.wait_facility[i] = r.facility;
-        people.wait_since[i] = today;
-      }
+      // The request's own start day: a person who moved to another home of the same service
+      // keeps their place in the queue.
+      people.wait_mode[i] = r.mode;
+      people.wait_facility[i] = r.facility;
+      people.wait_since[i] = r.priority.since;
       if (r.facility != kNoFacility) state.waiting[r.facility] += 1;
       continue;
     }

@@ -13,7 +13,8 @@
 // community and institution utilities are the log-sum over their facilities, each weighted by its
 // share of places: V = constant + terms + log sum_f w_f exp(V_f), V_f = price and travel terms, so
 // adding a facility changes demand through its price and distance, not through its mere number.
-// Within the mode a facility is drawn with probability w_f exp(V_f) / sum.
+// The centre or home a person is in now enters with weight exp(V_f + inertia) instead (staying is
+// its own alternative). Within the mode a facility is drawn with probability weight / sum.
 //
 // The allocation: requests (new ones and those still waiting) are served one by one in priority
 // order (targeted groups first, then higher ADL level, then earlier request, then a hash of id

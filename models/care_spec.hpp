@@ -90,7 +90,7 @@ struct CareSpec {
   int need_level = 2;     // ADL level counted as care need (n_need, n_unmet, coverage)
   int nursing_level = 2;  // ADL level that needs a nursing-type bed
   int review_days = 365;
-  std::array<int, kCareModes> renege_days{0, 90, 90, 180};
+  std::array<int, kCareModes> renege_days{0, 90, 90, 90};
   bool unlimited_capacity = false;  // for experiments and tests: every request is served
   bool priority_to_targeted = true;
   HomeCareSpec home;
@@ -179,7 +179,7 @@ struct PolicyEvent {
   double factor = 1;            // multiplicative change
   bool relative = false;        // true: use factor
   ProgrammeSpec programme;      // for kSet* programme events: the new setting of that lever
-  std::string description;      // for logs and metadata
+  std::string description;      // free text, for the reader of the scenario
 };
 
 }  // namespace eldersim

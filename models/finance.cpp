@@ -52,21 +52,6 @@ MonthlyCost monthly_cost(const ProgrammeSpec& programme, const HomeCareSpec& hom
   return c;
 }
 
-double gross_monthly_price(const Scenario& s,
-                           const std::vector<std::array<double, kAdlLevels>>& facility_prices,
-                           CareMode mode, int facility, int level, double home_hours_per_week) {
-  switch (mode) {
-    case kNoCare:
-      return 0;
-    case kHomeCare:
-      return home_hours_per_week * kWeeksPerMonth * s.care.home.hourly_price;
-    case kCommunityCare:
-    case kInstitution:
-      return facility_prices[static_cast<std::size_t>(facility)][static_cast<std::size_t>(level)];
-  }
-  return 0;
-}
-
 bool ltc_enrolled(std::uint64_t seed, std::uint64_t person_id, double enrolment_share) {
   if (enrolment_share <= 0) return false;
   sim::RandomStream rng(seed, person_id, 0, kind(RandomEvent::kLtcEnrolment));

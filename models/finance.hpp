@@ -55,12 +55,6 @@ struct MonthlyCost {
 MonthlyCost monthly_cost(const ProgrammeSpec& programme, const HomeCareSpec& home, CareMode mode,
                          double gross, const PersonView& person);
 
-// Gross monthly price of a mode for a person: the facility's price for their level, or the
-// hours of home care (allocated hours, or those their level needs) at the hourly price.
-double gross_monthly_price(const Scenario& s,
-                           const std::vector<std::array<double, kAdlLevels>>& facility_prices,
-                           CareMode mode, int facility, int level, double home_hours_per_week);
-
 // Whether a person gets a benefit restricted to `groups` (all of them required; 0 = everyone).
 inline bool in_groups(std::uint8_t person, std::uint8_t required) {
   return (person & required) == required;

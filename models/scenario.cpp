@@ -168,6 +168,7 @@ void read_districts(Map& root, Scenario& s) {
     Map m = item.as_map();
     District d;
     d.name = m.require<std::string>("name");
+    d.where = item.location();
     if (m.has("name") && d.name.empty()) m["name"].error("a district needs a non-empty name");
     d.n_older = m.require<std::int64_t>("older_population", cfg::non_negative());
     d.registered_share = m.get<double>("registered_share", 1.0, cfg::probability());
@@ -177,6 +178,7 @@ void read_districts(Map& root, Scenario& s) {
       Map l = loc.as_map();
       d.latitude = l.require<double>("lat", cfg::between(-90, 90));
       d.longitude = l.require<double>("lon", cfg::between(-180, 180));
+      d.has_location = true;
       l.finish();
     }
     const Value by_year = m["entrants_by_year"];

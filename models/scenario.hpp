@@ -51,6 +51,8 @@ struct District {
   double home_care_hours_per_week = 0;  // home-care worker hours available, before scaling
   double latitude = 0;                  // of the district centre, for travel times
   double longitude = 0;
+  bool has_location = false;
+  sim::config::Location where;                   // of the district's entry, for messages
   std::map<int, std::int64_t> entrants_by_year;  // explicit cohort sizes, before scaling
 };
 

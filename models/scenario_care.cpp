@@ -95,6 +95,8 @@ FacilitySpec read_facility(const Value& item, const Scenario& s) {
                     ? Ownership::kPrivate
                     : Ownership::kPublic;
   f.places = m.require<std::int64_t>("places", cfg::non_negative());
+  if (f.type == FacilityType::kCommunity && m.has("nursing_share"))
+    m["nursing_share"].error("only institutions have nursing-type beds");
   f.nursing_share = m.get<double>("nursing_share", f.type == FacilityType::kInstitution ? 1.0 : 0.0,
                                   cfg::probability());
   const bool has_levels = m.has("monthly_price_by_level"), has_flat = m.has("monthly_price");
@@ -338,6 +340,13 @@ void read_care(Map& root, Scenario& s) {
     c.facilities.push_back(std::move(f));
   }
   if (c.facilities.size() > 65534) m["facilities"].error("at most 65534 facilities");
+  // Choices across districts need travel times, hence every district's location.
+  if (!c.facilities.empty() && s.districts.size() > 1)
+    for (const District& d : s.districts)
+      if (!d.has_location)
+        m.diagnostics().error(d.where, "districts[" + d.name + "].location",
+                              "required (lat, lon) when care facilities are configured: travel "
+                              "times between districts are computed from it");
   if (const Value sr = m["supply_response"]; sr.present()) {
     Map r = sr.as_map();
     SupplyResponseSpec& x = c.supply_response;

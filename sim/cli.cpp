@@ -39,6 +39,15 @@ std::string shape_text(const std::vector<hsize_t>& shape) {
   return out + "]";
 }
 
+bool has_attribute(const h5::Group& group, const std::string& dataset, const std::string& name) {
+  try {
+    h5::dataset_attribute(group, dataset, name);
+    return true;
+  } catch (const h5::Error&) {
+    return false;
+  }
+}
+
 // Prints /metadata and every dataset with its shape; long texts are cut unless `full`.
 void print_info(const std::filesystem::path& path, bool full) {
   const h5::File file = h5::File::open_read_only(path);
@@ -60,15 +69,16 @@ void print_info(const std::filesystem::path& path, bool full) {
       }();
     fmt::print("  {:<18} {}\n", name, text);
   }
-  for (const std::string group_name : {"dims", "series", "facilities"}) {
-    if (!root.has(group_name)) continue;
+  // Every group but /metadata: /dims, /series, and whatever else the model writes.
+  for (const std::string& group_name : root.children()) {
+    if (group_name == "metadata" || h5::is_dataset(root, group_name)) continue;
     const h5::Group group = root.open_group(group_name);
     fmt::print("/{}\n", group_name);
     for (const auto& name : group.children()) {
       if (!h5::is_dataset(group, name)) continue;
       const auto info = h5::dataset_info(group, name);
       std::string detail;
-      if (group_name == "series") {
+      if (has_attribute(group, name, "dims")) {
         // Name the axes: [252 months x 11 districts] reads better than [252 x 11].
         const auto axes = split(h5::to_string(h5::dataset_attribute(group, name, "dims")), ',');
         detail = "  (" + [&] {
@@ -77,7 +87,7 @@ void print_info(const std::filesystem::path& path, bool full) {
           return a;
         }() + ")";
       }
-      fmt::print("  {:<26} {:<8} {}{}\n", name, info.type, shape_text(info.shape), detail);
+      fmt::print("  {:<30} {:<8} {}{}\n", name, info.type, shape_text(info.shape), detail);
     }
   }
 }

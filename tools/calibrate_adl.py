@@ -5,7 +5,7 @@ Usage:  /usr/bin/python3 tools/calibrate_adl.py [--config configs/guangzhou.yaml
                                                 [--free shares|recovery-ratio] [--check-starts N]
 
 Reads the population and mortality sections of the config, fits the 5-level continuous-time
-Markov model that the C++ code implements (see docs/validation-adl.md), and prints the fitted
+Markov model that the C++ code implements (see docs/validation.md ("ADL transitions")), and prints the fitted
 parameters as a YAML block for a top-level `health:` key, followed by a fit report.
 
 Needs only numpy (the matrix exponential and the optimiser are written here, so the result does
@@ -33,7 +33,7 @@ MIDPOINTS = np.array([62.5, 67.5, 72.5, 77.5, 82.5, 87.5, 92.5, 97.5])
 SEXES = ["men", "women"]  # index 0 male, 1 female (female ratios apply to index 1)
 
 # ---------------------------------------------------------------------------------------------
-# Targets (sources in docs/validation-adl.md and ../shared/reference/figures.md)
+# Targets (sources in docs/validation.md ("ADL transitions") and ../shared/reference/figures.md)
 # ---------------------------------------------------------------------------------------------
 
 # Target 2: ADL disability incidence, CLHLS 2008 cohort, 65+ (Li et al., J Gerontol A 75(11),
@@ -223,7 +223,7 @@ THETA0 = np.array([
 #   objective 1.3 lower), so onset is into mild or straight into severe;
 # - the female ratio of recovery is 1: the cross-section target is the same for both sexes, so
 #   only one sex contrast per band and level is available; the recovery ratio trades off
-#   almost one for one with the onset ratio (profile in docs/validation-adl.md).
+#   almost one for one with the onset ratio (profile in docs/validation.md ("ADL transitions")).
 FIXED_INDEX = {3: -np.inf, 4: -np.inf, 16: 0.0}
 
 

@@ -123,8 +123,8 @@ TEST(Cli, InfoListsProvenanceAndSeriesShapes) {
   for (const char* expected :
        {"/metadata", "config_text", "config_resolved", "seed               777", "git_commit",
         "scenario_name      guangzhou-baseline-small",
-        "n_alive                    int64    [12 x 11]  (period x district)",
-        "n_alive_by_sex_age         int64    [12 x 11 x 2 x 8]"})
+        "n_alive                        int64    [12 x 11]  (period x district)",
+        "n_alive_by_sex_age             int64    [12 x 11 x 2 x 8]"})
     EXPECT_NE(r.out.find(expected), std::string::npos) << "missing: " << expected << "\n" << r.out;
   // The resolved configuration records the command-line overrides.
   const Result full = run(dir, {"info", out.string(), "--full"});

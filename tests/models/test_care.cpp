@@ -127,8 +127,8 @@ TEST(Care, InvariantsHoldWithMovesClosuresAndSupplyResponse) {
 }
 
 TEST(Care, InertiaKeepsResidentsInTheirOwnHome) {
-  // The held home's weight in the institution log-sum is multiplied by exp(inertia); the
-  // others are unchanged.
+  // Staying in the held home is its own alternative with the inertia bonus; the other homes'
+  // weights are unchanged.
   const Scenario s = small_scenario();
   const CareState state = initial_care_state(s);
   Chooser c;
@@ -141,8 +141,16 @@ TEST(Care, InertiaKeepsResidentsInTheirOwnHome) {
   ASSERT_EQ(free.institution.size(), held.institution.size());
   for (std::size_t k = 0; k < held.institution.size(); ++k) {
     const double ratio = held.institution[k].second / free.institution[k].second;
-    EXPECT_NEAR(ratio, held.institution[k].first == 7 ? std::exp(s.care.choice.inertia) : 1.0,
-                1e-12);
+    if (held.institution[k].first != 7) {
+      EXPECT_NEAR(ratio, 1.0, 1e-12);
+      continue;
+    }
+    // Staying: exp(V_f + inertia) instead of (share of places) * exp(V_f).
+    double total = 0;
+    for (std::size_t f = 0; f < s.care.facilities.size(); ++f)
+      if (s.care.facilities[f].type == FacilityType::kInstitution)
+        total += static_cast<double>(state.facilities[f].places);
+    EXPECT_NEAR(ratio, std::exp(s.care.choice.inertia) * total / static_cast<double>(state.facilities[7].places), 1e-9);
   }
   EXPECT_EQ(held.utility[kHomeCare], free.utility[kHomeCare]);
 }

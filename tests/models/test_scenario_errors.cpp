@@ -758,5 +758,51 @@ TEST(ScenarioErrorsCli, RunOfABadConfigWritesNoOutput) {
   EXPECT_TRUE(left.empty()) << "left behind: " << ::testing::PrintToString(left);
 }
 
+// ---- care system ------------------------------------------------------------------------------
+
+TEST(ScenarioErrors, CommunityCentresHaveNoNursingBeds) {
+  const TempDir dir;
+  const auto file = extending(dir, "bad.yaml",
+                              "care:\n"                                // 2
+                              "  facilities:\n"                        // 3
+                              "    - name: Liwan community centres\n"  // 4
+                              "      nursing_share: 0.5\n");           // 5
+  EXPECT_TRUE(HasError(errors_of(file), "care.facilities[Liwan community centres].nursing_share",
+                       file.string(), 5, "only institutions have nursing-type beds"));
+}
+
+TEST(ScenarioErrors, PolicyEventNamesAnUnknownFacilityOrNoAction) {
+  const TempDir dir;
+  const auto file =
+      extending(dir, "bad.yaml",
+                "policy_events:\n"                                                    // 2
+                "  - date: 2025-01-01\n"                                              // 3
+                "    set_places: {facilities: [Yuexiu privat homes], percent: 10}\n"  // 4
+                "  - date: 2019-01-01\n"                                              // 5
+                "    set_ltc_insurance: {copay: 0.3}\n"                               // 6
+                "  - date: 2026-01-01\n");                                            // 7
+  const auto errors = errors_of(file);
+  EXPECT_TRUE(HasError(errors, "policy_events[0].set_places.facilities[0]", file.string(), 4,
+                       "did you mean 'Yuexiu private homes'?"));
+  EXPECT_TRUE(HasError(errors, "policy_events[1].date", file.string(), 5, "before the start"));
+  EXPECT_TRUE(HasError(errors, "policy_events[2]", file.string(), 7, "exactly one action"));
+}
+
+TEST(ScenarioErrors, DistrictsNeedALocationForTravelTimes) {
+  const TempDir dir;
+  const auto file = extending(dir, "bad.yaml",
+                              "districts:\n"                       // 2
+                              "  - {name: Nansha, location: ~}\n"  // 3
+                              "care:\n"                            // 4
+                              "  facilities: []\n");               // 5
+  // With no facilities no travel is needed: valid. With the default facilities: an error.
+  EXPECT_NO_THROW(parse_scenario(sim::load_configuration(file, {})));
+  const auto with_homes = extending(dir, "bad2.yaml",
+                                    "districts:\n"                         // 2
+                                    "  - {name: Nansha, location: ~}\n");  // 3
+  EXPECT_TRUE(HasError(errors_of(with_homes), "districts[Nansha].location", with_homes.string(), 3,
+                       "required (lat, lon)"));
+}
+
 }  // namespace
 }  // namespace eldersim
