@@ -4,7 +4,10 @@
 
 #include <filesystem>
 
+#include "models/care.hpp"
 #include "models/demography.hpp"
+#include "models/health.hpp"
+#include "models/model.hpp"
 #include "models/metrics.hpp"
 #include "models/synthesis.hpp"
 #include "sim/parallel.hpp"
@@ -42,6 +45,43 @@ void BM_DemographyStep(benchmark::State& state) {
   state.counters["agents"] = static_cast<double>(world.people.size());
 }
 BENCHMARK(BM_DemographyStep)
+    ->ArgsProduct({{100'000, 1'000'000}, {1, 2}})
+    ->ArgNames({"agents", "threads"})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+void BM_HealthStep(benchmark::State& state) {
+  const sim::ThreadLimit limit(static_cast<int>(state.range(1)));
+  const auto scenario = scenario_of_size(state.range(0));
+  World world(scenario);
+  world.people = synthesize_population(*scenario);
+  const sim::Calendar calendar(scenario->simulation.calendar);
+  PeriodFlows flows(*scenario);
+  std::vector<PeriodFlows> scratch;
+  int k = 0;
+  for (auto _ : state) health::step(world, calendar.step(k++ % 4), flows, scratch);
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(world.people.size()));
+}
+BENCHMARK(BM_HealthStep)
+    ->ArgsProduct({{100'000, 1'000'000}, {1, 2}})
+    ->ArgNames({"agents", "threads"})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+// The care step (census, choices, allocation) after a simulated year, so that care places are
+// held and waiting lists exist, as in a running simulation.
+void BM_CareStep(benchmark::State& state) {
+  const sim::ThreadLimit limit(static_cast<int>(state.range(1)));
+  const auto scenario = scenario_of_size(state.range(0));
+  ElderModel model(scenario);
+  const sim::Calendar& calendar = model.calendar();
+  int k = 0;
+  for (; calendar.step(k).first_day < sim::make_day(2021, 1, 1); ++k) model.step(calendar.step(k));
+  PeriodFlows flows(*scenario);
+  for (auto _ : state) care::step(model.mutable_world(), calendar.step(k), flows);
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(model.agent_count()));
+}
+BENCHMARK(BM_CareStep)
     ->ArgsProduct({{100'000, 1'000'000}, {1, 2}})
     ->ArgNames({"agents", "threads"})
     ->Unit(benchmark::kMillisecond)
