@@ -298,12 +298,20 @@ void step(World& world, const sim::Step& step, PeriodFlows& flows) {
           const bool transfer_wait = waiting && people.wait_mode[i] == people.care_mode[i] &&
                                      (people.wait_mode[i] == kHomeCare ||
                                       people.wait_facility[i] == people.care_facility[i]);
-          const bool reneging =
-              waiting && !transfer_wait &&
-              today - people.wait_since[i] >= spec.renege_days[people.wait_mode[i]];
+          bool reneging = waiting && !transfer_wait &&
+                          today - people.wait_since[i] >= spec.renege_days[people.wait_mode[i]];
+          // Someone waiting to move to another place of the service they already have gives
+          // up the move and stays where they are (their next-best option), without choosing
+          // again.
+          if (reneging && people.wait_mode[i] == people.care_mode[i]) {
+            acc.reneges[static_cast<std::size_t>(d) * kCareModes + people.wait_mode[i]] += 1;
+            stop_waiting(people, i);
+            reneging = false;
+          }
+          const bool still_waiting = people.wait_mode[i] != kNoCare;
           const bool due = changed || must_choose || reneging || people.next_review[i] <= today;
           // Nothing to do for a person without care who is neither due to choose nor waiting.
-          if (people.care_mode[i] == kNoCare && !due && !waiting) continue;
+          if (people.care_mode[i] == kNoCare && !due && !still_waiting) continue;
           const std::uint8_t groups = target_groups(people, i, today);
           const bool enrolled =
               ltc_enrolled(world.seed, people.id[i], state.programme.ltc.enrolment_share);
@@ -395,7 +403,7 @@ void step(World& world, const sim::Step& step, PeriodFlows& flows) {
             // A new request joins the back of the queue; choosing the same service again (even
             // another home of it) keeps one's place.
             if (people.wait_mode[i] != want) since = today;
-          } else if (!waiting) {
+          } else if (!still_waiting) {
             count_place();
             continue;
           }

@@ -44,7 +44,7 @@ def main():
     p.add_argument("--binary", default=ROOT / "build" / "eldersim")
     p.add_argument("--config", default=ROOT / "configs" / "guangzhou.yaml")
     p.add_argument("--start", nargs=3, type=float, metavar=("HOME", "COMMUNITY", "INSTITUTION"),
-                   default=(-2.4, -2.3, -2.6))
+                   default=(-1.873, -0.491, 0.899))  # the constants in configs/guangzhou.yaml
     args = p.parse_args()
     constants = dict(zip(("home", "community", "institution"), args.start))
     with tempfile.TemporaryDirectory() as tmp:
