@@ -183,6 +183,15 @@ void leave_care(People& p, std::size_t i) {
   p.care_flags[i] &= static_cast<std::uint8_t>(~kNursingBed);
 }
 
+// Puts (or keeps) a person on the list for what they asked for, from the request's own start
+// day: today for a new request, the original day for one still waiting, so a person who moved
+// to another home of the same service keeps their place in the queue.
+void join_waiting_list(People& p, std::size_t i, const CareRequest& r) {
+  p.wait_mode[i] = r.mode;
+  p.wait_facility[i] = r.facility;
+  p.wait_since[i] = r.priority.since;
+}
+
 void stop_waiting(People& p, std::size_t i) {
   p.wait_mode[i] = kNoCare;
   p.wait_facility[i] = kNoFacility;
@@ -483,11 +492,7 @@ void step(World& world, const sim::Step& step, PeriodFlows& flows) {
           stop_waiting(people, i);
         } else {
           pools.take(pool, people.care_hours[i]);  // keeps the hours held (always fits) and waits
-          if (people.wait_mode[i] != kHomeCare) {
-            people.wait_mode[i] = kHomeCare;
-            people.wait_facility[i] = kNoFacility;
-            people.wait_since[i] = today;
-          }
+          join_waiting_list(people, i, r);
         }
       } else if (pools.take(pool_nursing(r.facility), 1)) {
         pools.give_back(pool_other(r.facility), 1);
@@ -495,6 +500,7 @@ void step(World& world, const sim::Step& step, PeriodFlows& flows) {
         occupied_nursing[r.facility] += 1;
         stop_waiting(people, i);
       } else {
+        // A transfer wait starts now unless the person already waits for this very bed.
         if (!(people.wait_mode[i] == r.mode && people.wait_facility[i] == r.facility)) {
           people.wait_mode[i] = r.mode;
           people.wait_facility[i] = r.facility;
@@ -517,11 +523,7 @@ void step(World& world, const sim::Step& step, PeriodFlows& flows) {
     }
     const auto md = static_cast<std::size_t>(d) * kCareModes + r.mode;
     if (!served) {
-      // The request's own start day: a person who moved to another home of the same service
-      // keeps their place in the queue.
-      people.wait_mode[i] = r.mode;
-      people.wait_facility[i] = r.facility;
-      people.wait_since[i] = r.priority.since;
+      join_waiting_list(people, i, r);
       if (r.facility != kNoFacility) state.waiting[r.facility] += 1;
       continue;
     }

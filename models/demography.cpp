@@ -73,7 +73,7 @@ void deaths_and_moves(World& world, const sim::Step& step, PeriodFlows& flows,
     move_probability[static_cast<std::size_t>(d)] = sim::rate_to_probability(total, step.days);
   }
   // Age at the middle of the step, in days (a whole number: birthdays are days).
-  const sim::Day mid_day = step.first_day + step.days / 2;
+  const sim::Day mid_day = step.mid_day();
 
   sim::parallel_accumulate(
       people.size(), scratch, flows, [&] { return PeriodFlows(s); },

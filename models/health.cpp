@@ -126,7 +126,7 @@ void step(World& world, const sim::Step& step, PeriodFlows& flows,
   const Scenario& s = *world.scenario;
   if (!s.health.enabled) return;
   People& people = world.people;
-  const sim::Day mid_day = step.first_day + step.days / 2;
+  const sim::Day mid_day = step.mid_day();
   sim::parallel_accumulate(
       people.size(), scratch, flows, [&] { return PeriodFlows(s); },
       [&](std::size_t begin, std::size_t end, PeriodFlows& acc) {

@@ -70,6 +70,8 @@ struct Step {
   int period;                                       // reporting period the step belongs to
   bool ends_period;                                 // true for the last step of its period
   Day end_day() const { return first_day + days; }  // exclusive
+  // The day ages are taken at for the step's hazards (the middle, rounded down).
+  Day mid_day() const { return first_day + days / 2; }
 };
 
 struct Period {
