@@ -236,7 +236,92 @@ void give_back_place(sim::CapacityPools& pools, const People& p, std::size_t i, 
   }
 }
 
+// A request served on `today`: the person leaves their old place (the caller gives it back to
+// its pool) and starts the new care; a completed wait for this very place is counted.
+void start_care(World& world, std::size_t i, const CareRequest& r, bool nursing, sim::Day today,
+                PeriodFlows& flows) {
+  People& people = world.people;
+  const int d = people.district[i];
+  const auto md = static_cast<std::size_t>(d) * kCareModes + r.mode;
+  if (!(people.wait_mode[i] == r.mode && people.wait_facility[i] == r.facility)) {
+    people.wait_since[i] = today;  // wait_since keeps the day of the request that was served
+  } else {
+    const sim::Day waited = today - people.wait_since[i];
+    flows.wait_days[md] += waited;
+    flows.admitted_from_wait[md] += 1;
+    if (r.facility != kNoFacility) {
+      flows.facility_wait_days[r.facility] += waited;
+      flows.facility_admitted_from_wait[r.facility] += 1;
+    }
+  }
+  stop_waiting(people, i);
+  leave_care(people, i);
+  people.care_mode[i] = r.mode;
+  people.care_since[i] = today;
+  if (r.mode == kHomeCare) {
+    people.care_hours[i] = r.hours;
+    const HomeSupportSpec& hs = world.care.programme.home_support;
+    if (hs.modification_grant > 0 && !(people.care_flags[i] & kGotModificationGrant) &&
+        people.adl[i] >= hs.modification_min_level &&
+        in_groups(target_groups(people, i, today), hs.modification_groups)) {
+      people.care_flags[i] |= kGotModificationGrant;
+      flows.spending[static_cast<std::size_t>(d) * kPayers + kGovernment] += hs.modification_grant;
+      flows.government[static_cast<std::size_t>(d) * kGovernmentSpendingTypes +
+                       kHomeModification] += hs.modification_grant;
+    }
+  } else {
+    people.care_facility[i] = r.facility;
+    if (nursing) people.care_flags[i] |= kNursingBed;
+    flows.facility_admissions[r.facility] += 1;
+  }
+  flows.admissions[md] += 1;
+}
+
 }  // namespace
+
+Chooser chooser_of(const People& people, std::size_t i, int level, std::uint8_t groups,
+                   bool ltc_enrolled) {
+  Chooser c;
+  c.district = people.district[i];
+  c.level = level;
+  c.income = people.income[i];
+  c.living_alone = people.living[i] == kAlone;
+  c.age_80_plus = groups & kGroupOldestOld;
+  c.groups = groups;
+  c.ltc_enrolled = ltc_enrolled;
+  c.current = static_cast<CareMode>(people.care_mode[i]);
+  c.current_facility = people.care_mode[i] == kNoCare || people.care_mode[i] == kHomeCare
+                           ? -1
+                           : people.care_facility[i];
+  return c;
+}
+
+CareWish draw_wish(const World& world, std::size_t i, const Chooser& c, std::uint32_t counter,
+                   RandomEvent event) {
+  const Scenario& s = *world.scenario;
+  const People& people = world.people;
+  const ChoiceSet set = choice_set(s, world.care, c);
+  const auto p = mode_probabilities(set);
+  sim::RandomStream rng(world.seed, people.id[i], counter, kind(event));
+  CareWish w;
+  w.mode = static_cast<CareMode>(rng.categorical(p));
+  if (w.mode == kCommunityCare || w.mode == kInstitution) {
+    const auto& options = w.mode == kCommunityCare ? set.community : set.institution;
+    std::vector<double> weights;
+    weights.reserve(options.size());
+    for (const auto& o : options) weights.push_back(o.second);
+    w.facility = static_cast<std::uint16_t>(options[rng.categorical(weights)].first);
+  }
+  w.same_as_now = w.mode == people.care_mode[i] &&
+                  (w.mode == kHomeCare || w.mode == kNoCare || w.facility == people.care_facility[i]);
+  // Staying, but the place no longer fits the level: a resident who now needs a nursing-type bed
+  // asks for one in the same home; a home-care client asks for the hours the new level needs.
+  w.needs_transfer = w.same_as_now && w.mode == kInstitution &&
+                     !(people.care_flags[i] & kNursingBed) && c.level >= s.care.nursing_level;
+  w.needs_new_hours = w.same_as_now && w.mode == kHomeCare &&
+                      people.care_hours[i] != home_hours_needed(s, c.level);
+  return w;
+}
 
 void step(World& world, const sim::Step& step, PeriodFlows& flows) {
   const Scenario& s = *world.scenario;
@@ -353,36 +438,16 @@ void step(World& world, const sim::Step& step, PeriodFlows& flows) {
           std::uint16_t want_facility = people.wait_facility[i];
           sim::Day since = people.wait_since[i];
           if (due) {
-            Chooser c;
-            c.district = d;
-            c.level = level;
-            c.income = people.income[i];
-            c.living_alone = people.living[i] == kAlone;
-            c.age_80_plus = groups & kGroupOldestOld;
-            c.groups = groups;
-            c.ltc_enrolled = enrolled;
-            c.current = static_cast<CareMode>(people.care_mode[i]);
-            c.current_facility = people.care_mode[i] == kNoCare || people.care_mode[i] == kHomeCare
-                                     ? -1
-                                     : people.care_facility[i];
+            Chooser c = chooser_of(people, i, level, groups, enrolled);
             if (reneging) {
               c.excluded = static_cast<CareMode>(people.wait_mode[i]);
               acc.reneges[static_cast<std::size_t>(d) * kCareModes + people.wait_mode[i]] += 1;
               stop_waiting(people, i);
             }
-            const ChoiceSet set = choice_set(s, state, c);
-            const auto p = mode_probabilities(set);
-            sim::RandomStream rng(world.seed, people.id[i], static_cast<std::uint32_t>(step.index),
-                                  kind(RandomEvent::kCareChoice));
-            want = static_cast<CareMode>(rng.categorical(p));
-            want_facility = kNoFacility;
-            if (want == kCommunityCare || want == kInstitution) {
-              const auto& options = want == kCommunityCare ? set.community : set.institution;
-              std::vector<double> weights;
-              weights.reserve(options.size());
-              for (const auto& o : options) weights.push_back(o.second);
-              want_facility = static_cast<std::uint16_t>(options[rng.categorical(weights)].first);
-            }
+            const CareWish wish = draw_wish(world, i, c, static_cast<std::uint32_t>(step.index),
+                                            RandomEvent::kCareChoice);
+            want = wish.mode;
+            want_facility = wish.facility;
             // The first review is staggered over the interval so reviews do not come in waves.
             if (people.next_review[i] == std::numeric_limits<sim::Day>::min()) {
               sim::RandomStream stagger(world.seed, people.id[i], 0,
@@ -392,18 +457,7 @@ void step(World& world, const sim::Step& step, PeriodFlows& flows) {
             } else {
               people.next_review[i] = today + spec.review_days;
             }
-            const bool same_as_now =
-                want == people.care_mode[i] &&
-                (want == kHomeCare || want == kNoCare || want_facility == people.care_facility[i]);
-            // Staying, but the place no longer fits the level: a resident who now needs a
-            // nursing-type bed asks for one in the same home; a home-care client asks for the
-            // hours the new level needs.
-            const bool needs_transfer = same_as_now && want == kInstitution &&
-                                        !(people.care_flags[i] & kNursingBed) &&
-                                        level >= spec.nursing_level;
-            const bool needs_new_hours = same_as_now && want == kHomeCare &&
-                                         people.care_hours[i] != home_hours_needed(s, level);
-            if (want == kNoCare || (same_as_now && !needs_transfer && !needs_new_hours)) {
+            if (want == kNoCare || wish.keeps_current()) {
               if (want == kNoCare && people.care_mode[i] != kNoCare) leave_care(people, i);
               stop_waiting(people, i);
               count_place();
@@ -423,7 +477,15 @@ void step(World& world, const sim::Step& step, PeriodFlows& flows) {
           r.facility = want_facility;
           r.hours = home_hours_needed(s, level);
           r.needs_nursing = want == kInstitution && level >= spec.nursing_level;
-          r.priority = {spec.priority_to_targeted && is_targeted(people, i) ? 0u : 1u, -level,
+          // Classes: patients waiting in hospital (when that policy is on), targeted groups,
+          // everyone else.
+          const std::uint32_t klass =
+              state.programme.medical.discharge_priority &&
+                      (people.hospital_flags[i] & kDelayedDischarge)
+                  ? 0u
+              : spec.priority_to_targeted && is_targeted(people, i) ? 1u
+                                                                   : 2u;
+          r.priority = {klass, -level,
                         since,
                         sim::tie_break_hash(people.id[i], static_cast<std::uint64_t>(step.index)),
                         people.id[i]};
@@ -521,7 +583,6 @@ void step(World& world, const sim::Step& step, PeriodFlows& flows) {
     } else if (r.mode == kHomeCare) {
       served = pools.take(pool_home(nf, d), r.hours);
     }
-    const auto md = static_cast<std::size_t>(d) * kCareModes + r.mode;
     if (!served) {
       join_waiting_list(people, i, r);
       if (r.facility != kNoFacility) state.waiting[r.facility] += 1;
@@ -532,43 +593,11 @@ void step(World& world, const sim::Step& step, PeriodFlows& flows) {
       occupied[people.care_facility[i]] -= 1;
       if (people.care_flags[i] & kNursingBed) occupied_nursing[people.care_facility[i]] -= 1;
     }
-    if (!(people.wait_mode[i] == r.mode && people.wait_facility[i] == r.facility)) {
-      people.wait_since[i] = today;  // wait_since keeps the day of the request that was served
-    } else {
-      const sim::Day waited = today - people.wait_since[i];
-      flows.wait_days[md] += waited;
-      flows.admitted_from_wait[md] += 1;
-      if (r.facility != kNoFacility) {
-        flows.facility_wait_days[r.facility] += waited;
-        flows.facility_admitted_from_wait[r.facility] += 1;
-      }
-    }
-    stop_waiting(people, i);
-    leave_care(people, i);
-    people.care_mode[i] = r.mode;
-    people.care_since[i] = today;
-    if (r.mode == kHomeCare) {
-      people.care_hours[i] = r.hours;
-      const HomeSupportSpec& hs = state.programme.home_support;
-      if (hs.modification_grant > 0 && !(people.care_flags[i] & kGotModificationGrant) &&
-          people.adl[i] >= hs.modification_min_level &&
-          in_groups(target_groups(people, i, today), hs.modification_groups)) {
-        people.care_flags[i] |= kGotModificationGrant;
-        flows.spending[static_cast<std::size_t>(d) * kPayers + kGovernment] +=
-            hs.modification_grant;
-        flows.government[static_cast<std::size_t>(d) * kGovernmentSpendingTypes +
-                         kHomeModification] += hs.modification_grant;
-      }
-    } else {
-      people.care_facility[i] = r.facility;
+    start_care(world, i, r, nursing, today, flows);
+    if (r.mode != kHomeCare) {
       occupied[r.facility] += 1;
-      if (nursing) {
-        people.care_flags[i] |= kNursingBed;
-        occupied_nursing[r.facility] += 1;
-      }
-      flows.facility_admissions[r.facility] += 1;
+      if (nursing) occupied_nursing[r.facility] += 1;
     }
-    flows.admissions[md] += 1;
   }
 
   // --- Providers' subsidies, per bed and per person served ---
@@ -603,6 +632,98 @@ void step(World& world, const sim::Step& step, PeriodFlows& flows) {
         home_used[people.district[i]] += people.care_hours[i];
   }
   state.home_hours_used = std::move(home_used);
+}
+
+void vacate_in_census(World& world, std::size_t i) {
+  const People& people = world.people;
+  CareState& state = world.care;
+  const std::uint8_t held = people.care_mode[i];
+  if (held == kInstitution || held == kCommunityCare) {
+    state.occupied[people.care_facility[i]] -= 1;
+    if (people.care_flags[i] & kNursingBed) state.occupied_nursing[people.care_facility[i]] -= 1;
+  } else if (held == kHomeCare) {
+    state.home_hours_used[people.district[i]] -= people.care_hours[i];
+  }
+}
+
+DischargeOutcome settle_on_discharge(World& world, std::size_t i, const CareWish& wish,
+                                     sim::Day day, PeriodFlows& flows) {
+  const Scenario& s = *world.scenario;
+  People& people = world.people;
+  CareState& state = world.care;
+  const bool unlimited = s.care.unlimited_capacity;
+  const int level = people.adl[i];
+  const auto d = static_cast<std::size_t>(people.district[i]);
+  const auto release_place = [&] { vacate_in_census(world, i); };
+  if (wish.mode == kNoCare) {
+    release_place();
+    leave_care(people, i);
+    stop_waiting(people, i);
+    return DischargeOutcome::kSettled;
+  }
+  if (wish.keeps_current()) {
+    stop_waiting(people, i);
+    return DischargeOutcome::kSettled;
+  }
+  CareRequest r;
+  r.row = static_cast<std::uint32_t>(i);
+  r.mode = wish.mode;
+  r.facility = wish.facility;
+  r.hours = home_hours_needed(s, level);
+  r.needs_nursing = wish.mode == kInstitution && level >= s.care.nursing_level;
+  const bool already_waiting = people.wait_mode[i] == r.mode && people.wait_facility[i] == r.facility;
+  r.priority.since = already_waiting ? people.wait_since[i] : day;
+  const auto free_of = [&](std::size_t f, bool nursing) -> std::int64_t {
+    const FacilityState& fs = state.facilities[f];
+    if (!fs.open) return 0;
+    if (s.care.facilities[f].type == FacilityType::kCommunity) return fs.places - state.occupied[f];
+    return nursing ? fs.nursing_places - state.occupied_nursing[f]
+                   : (fs.places - fs.nursing_places) - (state.occupied[f] - state.occupied_nursing[f]);
+  };
+  // A change within the place held: a nursing-type bed in the same home, or more hours.
+  if (wish.needs_transfer || wish.needs_new_hours) {
+    if (wish.needs_transfer && (unlimited || free_of(r.facility, true) > 0)) {
+      state.occupied_nursing[r.facility] += 1;
+      people.care_flags[i] |= kNursingBed;
+      stop_waiting(people, i);
+      return DischargeOutcome::kSettled;
+    }
+    if (wish.needs_new_hours &&
+        (unlimited || state.home_hours[d] - state.home_hours_used[d] + people.care_hours[i] >= r.hours)) {
+      state.home_hours_used[d] += r.hours - people.care_hours[i];
+      people.care_hours[i] = r.hours;
+      stop_waiting(people, i);
+      return DischargeOutcome::kSettled;
+    }
+    join_waiting_list(people, i, r);
+    return DischargeOutcome::kWaitingInPlace;
+  }
+  bool served = false, nursing = false;
+  if (r.mode == kInstitution) {
+    if (unlimited)
+      served = true, nursing = r.needs_nursing;
+    else if (!r.needs_nursing && free_of(r.facility, false) > 0)
+      served = true;
+    else if (free_of(r.facility, true) > 0)
+      served = nursing = true;
+  } else if (r.mode == kCommunityCare) {
+    served = unlimited || free_of(r.facility, false) > 0;
+  } else {
+    served = unlimited || state.home_hours[d] - state.home_hours_used[d] >= r.hours;
+  }
+  if (!served) {
+    join_waiting_list(people, i, r);
+    return DischargeOutcome::kWaitingForPlace;
+  }
+  release_place();
+  start_care(world, i, r, nursing, day, flows);
+  if (r.mode == kHomeCare) {
+    state.home_hours_used[d] += r.hours;
+  } else {
+    state.occupied[r.facility] += 1;
+    if (nursing) state.occupied_nursing[r.facility] += 1;
+  }
+  return DischargeOutcome::kSettled;
 }
 
 }  // namespace care

@@ -29,6 +29,8 @@
 
 #include "models/finance.hpp"
 #include "models/metrics.hpp"
+#include "models/people.hpp"
+#include "models/random_events.hpp"
 #include "sim/allocation.hpp"
 #include "sim/calendar.hpp"
 
@@ -97,7 +99,38 @@ struct CareRequest {
   bool needs_nursing = false;
 };
 
+// What a chooser drew: a mode and, for community and institutional care, a facility; and how it
+// relates to the care the person has now.
+struct CareWish {
+  CareMode mode = kNoCare;
+  std::uint16_t facility = kNoFacility;
+  bool same_as_now = false;      // the same mode (and facility) as now
+  bool needs_transfer = false;   // same home, but the level now needs a nursing-type bed
+  bool needs_new_hours = false;  // same home care, but the level needs other hours
+  bool keeps_current() const { return same_as_now && !needs_transfer && !needs_new_hours; }
+};
+
+enum class DischargeOutcome {
+  kSettled,          // has the care chosen (or none), may leave hospital
+  kWaitingForPlace,  // on the waiting list for a new place
+  kWaitingInPlace,   // keeps the care held and waits for a nursing-type bed or more hours there
+};
+
 namespace care {
+// The chooser's attributes from the person's row.
+Chooser chooser_of(const People& people, std::size_t i, int level, std::uint8_t groups,
+                   bool ltc_enrolled);
+// The logit choice (design section 3 step 5), drawn from stream (person, counter, event).
+CareWish draw_wish(const World& world, std::size_t i, const Chooser& c, std::uint32_t counter,
+                   RandomEvent event);
+// A patient leaving hospital on `day` with this wish: takes the place now if the last allocation
+// left one free (in the census counts of CareState, which it updates), else joins its waiting
+// list.
+// Frees the place person i holds in the census counts of CareState (a death between steps).
+void vacate_in_census(World& world, std::size_t i);
+DischargeOutcome settle_on_discharge(World& world, std::size_t i, const CareWish& wish,
+                                     sim::Day day, PeriodFlows& flows);
+
 // The step, as a flow chart:
 //   census (parallel blocks): for each living person
 //     lost their need (level < choice_level)      -> leave care, leave the waiting list

@@ -50,6 +50,8 @@ struct FacilitySpec {
   std::int64_t respite_beds = 0;  // community: short-stay beds (reported, not allocated)
   sim::Day opens = std::numeric_limits<sim::Day>::min();
   sim::Day closes = std::numeric_limits<sim::Day>::max();
+  std::int64_t homes = 1;      // homes this entry stands for (their mean size sets medical care)
+  bool hospital_ward = false;  // a hospital's nursing ward (hospital_system): no supply response
 };
 
 struct HomeCareSpec {
@@ -152,12 +154,36 @@ struct LtcInsuranceSpec {
   double copay = 1;
 };
 
+// Institutions by size (seed 004): under 100 beds contract a clinic, 100-500 run their own,
+// over 500 run an independent medical institution.
+inline constexpr int kHomeSizeClasses = 3;
+
+// Medical services tied to care (seeds 000, 001, 004): effects on admissions. A
+// set_medical_care policy event replaces it (keys not given keep their values).
+struct MedicalCareSpec {
+  // Residents of institutions by home size class (<100, 100-500, >500 beds).
+  std::array<double, kHomeSizeClasses> resident_admission_ratio{1, 1, 1};
+  std::array<double, kHomeSizeClasses> resident_referral_ratio{1, 1, 1};
+  // People at home (not in an institution) at or above min_level, covered with a per-person
+  // draw below the coverage share: their admission rate times the ratio.
+  struct HomeService {
+    int min_level = 1;
+    double coverage = 0;
+    double admission_ratio = 1;
+  };
+  HomeService home_sickbeds;
+  HomeService family_doctor;
+  // Patients waiting in hospital for a care place go first in the care allocation.
+  bool discharge_priority = false;
+};
+
 struct ProgrammeSpec {
   SubsidySpec subsidies;
   std::vector<VoucherSpec> vouchers;
   std::vector<PurchasedServicesSpec> purchased_services;
   HomeSupportSpec home_support;
   LtcInsuranceSpec ltc;
+  MedicalCareSpec medical;
 };
 
 // A dated change (design section 4). Exactly one action per event. Facilities open and close
@@ -171,6 +197,8 @@ struct PolicyEvent {
     kSetPurchasedServices,
     kSetHomeSupport,
     kSetLtc,
+    kConvertHospitalBeds,  // hospitals' acute beds -> their nursing or rehabilitation beds
+    kSetMedicalCare,
   };
   Kind kind = Kind::kSetPlaces;
   sim::Day date = 0;
@@ -179,6 +207,8 @@ struct PolicyEvent {
   double factor = 1;            // multiplicative change
   bool relative = false;        // true: use factor
   ProgrammeSpec programme;      // for kSet* programme events: the new setting of that lever
+  std::vector<int> hospitals;   // targets of kConvertHospitalBeds
+  bool to_nursing = true;       // kConvertHospitalBeds: to nursing (else rehabilitation) beds
   std::string description;      // free text, for the reader of the scenario
 };
 

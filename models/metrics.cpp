@@ -5,6 +5,7 @@
 
 #include "models/care.hpp"
 #include "models/finance.hpp"
+#include "models/hospital.hpp"
 #include "sim/parallel.hpp"
 
 namespace eldersim {
@@ -15,6 +16,12 @@ using sim::h5::Element;
 std::vector<std::string> facility_names(const Scenario& scenario) {
   std::vector<std::string> names;
   for (const auto& f : scenario.care.facilities) names.push_back(f.name);
+  return names;
+}
+
+std::vector<std::string> hospital_names(const Scenario& scenario) {
+  std::vector<std::string> names;
+  for (const auto& h : scenario.hospitals.hospitals) names.push_back(h.name);
   return names;
 }
 
@@ -30,6 +37,8 @@ std::vector<sim::DimensionSpec> dimension_specs(const Scenario& scenario) {
       {"payer", payer_names()},
       {"government_spending_type", government_spending_names()},
       {"facility", facility_names(scenario)},
+      {"hospital", hospital_names(scenario)},
+      {"destination_district", scenario.district_names()},
   };
 }
 
@@ -182,6 +191,149 @@ std::vector<sim::SeriesSpec> series_specs() {
        "days",
        "Mean completed wait of admissions after a wait in the period (NaN if none)",
        "facilities"},
+      // Hospitals by district: "by residence" counts patients by their own district, the others
+      // count what happens in the district's hospitals.
+      {"new_hospital_admissions", d, Element::kInt64, SeriesKind::kFlow, "people",
+       "Hospital admissions in the period, by the patient's district"},
+      {"new_hospital_admissions_by_sex_age", dsa, Element::kInt64, SeriesKind::kFlow, "people",
+       "Hospital admissions by the patient's district, sex and age band (rates: divide by "
+       "person_years)"},
+      {"new_hospital_admissions_by_origin",
+       {"district", "destination_district"},
+       Element::kInt64,
+       SeriesKind::kFlow,
+       "people",
+       "Hospital admissions by the patient's district (rows) and the hospital's district "
+       "(columns); rows sum to new_hospital_admissions; sum over a year's periods for the yearly "
+       "referral matrix"},
+      {"new_referrals", d, Element::kInt64, SeriesKind::kFlow, "people",
+       "Admissions referred one tier up, by the patient's district"},
+      {"new_turned_away", d, Element::kInt64, SeriesKind::kFlow, "people",
+       "Patients who found no hospital with a free bed, by their district"},
+      {"new_hospital_deaths", d, Element::kInt64, SeriesKind::kFlow, "people",
+       "Deaths in hospital (also counted in new_deaths), by the patient's district"},
+      {"n_inpatients", d, Element::kInt64, SeriesKind::kStock, "people",
+       "People in hospital at the end of the period, by their district"},
+      {"n_delayed_discharge", d, Element::kInt64, SeriesKind::kStock, "people",
+       "People in hospital waiting for a care place at the end of the period, by their district"},
+      {"n_hospital_beds", d, Element::kInt64, SeriesKind::kStock, "beds",
+       "Acute beds of the open hospitals in the district at the period end (all ages)"},
+      {"hospital_bed_days", d, Element::kFloat64, SeriesKind::kFlow, "bed-days",
+       "Acute bed-days used by elderly patients in the district's hospitals (delayed discharge "
+       "included)"},
+      {"hospital_occupancy", d, Element::kFloat64, SeriesKind::kMean, "share",
+       "Elderly acute bed-days / acute bed-days available in the district's hospitals (NaN if "
+       "none)"},
+      {"hospital_occupancy_total", d, Element::kFloat64, SeriesKind::kMean, "share",
+       "Acute bed-days used by all ages (elderly plus background under-60 use) / bed-days "
+       "available (NaN if none)"},
+      {"delayed_discharge_days", d, Element::kFloat64, SeriesKind::kFlow, "bed-days",
+       "Acute bed-days used by patients medically ready to leave who wait for a care place "
+       "(bed-blocking), in the district's hospitals"},
+      {"rehabilitation_bed_days", d, Element::kFloat64, SeriesKind::kFlow, "bed-days",
+       "Rehabilitation bed-days used by patients waiting for a care place"},
+      {"mean_length_of_stay", d, Element::kFloat64, SeriesKind::kMean, "days",
+       "Mean length (admission to discharge or death, delays included) of the stays ending in "
+       "the period in the district's hospitals (NaN if none)"},
+      // Per hospital.
+      {"hospital_beds",
+       {"hospital"},
+       Element::kInt64,
+       SeriesKind::kStock,
+       "beds",
+       "Acute beds at the period end; 0 when closed",
+       "hospitals"},
+      {"hospital_rehabilitation_beds",
+       {"hospital"},
+       Element::kInt64,
+       SeriesKind::kStock,
+       "beds",
+       "Rehabilitation beds at the period end",
+       "hospitals"},
+      {"hospital_new_admissions",
+       {"hospital"},
+       Element::kInt64,
+       SeriesKind::kFlow,
+       "people",
+       "Elderly admissions in the period",
+       "hospitals"},
+      {"hospital_referred_in",
+       {"hospital"},
+       Element::kInt64,
+       SeriesKind::kFlow,
+       "people",
+       "Admissions referred one tier up",
+       "hospitals"},
+      {"hospital_diverted",
+       {"hospital"},
+       Element::kInt64,
+       SeriesKind::kFlow,
+       "people",
+       "Patients for whom this was the first choice, admitted elsewhere because it was full",
+       "hospitals"},
+      {"hospital_turned_away",
+       {"hospital"},
+       Element::kInt64,
+       SeriesKind::kFlow,
+       "people",
+       "Patients for whom this was the first choice and no hospital had a free bed",
+       "hospitals"},
+      {"hospital_deaths",
+       {"hospital"},
+       Element::kInt64,
+       SeriesKind::kFlow,
+       "people",
+       "Elderly deaths in the hospital",
+       "hospitals"},
+      {"hospital_elderly_bed_days",
+       {"hospital"},
+       Element::kInt64,
+       SeriesKind::kFlow,
+       "bed-days",
+       "Acute bed-days used by elderly patients",
+       "hospitals"},
+      {"hospital_elderly_occupancy",
+       {"hospital"},
+       Element::kFloat64,
+       SeriesKind::kMean,
+       "share",
+       "Elderly acute bed-days / acute bed-days available (NaN if none)",
+       "hospitals"},
+      {"hospital_total_occupancy",
+       {"hospital"},
+       Element::kFloat64,
+       SeriesKind::kMean,
+       "share",
+       "Acute bed-days used by all ages / bed-days available (NaN if none)",
+       "hospitals"},
+      {"hospital_peak_occupied",
+       {"hospital"},
+       Element::kInt64,
+       SeriesKind::kStock,
+       "beds",
+       "Most acute beds occupied (all ages) on any day of the period",
+       "hospitals"},
+      {"hospital_delayed_discharge_days",
+       {"hospital"},
+       Element::kInt64,
+       SeriesKind::kFlow,
+       "bed-days",
+       "Acute bed-days used by patients waiting for a care place",
+       "hospitals"},
+      {"hospital_rehabilitation_bed_days",
+       {"hospital"},
+       Element::kInt64,
+       SeriesKind::kFlow,
+       "bed-days",
+       "Rehabilitation bed-days used by patients waiting for a care place",
+       "hospitals"},
+      {"hospital_mean_length_of_stay",
+       {"hospital"},
+       Element::kFloat64,
+       SeriesKind::kMean,
+       "days",
+       "Mean length of the stays ending in the period, delays included (NaN if none)",
+       "hospitals"},
   };
 }
 
@@ -202,7 +354,14 @@ PeriodFlows::PeriodFlows(const Scenario& s)
     v->assign(nf, 0);
   spending.assign(nd * kPayers, 0.0);
   government.assign(nd * kGovernmentSpendingTypes, 0.0);
+  const auto nh = static_cast<std::size_t>(s.hospital_count());
+  for (auto* v : hospital_columns(*this)) v->assign(nh, 0);
+  hospital_peak_occupied.assign(nh, 0);
+  hospital_admissions_by_cell.assign(cells, 0);
+  for (auto* v : {&referrals, &turned_away, &hospital_deaths_by_district}) v->assign(nd, 0);
+  admissions_by_origin.assign(nd * nd, 0);
 }
+
 
 namespace {
 template <class T>
@@ -221,6 +380,8 @@ void PeriodFlows::clear() {
                   &facility_admitted_from_wait, &facility_wait_days})
     zero(*v);
   zero(spending), zero(government);
+  for (auto* v : hospital_columns(*this)) zero(*v);
+  zero(hospital_peak_occupied);
 }
 
 void PeriodFlows::merge(const PeriodFlows& o) {
@@ -233,6 +394,11 @@ void PeriodFlows::merge(const PeriodFlows& o) {
   add_into(facility_admitted_from_wait, o.facility_admitted_from_wait);
   add_into(facility_wait_days, o.facility_wait_days);
   add_into(spending, o.spending), add_into(government, o.government);
+  const auto mine = hospital_columns(*this);
+  const auto theirs = hospital_columns(o);
+  for (std::size_t k = 0; k < mine.size(); ++k) add_into(*mine[k], *theirs[k]);
+  for (std::size_t h = 0; h < hospital_peak_occupied.size(); ++h)
+    hospital_peak_occupied[h] = std::max(hospital_peak_occupied[h], o.hospital_peak_occupied[h]);
 }
 
 Stocks::Stocks(int districts, int bands) : n_districts(districts), n_bands(bands) {
@@ -244,6 +410,8 @@ Stocks::Stocks(int districts, int bands) : n_districts(districts), n_bands(bands
   need.assign(nd, 0);
   unmet.assign(nd, 0);
   waiting.assign(nd * kCareModes, 0);
+  inpatients.assign(nd, 0);
+  delayed.assign(nd, 0);
 }
 
 std::int64_t Stocks::alive_in(int district) const {
@@ -254,13 +422,14 @@ std::int64_t Stocks::alive_in(int district) const {
 }
 
 void Stocks::clear() {
-  for (auto* v : {&alive, &adl, &age_days, &in_mode, &need, &unmet, &waiting}) zero(*v);
+  for (auto* v : {&alive, &adl, &age_days, &in_mode, &need, &unmet, &waiting, &inpatients, &delayed})
+    zero(*v);
 }
 
 void Stocks::merge(const Stocks& o) {
   add_into(alive, o.alive), add_into(adl, o.adl), add_into(age_days, o.age_days);
   add_into(in_mode, o.in_mode), add_into(need, o.need), add_into(unmet, o.unmet);
-  add_into(waiting, o.waiting);
+  add_into(waiting, o.waiting), add_into(inpatients, o.inpatients), add_into(delayed, o.delayed);
 }
 
 Stocks count_stocks(const People& people, const Scenario& scenario, sim::Day day,
@@ -280,6 +449,11 @@ Stocks count_stocks(const People& people, const Scenario& scenario, sim::Day day
           acc.age_days[static_cast<std::size_t>(d)] += age_days;
           acc.in_mode[static_cast<std::size_t>(d * kCareModes + people.care_mode[i])] += 1;
           acc.waiting[static_cast<std::size_t>(d * kCareModes + people.wait_mode[i])] += 1;
+          if (people.hospital[i] != kNoHospital) {
+            acc.inpatients[static_cast<std::size_t>(d)] += 1;
+            if (people.hospital_flags[i] & kDelayedDischarge)
+              acc.delayed[static_cast<std::size_t>(d)] += 1;
+          }
           if (people.adl[i] >= need_level) {
             acc.need[static_cast<std::size_t>(d)] += 1;
             if (people.care_mode[i] == kNoCare) acc.unmet[static_cast<std::size_t>(d)] += 1;
@@ -293,10 +467,78 @@ namespace {
 double ratio(double num, double den) {
   return den > 0 ? num / den : std::numeric_limits<double>::quiet_NaN();
 }
+
+void record_hospitals(const Scenario& scenario, const PeriodFlows& flows, const Stocks& stocks,
+                      const HospitalState& state, sim::SeriesSink& sink) {
+  const auto nd = static_cast<std::size_t>(scenario.district_count());
+  const auto nh = static_cast<std::size_t>(scenario.hospital_count());
+  std::vector<std::int64_t> admissions(nd, 0);
+  for (std::size_t d = 0; d < nd; ++d)
+    for (std::size_t k = 0; k < nd; ++k) admissions[d] += flows.admissions_by_origin[d * nd + k];
+  sink.put("new_hospital_admissions", admissions);
+  sink.put("new_hospital_admissions_by_sex_age", flows.hospital_admissions_by_cell);
+  sink.put("new_hospital_admissions_by_origin", flows.admissions_by_origin);
+  sink.put("new_referrals", flows.referrals);
+  sink.put("new_turned_away", flows.turned_away);
+  sink.put("new_hospital_deaths", flows.hospital_deaths_by_district);
+  sink.put("n_inpatients", stocks.inpatients);
+  sink.put("n_delayed_discharge", stocks.delayed);
+
+  std::vector<std::int64_t> beds(nd, 0), h_beds(nh), h_rehab(nh);
+  std::vector<double> bed_days(nd, 0), background(nd, 0), capacity(nd, 0), delayed(nd, 0),
+      rehab(nd, 0), stays(nd, 0), stay_days(nd, 0);
+  std::vector<double> h_occ(nh), h_occ_total(nh), h_los(nh);
+  for (std::size_t h = 0; h < nh; ++h) {
+    const auto d = static_cast<std::size_t>(scenario.hospitals.hospitals[h].district);
+    const HospitalUnitState& u = state.units[h];
+    h_beds[h] = u.open ? u.beds : 0;
+    h_rehab[h] = u.open ? u.rehabilitation_beds : 0;
+    beds[d] += h_beds[h];
+    const auto bd = static_cast<double>(flows.hospital_bed_days[h]);
+    const auto bg = static_cast<double>(flows.hospital_background_bed_days[h]);
+    const auto cap = static_cast<double>(flows.hospital_capacity_bed_days[h]);
+    bed_days[d] += bd, background[d] += bg, capacity[d] += cap;
+    delayed[d] += static_cast<double>(flows.hospital_delayed_days[h]);
+    rehab[d] += static_cast<double>(flows.hospital_rehabilitation_bed_days[h]);
+    stays[d] += static_cast<double>(flows.hospital_discharges[h]);
+    stay_days[d] += static_cast<double>(flows.hospital_stay_days[h]);
+    h_occ[h] = ratio(bd, cap);
+    h_occ_total[h] = ratio(bd + bg, cap);
+    h_los[h] = ratio(static_cast<double>(flows.hospital_stay_days[h]),
+                     static_cast<double>(flows.hospital_discharges[h]));
+  }
+  std::vector<double> occ(nd), occ_total(nd), los(nd);
+  for (std::size_t d = 0; d < nd; ++d) {
+    occ[d] = ratio(bed_days[d], capacity[d]);
+    occ_total[d] = ratio(bed_days[d] + background[d], capacity[d]);
+    los[d] = ratio(stay_days[d], stays[d]);
+  }
+  sink.put("n_hospital_beds", beds);
+  sink.put("hospital_bed_days", bed_days);
+  sink.put("hospital_occupancy", occ);
+  sink.put("hospital_occupancy_total", occ_total);
+  sink.put("delayed_discharge_days", delayed);
+  sink.put("rehabilitation_bed_days", rehab);
+  sink.put("mean_length_of_stay", los);
+  sink.put("hospital_beds", h_beds);
+  sink.put("hospital_rehabilitation_beds", h_rehab);
+  sink.put("hospital_new_admissions", flows.hospital_admissions);
+  sink.put("hospital_referred_in", flows.hospital_referred_in);
+  sink.put("hospital_diverted", flows.hospital_diverted);
+  sink.put("hospital_turned_away", flows.hospital_turned_away);
+  sink.put("hospital_deaths", flows.hospital_deaths);
+  sink.put("hospital_elderly_bed_days", flows.hospital_bed_days);
+  sink.put("hospital_elderly_occupancy", h_occ);
+  sink.put("hospital_total_occupancy", h_occ_total);
+  sink.put("hospital_peak_occupied", flows.hospital_peak_occupied);
+  sink.put("hospital_delayed_discharge_days", flows.hospital_delayed_days);
+  sink.put("hospital_rehabilitation_bed_days", flows.hospital_rehabilitation_bed_days);
+  sink.put("hospital_mean_length_of_stay", h_los);
+}
 }  // namespace
 
 void record_period(const Scenario& scenario, const PeriodFlows& flows, const Stocks& stocks,
-                   const CareState& care, sim::SeriesSink& sink) {
+                   const CareState& care, const HospitalState& hospitals, sim::SeriesSink& sink) {
   const int nd = stocks.n_districts;
   std::vector<std::int64_t> n_alive(static_cast<std::size_t>(nd));
   std::vector<std::int64_t> new_deaths(static_cast<std::size_t>(nd), 0);
@@ -421,6 +663,7 @@ void record_period(const Scenario& scenario, const PeriodFlows& flows, const Sto
   sink.put("facility_waiting", f_waiting);
   sink.put("facility_admissions", flows.facility_admissions);
   sink.put("facility_mean_wait_days", f_wait);
+  record_hospitals(scenario, flows, stocks, hospitals, sink);
 }
 
 }  // namespace eldersim

@@ -3,6 +3,7 @@
 #include "models/care.hpp"
 #include "models/demography.hpp"
 #include "models/health.hpp"
+#include "models/hospital.hpp"
 #include "models/policy.hpp"
 #include "models/synthesis.hpp"
 #include "sim/soa.hpp"
@@ -41,11 +42,15 @@ std::vector<std::pair<std::string, sim::h5::AttributeValue>> ElderModel::metadat
 //   2. demography: entrants, deaths, moves                                 (demography.cpp)
 //   3. health: ADL transitions                                             (health.cpp)
 //   4. care: census, choices, allocation, spending                         (care.cpp)
+//   5. hospital: stays ending (deaths, discharge into care or delayed),      (hospital.cpp)
+//      admissions, bed-days; after the care step so that discharges see the places its
+//      allocation left free, and delayed patients it served leave on the step's first day
 void ElderModel::step(const sim::Step& step) {
   policy::step(world_, step, flows_);
   demography::step(world_, step, flows_, flow_scratch_);
   health::step(world_, step, flows_, health_scratch_);
   care::step(world_, step, flows_);
+  hospital::step(world_, step, flows_);
 }
 
 std::vector<sim::StringTable> ElderModel::tables() const {
@@ -57,14 +62,21 @@ std::vector<sim::StringTable> ElderModel::tables() const {
     district.values.push_back(s.districts[static_cast<std::size_t>(f.district)].name);
     ownership.values.emplace_back(f.ownership == Ownership::kPublic ? "public" : "private");
   }
-  return {type, district, ownership};
+  sim::StringTable h_district{"hospital_info", "district", {}}, tier{"hospital_info", "tier", {}},
+      h_ownership{"hospital_info", "ownership", {}};
+  for (const auto& h : s.hospitals.hospitals) {
+    h_district.values.push_back(s.districts[static_cast<std::size_t>(h.district)].name);
+    tier.values.push_back(std::to_string(h.tier));
+    h_ownership.values.emplace_back(h.ownership == Ownership::kPublic ? "public" : "private");
+  }
+  return {type, district, ownership, h_district, tier, h_ownership};
 }
 
 // At a period's end: count the stocks, hand over the period's rows, start the next period's
 // flows afresh and drop the dead.
 void ElderModel::record_period(int period, sim::SeriesSink& sink) {
   const Stocks stocks = stocks_on(calendar_.period(period).last_day);
-  eldersim::record_period(*world_.scenario, flows_, stocks, world_.care, sink);
+  eldersim::record_period(*world_.scenario, flows_, stocks, world_.care, world_.hospitals, sink);
   flows_.clear();
   sim::compact_rows(world_.people, std::span<const std::uint8_t>(world_.people.alive));
 }

@@ -18,6 +18,15 @@ enum PersonFlag : std::uint8_t {
 };
 
 inline constexpr std::uint16_t kNoFacility = 0xFFFF;
+inline constexpr std::uint16_t kNoHospital = 0xFFFF;
+
+// Bits of People::hospital_flags.
+enum HospitalFlag : std::uint8_t {
+  kDiesInHospital = 1u << 0,     // the stay ends in death (drawn on admission)
+  kDeclinesInHospital = 1u << 1, // the stay ends one ADL level worse (drawn on admission)
+  kDelayedDischarge = 1u << 2,   // medically ready, waiting in hospital for a care place
+  kInRehabilitationBed = 1u << 3,
+};
 
 // Bits of People::care_flags.
 enum CareFlag : std::uint8_t {
@@ -47,6 +56,11 @@ struct People {
   std::vector<std::uint8_t> wait_mode;       // CareMode waited for; kNoCare if not waiting
   std::vector<std::uint16_t> wait_facility;
   std::vector<sim::Day> wait_since;
+  // Hospital (models/hospital.hpp): the stay in progress, if any.
+  std::vector<std::uint16_t> hospital;        // hospital index; kNoHospital if not in hospital
+  std::vector<std::uint8_t> hospital_flags;   // HospitalFlag bits
+  std::vector<sim::Day> hospital_admitted;    // day of admission
+  std::vector<sim::Day> hospital_until;       // day the medical stay ends (discharge if free)
 
   std::size_t size() const { return id.size(); }
 
@@ -55,6 +69,7 @@ struct People {
     f(id), f(birth_day), f(district), f(sex), f(adl), f(living), f(income), f(flags), f(alive);
     f(care_mode), f(care_facility), f(care_hours), f(care_flags), f(care_since), f(next_review);
     f(wait_mode), f(wait_facility), f(wait_since);
+    f(hospital), f(hospital_flags), f(hospital_admitted), f(hospital_until);
   }
 };
 

@@ -69,6 +69,26 @@ void apply(World& world, const PolicyEvent& e, PeriodFlows& flows) {
     case PolicyEvent::Kind::kSetLtc:
       state.programme.ltc = e.programme.ltc;
       break;
+    case PolicyEvent::Kind::kSetMedicalCare:
+      state.programme.medical = e.programme.medical;
+      break;
+    case PolicyEvent::Kind::kConvertHospitalBeds:
+      // Beds leave acute use on the date; as nursing beds they join the hospital's nursing ward
+      // (a care facility), as rehabilitation beds they take patients waiting for a care place.
+      for (int h : e.hospitals) {
+        const std::int64_t n = hospital::beds_to_convert(world, e, h);
+        HospitalUnitState& unit = world.hospitals.units[static_cast<std::size_t>(h)];
+        unit.beds -= n;
+        if (e.to_nursing) {
+          const auto f = static_cast<std::size_t>(
+              world.scenario->hospitals.hospitals[static_cast<std::size_t>(h)].nursing_facility);
+          state.facilities[f].places += n;
+          state.facilities[f].nursing_places += n;
+        } else {
+          unit.rehabilitation_beds += n;
+        }
+      }
+      break;
   }
 }
 
@@ -92,7 +112,7 @@ void supply_response(World& world, const sim::Step& step, PeriodFlows& flows) {
     FacilityState& fs = state.facilities[f];
     const FacilitySpec& spec = s.care.facilities[f];
     if (!fs.open || fs.places <= 0 || fs.pending_change != 0 ||
-        spec.type != FacilityType::kInstitution)
+        spec.type != FacilityType::kInstitution || spec.hospital_ward)
       continue;
     const auto own = static_cast<std::size_t>(spec.ownership);
     const double occupancy =
@@ -130,6 +150,13 @@ void step(World& world, const sim::Step& step, PeriodFlows& flows) {
       set_places(world, f, places, flows);
     }
     if (fs.open && in_step(spec.closes, step)) fs.open = false;
+  }
+  for (std::size_t h = 0; h < s.hospitals.hospitals.size(); ++h) {
+    const HospitalSpec& spec = s.hospitals.hospitals[h];
+    HospitalUnitState& unit = world.hospitals.units[h];
+    if (!unit.open && in_step(spec.opens, step) && spec.opens > s.simulation.calendar.start)
+      unit.open = true;
+    if (unit.open && in_step(spec.closes, step)) unit.open = false;
   }
   while (state.next_event < s.policy_events.size() &&
          s.policy_events[state.next_event].date < step.end_day()) {

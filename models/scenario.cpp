@@ -286,6 +286,7 @@ Scenario parse_scenario(const sim::config::Document& doc) {
   detail::compute_travel_times(root, s);
   detail::read_health(root, s);
   detail::read_care(root, s);
+  detail::read_hospitals(root, s);
   detail::read_programmes(root, s);
   detail::read_policy_events(root, s);
   root.finish();

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "models/care_spec.hpp"
+#include "models/hospital_spec.hpp"
 #include "sim/config_tree.hpp"
 #include "sim/runner.hpp"
 
@@ -105,12 +106,14 @@ struct Scenario {
   std::vector<MigrationFlow> migration;
   HealthSpec health;
   CareSpec care;
+  HospitalSystemSpec hospitals;
   ProgrammeSpec programmes;                // in force at the start
   std::vector<PolicyEvent> policy_events;  // in date order
   std::vector<double> travel_minutes;      // [from district][to district]
 
   int district_count() const { return static_cast<int>(districts.size()); }
   int facility_count() const { return static_cast<int>(care.facilities.size()); }
+  int hospital_count() const { return static_cast<int>(hospitals.hospitals.size()); }
   double travel(int from, int to) const {
     return travel_minutes[static_cast<std::size_t>(from * district_count() + to)];
   }

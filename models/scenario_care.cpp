@@ -110,6 +110,7 @@ FacilitySpec read_facility(const Value& item, const Scenario& s) {
     f.monthly_price.fill(price);
   }
   f.respite_beds = m.get<std::int64_t>("respite_beds", 0, cfg::non_negative());
+  f.homes = m.get<std::int64_t>("homes", 1, cfg::between(1, 1e7));
   if (m.has("opens")) f.opens = m["opens"].as_date().value_or(f.opens);
   if (m.has("closes")) f.closes = m["closes"].as_date().value_or(f.closes);
   if (m.has("opens") && m.has("closes") && f.closes <= f.opens)
@@ -372,6 +373,7 @@ void read_programmes(Map& root, Scenario& s) {
   p.purchased_services = read_purchased_services(m["purchased_services"]);
   if (m.has("home_support")) p.home_support = read_home_support(m["home_support"], {});
   if (m.has("ltc_insurance")) p.ltc = read_ltc(m["ltc_insurance"], {});
+  if (m.has("medical_care")) p.medical = read_medical_care(m["medical_care"], {});
   m.finish();
 }
 
@@ -393,14 +395,18 @@ void read_policy_events(Map& root, Scenario& s) {
                                                   "set_vouchers",
                                                   "set_purchased_services",
                                                   "set_home_support",
-                                                  "set_ltc_insurance"};
+                                                  "set_ltc_insurance",
+                                                  "convert_hospital_beds",
+                                                  "set_medical_care"};
     int found = 0;
     for (std::size_t a = 0; a < actions.size(); ++a) {
       const Value action = m[actions[a]];
       if (!action.present()) continue;
       ++found;
       e.kind = static_cast<PolicyEvent::Kind>(a);
-      if (a <= 1) {  // facility events
+      if (e.kind == PolicyEvent::Kind::kConvertHospitalBeds) {
+        read_bed_conversion(action, s, e);
+      } else if (a <= 1) {  // facility events
         Map fm = action.as_map();
         for (const Value& f : fm["facilities"].as_list())
           if (const int i = facility_index(s, f); i >= 0) e.facilities.push_back(i);
@@ -443,6 +449,9 @@ void read_policy_events(Map& root, Scenario& s) {
             break;
           case PolicyEvent::Kind::kSetLtc:
             e.programme.ltc = read_ltc(action, s.programmes.ltc);
+            break;
+          case PolicyEvent::Kind::kSetMedicalCare:
+            e.programme.medical = read_medical_care(action, s.programmes.medical);
             break;
           default:
             break;

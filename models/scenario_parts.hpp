@@ -23,6 +23,10 @@ std::array<double, kCareModes> read_per_mode(sim::config::Map& parent, const cha
 
 void read_health(sim::config::Map& root, Scenario& s);
 void read_care(sim::config::Map& root, Scenario& s);
+void read_hospitals(sim::config::Map& root, Scenario& s);
+// Policy events of the hospital system (scenario_hospital.cpp).
+void read_bed_conversion(const sim::config::Value& v, Scenario& s, PolicyEvent& e);
+MedicalCareSpec read_medical_care(const sim::config::Value& v, const MedicalCareSpec& base);
 void read_programmes(sim::config::Map& root, Scenario& s);
 void read_policy_events(sim::config::Map& root, Scenario& s);
 void compute_travel_times(sim::config::Map& root, Scenario& s);

@@ -61,6 +61,7 @@ void draw_attributes(People& people, std::size_t row, int age_band, const Scenar
   people.care_facility[row] = kNoFacility;
   people.wait_mode[row] = kNoCare;
   people.wait_facility[row] = kNoFacility;
+  people.hospital[row] = kNoHospital;
   people.next_review[row] = std::numeric_limits<sim::Day>::min();  // choose at the first step
 }
 

@@ -8,6 +8,7 @@
 
 #include "models/care.hpp"
 #include "models/health.hpp"
+#include "models/hospital.hpp"
 #include "models/mortality.hpp"
 #include "models/people.hpp"
 #include "models/scenario.hpp"
@@ -20,6 +21,7 @@ struct World {
         mortality(scenario->mortality),
         adl(scenario->health, scenario->bands, scenario->simulation.calendar.step_days),
         care(initial_care_state(*scenario)),
+        hospitals(initial_hospital_state(*scenario)),
         seed(scenario->simulation.seed) {}
 
   std::shared_ptr<const Scenario> scenario;
@@ -27,6 +29,7 @@ struct World {
   MortalityModel mortality;
   AdlTransitions adl;
   CareState care;
+  HospitalState hospitals;
   std::uint64_t seed;
 };
 

@@ -42,7 +42,8 @@ template <class Acc, class Make, class Body>
 void parallel_accumulate(std::size_t n, std::vector<Acc>& scratch, Acc& into, Make&& make,
                          Body&& body) {
   const std::size_t n_blocks = block_count(n);
-  if (scratch.size() < n_blocks) scratch.resize(n_blocks, make());
+  scratch.reserve(n_blocks);
+  while (scratch.size() < n_blocks) scratch.push_back(make());
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n_blocks, 1),
                     [&](const tbb::blocked_range<std::size_t>& blocks) {
                       for (std::size_t b = blocks.begin(); b != blocks.end(); ++b) {

@@ -64,7 +64,7 @@ TEST(Cli, SeriesAreByteIdenticalForOneTwoAndFourThreads) {
   const auto series_of = [](const std::filesystem::path& p) {
     const sim::h5::File f = sim::h5::File::open_read_only(p);
     std::map<std::string, std::vector<char>> bytes;
-    for (const char* group : {"series", "facilities"}) {
+    for (const char* group : {"series", "facilities", "hospitals"}) {
       const sim::h5::Group g = f.root().open_group(group);
       for (const auto& name : g.children()) {
         const auto info = sim::h5::dataset_info(g, name);

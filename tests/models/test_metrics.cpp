@@ -30,7 +30,9 @@ TEST(Metrics, RowsMatchTheDeclaredShapesAndAddUp) {
   const MemorySink sink = run_in_memory(model);
   std::map<std::string, std::size_t> dim_size;
   for (const auto& d : dimension_specs(*scenario)) dim_size[d.name] = d.labels.size();
-  EXPECT_EQ(dim_size.at("facility"), 33u);
+  // 33 homes and centres, and the nursing wards of the 11 primary hospital units.
+  EXPECT_EQ(dim_size.at("facility"), 44u);
+  EXPECT_EQ(dim_size.at("hospital"), 44u);
   for (const auto& s : series_specs()) {
     std::size_t cells = 1;
     for (const auto& d : s.dims) cells *= dim_size.at(d);

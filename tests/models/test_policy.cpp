@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <numeric>
 
@@ -63,10 +64,14 @@ TEST(Policy, NewFacilityOpensOnItsDateAndIsPaidForOnce) {
        "care.facilities=[{name: New Baiyun home, type: institution, district: Baiyun, ownership: "
        "private, "
        "places: 50000, nursing_share: 1.0, monthly_price: 2000, opens: 2021-07-01}]"});
-  // The list of named maps merges: the new home is appended to the default facilities.
-  ASSERT_EQ(scenario->care.facilities.back().name, "New Baiyun home");
+  // The list of named maps merges: the new home is appended to the default facilities (before
+  // the hospitals' nursing wards, which the hospital system adds).
+  const auto& all = scenario->care.facilities;
+  const auto found = std::find_if(all.begin(), all.end(),
+                                  [](const FacilitySpec& f) { return f.name == "New Baiyun home"; });
+  ASSERT_NE(found, all.end());
   ElderModel model(scenario);
-  const std::size_t f = scenario->care.facilities.size() - 1;
+  const auto f = static_cast<std::size_t>(found - all.begin());
   EXPECT_FALSE(model.world().care.facilities[f].open);
   const MemorySink sink = run_in_memory(model);
   const auto& places = sink.ints.at("facility_places");
