@@ -7,6 +7,7 @@
 #include "models/care.hpp"
 #include "models/demography.hpp"
 #include "models/health.hpp"
+#include "models/hospital.hpp"
 #include "models/model.hpp"
 #include "models/metrics.hpp"
 #include "models/synthesis.hpp"
@@ -82,6 +83,28 @@ void BM_CareStep(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(model.agent_count()));
 }
 BENCHMARK(BM_CareStep)
+    ->ArgsProduct({{100'000, 1'000'000}, {1, 2}})
+    ->ArgNames({"agents", "threads"})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+// The hospital step (scan, admissions, stay ends, discharge into care) after a simulated year,
+// on successive steps so that stays start and end as in a running simulation.
+void BM_HospitalStep(benchmark::State& state) {
+  const sim::ThreadLimit limit(static_cast<int>(state.range(1)));
+  const auto scenario = scenario_of_size(state.range(0));
+  ElderModel model(scenario);
+  const sim::Calendar& calendar = model.calendar();
+  int k = 0;
+  for (; calendar.step(k).first_day < sim::make_day(2021, 1, 1); ++k) model.step(calendar.step(k));
+  PeriodFlows flows(*scenario);
+  for (auto _ : state) {
+    hospital::step(model.mutable_world(), calendar.step(k), flows);
+    k = std::min(k + 1, calendar.n_steps() - 1);
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(model.agent_count()));
+}
+BENCHMARK(BM_HospitalStep)
     ->ArgsProduct({{100'000, 1'000'000}, {1, 2}})
     ->ArgNames({"agents", "threads"})
     ->Unit(benchmark::kMillisecond)

@@ -637,6 +637,8 @@ void step(World& world, const sim::Step& step, PeriodFlows& flows) {
 void vacate_in_census(World& world, std::size_t i) {
   const People& people = world.people;
   CareState& state = world.care;
+  if (people.wait_mode[i] != kNoCare && people.wait_facility[i] != kNoFacility)
+    state.waiting[people.wait_facility[i]] -= 1;
   const std::uint8_t held = people.care_mode[i];
   if (held == kInstitution || held == kCommunityCare) {
     state.occupied[people.care_facility[i]] -= 1;
@@ -654,16 +656,36 @@ DischargeOutcome settle_on_discharge(World& world, std::size_t i, const CareWish
   const bool unlimited = s.care.unlimited_capacity;
   const int level = people.adl[i];
   const auto d = static_cast<std::size_t>(people.district[i]);
-  const auto release_place = [&] { vacate_in_census(world, i); };
+  // Frees the place held now in the census counts (the waiting list is settled below).
+  const auto release_place = [&] {
+    const std::uint8_t held = people.care_mode[i];
+    if (held == kInstitution || held == kCommunityCare) {
+      state.occupied[people.care_facility[i]] -= 1;
+      if (people.care_flags[i] & kNursingBed) state.occupied_nursing[people.care_facility[i]] -= 1;
+    } else if (held == kHomeCare) {
+      state.home_hours_used[d] -= people.care_hours[i];
+    }
+  };
+  // Keeps the census's waiting-list counts in step with the person's list.
+  const std::uint16_t waited_for =
+      people.wait_mode[i] != kNoCare ? people.wait_facility[i] : kNoFacility;
+  const auto settle = [&](DischargeOutcome outcome) {
+    const std::uint16_t now = people.wait_mode[i] != kNoCare ? people.wait_facility[i] : kNoFacility;
+    if (now != waited_for) {
+      if (waited_for != kNoFacility) state.waiting[waited_for] -= 1;
+      if (now != kNoFacility) state.waiting[now] += 1;
+    }
+    return outcome;
+  };
   if (wish.mode == kNoCare) {
     release_place();
     leave_care(people, i);
     stop_waiting(people, i);
-    return DischargeOutcome::kSettled;
+    return settle(DischargeOutcome::kSettled);
   }
   if (wish.keeps_current()) {
     stop_waiting(people, i);
-    return DischargeOutcome::kSettled;
+    return settle(DischargeOutcome::kSettled);
   }
   CareRequest r;
   r.row = static_cast<std::uint32_t>(i);
@@ -686,17 +708,17 @@ DischargeOutcome settle_on_discharge(World& world, std::size_t i, const CareWish
       state.occupied_nursing[r.facility] += 1;
       people.care_flags[i] |= kNursingBed;
       stop_waiting(people, i);
-      return DischargeOutcome::kSettled;
+      return settle(DischargeOutcome::kSettled);
     }
     if (wish.needs_new_hours &&
         (unlimited || state.home_hours[d] - state.home_hours_used[d] + people.care_hours[i] >= r.hours)) {
       state.home_hours_used[d] += r.hours - people.care_hours[i];
       people.care_hours[i] = r.hours;
       stop_waiting(people, i);
-      return DischargeOutcome::kSettled;
+      return settle(DischargeOutcome::kSettled);
     }
     join_waiting_list(people, i, r);
-    return DischargeOutcome::kWaitingInPlace;
+    return settle(DischargeOutcome::kWaitingInPlace);
   }
   bool served = false, nursing = false;
   if (r.mode == kInstitution) {
@@ -713,7 +735,7 @@ DischargeOutcome settle_on_discharge(World& world, std::size_t i, const CareWish
   }
   if (!served) {
     join_waiting_list(people, i, r);
-    return DischargeOutcome::kWaitingForPlace;
+    return settle(DischargeOutcome::kWaitingForPlace);
   }
   release_place();
   start_care(world, i, r, nursing, day, flows);
@@ -723,7 +745,7 @@ DischargeOutcome settle_on_discharge(World& world, std::size_t i, const CareWish
     state.occupied[r.facility] += 1;
     if (nursing) state.occupied_nursing[r.facility] += 1;
   }
-  return DischargeOutcome::kSettled;
+  return settle(DischargeOutcome::kSettled);
 }
 
 }  // namespace care

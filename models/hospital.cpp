@@ -422,6 +422,8 @@ void step(World& world, const sim::Step& step, PeriodFlows& flows) {
           const CareWish wish = care::draw_wish(world, i, c, static_cast<std::uint32_t>(step.index),
                                                 RandomEvent::kDischargeChoice);
           const DischargeOutcome outcome = care::settle_on_discharge(world, i, wish, e.day, flows);
+          // The choice is made: a decline in hospital needs no second one at the next care step.
+          people.care_flags[i] &= static_cast<std::uint8_t>(~kAdlChanged);
           delayed = outcome == DischargeOutcome::kWaitingForPlace && spec.delay_for[wish.mode];
         }
         if (delayed && e.reserved_to_end) {

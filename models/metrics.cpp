@@ -327,6 +327,14 @@ std::vector<sim::SeriesSpec> series_specs() {
        "bed-days",
        "Rehabilitation bed-days used by patients waiting for a care place",
        "hospitals"},
+      {"hospital_stays_ended",
+       {"hospital"},
+       Element::kInt64,
+       SeriesKind::kFlow,
+       "people",
+       "Stays ending in the period (discharge or death): the weights of "
+       "hospital_mean_length_of_stay",
+       "hospitals"},
       {"hospital_mean_length_of_stay",
        {"hospital"},
        Element::kFloat64,
@@ -533,6 +541,7 @@ void record_hospitals(const Scenario& scenario, const PeriodFlows& flows, const 
   sink.put("hospital_peak_occupied", flows.hospital_peak_occupied);
   sink.put("hospital_delayed_discharge_days", flows.hospital_delayed_days);
   sink.put("hospital_rehabilitation_bed_days", flows.hospital_rehabilitation_bed_days);
+  sink.put("hospital_stays_ended", flows.hospital_discharges);
   sink.put("hospital_mean_length_of_stay", h_los);
 }
 }  // namespace

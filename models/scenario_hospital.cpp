@@ -155,6 +155,7 @@ void read_hospitals(Map& root, Scenario& s) {
   if (!v.present()) return;
   Map m = v.as_map();
   HospitalSystemSpec& h = s.hospitals;
+  const bool locations_checked = !s.care.facilities.empty();  // read_care required them
   h.enabled = m.get<bool>("enabled", true);
   {
     Map a = m["admissions"].as_map();
@@ -239,6 +240,13 @@ void read_hospitals(Map& root, Scenario& s) {
     m["hospitals"].error("hospital_system is enabled but lists no hospitals");
   for (HospitalSpec& hs : h.hospitals)
     if (hs.nursing_beds > 0 && hs.district >= 0) add_nursing_ward(s, hs);
+  // Diversion to the nearest hospital needs travel times, hence every district's location.
+  if (!h.hospitals.empty() && s.districts.size() > 1 && !locations_checked)
+    for (const District& d : s.districts)
+      if (!d.has_location)
+        m.diagnostics().error(d.where, "districts[" + d.name + "].location",
+                              "required (lat, lon) when hospitals are configured: travel times "
+                              "between districts are computed from it");
   m.finish();
 }
 

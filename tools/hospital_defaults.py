@@ -57,7 +57,7 @@ def main():
     private_beds = spread(private, list(DISTRICTS))
     nursing = spread(NURSING_HOSPITAL_BEDS, list(DISTRICTS))
     names = {3: "tertiary", 2: "secondary", 1: "primary"}
-    background = "&private_background 0.52"
+    background = "&private_background 0.55"
     for d in DISTRICTS:
         for tier in (3, 2, 1):
             extra = f", nursing_beds: {nursing[d]}" if tier == 1 else ""
