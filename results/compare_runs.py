@@ -3,6 +3,7 @@
 
     /usr/bin/python3 results/compare_runs.py BASE.h5 SCEN.h5 [...] --series NAME
         [--reduce auto|sum|mean|weighted] [--out FILE.png]
+    /usr/bin/python3 results/compare_runs.py BASE.h5 SCEN.h5 [...] --tradeoff [--out FILE.png]
 
 Draws one line per run (the first, the baseline, in black; a run with a replicate
 axis as its mean with a 95% band), writes the PNG (default:
@@ -10,8 +11,18 @@ axis as its mean with a 95% band), writes the PNG (default:
 table of annual means of the citywide series, one column per run.  Runs are
 labelled by file stem (by path when stems repeat).  --reduce says how districts are
 combined (see eldersim_results.plots.citywide; auto = shares and means weighted by
-people 60+, everything else summed).  Exits 2 on a missing or non-eldersim file,
-1 if a run lacks the series or cannot be reduced.
+people 60+, beds or bed-days, everything else summed).
+
+--tradeoff instead shows the trade-off of converting hospital beds (e.g.
+configs/hospital-beds-to-nursing.yaml against the baseline): yearly citywide hospital
+occupancy against the mean wait for an institution bed, the institution waiting list
+and delayed-discharge bed-days, each scenario's difference from the baseline
+(eldersim_results.hospitals.tradeoff_comparison; default PNG
+<BASE stem>_tradeoff.png), then one table per indicator: its yearly value in every
+run and "<scenario> - <baseline>".
+
+Exits 2 on a missing or non-eldersim file, 1 if a run lacks the series or cannot be
+reduced.
 """
 
 from __future__ import annotations
@@ -22,7 +33,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from eldersim_results import open_run, plots  # noqa: E402
+from eldersim_results import hospitals, open_run, plots  # noqa: E402
+
+#: series the --tradeoff comparison needs
+TRADEOFF_SERIES = ("hospital_occupancy", "hospital_occupancy_total", "hospital_bed_days", "n_hospital_beds",
+                   "delayed_discharge_days", "mean_wait_days", "new_admissions_after_wait", "n_waiting")
 
 
 def _labels(paths: list[Path]) -> list[str]:
@@ -44,9 +59,12 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("runs", type=Path, nargs="+", metavar="RUN.h5",
                         help="run files, baseline first (at least two)")
-    parser.add_argument("--series", required=True, help="series to compare, e.g. share_institution")
+    what = parser.add_mutually_exclusive_group(required=True)
+    what.add_argument("--series", help="series to compare, e.g. share_institution")
+    what.add_argument("--tradeoff", action="store_true",
+                      help="hospital occupancy vs institution waits and delayed discharge")
     parser.add_argument("--reduce", choices=plots.REDUCTIONS, default="auto",
-                        help="how districts are combined (default: auto)")
+                        help="how districts are combined (default: auto; not with --tradeoff)")
     parser.add_argument("--out", type=Path, help="PNG to write (default: next to the first run)")
     args = parser.parse_args(argv)
     if len(args.runs) < 2:
@@ -59,20 +77,34 @@ def main(argv=None) -> int:
         except (OSError, ValueError) as err:
             print(f"compare_runs: error: {err}", file=sys.stderr)
             return 2
+    needed = TRADEOFF_SERIES if args.tradeoff else (args.series,)
     try:
-        fig = plots.scenario_comparison(runs, args.series, args.reduce)
-        table = plots.annual_means(runs, args.series, args.reduce)
+        if args.tradeoff:
+            fig = hospitals.tradeoff_comparison(runs)
+            table = hospitals.tradeoff_table(runs)
+        else:
+            fig = plots.scenario_comparison(runs, args.series, args.reduce)
+            table = plots.annual_means(runs, args.series, args.reduce)
     except (KeyError, ValueError) as err:
         reason = err.args[0] if err.args else err
-        lacking = [label for label, ds in runs.items() if args.series not in ds.data_vars]
+        lacking = [label for label, ds in runs.items() if any(n not in ds.data_vars for n in needed)]
         where = f" (in {', '.join(lacking)})" if lacking else ""
         print(f"compare_runs: error: {reason}{where}", file=sys.stderr)
         return 1
 
-    out = args.out or args.runs[0].parent / f"{args.runs[0].stem}_compare_{args.series}.png"
+    name = "tradeoff" if args.tradeoff else f"compare_{args.series}"
+    out = args.out or args.runs[0].parent / f"{args.runs[0].stem}_{name}.png"
     out.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(out, dpi=120)
     print(out)
+    if args.tradeoff:
+        for indicator, description in hospitals.TRADEOFF_INDICATORS.items():
+            print()
+            print(f"{indicator}: {description}")
+            block = table[indicator]
+            block.columns.name = None
+            print(block.to_string(float_format=_format))
+        return 0
     print()
     print(f"{args.series}: annual mean of the citywide value")
     print(table.to_string(float_format=_format))

@@ -6,8 +6,9 @@
 Writes <runstem>_population_by_district.png, <runstem>_age_pyramid.png,
 <runstem>_deaths_entrants.png, <runstem>_death_rate_by_age.png and the care plots
 <runstem>_care_9064.png, <runstem>_care_shares.png, <runstem>_unmet_need.png,
-<runstem>_capacity_waits.png and <runstem>_spending.png next to the run file (or in
-DIR) and prints each path written.  A plot whose series are missing
+<runstem>_capacity_waits.png and <runstem>_spending.png and the hospital plots
+<runstem>_hospital_occupancy.png and <runstem>_hospital_admissions_matrix.png next to
+the run file (or in DIR) and prints each path written.  A plot whose series are missing
 from the run is skipped with a message on stderr.  Exits 2 if the file is missing
 or not an eldersim run file, 1 if no plot could be drawn.
 """
@@ -20,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from eldersim_results import open_run, plots  # noqa: E402
+from eldersim_results import hospitals, open_run, plots  # noqa: E402
 
 #: file-name suffix -> plot function
 PLOTS = {
@@ -33,6 +34,8 @@ PLOTS = {
     "unmet_need": plots.unmet_need,
     "capacity_waits": plots.capacity_and_waits,
     "spending": plots.spending_by_payer,
+    "hospital_occupancy": hospitals.occupancy_and_bed_blocking,
+    "hospital_admissions_matrix": hospitals.admissions_matrix_heatmap,
 }
 
 

@@ -460,19 +460,40 @@ def spending_by_payer(ds: xr.Dataset) -> Figure:
 # Several runs
 
 
+def _hospital_capacity(ds: xr.Dataset) -> xr.DataArray:
+    from .hospitals import capacity_bed_days  # hospitals imports this module
+    return capacity_bed_days(ds)
+
+
+def _hospital_unit_capacity(ds: xr.Dataset) -> xr.DataArray:
+    from .hospitals import hospital_capacity_bed_days
+    return hospital_capacity_bed_days(ds)
+
+
+_CAPACITY_NEEDS = ("hospital_bed_days", "hospital_occupancy", "n_hospital_beds")
+_UNIT_CAPACITY_NEEDS = ("hospital_elderly_bed_days", "hospital_elderly_occupancy", "hospital_beds")
+
 #: weights that make ``reduce="weighted"`` the exact citywide value of a ratio series:
-#: series -> (series needed, weights from the Dataset).  Other series are weighted by n_alive.
+#: series -> (series needed, weights from the Dataset), or None for a mean whose weights
+#: the run does not hold (its citywide value is a plain mean).  Other series are weighted
+#: by n_alive.
 _WEIGHTS = {
     "coverage": (("n_need",), lambda ds: ds["n_need"]),
     "institution_occupancy": (("beds_per_1000", "n_alive"), lambda ds: ds["beds_per_1000"] * ds["n_alive"]),
     "nursing_bed_occupancy": (("nursing_beds_per_100", "n_alive"),
                               lambda ds: ds["nursing_beds_per_100"] * ds["n_alive"]),
     "mean_wait_days": (("new_admissions_after_wait",), lambda ds: ds["new_admissions_after_wait"]),
+    "hospital_occupancy": (_CAPACITY_NEEDS, _hospital_capacity),
+    "hospital_occupancy_total": (_CAPACITY_NEEDS, _hospital_capacity),
+    "hospital_elderly_occupancy": (_UNIT_CAPACITY_NEEDS, _hospital_unit_capacity),
+    "hospital_total_occupancy": (_UNIT_CAPACITY_NEEDS, _hospital_unit_capacity),
+    "mean_length_of_stay": None,  # weights are the stays ending, not in the output
+    "hospital_mean_length_of_stay": None,
 }
 
 
-def _weights(ds: xr.Dataset, series: str) -> tuple[tuple[str, ...], object]:
-    """``(series needed, weights function)`` for a weighted mean of ``series``."""
+def _weights(ds: xr.Dataset, series: str) -> tuple[tuple[str, ...], object] | None:
+    """``(series needed, weights function)`` for a weighted mean of ``series``, or None."""
     return _WEIGHTS.get(series, (("n_alive",), lambda ds: ds["n_alive"]))
 
 
@@ -483,6 +504,8 @@ def _resolve_reduce(da: xr.DataArray, ds: xr.Dataset, reduce: str) -> str:
         return reduce
     if da.attrs.get("unit") != "share" and da.attrs.get("kind") != "mean":
         return "sum"
+    if _weights(ds, str(da.name)) is None:
+        return "mean"
     needs, weigh = _weights(ds, str(da.name))
     reduced = set(da.dims) - {"replicate", PERIOD}
     if reduced and all(n in ds.data_vars for n in needs) and reduced <= set(weigh(ds).dims):
@@ -500,9 +523,14 @@ def citywide(ds: xr.Dataset, series: str, reduce: str = "sum") -> xr.DataArray:
     * ``"weighted"``: weighted mean, NaN skipped, giving the exact citywide value:
       ``coverage`` by ``n_need``, ``institution_occupancy`` by beds,
       ``nursing_bed_occupancy`` by nursing-type beds, ``mean_wait_days`` by
-      ``new_admissions_after_wait``, any other series by district (``share_*``,
-      ``mean_age``) by ``n_alive`` (only an approximation for, e.g.,
-      ``community_occupancy`` and ``home_care_utilisation``);
+      ``new_admissions_after_wait``, ``hospital_occupancy`` and
+      ``hospital_occupancy_total`` (and per hospital ``hospital_elderly_occupancy``,
+      ``hospital_total_occupancy``) by acute bed-days available
+      (:func:`eldersim_results.hospitals.capacity_bed_days`), any other series by
+      district (``share_*``, ``mean_age``) by ``n_alive`` (only an approximation for,
+      e.g., ``community_occupancy`` and ``home_care_utilisation``); ValueError for
+      ``mean_length_of_stay`` and ``hospital_mean_length_of_stay``, whose weights (stays
+      ending) the run does not hold;
     * ``"auto"``: weighted for shares and means that have weights, plain mean for other
       shares and means, sum for everything else.
     """
@@ -519,6 +547,9 @@ def citywide(ds: xr.Dataset, series: str, reduce: str = "sum") -> xr.DataArray:
     elif reduce == "mean":
         out = da.mean(others)
     else:
+        if _weights(ds, series) is None:
+            raise ValueError(f"reduce='weighted': the run has no weights for {series}; "
+                             f"use reduce='mean'")
         needs, weigh = _weights(ds, series)
         _require(ds, *needs)
         weights = weigh(ds).astype(float)
@@ -545,6 +576,13 @@ def annual_means(runs: Mapping[str, xr.Dataset], series: str, reduce: str = "sum
     table = pd.DataFrame(columns)
     table.index.name = "year"
     return table
+
+
+def _weights_label(series: str) -> str:
+    if series in ("hospital_occupancy", "hospital_occupancy_total", "hospital_elderly_occupancy",
+                  "hospital_total_occupancy"):
+        return "acute bed-days available"
+    return " x ".join(_weights(None, series)[0])
 
 
 @_fonts
@@ -580,7 +618,7 @@ def scenario_comparison(runs: Mapping[str, xr.Dataset], series: str, reduce: str
     first = next(iter(runs.values()))
     how = _resolve_reduce(first[series], first, reduce)
     how = {"sum": "summed", "mean": "plain mean",
-           "weighted": f"weighted by {' x '.join(_weights(first, series)[0])}"}[how]
+           "weighted": f"weighted by {_weights_label(series)}"}[how]
     ax.set_ylabel(f"{series} ({unit})" if unit else series)
     ax.set_xlabel("period start")
     ax.set_title(f"{series}, citywide ({how}): scenario comparison")

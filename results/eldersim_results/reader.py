@@ -10,12 +10,17 @@ Layout written by the engine (see docs/hdf5-schema.md):
 * ``/facilities``     more such datasets ("period,facility"): per-facility series.
 * ``/facility_info``  1-D datasets (``type``, ``district``, ``ownership``), one entry
   per facility: a table describing the ``facility`` dimension.
+* ``/hospitals``      per-hospital series ("period,hospital").
+* ``/hospital_info``  ``district``, ``tier`` and ``ownership`` of each hospital.
 
 The reader is generic: ``/series`` and every other top-level group holding datasets
-with a ``dims`` attribute (``/facilities`` today) are read as variables, every
-``/<dim>_info`` group becomes coordinates ``<dim>_<name>`` on dimension ``<dim>``,
-and any dimension in ``/dims`` (including a leading ``replicate`` or ``scenario``
-axis) is read.  Files are loaded eagerly; run files are small.
+with a ``dims`` attribute (``/facilities``, ``/hospitals``) are read as variables,
+every ``/<dim>_info`` group becomes coordinates ``<dim>_<name>`` on dimension
+``<dim>`` (``/hospital_info/tier`` -> ``hospital_tier``), and any dimension in
+``/dims`` (including a leading ``replicate`` or ``scenario`` axis) is read.  An info
+coordinate whose name ``<dim>_<name>`` is already taken by a dimension, a /dims
+coordinate or a variable is named ``<dim>_info_<name>`` instead.  Files are loaded
+eagerly; run files are small.
 """
 
 from __future__ import annotations
@@ -137,11 +142,15 @@ def _dim_size(coords, dim: str):
     return len(coords[dim][1]) if dim in coords and coords[dim][0] == dim else None
 
 
-def _info_coords(f: h5py.File, coords) -> dict[str, tuple[str, np.ndarray]]:
+def _info_coords(f: h5py.File, coords, taken=()) -> dict[str, tuple[str, np.ndarray]]:
     """Coordinates from ``/<dim>_info`` tables: ``{"<dim>_<name>": (dim, values)}``.
 
-    E.g. /facility_info/type becomes the coordinate ``facility_type`` on ``facility``.
+    E.g. /facility_info/type becomes the coordinate ``facility_type`` on ``facility``,
+    /hospital_info/tier ``hospital_tier`` on ``hospital``.  When ``<dim>_<name>`` is
+    already a dimension, a /dims coordinate or a name in ``taken`` (the variables), the
+    coordinate is ``<dim>_info_<name>``; if that is taken too, ValueError.
     """
+    used = set(coords) | {d for d, _ in coords.values()} | set(taken)
     extra = {}
     for key, group in f.items():
         if not isinstance(group, h5py.Group) or not key.endswith(_INFO_SUFFIX) or key in _NOT_SERIES:
@@ -157,7 +166,15 @@ def _info_coords(f: h5py.File, coords) -> dict[str, tuple[str, np.ndarray]]:
             if dset.shape != (size,):
                 raise ValueError(f"{f.filename}: table /{key}/{name} has shape {dset.shape} but "
                                  f"/dims/{dim} has {size} labels")
-            extra[f"{dim}_{name}"] = (dim, _read_1d(dset))
+            coord = f"{dim}_{name}"
+            if coord in used:
+                coord = f"{dim}{_INFO_SUFFIX}_{name}"
+            if coord in used:
+                raise ValueError(f"{f.filename}: table /{key}/{name} would become coordinate "
+                                 f"{dim}_{name} or {coord}, but both names are already "
+                                 f"dimensions, coordinates or variables")
+            used.add(coord)
+            extra[coord] = (dim, _read_1d(dset))
     return extra
 
 
@@ -165,19 +182,21 @@ def open_run(path) -> xr.Dataset:
     """Read one eldersim run file into an :class:`xarray.Dataset`.
 
     One data variable per dataset in /series and in every other group of datasets
-    with a ``dims`` attribute (/facilities), with dimensions from that attribute and
-    coordinates from /dims (``period`` is a DatetimeIndex of period starts;
-    ``period_end`` is an extra coordinate).  Each /<dim>_info table becomes a
+    with a ``dims`` attribute (/facilities, /hospitals), with dimensions from that
+    attribute and coordinates from /dims (``period`` is a DatetimeIndex of period
+    starts; ``period_end`` is an extra coordinate).  Each /<dim>_info table becomes a
     coordinate ``<dim>_<name>`` on dimension ``<dim>`` (``facility_type``,
-    ``facility_district``, ``facility_ownership``).  Variable attributes (unit,
+    ``facility_district``, ``facility_ownership``; ``hospital_district``,
+    ``hospital_tier``, ``hospital_ownership``), or ``<dim>_info_<name>`` when that
+    name is already a dimension, coordinate or variable.  Variable attributes (unit,
     description, kind, ...) are copied except ``dims``; the Dataset's attributes are
     all /metadata attributes as str/int/float.
 
     Raises FileNotFoundError if ``path`` does not exist, and ValueError naming the
     file and dataset if the file is not an eldersim file, a ``dims`` attribute is
     missing or names a dimension missing from /dims, a dataset's shape does not
-    match, the same dataset name occurs in two groups, or an info table's length
-    differs from its dimension's.
+    match, the same dataset name occurs in two groups, an info table's length
+    differs from its dimension's, or neither name for an info coordinate is free.
     """
     with _open(path) as f:
         coords = _coords(f)
@@ -199,7 +218,7 @@ def open_run(path) -> xr.Dataset:
                     f"{','.join(dims)} from /dims have sizes {tuple(expected)}")
             attrs = {k: _decode(v) for k, v in dset.attrs.items() if k != "dims"}
             data_vars[name] = xr.Variable(dims, dset[()], attrs=attrs)
-        coords.update(_info_coords(f, coords))
+        coords.update(_info_coords(f, coords, taken=data_vars))
         attrs = {k: _decode(v) for k, v in f["metadata"].attrs.items()}
     return xr.Dataset(data_vars, coords=coords, attrs=attrs)
 
@@ -212,6 +231,6 @@ def metadata(path) -> dict:
 
 def list_series(path) -> dict[str, tuple[tuple[str, ...], tuple[int, ...]]]:
     """``{series name: (dims, shape)}`` for every dataset :func:`open_run` reads as a
-    variable (/series, /facilities, ...), without reading data."""
+    variable (/series, /facilities, /hospitals, ...), without reading data."""
     with _open(path) as f:
         return {name: (_series_dims(f, name, group), dset.shape) for group, name, dset in _series_items(f)}

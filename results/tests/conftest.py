@@ -3,7 +3,8 @@
 ``make_run_file`` follows the engine's HDF5 schema exactly (variable-length UTF-8
 strings, typed /metadata attributes, /dims and /series with dims/unit/description/
 kind attributes; with ``care=True`` also the care series, /facilities and
-/facility_info) and returns the arrays it wrote so tests can compare values.
+/facility_info; with ``hospitals=True`` the hospital series, /hospitals and
+/hospital_info) and returns the arrays it wrote so tests can compare values.
 """
 
 from __future__ import annotations
@@ -105,6 +106,50 @@ FACILITY_SERIES = {
 #: coordinates open_run makes of the /facility_info tables
 FACILITY_INFO = ("facility_type", "facility_district", "facility_ownership")
 
+_PDSA = "period,district,sex,age_band"
+# hospital series in /series: name -> (dims, unit, kind, description)
+HOSPITAL_SERIES = {
+    "new_hospital_admissions": (_PD, "people", "flow", "Hospital admissions, by the patient's district"),
+    "new_hospital_admissions_by_sex_age": (_PDSA, "people", "flow", "Hospital admissions by sex and age"),
+    "new_hospital_admissions_by_origin": ("period,district,destination_district", "people", "flow",
+                                          "Admissions by patient's district (rows) and hospital's district"),
+    "new_referrals": (_PD, "people", "flow", "Admissions referred one tier up"),
+    "new_turned_away": (_PD, "people", "flow", "Patients who found no free bed"),
+    "new_hospital_deaths": (_PD, "people", "flow", "Deaths in hospital"),
+    "n_inpatients": (_PD, "people", "stock", "People in hospital at the period end"),
+    "n_delayed_discharge": (_PD, "people", "stock", "People in hospital waiting for a care place"),
+    "n_hospital_beds": (_PD, "beds", "stock", "Acute beds of the district's open hospitals"),
+    "hospital_bed_days": (_PD, "bed-days", "flow", "Acute bed-days used by elderly patients"),
+    "hospital_occupancy": (_PD, "share", "mean", "Elderly acute bed-days / acute bed-days available"),
+    "hospital_occupancy_total": (_PD, "share", "mean", "Acute bed-days used by all ages / available"),
+    "delayed_discharge_days": (_PD, "bed-days", "flow", "Acute bed-days of delayed discharge"),
+    "rehabilitation_bed_days": (_PD, "bed-days", "flow", "Rehabilitation bed-days of patients waiting"),
+    "mean_length_of_stay": (_PD, "days", "mean", "Mean length of the stays ending in the period"),
+}
+_PH = "period,hospital"
+# per-hospital series in /hospitals
+HOSPITAL_GROUP_SERIES = {
+    "hospital_beds": (_PH, "beds", "stock", "Acute beds at the period end; 0 when closed"),
+    "hospital_rehabilitation_beds": (_PH, "beds", "stock", "Rehabilitation beds at the period end"),
+    "hospital_new_admissions": (_PH, "people", "flow", "Elderly admissions in the period"),
+    "hospital_referred_in": (_PH, "people", "flow", "Admissions referred one tier up"),
+    "hospital_diverted": (_PH, "people", "flow", "First choice, admitted elsewhere because full"),
+    "hospital_turned_away": (_PH, "people", "flow", "First choice, no hospital had a free bed"),
+    "hospital_deaths": (_PH, "people", "flow", "Elderly deaths in the hospital"),
+    "hospital_elderly_bed_days": (_PH, "bed-days", "flow", "Acute bed-days used by elderly patients"),
+    "hospital_elderly_occupancy": (_PH, "share", "mean", "Elderly acute bed-days / available"),
+    "hospital_total_occupancy": (_PH, "share", "mean", "Acute bed-days used by all ages / available"),
+    "hospital_peak_occupied": (_PH, "beds", "stock", "Most acute beds occupied on any day"),
+    "hospital_delayed_discharge_days": (_PH, "bed-days", "flow", "Acute bed-days of delayed discharge"),
+    "hospital_rehabilitation_bed_days": (_PH, "bed-days", "flow", "Rehabilitation bed-days used"),
+    "hospital_mean_length_of_stay": (_PH, "days", "mean", "Mean length of the stays ending"),
+}
+#: coordinates open_run makes of the /hospital_info tables
+HOSPITAL_INFO = ("hospital_district", "hospital_tier", "hospital_ownership")
+#: keys make_run_file returns that are not written to the file: the true acute bed-days
+#: available, per hospital [period, hospital] and per district [period, district]
+CAPACITY_KEYS = ("hospital_capacity_bed_days", "capacity_bed_days")
+
 STR = h5py.string_dtype("utf-8")
 
 
@@ -140,6 +185,135 @@ def facility_tables(districts=DISTRICTS) -> dict[str, list[str]]:
         "facility_type": ["institution", "institution", "community"] * len(districts),
         "facility_district": [d for d in districts for _ in range(3)],
         "facility_ownership": ["public", "private", "public"] * len(districts),
+    }
+
+
+def hospital_tables(districts=DISTRICTS) -> dict[str, list[str]]:
+    """Hospital names and /hospital_info tables: per district a public tertiary (tier 3)
+    and a private secondary (tier 2) hospital, except the last district, which has only a
+    secondary hospital (public)."""
+    names, district, tier, ownership = [], [], [], []
+    for i, d in enumerate(districts):
+        last = i == len(districts) - 1
+        for kind, t, own in ((("secondary", "2", "public"),) if last else
+                             (("tertiary", "3", "public"), ("secondary", "2", "private"))):
+            names.append(f"{d} {kind}")
+            district.append(d)
+            tier.append(t)
+            ownership.append(own)
+    return {"hospital": names, "hospital_district": district, "hospital_tier": tier,
+            "hospital_ownership": ownership}
+
+
+#: period in which the first hospital loses a quarter of its beds, on the period's 11th day
+BED_CUT_PERIOD = 5
+#: periods before the last district's only hospital opens (its district has no beds then)
+OPENS_AFTER = 2
+
+
+def hospital_data(rng, n_periods, days, districts=DISTRICTS) -> dict:
+    """Consistent hospital series: ``{series: array}`` for /series and /hospitals, plus the
+    true acute bed-days available (see CAPACITY_KEYS), which the file does not hold.
+
+    Per hospital: beds (the last district's hospital opens after OPENS_AFTER periods; the
+    first hospital loses a quarter of its beds on day 11 of period BED_CUT_PERIOD, so
+    that period's available bed-days are not beds at the end x days), elderly and
+    background bed-days, the occupancies as their ratios to the available bed-days (NaN
+    when none), delayed-discharge days within the elderly bed-days.  Per district: sums
+    of the district's hospitals (beds, bed-days, delayed and rehabilitation days),
+    occupancies as ratios of the sums, admissions by origin whose columns sum to the
+    destination's hospitals' admissions and whose rows sum to new_hospital_admissions,
+    which is also new_hospital_admissions_by_sex_age summed over sex and age.
+    """
+    tables = hospital_tables(districts)
+    n_h, n_d = len(tables["hospital"]), len(districts)
+    h_district = np.array([districts.index(d) for d in tables["hospital_district"]])
+    shape = (n_periods, n_h)
+
+    beds = np.tile(rng.integers(40, 200, n_h), (n_periods, 1)).astype(np.int64)
+    beds[:OPENS_AFTER, n_h - 1] = 0
+    capacity = beds * days[:, None]
+    if n_periods > BED_CUT_PERIOD:
+        cut = beds[BED_CUT_PERIOD, 0] // 4
+        beds[BED_CUT_PERIOD:, 0] -= cut
+        capacity[BED_CUT_PERIOD:, 0] = beds[BED_CUT_PERIOD:, 0] * days[BED_CUT_PERIOD:]
+        capacity[BED_CUT_PERIOD, 0] += cut * 10  # the cut beds were open for 10 days
+    elderly = np.floor(capacity * rng.uniform(0.05, 0.3, shape)).astype(np.int64)
+    background = np.floor((capacity - elderly) * rng.uniform(0.4, 0.7, shape)).astype(np.int64)
+    delayed = rng.binomial(elderly, 0.1).astype(np.int64)
+    rehab_beds = np.where(beds > 0, rng.integers(0, 10, n_h)[None, :], 0).astype(np.int64)
+    rehab_days = np.floor(rehab_beds * days[:, None] * rng.uniform(0, 1, shape)).astype(np.int64)
+    discharges = rng.integers(0, 40, shape)
+    discharges[beds == 0] = 0
+    stay_days = discharges * rng.uniform(5, 15, shape)
+
+    # admissions by origin (rows) and destination (columns); nothing goes to a district
+    # without an open hospital
+    open_district = np.stack([(beds[:, h_district == k] > 0).any(axis=1) for k in range(n_d)], axis=1)
+    by_origin = rng.integers(0, 15, size=(n_periods, n_d, n_d)).astype(np.int64)
+    by_origin += 40 * np.eye(n_d, dtype=np.int64)[None]
+    by_origin *= open_district[:, None, :]
+    h_admissions = np.zeros(shape, dtype=np.int64)
+    for k in range(n_d):
+        mine = np.flatnonzero(h_district == k)
+        for p in range(n_periods):
+            share = (beds[p, mine] > 0) / max((beds[p, mine] > 0).sum(), 1)
+            h_admissions[p, mine] = rng.multinomial(by_origin[p, :, k].sum(), share)
+    admissions = by_origin.sum(axis=2)
+    age_weights = np.arange(1, len(AGE_BANDS) + 1, dtype=float)
+    cell = np.outer([0.45, 0.55], age_weights).ravel()
+    by_sex_age = np.array([[rng.multinomial(admissions[p, d], cell / cell.sum())
+                            for d in range(n_d)] for p in range(n_periods)])
+    by_sex_age = by_sex_age.reshape(n_periods, n_d, len(SEXES), len(AGE_BANDS)).astype(np.int64)
+
+    def by_district(values, dtype=None):
+        out = np.zeros((n_periods, n_d), dtype=dtype or values.dtype)
+        for d in range(n_d):
+            out[:, d] = values[:, h_district == d].sum(axis=1)
+        return out
+
+    def ratio(num, den):
+        num, den = np.asarray(num, dtype=float), np.asarray(den, dtype=float)
+        return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+
+    d_capacity = by_district(capacity)
+    d_elderly = by_district(elderly)
+    d_background = by_district(background)
+    inpatients = rng.integers(0, 60, size=(n_periods, n_d)).astype(np.int64)
+    h_deaths = rng.binomial(h_admissions, 0.05).astype(np.int64)
+    return {
+        "new_hospital_admissions": admissions,
+        "new_hospital_admissions_by_sex_age": by_sex_age,
+        "new_hospital_admissions_by_origin": by_origin,
+        "new_referrals": rng.binomial(admissions, 0.1).astype(np.int64),
+        "new_turned_away": rng.integers(0, 3, size=(n_periods, n_d)).astype(np.int64),
+        "new_hospital_deaths": by_district(h_deaths),
+        "n_inpatients": inpatients,
+        "n_delayed_discharge": rng.binomial(inpatients, 0.2).astype(np.int64),
+        "n_hospital_beds": by_district(beds),
+        "hospital_bed_days": d_elderly.astype(float),
+        "hospital_occupancy": ratio(d_elderly, d_capacity),
+        "hospital_occupancy_total": ratio(d_elderly + d_background, d_capacity),
+        "delayed_discharge_days": by_district(delayed).astype(float),
+        "rehabilitation_bed_days": by_district(rehab_days).astype(float),
+        "mean_length_of_stay": ratio(by_district(stay_days), by_district(discharges)),
+        "hospital_beds": beds,
+        "hospital_rehabilitation_beds": rehab_beds,
+        "hospital_new_admissions": h_admissions,
+        "hospital_referred_in": np.where(np.array(tables["hospital_tier"]) == "3",
+                                         rng.binomial(h_admissions, 0.1), 0).astype(np.int64),
+        "hospital_diverted": rng.integers(0, 3, size=shape).astype(np.int64),
+        "hospital_turned_away": rng.integers(0, 2, size=shape).astype(np.int64),
+        "hospital_deaths": h_deaths,
+        "hospital_elderly_bed_days": elderly,
+        "hospital_elderly_occupancy": ratio(elderly, capacity),
+        "hospital_total_occupancy": ratio(elderly + background, capacity),
+        "hospital_peak_occupied": np.minimum(beds, (elderly + background) // days[:, None] + 5),
+        "hospital_delayed_discharge_days": delayed,
+        "hospital_rehabilitation_bed_days": rehab_days,
+        "hospital_mean_length_of_stay": ratio(stay_days, discharges),
+        "hospital_capacity_bed_days": capacity,
+        "capacity_bed_days": d_capacity,
     }
 
 
@@ -241,7 +415,7 @@ def care_data(rng, n_alive, n_adl, days, districts=DISTRICTS) -> dict:
 
 
 def make_run_file(path, n_periods: int = 24, districts=DISTRICTS, omit=(), seed: int = 1,
-                  care: bool = False, start: str = "2020-01-01") -> dict:
+                  care: bool = False, start: str = "2020-01-01", hospitals: bool = False) -> dict:
     """Write a synthetic eldersim run file at ``path``; return ``{series: array}`` written.
 
     The data are internally consistent: n_alive is n_alive_by_sex_age summed over sex
@@ -249,7 +423,10 @@ def make_run_file(path, n_periods: int = 24, districts=DISTRICTS, omit=(), seed:
     population times the period length.  With ``care`` the file also has the care
     series, /facilities and /facility_info (see :func:`care_data`); the returned dict
     then also holds the facility series and the facility_type/_district/_ownership
-    tables under those coordinate names.  Series named in ``omit`` are left out.
+    tables under those coordinate names.  With ``hospitals`` it has the hospital
+    series, /hospitals and /hospital_info (see :func:`hospital_data`), and the dict
+    the hospital_district/_tier/_ownership tables and, not written, the true available
+    bed-days (CAPACITY_KEYS).  Series named in ``omit`` are left out.
     """
     rng = np.random.default_rng(seed)
     starts, ends = periods(n_periods, start)
@@ -276,8 +453,12 @@ def make_run_file(path, n_periods: int = 24, districts=DISTRICTS, omit=(), seed:
     tables = facility_tables(districts)
     if care:
         data.update(care_data(rng, n_alive, n_adl, days, districts))
+    h_tables = hospital_tables(districts)
+    if hospitals:
+        data.update(hospital_data(np.random.default_rng([seed, 2]), n_periods, days, districts))
     data = {k: v for k, v in data.items() if k not in omit}
-    specs = {**SERIES, **CARE_SERIES, **FACILITY_SERIES}
+    specs = {**SERIES, **CARE_SERIES, **FACILITY_SERIES, **HOSPITAL_SERIES, **HOSPITAL_GROUP_SERIES}
+    grouped = {**FACILITY_SERIES, **HOSPITAL_GROUP_SERIES}
 
     with h5py.File(path, "w") as f:
         meta = f.create_group("metadata")
@@ -299,9 +480,12 @@ def make_run_file(path, n_periods: int = 24, districts=DISTRICTS, omit=(), seed:
             write_strings(dims, "payer", PAYERS)
             write_strings(dims, "government_spending_type", GOVERNMENT_TYPES)
             write_strings(dims, "facility", tables["facility"])
+        if hospitals:
+            write_strings(dims, "hospital", h_tables["hospital"])
+            write_strings(dims, "destination_district", districts)
         series = f.create_group("series")
         for name, values in data.items():
-            if name in FACILITY_SERIES:
+            if name in grouped or name in CAPACITY_KEYS:
                 continue
             dim_attr, unit, kind, description = specs[name]
             write_series(series, name, values, dim_attr, unit, kind, description)
@@ -316,6 +500,17 @@ def make_run_file(path, n_periods: int = 24, districts=DISTRICTS, omit=(), seed:
                 write_strings(info, key, tables[f"facility_{key}"])
             for key in FACILITY_INFO:
                 data[key] = np.array(tables[key])
+        if hospitals:
+            group = f.create_group("hospitals")
+            for name, values in data.items():
+                if name in HOSPITAL_GROUP_SERIES:
+                    dim_attr, unit, kind, description = specs[name]
+                    write_series(group, name, values, dim_attr, unit, kind, description)
+            info = f.create_group("hospital_info")
+            for key in ("district", "tier", "ownership"):
+                write_strings(info, key, h_tables[f"hospital_{key}"])
+            for key in HOSPITAL_INFO:
+                data[key] = np.array(h_tables[key])
     return data
 
 
@@ -331,3 +526,10 @@ def care_file(tmp_path):
     """A synthetic run file with the care system: ``(path, data written)``."""
     path = tmp_path / "care.h5"
     return path, make_run_file(path, care=True)
+
+
+@pytest.fixture
+def hospital_file(tmp_path):
+    """A synthetic run file with the care and hospital systems: ``(path, data written)``."""
+    path = tmp_path / "hosp.h5"
+    return path, make_run_file(path, care=True, hospitals=True)

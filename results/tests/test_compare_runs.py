@@ -3,6 +3,7 @@
 import subprocess
 
 import numpy as np
+import pytest
 
 from conftest import RESULTS_DIR, make_run_file
 from test_plot_run import assert_png
@@ -86,3 +87,69 @@ def test_compare_errors(tmp_path):
     proc = compare("care.h5", "care.h5", "--series", "new_reneges", "--reduce", "weighted", cwd=tmp_path)
     assert proc.returncode == 1 and "weighted" in proc.stderr
     assert not list(tmp_path.glob("*.png"))
+
+
+def parse_blocks(lines):
+    """``{indicator: (columns, {year: [values]})}`` from the --tradeoff tables."""
+    blocks, current = {}, []
+    for line in lines + [""]:
+        if line:
+            current.append(line)
+        elif current:
+            name = current[0].split(":")[0]
+            blocks[name] = parse_table(current[1:])
+            current = []
+    return blocks
+
+
+def test_compare_tradeoff(tmp_path):
+    data = {}
+    for name, seed in (("baseline", 1), ("hospital-beds-to-nursing", 2)):
+        data[name] = make_run_file(tmp_path / f"{name}.h5", care=True, hospitals=True, seed=seed, n_periods=18)
+    proc = compare("baseline.h5", "hospital-beds-to-nursing.h5", "--tradeoff", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0] == "baseline_tradeoff.png"
+    assert_png(tmp_path / "baseline_tradeoff.png")
+    assert lines[1] == ""
+    blocks = parse_blocks(lines[2:])
+    assert list(blocks) == ["hospital_occupancy_total", "hospital_occupancy", "delayed_discharge_days",
+                            "institution_mean_wait_days", "institution_waiting"]
+    runs = ["baseline", "hospital-beds-to-nursing"]
+    for columns, rows in blocks.values():
+        assert columns == [*runs, "hospital-beds-to-nursing", "-", "baseline"]  # "a - b" splits in three
+        assert list(rows) == [2020, 2021]
+    _, rows = blocks["delayed_discharge_days"]
+    for year, sl in ((2020, slice(0, 12)), (2021, slice(12, 18))):
+        base, scen = (data[r]["delayed_discharge_days"][sl].sum() for r in runs)
+        np.testing.assert_allclose(rows[year], [base, scen, scen - base], atol=0.051)
+    _, rows = blocks["hospital_occupancy"]
+    for j, run in enumerate(runs):
+        d = data[run]
+        expected = d["hospital_bed_days"][:12].sum() / d["capacity_bed_days"][:12].sum()
+        assert rows[2020][j] == round(expected, 4)
+    _, rows = blocks["institution_waiting"]
+    assert rows[2021][0] == pytest.approx(data["baseline"]["n_waiting"][12:18, :, 2].sum(axis=1).mean(), abs=0.051)
+
+
+def test_compare_tradeoff_errors(tmp_path):
+    make_run_file(tmp_path / "hosp.h5", care=True, hospitals=True, n_periods=3)
+    make_run_file(tmp_path / "care.h5", care=True, n_periods=3)
+    proc = compare("hosp.h5", "care.h5", "--tradeoff", "--out", "t.png", cwd=tmp_path)
+    assert proc.returncode == 1
+    assert "not in this run" in proc.stderr and "(in care)" in proc.stderr
+    proc = compare("hosp.h5", "hosp.h5", "--tradeoff", "--series", "n_need", cwd=tmp_path)
+    assert proc.returncode == 2 and "not allowed with" in proc.stderr
+    proc = compare("hosp.h5", "hosp.h5", cwd=tmp_path)
+    assert proc.returncode == 2 and "--series" in proc.stderr and "--tradeoff" in proc.stderr
+    assert not list(tmp_path.glob("*.png"))
+
+
+def test_compare_series_hospital_occupancy_weighted_by_bed_days(tmp_path):
+    da = make_run_file(tmp_path / "a.h5", care=True, hospitals=True, n_periods=12)
+    make_run_file(tmp_path / "b.h5", care=True, hospitals=True, n_periods=12, seed=5)
+    proc = compare("a.h5", "b.h5", "--series", "hospital_occupancy", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    _, rows = parse_table(proc.stdout.splitlines()[3:])
+    city = da["hospital_bed_days"].sum(axis=1) / da["capacity_bed_days"].sum(axis=1)
+    assert rows[2020][0] == round(city.mean(), 4)

@@ -86,18 +86,31 @@ def test_non_eldersim_file_exits_nonzero(tmp_path):
 
 
 CARE_SUFFIXES = ["care_9064", "care_shares", "unmet_need", "capacity_waits", "spending"]
+HOSPITAL_SUFFIXES = ["hospital_occupancy", "hospital_admissions_matrix"]
 
 
-def test_writes_care_pngs(tmp_path):
+def test_writes_care_and_hospital_pngs(tmp_path):
     run = tmp_path / "care.h5"
-    make_run_file(run, care=True)
+    make_run_file(run, care=True, hospitals=True)
     proc = plot_run(run, "--out-dir", tmp_path / "out", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
-    expected = [tmp_path / "out" / f"care_{s}.png" for s in SUFFIXES + CARE_SUFFIXES]
+    expected = [tmp_path / "out" / f"care_{s}.png" for s in SUFFIXES + CARE_SUFFIXES + HOSPITAL_SUFFIXES]
     assert [Path(line) for line in proc.stdout.splitlines()] == expected
     for path in expected:
         assert_png(path)
     assert "skipping" not in proc.stderr
+
+
+def test_run_without_hospitals_skips_hospital_plots(tmp_path):
+    run = tmp_path / "care.h5"
+    make_run_file(run, care=True, n_periods=12)
+    proc = plot_run(run, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    names = [Path(p).name for p in proc.stdout.splitlines()]
+    assert names == [f"care_{s}.png" for s in SUFFIXES + CARE_SUFFIXES]
+    for suffix, series in zip(HOSPITAL_SUFFIXES, ["hospital_occupancy", "new_hospital_admissions_by_origin"]):
+        line = next(l for l in proc.stderr.splitlines() if f"skipping {suffix}:" in l)
+        assert series in line
 
 
 def test_run_without_care_skips_care_plots(tmp_path):
