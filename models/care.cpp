@@ -266,8 +266,9 @@ void start_care(World& world, std::size_t i, const CareRequest& r, bool nursing,
         in_groups(target_groups(people, i, today), hs.modification_groups)) {
       people.care_flags[i] |= kGotModificationGrant;
       flows.spending[static_cast<std::size_t>(d) * kPayers + kGovernment] += hs.modification_grant;
-      flows.government[static_cast<std::size_t>(d) * kGovernmentSpendingTypes +
-                       kHomeModification] += hs.modification_grant;
+      flows
+          .government[static_cast<std::size_t>(d) * kGovernmentSpendingTypes + kHomeModification] +=
+          hs.modification_grant;
     }
   } else {
     people.care_facility[i] = r.facility;
@@ -312,14 +313,14 @@ CareWish draw_wish(const World& world, std::size_t i, const Chooser& c, std::uin
     for (const auto& o : options) weights.push_back(o.second);
     w.facility = static_cast<std::uint16_t>(options[rng.categorical(weights)].first);
   }
-  w.same_as_now = w.mode == people.care_mode[i] &&
-                  (w.mode == kHomeCare || w.mode == kNoCare || w.facility == people.care_facility[i]);
+  w.same_as_now = w.mode == people.care_mode[i] && (w.mode == kHomeCare || w.mode == kNoCare ||
+                                                    w.facility == people.care_facility[i]);
   // Staying, but the place no longer fits the level: a resident who now needs a nursing-type bed
   // asks for one in the same home; a home-care client asks for the hours the new level needs.
   w.needs_transfer = w.same_as_now && w.mode == kInstitution &&
                      !(people.care_flags[i] & kNursingBed) && c.level >= s.care.nursing_level;
-  w.needs_new_hours = w.same_as_now && w.mode == kHomeCare &&
-                      people.care_hours[i] != home_hours_needed(s, c.level);
+  w.needs_new_hours =
+      w.same_as_now && w.mode == kHomeCare && people.care_hours[i] != home_hours_needed(s, c.level);
   return w;
 }
 
@@ -479,14 +480,12 @@ void step(World& world, const sim::Step& step, PeriodFlows& flows) {
           r.needs_nursing = want == kInstitution && level >= spec.nursing_level;
           // Classes: patients waiting in hospital (when that policy is on), targeted groups,
           // everyone else.
-          const std::uint32_t klass =
-              state.programme.medical.discharge_priority &&
-                      (people.hospital_flags[i] & kDelayedDischarge)
-                  ? 0u
-              : spec.priority_to_targeted && is_targeted(people, i) ? 1u
-                                                                   : 2u;
-          r.priority = {klass, -level,
-                        since,
+          const std::uint32_t klass = state.programme.medical.discharge_priority &&
+                                              (people.hospital_flags[i] & kDelayedDischarge)
+                                          ? 0u
+                                      : spec.priority_to_targeted && is_targeted(people, i) ? 1u
+                                                                                            : 2u;
+          r.priority = {klass, -level, since,
                         sim::tie_break_hash(people.id[i], static_cast<std::uint64_t>(step.index)),
                         people.id[i]};
           acc.requests.push_back(r);
@@ -670,7 +669,8 @@ DischargeOutcome settle_on_discharge(World& world, std::size_t i, const CareWish
   const std::uint16_t waited_for =
       people.wait_mode[i] != kNoCare ? people.wait_facility[i] : kNoFacility;
   const auto settle = [&](DischargeOutcome outcome) {
-    const std::uint16_t now = people.wait_mode[i] != kNoCare ? people.wait_facility[i] : kNoFacility;
+    const std::uint16_t now =
+        people.wait_mode[i] != kNoCare ? people.wait_facility[i] : kNoFacility;
     if (now != waited_for) {
       if (waited_for != kNoFacility) state.waiting[waited_for] -= 1;
       if (now != kNoFacility) state.waiting[now] += 1;
@@ -693,14 +693,16 @@ DischargeOutcome settle_on_discharge(World& world, std::size_t i, const CareWish
   r.facility = wish.facility;
   r.hours = home_hours_needed(s, level);
   r.needs_nursing = wish.mode == kInstitution && level >= s.care.nursing_level;
-  const bool already_waiting = people.wait_mode[i] == r.mode && people.wait_facility[i] == r.facility;
+  const bool already_waiting =
+      people.wait_mode[i] == r.mode && people.wait_facility[i] == r.facility;
   r.priority.since = already_waiting ? people.wait_since[i] : day;
   const auto free_of = [&](std::size_t f, bool nursing) -> std::int64_t {
     const FacilityState& fs = state.facilities[f];
     if (!fs.open) return 0;
     if (s.care.facilities[f].type == FacilityType::kCommunity) return fs.places - state.occupied[f];
-    return nursing ? fs.nursing_places - state.occupied_nursing[f]
-                   : (fs.places - fs.nursing_places) - (state.occupied[f] - state.occupied_nursing[f]);
+    return nursing
+               ? fs.nursing_places - state.occupied_nursing[f]
+               : (fs.places - fs.nursing_places) - (state.occupied[f] - state.occupied_nursing[f]);
   };
   // A change within the place held: a nursing-type bed in the same home, or more hours.
   if (wish.needs_transfer || wish.needs_new_hours) {
@@ -711,7 +713,8 @@ DischargeOutcome settle_on_discharge(World& world, std::size_t i, const CareWish
       return settle(DischargeOutcome::kSettled);
     }
     if (wish.needs_new_hours &&
-        (unlimited || state.home_hours[d] - state.home_hours_used[d] + people.care_hours[i] >= r.hours)) {
+        (unlimited ||
+         state.home_hours[d] - state.home_hours_used[d] + people.care_hours[i] >= r.hours)) {
       state.home_hours_used[d] += r.hours - people.care_hours[i];
       people.care_hours[i] = r.hours;
       stop_waiting(people, i);

@@ -20,7 +20,7 @@ HospitalState initial_hospital_state(const Scenario& s) {
   const sim::Day start = s.simulation.calendar.start;
   for (const HospitalSpec& h : s.hospitals.hospitals) {
     HospitalUnitState u;
-    u.open = h.opens <= start && h.closes > start;
+    u.open = u.admitting = h.opens <= start && h.closes > start;
     u.beds = std::llround(static_cast<double>(h.beds) * scale);
     u.rehabilitation_beds = std::llround(static_cast<double>(h.rehabilitation_beds) * scale);
     state.units.push_back(u);
@@ -41,12 +41,35 @@ HospitalState initial_hospital_state(const Scenario& s) {
 
 namespace hospital {
 
-std::int64_t beds_to_convert(const World& world, const PolicyEvent& e, int h) {
-  const std::int64_t beds = world.hospitals.units[static_cast<std::size_t>(h)].beds;
-  const std::int64_t n = e.relative
-                             ? std::llround(static_cast<double>(beds) * e.factor)
-                             : std::llround(e.value * world.scenario->population.scale);
-  return std::clamp<std::int64_t>(n, 0, beds);
+namespace {
+// Moves n beds of hospital h out of acute use into its nursing ward or rehabilitation beds.
+void move_beds(World& world, std::size_t h, std::int64_t n, bool to_nursing) {
+  HospitalUnitState& unit = world.hospitals.units[h];
+  unit.beds -= n;
+  if (to_nursing) {
+    const auto f =
+        static_cast<std::size_t>(world.scenario->hospitals.hospitals[h].nursing_facility);
+    world.care.facilities[f].places += n;
+    world.care.facilities[f].nursing_places += n;
+  } else {
+    unit.rehabilitation_beds += n;
+  }
+}
+}  // namespace
+
+void convert_beds(World& world, const PolicyEvent& e, int hospital) {
+  const auto h = static_cast<std::size_t>(hospital);
+  HospitalUnitState& unit = world.hospitals.units[h];
+  const std::int64_t in_use = unit.beds - unit.converting();  // acute beds not yet converting
+  const std::int64_t n = std::clamp<std::int64_t>(
+      e.relative ? std::llround(static_cast<double>(in_use) * e.factor)
+                 : std::llround(e.value * world.scenario->population.scale),
+      0, in_use);
+  // Elderly patients at the end of the last step hold beds; the rest are free now.
+  const std::int64_t free_now =
+      std::clamp<std::int64_t>(in_use - world.hospitals.occupied[h], 0, n);
+  move_beds(world, h, free_now, e.to_nursing);
+  (e.to_nursing ? unit.converting_to_nursing : unit.converting_to_rehabilitation) += n - free_now;
 }
 
 namespace {
@@ -176,14 +199,14 @@ void step(World& world, const sim::Step& step, PeriodFlows& flows) {
     for (int t = 0; t < days; ++t) {
       const auto month = sim::to_ymd(first + t).month - 1;
       background[h * static_cast<std::size_t>(days) + static_cast<std::size_t>(t)] =
-          state.units[h].open
-              ? std::llround(spec.hospitals[h].background_occupancy[month] *
-                             static_cast<double>(state.units[h].beds))
-              : 0;
+          state.units[h].admitting ? std::llround(spec.hospitals[h].background_occupancy[month] *
+                                                  static_cast<double>(state.units[h].beds))
+                                   : 0;
     }
   const auto acute_capacity = [&](std::size_t h, int t) -> std::int64_t {
-    if (!state.units[h].open) return 0;
-    return state.units[h].beds - background[h * static_cast<std::size_t>(days) + static_cast<std::size_t>(t)];
+    if (!state.units[h].admitting) return 0;
+    return state.units[h].beds - state.units[h].converting() -
+           background[h * static_cast<std::size_t>(days) + static_cast<std::size_t>(t)];
   };
   const auto rehab_capacity = [&](std::size_t h, int) -> std::int64_t {
     return state.units[h].open ? state.units[h].rehabilitation_beds : 0;
@@ -255,8 +278,9 @@ void step(World& world, const sim::Step& step, PeriodFlows& flows) {
                         medical.family_doctor.coverage))
               ratio *= medical.family_doctor.admission_ratio;
           }
-          const double probability = ratio == 1 ? base_probability[cell]
-                                                : sim::rate_to_probability(base_rate[cell] * ratio, days);
+          const double probability = ratio == 1
+                                         ? base_probability[cell]
+                                         : sim::rate_to_probability(base_rate[cell] * ratio, days);
           if (probability <= 0) continue;
           sim::RandomStream rng(world.seed, people.id[i], static_cast<std::uint32_t>(step.index),
                                 kind(RandomEvent::kHospitalAdmission));
@@ -270,7 +294,8 @@ void step(World& world, const sim::Step& step, PeriodFlows& flows) {
           const auto& shares = spec.tier_share_by_adl[static_cast<std::size_t>(level)];
           int tier = 1 + static_cast<int>(rng.categorical(shares));
           if (tier < kHospitalTiers &&
-              rng.bernoulli(spec.referral_up[static_cast<std::size_t>(tier - 1)] * referral_ratio)) {
+              rng.bernoulli(spec.referral_up[static_cast<std::size_t>(tier - 1)] *
+                            referral_ratio)) {
             ++tier;
             e.referred = true;
           }
@@ -303,18 +328,19 @@ void step(World& world, const sim::Step& step, PeriodFlows& flows) {
       // The nearest district with an open hospital of the tier (its own if it has one).
       const int hd = spec.hospitals[static_cast<std::size_t>(home)].district;
       if (spec.hospitals[static_cast<std::size_t>(home)].tier != tier ||
-          !state.units[static_cast<std::size_t>(home)].open ||
+          !state.units[static_cast<std::size_t>(home)].admitting ||
           state.units[static_cast<std::size_t>(home)].beds <= 0)
         continue;
       double total = 0;
       for (std::size_t h = 0; h < nh; ++h)
-        if (spec.hospitals[h].district == hd && spec.hospitals[h].tier == tier && state.units[h].open)
+        if (spec.hospitals[h].district == hd && spec.hospitals[h].tier == tier &&
+            state.units[h].admitting)
           total += static_cast<double>(state.units[h].beds);
       double target = pick * total;
       int last = home;
       for (std::size_t h = 0; h < nh; ++h) {
-        if (spec.hospitals[h].district != hd || spec.hospitals[h].tier != tier || !state.units[h].open ||
-            state.units[h].beds <= 0)
+        if (spec.hospitals[h].district != hd || spec.hospitals[h].tier != tier ||
+            !state.units[h].admitting || state.units[h].beds <= 0)
           continue;
         last = static_cast<int>(h);
         target -= static_cast<double>(state.units[h].beds);
@@ -325,10 +351,12 @@ void step(World& world, const sim::Step& step, PeriodFlows& flows) {
     return -1;
   };
   const auto stay_days = [&](int h, int level, double z) {
-    const double mean = spec.mean_stay_days[static_cast<std::size_t>(spec.hospitals[static_cast<std::size_t>(h)].tier - 1)] *
+    const double mean = spec.mean_stay_days[static_cast<std::size_t>(
+                            spec.hospitals[static_cast<std::size_t>(h)].tier - 1)] *
                         spec.stay_ratio_by_adl[static_cast<std::size_t>(level)];
     const double sd = spec.stay_log_sd;
-    return std::max<sim::Day>(1, static_cast<sim::Day>(std::llround(std::exp(std::log(mean) - sd * sd / 2 + sd * z))));
+    return std::max<sim::Day>(
+        1, static_cast<sim::Day>(std::llround(std::exp(std::log(mean) - sd * sd / 2 + sd * z))));
   };
 
   const auto offset = [&](sim::Day day) { return static_cast<int>(day - first); };
@@ -374,10 +402,11 @@ void step(World& world, const sim::Step& step, PeriodFlows& flows) {
       case EventType::kRecheck: {
         const std::size_t h = people.hospital[i];
         const bool in_rehab = people.hospital_flags[i] & kInRehabilitationBed;
-        const bool waiting_for_place =
-            people.wait_mode[i] != kNoCare && spec.delay_for[people.wait_mode[i]] &&
-            !(people.wait_mode[i] == people.care_mode[i] &&
-              (people.wait_mode[i] == kHomeCare || people.wait_facility[i] == people.care_facility[i]));
+        const bool waiting_for_place = people.wait_mode[i] != kNoCare &&
+                                       spec.delay_for[people.wait_mode[i]] &&
+                                       !(people.wait_mode[i] == people.care_mode[i] &&
+                                         (people.wait_mode[i] == kHomeCare ||
+                                          people.wait_facility[i] == people.care_facility[i]));
         if (waiting_for_place) {
           stay_delayed(i, 0);
         } else {
@@ -411,7 +440,8 @@ void step(World& world, const sim::Step& step, PeriodFlows& flows) {
                                     kAdlLevels +
                                 static_cast<std::size_t>(from + 1)] += 1;
         }
-        people.hospital_flags[i] &= static_cast<std::uint8_t>(~(kDiesInHospital | kDeclinesInHospital));
+        people.hospital_flags[i] &=
+            static_cast<std::uint8_t>(~(kDiesInHospital | kDeclinesInHospital));
         bool delayed = false;
         if (people.adl[i] >= spec.assessment_level && people.adl[i] >= s.care.choice_level &&
             s.care.enabled) {
@@ -443,14 +473,15 @@ void step(World& world, const sim::Step& step, PeriodFlows& flows) {
           return hold_to_end ? days : std::min(days, t + stay_days(h, level, e.stay_z));
         };
         const auto fits = [&](int h) {
-          return state.units[static_cast<std::size_t>(h)].open &&
+          return state.units[static_cast<std::size_t>(h)].admitting &&
                  acute.fits(static_cast<std::size_t>(h), t, window_end(h), acute_capacity);
         };
         const int preferred = first_choice(d, e.tier, e.pick);
         int chosen = preferred >= 0 && fits(preferred) ? preferred : -1;
         if (chosen < 0)
           for (int h : state.by_travel[static_cast<std::size_t>(d)])
-            if (h != preferred && spec.hospitals[static_cast<std::size_t>(h)].tier >= e.tier && fits(h)) {
+            if (h != preferred && spec.hospitals[static_cast<std::size_t>(h)].tier >= e.tier &&
+                fits(h)) {
               chosen = h;
               break;
             }
@@ -474,8 +505,10 @@ void step(World& world, const sim::Step& step, PeriodFlows& flows) {
           flows.referrals[static_cast<std::size_t>(d)] += 1;
         }
         const std::int32_t age_days = mid_day - people.birth_day[i];
-        flows.hospital_admissions_by_cell[flows.cell(d, people.sex[i], s.bands.band_of_age_days(age_days))] += 1;
-        flows.admissions_by_origin[static_cast<std::size_t>(d * nd + spec.hospitals[h].district)] += 1;
+        flows.hospital_admissions_by_cell[flows.cell(d, people.sex[i],
+                                                     s.bands.band_of_age_days(age_days))] += 1;
+        flows.admissions_by_origin[static_cast<std::size_t>(d * nd + spec.hospitals[h].district)] +=
+            1;
         if (e.day + length < end) {
           Event ends = e;
           ends.type = EventType::kStayEnds;
@@ -497,13 +530,30 @@ void step(World& world, const sim::Step& step, PeriodFlows& flows) {
     for (int t = 0; t < days; ++t) {
       const std::int64_t elderly = acute.used(h, t);
       const std::int64_t others = std::clamp<std::int64_t>(
-          beds - elderly, 0, background[h * static_cast<std::size_t>(days) + static_cast<std::size_t>(t)]);
+          beds - elderly, 0,
+          background[h * static_cast<std::size_t>(days) + static_cast<std::size_t>(t)]);
       flows.hospital_bed_days[h] += elderly;
       flows.hospital_background_bed_days[h] += others;
       flows.hospital_rehabilitation_bed_days[h] += rehab.used(h, t);
       flows.hospital_peak_occupied[h] = std::max(flows.hospital_peak_occupied[h], elderly + others);
     }
     state.occupied[h] = acute.used(h, days - 1);
+    // Beds being converted leave acute use as they free up; a closing hospital closes once
+    // its last patient has left.
+    HospitalUnitState& unit = state.units[h];
+    if (unit.converting() > 0) {
+      std::int64_t free = std::max<std::int64_t>(0, unit.beds - state.occupied[h]);
+      for (const bool to_nursing : {true, false}) {
+        std::int64_t& pending =
+            to_nursing ? unit.converting_to_nursing : unit.converting_to_rehabilitation;
+        const std::int64_t k = std::min(pending, free);
+        move_beds(world, h, k, to_nursing);
+        pending -= k;
+        free -= k;
+      }
+    }
+    if (unit.open && !unit.admitting && state.occupied[h] == 0 && rehab.used(h, days - 1) == 0)
+      unit.open = false;
   }
 }
 

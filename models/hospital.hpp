@@ -35,9 +35,15 @@ namespace eldersim {
 struct World;
 
 struct HospitalUnitState {
-  bool open = false;
-  std::int64_t beds = 0;  // acute beds, scaled
+  bool open = false;       // has beds (a closing hospital stays open until its last patient leaves)
+  bool admitting = false;  // takes new patients
+  std::int64_t beds = 0;   // acute beds, scaled
   std::int64_t rehabilitation_beds = 0;
+  // Beds converted by a policy event while patients lay in them: they take no new patients and
+  // leave acute use as they free up (at the end of each step).
+  std::int64_t converting_to_nursing = 0;
+  std::int64_t converting_to_rehabilitation = 0;
+  std::int64_t converting() const { return converting_to_nursing + converting_to_rehabilitation; }
 };
 
 struct HospitalState {
@@ -52,8 +58,9 @@ HospitalState initial_hospital_state(const Scenario& s);
 
 namespace hospital {
 
-// Beds (scaled) a conversion of `e` takes from hospital h now.
-std::int64_t beds_to_convert(const World& world, const PolicyEvent& e, int h);
+// Applies a conversion of hospital beds (a policy event) to hospital h: the beds free of elderly
+// patients leave acute use now, the others as their patients leave.
+void convert_beds(World& world, const PolicyEvent& e, int h);
 
 // The step, as a flow chart (after the care step, so discharges see the places its allocation
 // left):

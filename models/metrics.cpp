@@ -370,7 +370,6 @@ PeriodFlows::PeriodFlows(const Scenario& s)
   admissions_by_origin.assign(nd * nd, 0);
 }
 
-
 namespace {
 template <class T>
 void add_into(std::vector<T>& to, const std::vector<T>& from) {
@@ -430,7 +429,8 @@ std::int64_t Stocks::alive_in(int district) const {
 }
 
 void Stocks::clear() {
-  for (auto* v : {&alive, &adl, &age_days, &in_mode, &need, &unmet, &waiting, &inpatients, &delayed})
+  for (auto* v :
+       {&alive, &adl, &age_days, &in_mode, &need, &unmet, &waiting, &inpatients, &delayed})
     zero(*v);
 }
 

@@ -48,21 +48,29 @@ struct PeriodFlows {
   std::vector<std::int64_t> referrals;                    // [district]
   std::vector<std::int64_t> turned_away;                  // [district]
   std::vector<std::int64_t> hospital_deaths_by_district;  // [district]
-  std::vector<std::int64_t> admissions_by_origin;  // [district][hospital's district]
+  std::vector<std::int64_t> admissions_by_origin;         // [district][hospital's district]
 
   PeriodFlows() = default;
   explicit PeriodFlows(const Scenario& s);
   // The summed hospital columns, for clear and merge.
   template <class Self>
   static auto hospital_columns(Self& self) {
-    return std::array{&self.hospital_admissions,         &self.hospital_referred_in,
-                      &self.hospital_diverted,           &self.hospital_turned_away,
-                      &self.hospital_deaths,             &self.hospital_discharges,
-                      &self.hospital_stay_days,          &self.hospital_bed_days,
-                      &self.hospital_background_bed_days, &self.hospital_capacity_bed_days,
-                      &self.hospital_delayed_days,       &self.hospital_rehabilitation_bed_days,
-                      &self.hospital_admissions_by_cell, &self.referrals,
-                      &self.turned_away,                 &self.hospital_deaths_by_district,
+    return std::array{&self.hospital_admissions,
+                      &self.hospital_referred_in,
+                      &self.hospital_diverted,
+                      &self.hospital_turned_away,
+                      &self.hospital_deaths,
+                      &self.hospital_discharges,
+                      &self.hospital_stay_days,
+                      &self.hospital_bed_days,
+                      &self.hospital_background_bed_days,
+                      &self.hospital_capacity_bed_days,
+                      &self.hospital_delayed_days,
+                      &self.hospital_rehabilitation_bed_days,
+                      &self.hospital_admissions_by_cell,
+                      &self.referrals,
+                      &self.turned_away,
+                      &self.hospital_deaths_by_district,
                       &self.admissions_by_origin};
   }
   std::size_t cell(int district, int sex, int band) const {
@@ -78,13 +86,13 @@ struct PeriodFlows {
 struct Stocks {
   int n_districts = 0;
   int n_bands = 0;
-  std::vector<std::int64_t> alive;     // [district][sex][band]
-  std::vector<std::int64_t> adl;       // [district][level]
-  std::vector<std::int64_t> age_days;  // [district], sum of ages in days
-  std::vector<std::int64_t> in_mode;   // [district][care mode]
-  std::vector<std::int64_t> need;      // [district], ADL level >= care.need_level
-  std::vector<std::int64_t> unmet;     // [district], in need and without formal care
-  std::vector<std::int64_t> waiting;   // [district][care mode]
+  std::vector<std::int64_t> alive;       // [district][sex][band]
+  std::vector<std::int64_t> adl;         // [district][level]
+  std::vector<std::int64_t> age_days;    // [district], sum of ages in days
+  std::vector<std::int64_t> in_mode;     // [district][care mode]
+  std::vector<std::int64_t> need;        // [district], ADL level >= care.need_level
+  std::vector<std::int64_t> unmet;       // [district], in need and without formal care
+  std::vector<std::int64_t> waiting;     // [district][care mode]
   std::vector<std::int64_t> inpatients;  // [district]
   std::vector<std::int64_t> delayed;     // [district], in hospital waiting for a care place
 

@@ -22,9 +22,9 @@ inline constexpr std::uint16_t kNoHospital = 0xFFFF;
 
 // Bits of People::hospital_flags.
 enum HospitalFlag : std::uint8_t {
-  kDiesInHospital = 1u << 0,     // the stay ends in death (drawn on admission)
-  kDeclinesInHospital = 1u << 1, // the stay ends one ADL level worse (drawn on admission)
-  kDelayedDischarge = 1u << 2,   // medically ready, waiting in hospital for a care place
+  kDiesInHospital = 1u << 0,      // the stay ends in death (drawn on admission)
+  kDeclinesInHospital = 1u << 1,  // the stay ends one ADL level worse (drawn on admission)
+  kDelayedDischarge = 1u << 2,    // medically ready, waiting in hospital for a care place
   kInRehabilitationBed = 1u << 3,
 };
 
@@ -57,10 +57,10 @@ struct People {
   std::vector<std::uint16_t> wait_facility;
   std::vector<sim::Day> wait_since;
   // Hospital (models/hospital.hpp): the stay in progress, if any.
-  std::vector<std::uint16_t> hospital;        // hospital index; kNoHospital if not in hospital
-  std::vector<std::uint8_t> hospital_flags;   // HospitalFlag bits
-  std::vector<sim::Day> hospital_admitted;    // day of admission
-  std::vector<sim::Day> hospital_until;       // day the medical stay ends (discharge if free)
+  std::vector<std::uint16_t> hospital;       // hospital index; kNoHospital if not in hospital
+  std::vector<std::uint8_t> hospital_flags;  // HospitalFlag bits
+  std::vector<sim::Day> hospital_admitted;   // day of admission
+  std::vector<sim::Day> hospital_until;      // day the medical stay ends (discharge if free)
 
   std::size_t size() const { return id.size(); }
 

@@ -75,19 +75,7 @@ void apply(World& world, const PolicyEvent& e, PeriodFlows& flows) {
     case PolicyEvent::Kind::kConvertHospitalBeds:
       // Beds leave acute use on the date; as nursing beds they join the hospital's nursing ward
       // (a care facility), as rehabilitation beds they take patients waiting for a care place.
-      for (int h : e.hospitals) {
-        const std::int64_t n = hospital::beds_to_convert(world, e, h);
-        HospitalUnitState& unit = world.hospitals.units[static_cast<std::size_t>(h)];
-        unit.beds -= n;
-        if (e.to_nursing) {
-          const auto f = static_cast<std::size_t>(
-              world.scenario->hospitals.hospitals[static_cast<std::size_t>(h)].nursing_facility);
-          state.facilities[f].places += n;
-          state.facilities[f].nursing_places += n;
-        } else {
-          unit.rehabilitation_beds += n;
-        }
-      }
+      for (int h : e.hospitals) hospital::convert_beds(world, e, h);
       break;
   }
 }
@@ -154,9 +142,10 @@ void step(World& world, const sim::Step& step, PeriodFlows& flows) {
   for (std::size_t h = 0; h < s.hospitals.hospitals.size(); ++h) {
     const HospitalSpec& spec = s.hospitals.hospitals[h];
     HospitalUnitState& unit = world.hospitals.units[h];
-    if (!unit.open && in_step(spec.opens, step) && spec.opens > s.simulation.calendar.start)
-      unit.open = true;
-    if (unit.open && in_step(spec.closes, step)) unit.open = false;
+    if (!unit.admitting && in_step(spec.opens, step) && spec.opens > s.simulation.calendar.start)
+      unit.open = unit.admitting = true;
+    // Stops admitting on its date; it closes when its last patient has left (hospital.cpp).
+    if (unit.admitting && in_step(spec.closes, step)) unit.admitting = false;
   }
   while (state.next_event < s.policy_events.size() &&
          s.policy_events[state.next_event].date < step.end_day()) {

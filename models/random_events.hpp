@@ -14,7 +14,7 @@ enum class RandomEvent : std::uint32_t {
   kAdlTransition = 4,
   kCareChoice = 5,
   kReviewStagger = 6,
-  kLtcEnrolment = 7,  // one draw per person (step counter 0): enrolled if below the share
+  kLtcEnrolment = 7,       // one draw per person (step counter 0): enrolled if below the share
   kHospitalAdmission = 8,  // admission, day, tier, referral, hospital, stay, outcomes
   kDischargeChoice = 9,    // the care choice made on leaving hospital
   kHomeSickbed = 10,       // one draw per person (counter 0): covered if below the share

@@ -416,7 +416,8 @@ void read_policy_events(Map& root, Scenario& s) {
             const int di = district_index(s, d);
             for (std::size_t f = 0; f < s.care.facilities.size(); ++f)
               // Hospitals' nursing wards are changed by name or by bed conversion only.
-              if (di >= 0 && s.care.facilities[f].district == di && !s.care.facilities[f].hospital_ward &&
+              if (di >= 0 && s.care.facilities[f].district == di &&
+                  !s.care.facilities[f].hospital_ward &&
                   (s.care.facilities[f].type == FacilityType::kCommunity) == (type == "community"))
                 e.facilities.push_back(static_cast<int>(f));
           }

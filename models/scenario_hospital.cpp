@@ -42,7 +42,8 @@ std::array<double, N> read_list(Map& m, const char* key, const cfg::Bounds& boun
 
 // Twelve monthly factors, normalised to a mean of one.
 std::array<double, kMonths> read_seasonality(Map& m, const char* key) {
-  auto factors = read_list<kMonths>(m, key, cfg::between(0, 10), {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1});
+  auto factors =
+      read_list<kMonths>(m, key, cfg::between(0, 10), {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1});
   const double mean = std::accumulate(factors.begin(), factors.end(), 0.0) / kMonths;
   if (mean <= 0) {
     m[key].error("seasonal factors must not all be zero");
@@ -81,8 +82,8 @@ HospitalSpec read_hospital(const Value& item, const Scenario& s,
   h.beds = m.require<std::int64_t>("beds", cfg::non_negative());
   h.rehabilitation_beds = m.get<std::int64_t>("rehabilitation_beds", 0, cfg::non_negative());
   h.nursing_beds = m.get<std::int64_t>("nursing_beds", 0, cfg::non_negative());
-  h.background_occupancy =
-      read_scalar_or_list<kMonths>(m["background_occupancy"], cfg::probability(), default_background);
+  h.background_occupancy = read_scalar_or_list<kMonths>(m["background_occupancy"],
+                                                        cfg::probability(), default_background);
   if (m.has("opens")) h.opens = m["opens"].as_date().value_or(h.opens);
   if (m.has("closes")) h.closes = m["closes"].as_date().value_or(h.closes);
   if (m.has("opens") && m.has("closes") && h.closes <= h.opens)
@@ -143,8 +144,10 @@ MedicalCareSpec read_medical_care(const Value& v, const MedicalCareSpec& base) {
     }
     r.finish();
   }
-  if (m.has("home_sickbeds")) out.home_sickbeds = read_home_service(m["home_sickbeds"], base.home_sickbeds);
-  if (m.has("family_doctor")) out.family_doctor = read_home_service(m["family_doctor"], base.family_doctor);
+  if (m.has("home_sickbeds"))
+    out.home_sickbeds = read_home_service(m["home_sickbeds"], base.home_sickbeds);
+  if (m.has("family_doctor"))
+    out.family_doctor = read_home_service(m["family_doctor"], base.family_doctor);
   out.discharge_priority = m.get<bool>("discharge_priority", base.discharge_priority);
   m.finish();
   return out;
@@ -162,7 +165,8 @@ void read_hospitals(Map& root, Scenario& s) {
     if (!m.has("admissions")) m.missing("admissions");
     const auto bands = static_cast<std::size_t>(s.bands.count());
     if (const Value r = a["annual_rate_by_band"]; r.present()) {
-      if (const auto rates = r.as_numbers(cfg::between(0, 20), bands)) h.admission_rate_by_band = *rates;
+      if (const auto rates = r.as_numbers(cfg::between(0, 20), bands))
+        h.admission_rate_by_band = *rates;
     } else {
       a.missing("annual_rate_by_band");
     }
@@ -173,7 +177,8 @@ void read_hospitals(Map& root, Scenario& s) {
     if (const Value t = a["tier_share_by_adl"]; t.present()) {
       const auto rows = t.as_list();
       if (rows.size() != kAdlLevelCount)
-        t.error(fmt::format("needs {} rows (one per ADL level), has {}", kAdlLevelCount, rows.size()));
+        t.error(
+            fmt::format("needs {} rows (one per ADL level), has {}", kAdlLevelCount, rows.size()));
       for (std::size_t l = 0; l < std::min<std::size_t>(rows.size(), kAdlLevelCount); ++l) {
         const auto shares = read_shares(rows[l], kHospitalTiers);
         std::copy(shares.begin(), shares.end(), h.tier_share_by_adl[l].begin());
@@ -193,8 +198,8 @@ void read_hospitals(Map& root, Scenario& s) {
   {
     Map st = m["stay"].as_map();
     if (!m.has("stay")) m.missing("stay");
-    h.mean_stay_days = read_list<kHospitalTiers>(st, "mean_days_by_tier", cfg::between(1, 365),
-                                                 h.mean_stay_days);
+    h.mean_stay_days =
+        read_list<kHospitalTiers>(st, "mean_days_by_tier", cfg::between(1, 365), h.mean_stay_days);
     h.stay_ratio_by_adl =
         read_list<kAdlLevelCount>(st, "ratio_by_adl", cfg::between(0.1, 10), h.stay_ratio_by_adl);
     h.stay_log_sd = st.get<double>("log_sd", 0.6, cfg::between(0, 3));
@@ -214,7 +219,7 @@ void read_hospitals(Map& root, Scenario& s) {
       h.delay_for = {};
       for (const Value& item : df.as_list())
         if (const auto mode = item.as_choice({"home", "community", "institution"}))
-          h.delay_for[*mode == "home" ? kHomeCare
+          h.delay_for[*mode == "home"        ? kHomeCare
                       : *mode == "community" ? kCommunityCare
                                              : kInstitution] = true;
     }
@@ -222,8 +227,8 @@ void read_hospitals(Map& root, Scenario& s) {
   }
   {
     Map w = m["nursing_ward"].as_map();
-    h.nursing_ward_monthly_price = read_list<kAdlLevelCount>(w, "monthly_price_by_level",
-                                                             cfg::non_negative(), {});
+    h.nursing_ward_monthly_price =
+        read_list<kAdlLevelCount>(w, "monthly_price_by_level", cfg::non_negative(), {});
     w.finish();
   }
   const auto background =
@@ -262,8 +267,8 @@ void read_bed_conversion(const Value& v, Scenario& s, PolicyEvent& e) {
       if (const int di = district_index(s, d); di >= 0) districts.push_back(di);
     for (std::size_t i = 0; i < s.hospitals.hospitals.size(); ++i) {
       const HospitalSpec& h = s.hospitals.hospitals[i];
-      if (h.tier == tier &&
-          (districts.empty() || std::find(districts.begin(), districts.end(), h.district) != districts.end()))
+      if (h.tier == tier && (districts.empty() || std::find(districts.begin(), districts.end(),
+                                                            h.district) != districts.end()))
         e.hospitals.push_back(static_cast<int>(i));
     }
   } else if (m.has("districts")) {

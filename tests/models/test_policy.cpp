@@ -67,8 +67,8 @@ TEST(Policy, NewFacilityOpensOnItsDateAndIsPaidForOnce) {
   // The list of named maps merges: the new home is appended to the default facilities (before
   // the hospitals' nursing wards, which the hospital system adds).
   const auto& all = scenario->care.facilities;
-  const auto found = std::find_if(all.begin(), all.end(),
-                                  [](const FacilitySpec& f) { return f.name == "New Baiyun home"; });
+  const auto found = std::find_if(
+      all.begin(), all.end(), [](const FacilitySpec& f) { return f.name == "New Baiyun home"; });
   ASSERT_NE(found, all.end());
   ElderModel model(scenario);
   const auto f = static_cast<std::size_t>(found - all.begin());

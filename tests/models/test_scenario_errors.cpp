@@ -794,14 +794,179 @@ TEST(ScenarioErrors, DistrictsNeedALocationForTravelTimes) {
                               "districts:\n"                       // 2
                               "  - {name: Nansha, location: ~}\n"  // 3
                               "care:\n"                            // 4
-                              "  facilities: []\n");               // 5
-  // With no facilities no travel is needed: valid. With the default facilities: an error.
+                              "  facilities: []\n"                 // 5
+                              "hospital_system:\n"                 // 6
+                              "  hospitals: []\n");                // 7
+  // With no facilities or hospitals no travel is needed: valid. With the default facilities:
+  // an error.
   EXPECT_NO_THROW(parse_scenario(sim::load_configuration(file, {})));
   const auto with_homes = extending(dir, "bad2.yaml",
                                     "districts:\n"                         // 2
                                     "  - {name: Nansha, location: ~}\n");  // 3
   EXPECT_TRUE(HasError(errors_of(with_homes), "districts[Nansha].location", with_homes.string(), 3,
                        "required (lat, lon)"));
+}
+
+// ---- hospital system ---------------------------------------------------------------------------
+
+TEST(ScenarioErrors, HospitalInAnUnknownDistrictSuggestsTheNearestName) {
+  const TempDir dir;
+  const auto file = extending(dir, "bad.yaml",
+                              "hospital_system:\n"                                  // 2
+                              "  hospitals:\n"                                      // 3
+                              "    - {name: Yuexiu tertiary, district: Yuexu}\n");  // 4
+  const auto errors = errors_of(file);
+  EXPECT_TRUE(HasError(errors, "hospital_system.hospitals[Yuexiu tertiary].district", file.string(),
+                       4, "unknown district \"Yuexu\"; did you mean 'Yuexiu'?"));
+  EXPECT_EQ(errors.size(), 1u) << dump(errors);
+}
+
+TEST(ScenarioErrors, HospitalTierOutOfRange) {
+  const TempDir dir;
+  const auto file = extending(dir, "bad.yaml",
+                              "hospital_system:\n"                        // 2
+                              "  hospitals:\n"                            // 3
+                              "    - {name: Liwan primary, tier: 4}\n"    // 4
+                              "    - {name: Liwan private, tier: 0}\n");  // 5
+  const auto errors = errors_of(file);
+  EXPECT_TRUE(HasError(errors, "hospital_system.hospitals[Liwan primary].tier", file.string(), 4,
+                       "must be >= 1 and <= 3, got 4"));
+  EXPECT_TRUE(HasError(errors, "hospital_system.hospitals[Liwan private].tier", file.string(), 5,
+                       "must be >= 1 and <= 3, got 0"));
+  EXPECT_EQ(errors.size(), 2u) << dump(errors);
+}
+
+// The tiny scenario with locations and a small hospital system whose second hospital (line 30)
+// is named `second`.
+std::string tiny_with_hospitals(const std::string& second) {
+  std::string text = replaced(kTinyScenario, "older_population: 1000}",
+                              "older_population: 1000, location: {lat: 23.1, lon: 113.2}}");
+  text = replaced(text, "older_population: 2000}",
+                  "older_population: 2000, location: {lat: 22.9, lon: 113.4}}");
+  return text +
+         "hospital_system:\n"                                                                // 23
+         "  admissions:\n"                                                                   // 24
+         "    annual_rate_by_band: [0.1, 0.1, 0.1, 0.2, 0.2, 0.3, 0.3, 0.3]\n"               // 25
+         "    tier_share_by_adl: [[1, 0, 0], [1, 0, 0], [1, 0, 0], [1, 0, 0], [1, 0, 0]]\n"  // 26
+         "  stay: {mean_days_by_tier: [9, 9, 9]}\n"                                          // 27
+         "  hospitals:\n"                                                                    // 28
+         "    - {name: General, district: North, tier: 1, beds: 100}\n"                      // 29
+         "    - {name: " +
+         second + ", district: South, tier: 2, beds: 50}\n";  // 30
+}
+
+TEST(ScenarioErrors, HospitalNameUsedTwice) {
+  const TempDir dir;
+  EXPECT_NO_THROW(parse_scenario(
+      sim::load_configuration(dir.write("ok.yaml", tiny_with_hospitals("Central")), {})));
+  const auto file = dir.write("bad.yaml", tiny_with_hospitals("General"));
+  const auto errors = errors_of(file);
+  EXPECT_TRUE(HasError(errors, "hospital_system.hospitals[General]", file.string(), 30,
+                       "hospital name \"General\" used twice"));
+  EXPECT_EQ(errors.size(), 1u) << dump(errors);
+}
+
+TEST(ScenarioErrors, TierSharesWithARowMissingAndARowNotSummingToOne) {
+  const TempDir dir;
+  const auto file = extending(dir, "bad.yaml",
+                              "hospital_system:\n"              // 2
+                              "  admissions:\n"                 // 3
+                              "    tier_share_by_adl:\n"        // 4
+                              "      - [0.35, 0.40, 0.25]\n"    // 5
+                              "      - [0.30, 0.40, 0.30]\n"    // 6
+                              "      - [0.25, 0.40, 0.45]\n"    // 7
+                              "      - [0.20, 0.40, 0.40]\n");  // 8
+  const auto errors = errors_of(file);
+  EXPECT_TRUE(HasError(errors, "hospital_system.admissions.tier_share_by_adl", file.string(), 5,
+                       "needs 5 rows (one per ADL level), has 4"));
+  EXPECT_TRUE(HasError(errors, "hospital_system.admissions.tier_share_by_adl[2]", file.string(), 7,
+                       "shares must add up to 1, they add up to 1.1"));
+  EXPECT_EQ(errors.size(), 2u) << dump(errors);
+}
+
+TEST(ScenarioErrors, SevereLevelCannotDeclineInHospital) {
+  const TempDir dir;
+  const auto file = extending(dir, "bad.yaml",
+                              "hospital_system:\n"                                          // 2
+                              "  stay:\n"                                                   // 3
+                              "    adl_decline_by_adl: [0.05, 0.05, 0.04, 0.03, 0.02]\n");  // 4
+  const auto errors = errors_of(file);
+  EXPECT_TRUE(HasError(errors, "hospital_system.stay.adl_decline_by_adl", file.string(), 4,
+                       "the last level (severe) cannot decline further: give 0"));
+  EXPECT_EQ(errors.size(), 1u) << dump(errors);
+}
+
+TEST(ScenarioErrors, AdmissionSeasonalityAllZero) {
+  const TempDir dir;
+  const auto file = extending(dir, "bad.yaml",
+                              "hospital_system:\n"                                         // 2
+                              "  admissions:\n"                                            // 3
+                              "    seasonality: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]\n");  // 4
+  const auto errors = errors_of(file);
+  EXPECT_TRUE(HasError(errors, "hospital_system.admissions.seasonality", file.string(), 4,
+                       "seasonal factors must not all be zero"));
+  EXPECT_EQ(errors.size(), 1u) << dump(errors);
+}
+
+TEST(ScenarioErrors, BedConversionNeedsEitherBedsOrPercent) {
+  const TempDir dir;
+  const auto file = extending(
+      dir, "bad.yaml",
+      "policy_events:\n"                                                                     // 2
+      "  - date: 2025-01-01\n"                                                               // 3
+      "    convert_hospital_beds: {hospitals: [Yuexiu tertiary], beds: 100, percent: 10}\n"  // 4
+      "  - date: 2025-01-01\n"                                                               // 5
+      "    convert_hospital_beds: {tier: 2, to: rehabilitation}\n");                         // 6
+  const auto errors = errors_of(file);
+  EXPECT_TRUE(HasError(errors, "policy_events[0].convert_hospital_beds.beds", file.string(), 4,
+                       "give either beds or percent"));
+  EXPECT_TRUE(HasError(errors, "policy_events[1].convert_hospital_beds.beds", file.string(), 6,
+                       "give either beds or percent"));
+  EXPECT_EQ(errors.size(), 2u) << dump(errors);
+}
+
+TEST(ScenarioErrors, BedConversionOfAnUnknownHospitalSuggestsTheNearestName) {
+  const TempDir dir;
+  const auto file = extending(dir, "bad.yaml",
+                              "policy_events:\n"        // 2
+                              "  - date: 2025-01-01\n"  // 3
+                              "    convert_hospital_beds: {hospitals: [Yuexiu tertiary, Yuexiu "
+                              "tertary], beds: 100}\n");  // 4
+  const auto errors = errors_of(file);
+  EXPECT_TRUE(HasError(errors, "policy_events[0].convert_hospital_beds.hospitals[1]", file.string(),
+                       4, "unknown hospital \"Yuexiu tertary\"; did you mean 'Yuexiu tertiary'?"));
+  EXPECT_EQ(errors.size(), 1u) << dump(errors);
+}
+
+TEST(ScenarioErrors, UnknownKeyUnderHospitalSystemSuggestsTheKnownOne) {
+  const TempDir dir;
+  const auto file = extending(dir, "bad.yaml",
+                              "hospital_system:\n"                          // 2
+                              "  backgound_occupancy: 0.6\n"                // 3
+                              "  discharge: {delay_fr: [institution]}\n");  // 4
+  const auto errors = errors_of(file);
+  EXPECT_TRUE(HasError(errors, "hospital_system.backgound_occupancy", file.string(), 3,
+                       "unknown key; did you mean 'background_occupancy'?"));
+  EXPECT_TRUE(HasError(errors, "hospital_system.discharge.delay_fr", file.string(), 4,
+                       "unknown key; did you mean 'delay_for'?"));
+  EXPECT_EQ(errors.size(), 2u) << dump(errors);
+}
+
+TEST(ScenarioErrors, HospitalClosesBeforeItOpens) {
+  const TempDir dir;
+  const auto file = extending(dir, "bad.yaml",
+                              "hospital_system:\n"            // 2
+                              "  hospitals:\n"                // 3
+                              "    - name: Zengcheng new\n"   // 4
+                              "      district: Zengcheng\n"   // 5
+                              "      tier: 3\n"               // 6
+                              "      beds: 2000\n"            // 7
+                              "      opens: 2026-01-01\n"     // 8
+                              "      closes: 2025-01-01\n");  // 9
+  const auto errors = errors_of(file);
+  EXPECT_TRUE(HasError(errors, "hospital_system.hospitals[Zengcheng new].closes", file.string(), 9,
+                       "must be after opens"));
+  EXPECT_EQ(errors.size(), 1u) << dump(errors);
 }
 
 }  // namespace
