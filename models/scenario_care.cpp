@@ -68,18 +68,7 @@ std::array<double, 2> read_by_ownership(Map& parent, const char* key) {
 }
 
 int facility_index(const Scenario& s, const Value& v) {
-  const auto name = v.as<std::string>();
-  if (!name) return -1;
-  std::vector<std::string> names;
-  for (std::size_t i = 0; i < s.care.facilities.size(); ++i) {
-    if (s.care.facilities[i].name == *name) return static_cast<int>(i);
-    names.push_back(s.care.facilities[i].name);
-  }
-  std::string message = "unknown facility \"" + *name + "\"";
-  if (const auto near = sim::closest_match(*name, names); !near.empty())
-    message += "; did you mean '" + near + "'?";
-  v.error(message);
-  return -1;
+  return index_by_name(s.care.facilities, v, "facility");
 }
 
 FacilitySpec read_facility(const Value& item, const Scenario& s) {

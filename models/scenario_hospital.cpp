@@ -54,18 +54,7 @@ std::array<double, kMonths> read_seasonality(Map& m, const char* key) {
 }
 
 int hospital_index(const Scenario& s, const Value& v) {
-  const auto name = v.as<std::string>();
-  if (!name) return -1;
-  std::vector<std::string> names;
-  for (std::size_t i = 0; i < s.hospitals.hospitals.size(); ++i) {
-    if (s.hospitals.hospitals[i].name == *name) return static_cast<int>(i);
-    names.push_back(s.hospitals.hospitals[i].name);
-  }
-  std::string message = "unknown hospital \"" + *name + "\"";
-  if (const auto near = sim::closest_match(*name, names); !near.empty())
-    message += "; did you mean '" + near + "'?";
-  v.error(message);
-  return -1;
+  return index_by_name(s.hospitals.hospitals, v, "hospital");
 }
 
 HospitalSpec read_hospital(const Value& item, const Scenario& s,

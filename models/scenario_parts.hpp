@@ -8,6 +8,7 @@
 
 #include "models/scenario.hpp"
 #include "sim/config_reader.hpp"
+#include "sim/text.hpp"
 
 namespace eldersim::detail {
 
@@ -15,6 +16,23 @@ namespace eldersim::detail {
 std::vector<double> read_shares(const sim::config::Value& v, std::size_t length);
 // The index of the district named by v (with a did-you-mean), or -1 after reporting.
 int district_index(const Scenario& s, const sim::config::Value& v);
+// The index of the item of `items` (anything with a `name`) named by v, or -1 after reporting
+// "unknown <what>" with a did-you-mean.
+template <class Items>
+int index_by_name(const Items& items, const sim::config::Value& v, const char* what) {
+  const auto name = v.as<std::string>();
+  if (!name) return -1;
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (items[i].name == *name) return static_cast<int>(i);
+    names.push_back(items[i].name);
+  }
+  std::string message = std::string("unknown ") + what + " \"" + *name + "\"";
+  if (const auto near = sim::closest_match(*name, names); !near.empty())
+    message += "; did you mean '" + near + "'?";
+  v.error(message);
+  return -1;
+}
 // A mapping {home, community, institution} of numbers into an array indexed by CareMode
 // (none = 0); absent modes take `fallback`.
 std::array<double, kCareModes> read_per_mode(sim::config::Map& parent, const char* key,
