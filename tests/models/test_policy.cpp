@@ -64,8 +64,8 @@ TEST(Policy, NewFacilityOpensOnItsDateAndIsPaidForOnce) {
        "care.facilities=[{name: New Baiyun home, type: institution, district: Baiyun, ownership: "
        "private, "
        "places: 50000, nursing_share: 1.0, monthly_price: 2000, opens: 2021-07-01}]"});
-  // The list of named maps merges: the new home is appended to the default facilities (before
-  // the hospitals' nursing wards, which the hospital system adds).
+  // A --set list replaces care.facilities (only `extends:` merges named lists): the new home is
+  // the only home, followed by the hospitals' nursing wards, which the hospital system adds.
   const auto& all = scenario->care.facilities;
   const auto found = std::find_if(
       all.begin(), all.end(), [](const FacilitySpec& f) { return f.name == "New Baiyun home"; });
