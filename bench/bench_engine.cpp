@@ -69,15 +69,22 @@ BENCHMARK(BM_HealthStep)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 
-// The care step (census, choices, allocation) after a simulated year, so that care places are
-// held and waiting lists exist, as in a running simulation.
+// Runs the model through 2020, so that care places are held, waiting lists exist and patients
+// are in hospital, as in a running simulation; returns the index of the next step.
+int simulate_first_year(ElderModel& model) {
+  const sim::Calendar& calendar = model.calendar();
+  int k = 0;
+  for (; calendar.step(k).first_day < sim::make_day(2021, 1, 1); ++k) model.step(calendar.step(k));
+  return k;
+}
+
+// The care step (census, choices, allocation) after a simulated year.
 void BM_CareStep(benchmark::State& state) {
   const sim::ThreadLimit limit(static_cast<int>(state.range(1)));
   const auto scenario = scenario_of_size(state.range(0));
   ElderModel model(scenario);
   const sim::Calendar& calendar = model.calendar();
-  int k = 0;
-  for (; calendar.step(k).first_day < sim::make_day(2021, 1, 1); ++k) model.step(calendar.step(k));
+  const int k = simulate_first_year(model);
   PeriodFlows flows(*scenario);
   for (auto _ : state) care::step(model.mutable_world(), calendar.step(k), flows);
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(model.agent_count()));
@@ -95,8 +102,7 @@ void BM_HospitalStep(benchmark::State& state) {
   const auto scenario = scenario_of_size(state.range(0));
   ElderModel model(scenario);
   const sim::Calendar& calendar = model.calendar();
-  int k = 0;
-  for (; calendar.step(k).first_day < sim::make_day(2021, 1, 1); ++k) model.step(calendar.step(k));
+  int k = simulate_first_year(model);
   PeriodFlows flows(*scenario);
   for (auto _ : state) {
     hospital::step(model.mutable_world(), calendar.step(k), flows);

@@ -278,6 +278,17 @@ void start_care(World& world, std::size_t i, const CareRequest& r, bool nursing,
   flows.admissions[md] += 1;
 }
 
+// Frees the place person i holds in the census counts of the last care step.
+void release_place_in_census(CareState& state, const People& people, std::size_t i) {
+  const std::uint8_t held = people.care_mode[i];
+  if (held == kInstitution || held == kCommunityCare) {
+    state.occupied[people.care_facility[i]] -= 1;
+    if (people.care_flags[i] & kNursingBed) state.occupied_nursing[people.care_facility[i]] -= 1;
+  } else if (held == kHomeCare) {
+    state.home_hours_used[people.district[i]] -= people.care_hours[i];
+  }
+}
+
 }  // namespace
 
 Chooser chooser_of(const People& people, std::size_t i, int level, std::uint8_t groups,
@@ -390,9 +401,7 @@ void step(World& world, const sim::Step& step, PeriodFlows& flows) {
           const bool waiting = people.wait_mode[i] != kNoCare;
           // Waiting for a better place where one already is (a nursing-type bed in one's home)
           // is a transfer: nobody gives up on it.
-          const bool transfer_wait = waiting && people.wait_mode[i] == people.care_mode[i] &&
-                                     (people.wait_mode[i] == kHomeCare ||
-                                      people.wait_facility[i] == people.care_facility[i]);
+          const bool transfer_wait = waits_in_place(people, i);
           bool reneging = waiting && !transfer_wait &&
                           today - people.wait_since[i] >= spec.renege_days[people.wait_mode[i]];
           // Someone waiting to move to another place of the service they already have gives
@@ -635,16 +644,9 @@ void step(World& world, const sim::Step& step, PeriodFlows& flows) {
 
 void vacate_in_census(World& world, std::size_t i) {
   const People& people = world.people;
-  CareState& state = world.care;
   if (people.wait_mode[i] != kNoCare && people.wait_facility[i] != kNoFacility)
-    state.waiting[people.wait_facility[i]] -= 1;
-  const std::uint8_t held = people.care_mode[i];
-  if (held == kInstitution || held == kCommunityCare) {
-    state.occupied[people.care_facility[i]] -= 1;
-    if (people.care_flags[i] & kNursingBed) state.occupied_nursing[people.care_facility[i]] -= 1;
-  } else if (held == kHomeCare) {
-    state.home_hours_used[people.district[i]] -= people.care_hours[i];
-  }
+    world.care.waiting[people.wait_facility[i]] -= 1;
+  release_place_in_census(world.care, people, i);
 }
 
 DischargeOutcome settle_on_discharge(World& world, std::size_t i, const CareWish& wish,
@@ -655,16 +657,6 @@ DischargeOutcome settle_on_discharge(World& world, std::size_t i, const CareWish
   const bool unlimited = s.care.unlimited_capacity;
   const int level = people.adl[i];
   const auto d = static_cast<std::size_t>(people.district[i]);
-  // Frees the place held now in the census counts (the waiting list is settled below).
-  const auto release_place = [&] {
-    const std::uint8_t held = people.care_mode[i];
-    if (held == kInstitution || held == kCommunityCare) {
-      state.occupied[people.care_facility[i]] -= 1;
-      if (people.care_flags[i] & kNursingBed) state.occupied_nursing[people.care_facility[i]] -= 1;
-    } else if (held == kHomeCare) {
-      state.home_hours_used[d] -= people.care_hours[i];
-    }
-  };
   // Keeps the census's waiting-list counts in step with the person's list.
   const std::uint16_t waited_for =
       people.wait_mode[i] != kNoCare ? people.wait_facility[i] : kNoFacility;
@@ -678,7 +670,7 @@ DischargeOutcome settle_on_discharge(World& world, std::size_t i, const CareWish
     return outcome;
   };
   if (wish.mode == kNoCare) {
-    release_place();
+    release_place_in_census(state, people, i);
     leave_care(people, i);
     stop_waiting(people, i);
     return settle(DischargeOutcome::kSettled);
@@ -740,7 +732,7 @@ DischargeOutcome settle_on_discharge(World& world, std::size_t i, const CareWish
     join_waiting_list(people, i, r);
     return settle(DischargeOutcome::kWaitingForPlace);
   }
-  release_place();
+  release_place_in_census(state, people, i);
   start_care(world, i, r, nursing, day, flows);
   if (r.mode == kHomeCare) {
     state.home_hours_used[d] += r.hours;

@@ -117,6 +117,12 @@ enum class DischargeOutcome {
 };
 
 namespace care {
+// Whether person i waits for a change within the care they hold (a nursing-type bed in their
+// own home, other home-care hours) rather than for a new place.
+inline bool waits_in_place(const People& p, std::size_t i) {
+  return p.wait_mode[i] != kNoCare && p.wait_mode[i] == p.care_mode[i] &&
+         (p.wait_mode[i] == kHomeCare || p.wait_facility[i] == p.care_facility[i]);
+}
 // The chooser's attributes from the person's row.
 Chooser chooser_of(const People& people, std::size_t i, int level, std::uint8_t groups,
                    bool ltc_enrolled);

@@ -322,33 +322,39 @@ void step(World& world, const sim::Step& step, PeriodFlows& flows) {
     }
   }
 
-  // Hospitals of a tier by district, for the first choice.
-  const auto first_choice = [&](int district, int tier, double pick) -> int {
-    for (int home : state.by_travel[static_cast<std::size_t>(district)]) {
-      // The nearest district with an open hospital of the tier (its own if it has one).
-      const int hd = spec.hospitals[static_cast<std::size_t>(home)].district;
-      if (spec.hospitals[static_cast<std::size_t>(home)].tier != tier ||
-          !state.units[static_cast<std::size_t>(home)].admitting ||
-          state.units[static_cast<std::size_t>(home)].beds <= 0)
-        continue;
-      double total = 0;
-      for (std::size_t h = 0; h < nh; ++h)
-        if (spec.hospitals[h].district == hd && spec.hospitals[h].tier == tier &&
-            state.units[h].admitting)
-          total += static_cast<double>(state.units[h].beds);
-      double target = pick * total;
-      int last = home;
-      for (std::size_t h = 0; h < nh; ++h) {
-        if (spec.hospitals[h].district != hd || spec.hospitals[h].tier != tier ||
-            !state.units[h].admitting || state.units[h].beds <= 0)
-          continue;
-        last = static_cast<int>(h);
-        target -= static_cast<double>(state.units[h].beds);
-        if (target < 0) return last;
+  // First choices by district and tier, fixed for the step: the admitting hospitals of the tier
+  // in the nearest district that has one (its own if it has one), weighted by beds.
+  struct Choices {
+    std::vector<int> hospitals;
+    double beds = 0;
+  };
+  std::vector<Choices> choices(static_cast<std::size_t>(nd * kHospitalTiers));
+  const auto admits = [&](std::size_t h, int tier) {
+    return spec.hospitals[h].tier == tier && state.units[h].admitting && state.units[h].beds > 0;
+  };
+  for (int d = 0; d < nd; ++d)
+    for (int tier = 1; tier <= kHospitalTiers; ++tier) {
+      Choices& c = choices[static_cast<std::size_t>(d * kHospitalTiers + tier - 1)];
+      for (int home : state.by_travel[static_cast<std::size_t>(d)]) {
+        if (!admits(static_cast<std::size_t>(home), tier)) continue;
+        const int hd = spec.hospitals[static_cast<std::size_t>(home)].district;
+        for (std::size_t h = 0; h < nh; ++h)
+          if (spec.hospitals[h].district == hd && admits(h, tier)) {
+            c.hospitals.push_back(static_cast<int>(h));
+            c.beds += static_cast<double>(state.units[h].beds);
+          }
+        break;
       }
-      return last;
     }
-    return -1;
+  const auto first_choice = [&](int district, int tier, double pick) -> int {
+    const Choices& c = choices[static_cast<std::size_t>(district * kHospitalTiers + tier - 1)];
+    if (c.hospitals.empty()) return -1;
+    double target = pick * c.beds;
+    for (int h : c.hospitals) {
+      target -= static_cast<double>(state.units[static_cast<std::size_t>(h)].beds);
+      if (target < 0) return h;
+    }
+    return c.hospitals.back();
   };
   const auto stay_days = [&](int h, int level, double z) {
     const double mean = spec.mean_stay_days[static_cast<std::size_t>(
@@ -404,9 +410,7 @@ void step(World& world, const sim::Step& step, PeriodFlows& flows) {
         const bool in_rehab = people.hospital_flags[i] & kInRehabilitationBed;
         const bool waiting_for_place = people.wait_mode[i] != kNoCare &&
                                        spec.delay_for[people.wait_mode[i]] &&
-                                       !(people.wait_mode[i] == people.care_mode[i] &&
-                                         (people.wait_mode[i] == kHomeCare ||
-                                          people.wait_facility[i] == people.care_facility[i]));
+                                       !care::waits_in_place(people, i);
         if (waiting_for_place) {
           stay_delayed(i, 0);
         } else {
