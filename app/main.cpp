@@ -1,5 +1,5 @@
 // eldersim: the engine's command line running the eldersim model.
-#include "models/model.hpp"
+#include "models/elder_model.hpp"
 #include "sim/cli.hpp"
 
 int main(int argc, char** argv) {

@@ -1,109 +1,51 @@
 #pragma once
 // Care need, choice and capacity (design section 3, steps 5 and 6).
 //
-// Who chooses: a living person at ADL level >= care.choice_level whose level changed this step,
-// whose periodic review is due (every care.review_days, the first one staggered), who lost their
-// place, or whose wait reached care.renege_days for the mode they wait for (they renege and
-// choose again without that mode: their next-best option).
+// Who chooses: a living person at ADL level >= care.choice_level whose level changed, whose
+// periodic review is due (every care.review_days, the first one staggered), who lost their place
+// or moved, or whose wait reached care.renege_days for the mode they wait for (they renege and
+// choose again without that mode: their next-best option). The choice is the logit of
+// models/care_choice.hpp.
 //
-// The choice: a multinomial logit over no formal care (utility 0), home care, community care at
-// a centre of their district and institutional care anywhere in the city. Utility = constant +
-// price coefficient (by income band) * net monthly price / 1000 + travel coefficient * minutes / 10
-// + ADL level, living alone, 80+ and income terms, + inertia for the person's current mode. The
-// community and institution utilities are the log-sum over their facilities, each weighted by its
-// share of places: V = constant + terms + log sum_f w_f exp(V_f), V_f = price and travel terms, so
-// adding a facility changes demand through its price and distance, not through its mere number.
-// The centre or home a person is in now enters with weight exp(V_f + inertia) instead (staying is
-// its own alternative). Within the mode a facility is drawn with probability weight / sum.
+// The allocation: waiting requests are served in one global priority order (targeted groups
+// first, then higher ADL level, then earlier request, then a hash of id and request day)
+// against the pools of the ledger (models/care_ledger.hpp): nursing-type and other beds per
+// institution (levels >= care.nursing_level need a nursing-type bed, others take another bed
+// first), places per community centre, home-care worker hours per district. A person admitted
+// leaves their old place; one not admitted waits and keeps their current care meanwhile.
 //
-// The allocation: requests (new ones and those still waiting) are served one by one in priority
-// order (targeted groups first, then higher ADL level, then earlier request, then a hash of id
-// and step) against pools: nursing-type and other beds per institution (levels >=
-// care.nursing_level need a nursing-type bed, others take another bed first), places per community
-// centre, home-care worker hours per district. A person admitted leaves their old place; one not
-// admitted waits (and keeps their current care meanwhile).
+// The step, as a flow chart:
+//   pay_providers     per-bed and per-person subsidies of the step, by ownership
+//   settle_closures   residents of closed homes and the waiting lists of closed or emptied
+//                     ones choose again
+//   add_reneging      people whose wait reached its renege day join the choosers
+//   choose (parallel) each chooser: lost need -> leave; else the logit choice -> stay, leave,
+//                     or ask for a place
+//   apply             the choices, in row order: leave care, leave or join a waiting list
+//   evict_overfull    after a capacity cut, the newest residents leave and choose next step
+//   allocate          the waiting lists in priority order against the free places
+// The per-person part of each step's cost of care is charged in the sweep (charge_step).
 
 #include <array>
 #include <cstdint>
 #include <vector>
 
+#include "models/care_choice.hpp"
+#include "models/care_ledger.hpp"
+#include "models/census.hpp"
 #include "models/finance.hpp"
-#include "models/metrics.hpp"
 #include "models/people.hpp"
+#include "models/person_ops.hpp"
 #include "models/random_events.hpp"
-#include "sim/allocation.hpp"
 #include "sim/calendar.hpp"
+#include "sim/series.hpp"
+#include "sim/timing.hpp"
 
-namespace eldersim {
+namespace eldersim::care {
 
-struct World;
-
-struct FacilityState {
-  bool open = false;
-  std::int64_t places = 0;          // scaled
-  std::int64_t nursing_places = 0;  // the nursing-type part of places (institutions)
-  std::int64_t respite_beds = 0;    // community centres, scaled
-  std::array<double, kAdlLevels> monthly_price{};
-  std::int64_t pending_change = 0;  // supply response: places to add (or remove) on pending_due
-  sim::Day pending_due = std::numeric_limits<sim::Day>::max();
-};
-
-// The care system's state that changes over a run (capacity, prices, programmes) and the census
-// of the last care step.
-struct CareState {
-  std::vector<FacilityState> facilities;
-  std::vector<double> home_hours;  // worker hours per week per district (scaled)
-  ProgrammeSpec programme;         // in force now
-  std::size_t next_event = 0;      // first policy event not applied yet
-  sim::Day next_supply_review = 0;
-  // Census after the last care step (occupancy counts, waiting lists).
-  std::vector<std::int64_t> occupied;          // per facility
-  std::vector<std::int64_t> occupied_nursing;  // per facility
-  std::vector<std::int64_t> waiting;           // per facility
-  std::vector<double> home_hours_used;         // per district
-};
-
-CareState initial_care_state(const Scenario& s);
-
-// What a chooser brings to the choice.
-struct Chooser {
-  int district = 0;
-  int level = 0;
-  int income = kMiddleIncome;
-  bool living_alone = false;
-  bool age_80_plus = false;
-  std::uint8_t groups = 0;
-  bool ltc_enrolled = false;
-  CareMode current = kNoCare;
-  int current_facility = -1;
-  CareMode excluded = kNoCare;  // a mode just reneged on (kNoCare: none excluded)
-};
-
-// Mode utilities (-inf where unavailable) and, for community and institution, the facility
-// weights w_f exp(V_f) to draw from.
-struct ChoiceSet {
-  std::array<double, kCareModes> utility{};
-  std::vector<std::pair<int, double>> community;    // (facility, weight)
-  std::vector<std::pair<int, double>> institution;  // (facility, weight)
-};
-ChoiceSet choice_set(const Scenario& s, const CareState& state, const Chooser& c);
-// Logit probabilities of the four modes.
-std::array<double, kCareModes> mode_probabilities(const ChoiceSet& set);
-
-struct CareRequest {
-  sim::Priority priority;
-  std::uint32_t row = 0;
-  CareMode mode = kNoCare;
-  std::uint16_t facility = kNoFacility;
-  std::uint8_t hours = 0;
-  bool needs_nursing = false;
-};
-
-// What a chooser drew: a mode and, for community and institutional care, a facility; and how it
-// relates to the care the person has now.
-struct CareWish {
-  CareMode mode = kNoCare;
-  std::uint16_t facility = kNoFacility;
+// How a chosen mode relates to the care held now.
+struct Wish {
+  Choice choice;
   bool same_as_now = false;      // the same mode (and facility) as now
   bool needs_transfer = false;   // same home, but the level now needs a nursing-type bed
   bool needs_new_hours = false;  // same home care, but the level needs other hours
@@ -116,41 +58,133 @@ enum class DischargeOutcome {
   kWaitingInPlace,   // keeps the care held and waits for a nursing-type bed or more hours there
 };
 
-namespace care {
-// Whether person i waits for a change within the care they hold (a nursing-type bed in their
-// own home, other home-care hours) rather than for a new place.
-inline bool waits_in_place(const People& p, std::size_t i) {
-  return p.wait_mode[i] != kNoCare && p.wait_mode[i] == p.care_mode[i] &&
-         (p.wait_mode[i] == kHomeCare || p.wait_facility[i] == p.care_facility[i]);
-}
-// The chooser's attributes from the person's row.
-Chooser chooser_of(const People& people, std::size_t i, int level, std::uint8_t groups,
-                   bool ltc_enrolled);
-// The logit choice (design section 3 step 5), drawn from stream (person, counter, event).
-CareWish draw_wish(const World& world, std::size_t i, const Chooser& c, std::uint32_t counter,
-                   RandomEvent event);
-// A patient leaving hospital on `day` with this wish: takes the place now if the last allocation
-// left one free (in the census counts of CareState, which it updates), else joins its waiting
-// list.
-// Frees the place person i holds in the census counts of CareState (a death between steps).
-void vacate_in_census(World& world, std::size_t i);
-DischargeOutcome settle_on_discharge(World& world, std::size_t i, const CareWish& wish,
-                                     sim::Day day, PeriodFlows& flows);
+// A person due to choose, and whether for a reason other than reneging.
+struct Due {
+  std::uint32_t row;
+  bool other_reason;
+  auto operator<=>(const Due&) const = default;
+};
 
-// The step, as a flow chart:
-//   census (parallel blocks): for each living person
-//     lost their need (level < choice_level)      -> leave care, leave the waiting list
-//     in a closed facility                       -> leave, choose again
-//     in care                                    -> count the place; charge the step's cost
-//                                                   to insurance, government and the person
-//     choice due (level changed, review due, lost place, wait >= renege days)
-//                                                -> logit choice -> stay, leave, or request
-//     still waiting                              -> request again (same place, same since)
-//   over-full facilities (after a cut)           -> the newest residents leave, choose again
-//   allocation (serial): requests in priority order against the pools; admitted people leave
-//     their old place; the others wait
-//   providers' subsidies: per bed and per person served, by ownership
-void step(World& world, const sim::Step& step, PeriodFlows& flows);
-}  // namespace care
+// What the care step works with, besides its own state.
+struct CareContext {
+  People& people;
+  PersonOps& ops;
+  const ProgrammeSpec& programme;
+  std::uint64_t programme_version;
+  Spending& spending;
+  std::uint64_t seed;
+  sim::SectionTimes& times;
+};
 
-}  // namespace eldersim
+// Flows of one period.
+struct CareFlows {
+  std::vector<std::int64_t> admissions;          // [district][mode]
+  std::vector<std::int64_t> admitted_from_wait;  // [district][mode]
+  std::vector<std::int64_t> wait_days;           // [district][mode], over those admitted
+  std::vector<std::int64_t> reneges;             // [district][mode]
+  std::vector<std::int64_t> facility_admissions;          // [facility]
+  std::vector<std::int64_t> facility_admitted_from_wait;  // [facility]
+  std::vector<std::int64_t> facility_wait_days;           // [facility]
+  void clear();
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(admissions, admitted_from_wait, wait_days, reneges, facility_admissions,
+       facility_admitted_from_wait, facility_wait_days);
+  }
+};
+
+class CareSystem {
+ public:
+  explicit CareSystem(const Scenario& s);
+
+  bool enabled() const { return spec_.enabled; }
+  Ledger& ledger() { return ledger_; }
+  const Ledger& ledger() const { return ledger_; }
+  const ChoiceModel& choices() const { return choices_; }
+
+  // ---- in the sweep ----
+  // Whether person i (alive, at `level` after the step's transition) chooses in this step.
+  bool due(const People& p, std::size_t i, int level, bool level_changed, sim::Day today) const {
+    return level_changed || (p.care_flags[i] & kChoiceDue) ||
+           (level >= spec_.choice_level && p.next_review[i] <= today);
+  }
+  // Charges the step's cost of the care person i holds to the payers.
+  void charge_step(const People& p, std::size_t i, int level, const sim::Step& step,
+                   const ProgrammeSpec& programme, std::uint64_t seed, Spending& block) const;
+
+  // ---- the step ----
+  void step(const sim::Step& step, std::vector<Due>& due, CareContext& ctx);
+
+  // ---- the hospital's requests ----
+  // The care choice of a patient leaving hospital on `day` (its own stream).
+  Wish discharge_wish(std::size_t i, sim::Day day, const sim::Step& step, CareContext& ctx);
+  // The patient takes the place chosen now if it is free, else joins its waiting list.
+  DischargeOutcome settle_discharge(std::size_t i, const Wish& wish, sim::Day day,
+                                    CareContext& ctx);
+  // Whether person i waits for a new place of a mode in `modes` (not a change within the care
+  // held).
+  bool waits_for_new_place(const People& p, std::size_t i,
+                           const std::array<bool, kCareModes>& modes) const;
+  // Person i starts or stops waiting in a hospital bed (discharge priority uses it).
+  void set_waiting_in_hospital(People& p, std::size_t i, bool waiting, CareContext& ctx);
+  // The priority classes changed (programmes.medical_care.discharge_priority): rekey the lists.
+  void rekey_all(const People& p, const ProgrammeSpec& programme);
+
+  // ---- outputs ----
+  CareFlows& flows() { return flows_; }
+  void declare(sim::SeriesTable& table, const Census& census) const;
+  void clear_period() { flows_.clear(); }
+  void remap_rows(const sim::RowMap& map) { ledger_.remap_rows(map); }
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(ledger_, flows_);
+    if constexpr (!Archive::kSaving) choices_.clear();
+  }
+
+  std::uint8_t hours_needed(int level) const;
+
+ private:
+  enum class Action : std::uint8_t { kNone, kLeave, kStay, kKeep, kRequest };
+  struct Decision {
+    Action action = Action::kNone;
+    bool reneged = false;  // gave up a wait (counted) before choosing
+    CareMode reneged_mode = kNoCare;
+    sim::Day next_review = 0;
+    WaitEntry request;
+  };
+
+  void pay_providers(const sim::Step& step, CareContext& ctx);
+  void add_reneging(const sim::Step& step, std::vector<Due>& due) const;
+  void settle_closures(std::vector<Due>& due, CareContext& ctx);
+  std::vector<Decision> choose(const sim::Step& step, const std::vector<Due>& due,
+                               CareContext& ctx);
+  Decision decide(const sim::Step& step, const Due& due, const Chooser& chooser,
+                  CareContext& ctx) const;
+  void apply(const std::vector<Due>& due, const std::vector<Decision>& decisions,
+             CareContext& ctx);
+  void evict_overfull(const std::vector<std::size_t>& facilities, CareContext& ctx);
+  void allocate(const sim::Step& step, CareContext& ctx);
+  void serve(std::uint32_t slot, sim::Day today, CareContext& ctx);
+
+  Chooser chooser_of(const People& p, std::size_t i, sim::Day today, CareContext& ctx) const;
+  Wish wish_of(const People& p, std::size_t i, const Choice& choice) const;
+  // The request for `wish` made on `day`, given the wait the person is on now (or nullptr).
+  WaitEntry request_of(const People& p, std::size_t i, const Wish& wish, sim::Day day,
+                       const ProgrammeSpec& programme, const WaitEntry* now) const;
+  const WaitEntry* waiting_entry(const People& p, std::size_t i) const;
+  sim::Priority priority_of(const People& p, std::size_t i, int level, sim::Day since,
+                            const ProgrammeSpec& programme) const;
+  // Starts care from a served request (the place is taken in the ledger here).
+  void start_care(std::size_t i, const WaitEntry& e, bool nursing, sim::Day today,
+                  CareContext& ctx);
+  void join(People& p, std::size_t i, const WaitEntry& e);
+
+  const Scenario& scenario_;
+  const CareSpec& spec_;
+  Ledger ledger_;
+  ChoiceModel choices_;
+  CareFlows flows_;
+  std::vector<std::size_t> overfull_;  // facilities over their places, set by settle_closures
+};
+
+}  // namespace eldersim::care

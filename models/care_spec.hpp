@@ -10,15 +10,11 @@
 #include <string>
 #include <vector>
 
+#include "models/basics.hpp"
 #include "sim/calendar.hpp"
 
 namespace eldersim {
 
-inline constexpr int kAdlLevelCount = 5;
-
-// Care modes; "none" is living at home without formal services.
-enum CareMode : std::uint8_t { kNoCare = 0, kHomeCare = 1, kCommunityCare = 2, kInstitution = 3 };
-inline constexpr int kCareModes = 4;
 
 // ADL transition intensities (annual, excluding death), piecewise constant by age band and
 // evaluated at the band's midpoint: see models/health.hpp for the exact form.
@@ -46,7 +42,7 @@ struct FacilitySpec {
   Ownership ownership = Ownership::kPublic;
   std::int64_t places = 0;   // beds (institution) or day-care places (community), before scaling
   double nursing_share = 0;  // institutions: share of beds that are nursing-type
-  std::array<double, kAdlLevelCount> monthly_price{};  // yuan per month by the resident's ADL level
+  std::array<double, kAdlLevels> monthly_price{};  // yuan per month by the resident's ADL level
   std::int64_t respite_beds = 0;  // community: short-stay beds (reported, not allocated)
   sim::Day opens = std::numeric_limits<sim::Day>::min();
   sim::Day closes = std::numeric_limits<sim::Day>::max();
@@ -55,7 +51,7 @@ struct FacilitySpec {
 };
 
 struct HomeCareSpec {
-  std::array<double, kAdlLevelCount> hours_per_week_by_level{};
+  std::array<double, kAdlLevels> hours_per_week_by_level{};
   double hourly_price = 0;
 };
 
@@ -115,6 +111,10 @@ struct ProviderSubsidySpec {
   std::array<double, 2> construction_per_new_bed{};
   std::array<double, 2> operating_per_bed_month{};
   std::array<double, 2> per_person_served_month{};
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(construction_per_new_bed, operating_per_bed_month, per_person_served_month);
+  }
 };
 
 struct SubsidySpec {
@@ -123,6 +123,10 @@ struct SubsidySpec {
   const ProviderSubsidySpec& of(FacilityType type) const {
     return type == FacilityType::kInstitution ? institution : community;
   }
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(institution, community);
+  }
 };
 
 struct VoucherSpec {
@@ -130,11 +134,19 @@ struct VoucherSpec {
   std::uint8_t groups = 0;  // TargetGroup bits, all required
   std::array<bool, kCareModes> modes{};
   double monthly_amount = 0;
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(name, groups, modes, monthly_amount);
+  }
 };
 
 struct PurchasedServicesSpec {  // government-purchased home care hours for target groups
   std::uint8_t groups = 0;
   double hours_per_week = 0;
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(groups, hours_per_week);
+  }
 };
 
 struct HomeSupportSpec {  // home-modification grants and meal subsidies
@@ -145,6 +157,11 @@ struct HomeSupportSpec {  // home-modification grants and meal subsidies
   std::uint8_t meal_groups = 0;
   double meal_subsidy_per_week = 0;  // yuan per week for eligible people in home care
   double meal_utility = 0;
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(modification_groups, modification_min_level, modification_grant, modification_utility, meal_groups,
+       meal_subsidy_per_week, meal_utility);
+  }
 };
 
 struct LtcInsuranceSpec {
@@ -152,6 +169,10 @@ struct LtcInsuranceSpec {
   int eligible_from_level = 5;                     // 5 = nobody
   std::array<double, kCareModes> daily_benefit{};  // by mode (none unused)
   double copay = 1;
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(enrolment_share, eligible_from_level, daily_benefit, copay);
+  }
 };
 
 // Institutions by size (seed 004): under 100 beds contract a clinic, 100-500 run their own,
@@ -170,11 +191,19 @@ struct MedicalCareSpec {
     int min_level = 1;
     double coverage = 0;
     double admission_ratio = 1;
+    template <class Archive>
+    void serialize(Archive& ar) {
+      ar(min_level, coverage, admission_ratio);
+    }
   };
   HomeService home_sickbeds;
   HomeService family_doctor;
   // Patients waiting in hospital for a care place go first in the care allocation.
   bool discharge_priority = false;
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(resident_admission_ratio, resident_referral_ratio, home_sickbeds, family_doctor, discharge_priority);
+  }
 };
 
 struct ProgrammeSpec {
@@ -184,32 +213,12 @@ struct ProgrammeSpec {
   HomeSupportSpec home_support;
   LtcInsuranceSpec ltc;
   MedicalCareSpec medical;
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(subsidies, vouchers, purchased_services, home_support, ltc, medical);
+  }
 };
 
-// A dated change (design section 4). Exactly one action per event. Facilities open and close
-// on the dates in their own spec.
-struct PolicyEvent {
-  enum class Kind {
-    kSetPlaces,  // places := value, or places * factor
-    kSetPrice,   // monthly prices := value (all levels), or prices * factor
-    kSetSubsidies,
-    kSetVouchers,
-    kSetPurchasedServices,
-    kSetHomeSupport,
-    kSetLtc,
-    kConvertHospitalBeds,  // hospitals' acute beds -> their nursing or rehabilitation beds
-    kSetMedicalCare,
-  };
-  Kind kind = Kind::kSetPlaces;
-  sim::Day date = 0;
-  std::vector<int> facilities;  // targets of facility events
-  double value = 0;             // places or price
-  double factor = 1;            // multiplicative change
-  bool relative = false;        // true: use factor
-  ProgrammeSpec programme;      // for kSet* programme events: the new setting of that lever
-  std::vector<int> hospitals;   // targets of kConvertHospitalBeds
-  bool to_nursing = true;       // kConvertHospitalBeds: to nursing (else rehabilitation) beds
-  std::string description;      // free text, for the reader of the scenario
-};
+
 
 }  // namespace eldersim

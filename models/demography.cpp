@@ -4,11 +4,10 @@
 
 #include "models/random_events.hpp"
 #include "models/synthesis.hpp"
-#include "sim/parallel.hpp"
 #include "sim/rng.hpp"
 #include "sim/soa.hpp"
 
-namespace eldersim::demography {
+namespace eldersim {
 
 std::int64_t cohort_size(const Scenario& scenario, int district, int year) {
   const District& d = scenario.districts[static_cast<std::size_t>(district)];
@@ -21,6 +20,61 @@ std::int64_t cohort_size(const Scenario& scenario, int district, int year) {
   return std::llround(size * scale);
 }
 
+std::int64_t entrants_over_run(const Scenario& s) {
+  std::int64_t total = 0;
+  const int first = sim::year_of(s.simulation.calendar.start);
+  const int last = sim::year_of(s.simulation.calendar.end);
+  for (int year = first; year <= last; ++year)
+    for (int d = 0; d < s.district_count(); ++d) total += cohort_size(s, d, year);
+  return total;
+}
+
+void DemographyFlows::clear_period() {
+  for (auto* v : {&deaths, &exposure_days, &entrants, &migrants_out, &migrants_in})
+    std::fill(v->begin(), v->end(), 0);
+}
+
+Demography::Demography(const Scenario& s)
+    : scenario_(s), n_bands_(s.bands.count()), mortality_(s.mortality) {
+  const auto nd = static_cast<std::size_t>(s.district_count());
+  const auto cells = nd * kSexes * static_cast<std::size_t>(n_bands_);
+  flows_.deaths.assign(cells, 0);
+  flows_.exposure_days.assign(cells, 0);
+  for (auto* v : {&flows_.entrants, &flows_.migrants_out, &flows_.migrants_in, &flows_.cum_deaths,
+                  &flows_.cum_entrants})
+    v->assign(nd, 0);
+  if (!s.migration.empty()) {
+    outflow_rates_.assign(nd, std::vector<double>(nd, 0.0));
+    for (const auto& f : s.migration)
+      outflow_rates_[static_cast<std::size_t>(f.from)][static_cast<std::size_t>(f.to)] +=
+          f.annual_rate;
+  }
+}
+
+const DeathTable& Demography::death_table(int days) {
+  auto& table = death_tables_[days];
+  if (!table) table = std::make_unique<DeathTable>(mortality_, scenario_.bands.min_age, days);
+  return *table;
+}
+
+const std::vector<std::uint32_t>& Demography::move_thresholds(int days) {
+  auto& t = move_thresholds_[days];
+  if (t.empty())
+    for (const auto& rates : outflow_rates_) {
+      double total = 0;
+      for (double r : rates) total += r;
+      t.push_back(sim::threshold(sim::rate_to_probability(total, days)));
+    }
+  return t;
+}
+
+int Demography::destination(std::uint64_t seed, std::uint64_t id, const sim::Step& step,
+                            int from) const {
+  sim::RandomStream rng(seed, id, static_cast<std::uint32_t>(step.index),
+                        kind(RandomEvent::kMigrationDestination));
+  return static_cast<int>(rng.categorical(outflow_rates_[static_cast<std::size_t>(from)]));
+}
+
 namespace {
 // First cohort index whose birthday offset floor(j * days_in_year / n) is >= offset.
 std::int64_t first_index_from(std::int64_t offset, std::int64_t n, std::int64_t days_in_year) {
@@ -28,13 +82,12 @@ std::int64_t first_index_from(std::int64_t offset, std::int64_t n, std::int64_t 
 }
 }  // namespace
 
-void enter_new_cohorts(World& world, const sim::Step& step, PeriodFlows& flows) {
-  const Scenario& s = *world.scenario;
+void Demography::enter_cohorts(const sim::Step& step, People& people, std::uint64_t seed) {
+  const Scenario& s = scenario_;
   const int year = sim::year_of(step.first_day);  // a step never crosses a period, so a year
   const sim::Day year_first = sim::make_day(year, 1, 1);
   const std::int64_t days_in_year = sim::days_in_year(year);
   const std::int64_t from = step.first_day - year_first, to = step.end_day() - year_first;
-  People& people = world.people;
   for (int d = 0; d < s.district_count(); ++d) {
     const std::int64_t n = cohort_size(s, d, year);
     const std::int64_t first = first_index_from(from, n, days_in_year);
@@ -47,86 +100,72 @@ void enter_new_cohorts(World& world, const sim::Step& step, PeriodFlows& flows) 
       people.id[row] = entrant_id(year, d, static_cast<std::uint32_t>(j));
       people.birth_day[row] = years_before(birthday_this_year, s.bands.min_age);
       people.district[row] = static_cast<std::uint16_t>(d);
-      sim::RandomStream rng(world.seed, people.id[row], 2, kind(RandomEvent::kSynthesis));
+      sim::RandomStream rng(seed, people.id[row], 2, kind(RandomEvent::kSynthesis));
       people.sex[row] = rng.bernoulli(s.population.male_share_by_band[0]) ? kMale : kFemale;
-      draw_attributes(people, row, 0, s);
+      draw_attributes(people, row, 0, s, seed);
     }
-    flows.entrants[static_cast<std::size_t>(d)] += last - first;
+    flows_.entrants[static_cast<std::size_t>(d)] += last - first;
+    flows_.cum_entrants[static_cast<std::size_t>(d)] += last - first;
   }
 }
 
-void deaths_and_moves(World& world, const sim::Step& step, PeriodFlows& flows,
-                      std::vector<PeriodFlows>& scratch) {
-  const Scenario& s = *world.scenario;
-  People& people = world.people;
-  const int nd = s.district_count();
-  // Outflow rates per district, and the probability of moving at all in this step.
-  std::vector<std::vector<double>> outflow_rates(
-      static_cast<std::size_t>(nd), std::vector<double>(static_cast<std::size_t>(nd), 0.0));
-  std::vector<double> move_probability(static_cast<std::size_t>(nd), 0.0);
-  for (const auto& f : s.migration)
-    outflow_rates[static_cast<std::size_t>(f.from)][static_cast<std::size_t>(f.to)] +=
-        f.annual_rate;
-  for (int d = 0; d < nd; ++d) {
-    double total = 0;
-    for (double r : outflow_rates[static_cast<std::size_t>(d)]) total += r;
-    move_probability[static_cast<std::size_t>(d)] = sim::rate_to_probability(total, step.days);
-  }
-  // Age at the middle of the step, in days (a whole number: birthdays are days).
-  const sim::Day mid_day = step.mid_day();
-
-  sim::parallel_accumulate(
-      people.size(), scratch, flows, [&] { return PeriodFlows(s); },
-      [&](std::size_t begin, std::size_t end, PeriodFlows& acc) {
-        for (std::size_t i = begin; i < end; ++i) {
-          if (!people.alive[i]) continue;
-          const int d = people.district[i];
-          const auto sex = static_cast<Sex>(people.sex[i]);
-          const std::int32_t age_days = mid_day - people.birth_day[i];
-          const std::size_t cell = acc.cell(d, sex, s.bands.band_of_age_days(age_days));
-          acc.exposure_days[cell] += step.days;
-
-          const double hazard = world.mortality.annual_hazard(
-              sex, static_cast<double>(age_days) / sim::kDaysPerYear, people.adl[i]);
-          sim::RandomStream death(world.seed, people.id[i], static_cast<std::uint32_t>(step.index),
-                                  kind(RandomEvent::kDeath));
-          if (death.uniform() < sim::rate_to_probability(hazard, step.days)) {
-            people.alive[i] = 0;
-            acc.deaths[cell] += 1;
-            continue;
+void Demography::declare(sim::SeriesTable& t, const Census& census) const {
+  using Int = sim::SeriesTable::IntRow;
+  using Real = sim::SeriesTable::RealRow;
+  const std::vector<std::string> d{"district"}, dsa{"district", "sex", "age_band"};
+  const auto copy = [](const std::vector<std::int64_t>& from) {
+    return [&from](Int row) { std::copy(from.begin(), from.end(), row.begin()); };
+  };
+  const auto by_district = [this](const std::vector<std::int64_t>& cells) {
+    return [this, &cells](Int row) {
+      for (std::size_t k = 0; k < cells.size(); ++k)
+        row[k / (kSexes * static_cast<std::size_t>(n_bands_))] += cells[k];
+    };
+  };
+  t.add({"n_alive", d, sim::SeriesKind::kStock, "people", "People alive at the end of the period"},
+        by_district(census.alive));
+  t.add({"n_alive_by_sex_age", dsa, sim::SeriesKind::kStock, "people",
+         "People alive at the end of the period by sex and age band"},
+        copy(census.alive));
+  t.add({"mean_age", d, sim::SeriesKind::kMean, "years",
+         "Mean age of the people alive at the end of the period (0 where nobody lives)"},
+        [&census](Real row) {
+          for (int k = 0; k < census.n_districts; ++k) {
+            const auto n = census.alive_in(k);
+            row[static_cast<std::size_t>(k)] =
+                n > 0 ? static_cast<double>(census.age_days[static_cast<std::size_t>(k)]) /
+                            static_cast<double>(n) / sim::kDaysPerYear
+                      : 0.0;
           }
-
-          const double p_move = move_probability[static_cast<std::size_t>(d)];
-          if (p_move <= 0) continue;
-          sim::RandomStream move(world.seed, people.id[i], static_cast<std::uint32_t>(step.index),
-                                 kind(RandomEvent::kMigration));
-          if (!move.bernoulli(p_move)) continue;
-          const auto to =
-              static_cast<int>(move.categorical(outflow_rates[static_cast<std::size_t>(d)]));
-          people.district[i] = static_cast<std::uint16_t>(to);
-          // Local care (home-care hours, a day-care place, a waiting list) ends with the move;
-          // the person chooses again in the new district. Residents of a home keep their bed.
-          if (people.care_mode[i] == kHomeCare || people.care_mode[i] == kCommunityCare ||
-              people.wait_mode[i] != kNoCare) {
-            if (people.care_mode[i] != kInstitution) {
-              people.care_mode[i] = kNoCare;
-              people.care_facility[i] = kNoFacility;
-              people.care_hours[i] = 0;
-            }
-            people.wait_mode[i] = kNoCare;
-            people.wait_facility[i] = kNoFacility;
-            people.care_flags[i] |= kMustChoose;
-          }
-          acc.migrants_out[static_cast<std::size_t>(d)] += 1;
-          acc.migrants_in[static_cast<std::size_t>(to)] += 1;
-        }
-      });
+        });
+  t.add({"new_deaths", d, sim::SeriesKind::kFlow, "people",
+         "Deaths in the period (in hospital included)"},
+        by_district(flows_.deaths));
+  t.add({"new_deaths_by_sex_age", dsa, sim::SeriesKind::kFlow, "people",
+         "Deaths in the period by sex and age band (age at the middle of the step)"},
+        copy(flows_.deaths));
+  t.add({"cum_deaths", d, sim::SeriesKind::kCumulative, "people",
+         "Deaths from the start of the run to the period end"},
+        copy(flows_.cum_deaths));
+  t.add({"new_person_years", dsa, sim::SeriesKind::kFlow, "years",
+         "Person-years lived in the period by the people alive at each step's start (exposure "
+         "for rates: new_deaths_by_sex_age / new_person_years)"},
+        [this](Real row) {
+          for (std::size_t k = 0; k < flows_.exposure_days.size(); ++k)
+            row[k] = static_cast<double>(flows_.exposure_days[k]) / sim::kDaysPerYear;
+        });
+  t.add({"new_entrants", d, sim::SeriesKind::kFlow, "people",
+         "People reaching the minimum age (population.min_age, 60 by default) in the period"},
+        copy(flows_.entrants));
+  t.add({"cum_entrants", d, sim::SeriesKind::kCumulative, "people",
+         "Entrants from the start of the run to the period end"},
+        copy(flows_.cum_entrants));
+  t.add({"new_migrants_in", d, sim::SeriesKind::kFlow, "people",
+         "Moves into the district from another simulated district"},
+        copy(flows_.migrants_in));
+  t.add({"new_migrants_out", d, sim::SeriesKind::kFlow, "people",
+         "Moves out of the district to another simulated district"},
+        copy(flows_.migrants_out));
 }
 
-void step(World& world, const sim::Step& step, PeriodFlows& flows,
-          std::vector<PeriodFlows>& scratch) {
-  enter_new_cohorts(world, step, flows);
-  deaths_and_moves(world, step, flows, scratch);
-}
-
-}  // namespace eldersim::demography
+}  // namespace eldersim

@@ -19,10 +19,11 @@ std::vector<std::string> government_spending_names() {
 
 std::uint8_t target_groups(const People& people, std::size_t i, sim::Day today) {
   std::uint8_t g = 0;
-  if (people.flags[i] & kNoFamilySupport) g |= kGroupNoFamilySupport;
+  const std::uint8_t traits = people.traits[i];
+  if (traits & kNoFamilySupport) g |= kGroupNoFamilySupport;
   if (today - people.birth_day[i] >= static_cast<sim::Day>(80 * 365.25)) g |= kGroupOldestOld;
-  if (people.living[i] == kAlone) g |= kGroupLivingAlone;
-  if (people.flags[i] & kLowIncomeHousehold) g |= kGroupLowIncome;
+  if (living_of(traits) == kAlone) g |= kGroupLivingAlone;
+  if (traits & kLowIncomeHousehold) g |= kGroupLowIncome;
   return g;
 }
 
@@ -54,8 +55,40 @@ MonthlyCost monthly_cost(const ProgrammeSpec& programme, const HomeCareSpec& hom
 
 bool ltc_enrolled(std::uint64_t seed, std::uint64_t person_id, double enrolment_share) {
   if (enrolment_share <= 0) return false;
-  sim::RandomStream rng(seed, person_id, 0, kind(RandomEvent::kLtcEnrolment));
-  return rng.uniform() < enrolment_share;
+  return sim::fixed_uniform(seed, person_id, kind(RandomEvent::kLtcEnrolment)) < enrolment_share;
+}
+
+void Spending::clear() {
+  std::fill(by_payer.begin(), by_payer.end(), 0);
+  std::fill(government.begin(), government.end(), 0);
+}
+
+void Spending::merge(const Spending& o) {
+  for (std::size_t k = 0; k < by_payer.size(); ++k) by_payer[k] += o.by_payer[k];
+  for (std::size_t k = 0; k < government.size(); ++k) government[k] += o.government[k];
+}
+
+namespace {
+void to_yuan(const std::vector<Fen>& fen, sim::SeriesTable::RealRow row) {
+  for (std::size_t k = 0; k < fen.size(); ++k) row[k] = static_cast<double>(fen[k]) / 100;
+}
+}  // namespace
+
+void Finance::declare(sim::SeriesTable& t) const {
+  t.add({"new_spending",
+         {"district", "payer"},
+         sim::SeriesKind::kFlow,
+         "yuan",
+         "Spending on care in the period by payer (government, LTC insurance, out of pocket), "
+         "booked in whole fen"},
+        [this](sim::SeriesTable::RealRow row) { to_yuan(period_.by_payer, row); });
+  t.add({"new_government_spending",
+         {"district", "government_spending_type"},
+         sim::SeriesKind::kFlow,
+         "yuan",
+         "Government spending in the period by instrument (its sum is the government column of "
+         "new_spending)"},
+        [this](sim::SeriesTable::RealRow row) { to_yuan(period_.government, row); });
 }
 
 }  // namespace eldersim

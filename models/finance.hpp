@@ -1,22 +1,31 @@
 #pragma once
 // Finance (design section 3, step 7): what a month of care costs a person and who pays it
 // (long-term-care insurance, government vouchers and purchased services, the person), and the
-// government's payments to providers (construction, per bed, per person served). Spending is
-// accumulated per district and payer; nothing is stored per person.
+// government's payments to providers (construction, per bed, per person served).
+//
+// Money is booked in whole fen (1/100 yuan) as integers, so that totals are exact and do not
+// depend on how the agents are split into blocks, threads or ranks: each person-step's cost is
+// rounded to the fen once, then summed. Nothing is stored per person.
 
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "models/care_spec.hpp"
 #include "models/people.hpp"
-#include "models/scenario.hpp"
+#include "sim/series.hpp"
 
 namespace eldersim {
 
 inline constexpr double kDaysPerMonth = 365.25 / 12;
 inline constexpr double kWeeksPerMonth = 365.25 / 12 / 7;
+
+using Fen = std::int64_t;
+inline Fen to_fen(double yuan) {
+  return std::llround(yuan * 100);
+}
 
 enum Payer : std::uint8_t { kGovernment = 0, kLtcInsurance = 1, kOutOfPocket = 2 };
 inline constexpr int kPayers = 3;
@@ -35,8 +44,13 @@ enum GovernmentSpending : std::uint8_t {
 inline constexpr int kGovernmentSpendingTypes = 7;
 std::vector<std::string> government_spending_names();
 
-// The target groups a person belongs to (TargetGroup bits).
+// The target groups a person belongs to on `today` (TargetGroup bits).
 std::uint8_t target_groups(const People& people, std::size_t i, sim::Day today);
+
+// Whether a person gets a benefit restricted to `groups` (all of them required; 0 = everyone).
+inline bool in_groups(std::uint8_t person, std::uint8_t required) {
+  return (person & required) == required;
+}
 
 struct PersonView {
   int level = 0;
@@ -55,13 +69,53 @@ struct MonthlyCost {
 MonthlyCost monthly_cost(const ProgrammeSpec& programme, const HomeCareSpec& home, CareMode mode,
                          double gross, const PersonView& person);
 
-// Whether a person gets a benefit restricted to `groups` (all of them required; 0 = everyone).
-inline bool in_groups(std::uint8_t person, std::uint8_t required) {
-  return (person & required) == required;
-}
-
-// Long-term-care insurance enrolment: a fixed uniform per person (its own stream), so changing
-// the enrolment share changes who is enrolled consistently and scenarios share draws.
+// Long-term-care insurance enrolment: a fixed uniform per person, so changing the enrolment
+// share changes who is enrolled consistently and scenarios share draws.
 bool ltc_enrolled(std::uint64_t seed, std::uint64_t person_id, double enrolment_share);
+
+// Spending of one period (or one block of a sweep), in fen, by district.
+struct Spending {
+  std::vector<Fen> by_payer;    // [district][payer]
+  std::vector<Fen> government;  // [district][government spending type], also in by_payer
+
+  Spending() = default;
+  explicit Spending(std::size_t districts)
+      : by_payer(districts * kPayers, 0), government(districts * kGovernmentSpendingTypes, 0) {}
+  // A government payment of one instrument.
+  void government_pays(std::size_t district, GovernmentSpending type, Fen amount) {
+    by_payer[district * kPayers + kGovernment] += amount;
+    government[district * kGovernmentSpendingTypes + type] += amount;
+  }
+  // A person's care for `month_share` of a month, split between the payers.
+  void person_pays(std::size_t district, const MonthlyCost& cost, double month_share) {
+    government_pays(district, kVouchers, to_fen(cost.vouchers * month_share));
+    government_pays(district, kPurchasedServices, to_fen(cost.purchased_services * month_share));
+    by_payer[district * kPayers + kLtcInsurance] += to_fen(cost.ltc * month_share);
+    by_payer[district * kPayers + kOutOfPocket] += to_fen(cost.out_of_pocket * month_share);
+  }
+  void clear();
+  void merge(const Spending& other);
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(by_payer, government);
+  }
+};
+
+// The finance process: the period's spending, and its series.
+class Finance {
+ public:
+  explicit Finance(std::size_t districts) : period_(districts) {}
+  Spending& period() { return period_; }
+  const Spending& period() const { return period_; }
+  void declare(sim::SeriesTable& table) const;
+  void clear_period() { period_.clear(); }
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(period_);
+  }
+
+ private:
+  Spending period_;
+};
 
 }  // namespace eldersim

@@ -2,10 +2,7 @@
 
 #include <cmath>
 
-#include "models/metrics.hpp"
-#include "models/random_events.hpp"
-#include "models/world.hpp"
-#include "sim/parallel.hpp"
+#include "models/census.hpp"
 #include "sim/rng.hpp"
 
 namespace eldersim {
@@ -85,26 +82,27 @@ AdlMatrix matrix_exponential(const AdlMatrix& q, double t) {
 }
 
 AdlTransitions::AdlTransitions(const HealthSpec& spec, const AgeBands& bands, int max_step_days)
-    : max_days_(static_cast<std::size_t>(max_step_days)),
-      table_(static_cast<std::size_t>(bands.count()) * kSexes * max_days_) {
-  if (!spec.enabled) return;
+    : enabled_(spec.enabled),
+      max_days_(static_cast<std::size_t>(max_step_days)),
+      table_(static_cast<std::size_t>(bands.count()) * kSexes * max_days_),
+      thresholds_(table_.size() * kAdlLevels) {
   for (int b = 0; b < bands.count(); ++b) {
     const double age = bands.min_age + b * AgeBands::kWidth + AgeBands::kWidth / 2.0;
     for (Sex sex : {kMale, kFemale}) {
-      const AdlMatrix q = adl_generator(spec, sex, age);
+      const AdlMatrix q = spec.enabled ? adl_generator(spec, sex, age) : AdlMatrix{};
       // Every step length in use, 1..step_days (steps are cut at period ends).
       for (int days = 1; days <= max_step_days; ++days) {
         const AdlMatrix p = matrix_exponential(q, days / sim::kDaysPerYear);
         auto& rows = table_[index(b, sex, days)];
-        for (int i = 0; i < kAdlLevels; ++i) {
+        for (std::size_t i = 0; i < kAdlLevels; ++i) {
           double cumulative = 0;
-          for (int j = 0; j < kAdlLevels; ++j) {
-            cumulative +=
-                std::max(0.0, p[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)]);
-            rows[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)] = cumulative;
+          for (std::size_t j = 0; j < kAdlLevels; ++j) {
+            cumulative += std::max(0.0, p[i][j]);
+            rows[i][j] = cumulative;
           }
-          for (auto& c : rows[static_cast<std::size_t>(i)])
-            c /= cumulative;  // rows sum to exactly 1
+          for (auto& c : rows[i]) c /= cumulative;  // rows sum to exactly 1
+          auto& t = thresholds_[index(b, sex, days) * kAdlLevels + i];
+          for (std::size_t j = 0; j + 1 < kAdlLevels; ++j) t[j] = sim::threshold(rows[i][j]);
         }
       }
     }
@@ -119,36 +117,28 @@ AdlMatrix AdlTransitions::step_matrix(int band, Sex sex, int days) const {
   return p;
 }
 
-namespace health {
+Health::Health(const Scenario& s)
+    : adl_(s.health, s.bands, s.simulation.calendar.step_days),
+      transitions_(static_cast<std::size_t>(s.district_count()) * kAdlLevels * kAdlLevels, 0) {}
 
-void step(World& world, const sim::Step& step, PeriodFlows& flows,
-          std::vector<PeriodFlows>& scratch) {
-  const Scenario& s = *world.scenario;
-  if (!s.health.enabled) return;
-  People& people = world.people;
-  const sim::Day mid_day = step.mid_day();
-  sim::parallel_accumulate(
-      people.size(), scratch, flows, [&] { return PeriodFlows(s); },
-      [&](std::size_t begin, std::size_t end, PeriodFlows& acc) {
-        for (std::size_t i = begin; i < end; ++i) {
-          if (!people.alive[i]) continue;
-          const auto sex = static_cast<Sex>(people.sex[i]);
-          const int band = s.bands.band_of_age_days(mid_day - people.birth_day[i]);
-          const int from = people.adl[i];
-          const auto& row = world.adl.cumulative(band, sex, from, step.days);
-          sim::RandomStream rng(world.seed, people.id[i], static_cast<std::uint32_t>(step.index),
-                                kind(RandomEvent::kAdlTransition));
-          const double u = rng.uniform();
-          int to = 0;
-          while (to < kAdlLevels - 1 && u >= row[static_cast<std::size_t>(to)]) ++to;
-          if (to == from) continue;
-          people.adl[i] = static_cast<std::uint8_t>(to);
-          people.care_flags[i] |= kAdlChanged;
-          acc.adl_transitions[static_cast<std::size_t>(
-              (people.district[i] * kAdlLevels + from) * kAdlLevels + to)] += 1;
-        }
-      });
+void Health::declare(sim::SeriesTable& t, const Census& census) const {
+  t.add({"n_adl",
+         {"district", "adl_level"},
+         sim::SeriesKind::kStock,
+         "people",
+         "People alive at the end of the period by ADL level"},
+        [&census](sim::SeriesTable::IntRow row) {
+          std::copy(census.adl.begin(), census.adl.end(), row.begin());
+        });
+  t.add({"new_adl_transitions",
+         {"district", "adl_from", "adl_to"},
+         sim::SeriesKind::kFlow,
+         "people",
+         "Changes of ADL level in the period, by level before and after (the step's transition "
+         "and declines in hospital)"},
+        [this](sim::SeriesTable::IntRow row) {
+          std::copy(transitions_.begin(), transitions_.end(), row.begin());
+        });
 }
 
-}  // namespace health
 }  // namespace eldersim

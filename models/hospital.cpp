@@ -1,29 +1,32 @@
 #include "models/hospital.hpp"
 
+#include <tbb/parallel_for.h>
+#include <tbb/parallel_sort.h>
+
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <queue>
+#include <stdexcept>
+#include <tuple>
 
-#include "models/care.hpp"
-#include "models/finance.hpp"
 #include "models/random_events.hpp"
-#include "models/world.hpp"
 #include "sim/allocation.hpp"
-#include "sim/parallel.hpp"
 #include "sim/rng.hpp"
 
-namespace eldersim {
+namespace eldersim::hospital {
 
-HospitalState initial_hospital_state(const Scenario& s) {
-  HospitalState state;
+// ---- state --------------------------------------------------------------------------------------
+
+State::State(const Scenario& s) {
   const double scale = s.population.scale;
   const sim::Day start = s.simulation.calendar.start;
   for (const HospitalSpec& h : s.hospitals.hospitals) {
-    HospitalUnitState u;
+    Unit u;
     u.open = u.admitting = h.opens <= start && h.closes > start;
     u.beds = std::llround(static_cast<double>(h.beds) * scale);
     u.rehabilitation_beds = std::llround(static_cast<double>(h.rehabilitation_beds) * scale);
-    state.units.push_back(u);
+    units.push_back(u);
   }
   const int nd = s.district_count(), nh = s.hospital_count();
   for (int d = 0; d < nd; ++d) {
@@ -33,56 +36,54 @@ HospitalState initial_hospital_state(const Scenario& s) {
       return s.travel(d, s.hospitals.hospitals[static_cast<std::size_t>(a)].district) <
              s.travel(d, s.hospitals.hospitals[static_cast<std::size_t>(b)].district);
     });
-    state.by_travel.push_back(std::move(order));
+    by_travel.push_back(std::move(order));
   }
-  state.occupied.assign(static_cast<std::size_t>(nh), 0);
-  return state;
+  occupied.assign(static_cast<std::size_t>(nh), 0);
 }
 
-namespace hospital {
-
-namespace {
-// Moves n beds of hospital h out of acute use into its nursing ward or rehabilitation beds.
-void move_beds(World& world, std::size_t h, std::int64_t n, bool to_nursing) {
-  HospitalUnitState& unit = world.hospitals.units[h];
-  unit.beds -= n;
-  if (to_nursing) {
-    const auto f =
-        static_cast<std::size_t>(world.scenario->hospitals.hospitals[h].nursing_facility);
-    world.care.facilities[f].places += n;
-    world.care.facilities[f].nursing_places += n;
+std::uint32_t State::add(const Stay& stay) {
+  std::uint32_t slot;
+  if (!free_.empty()) {
+    slot = free_.back();
+    free_.pop_back();
   } else {
-    unit.rehabilitation_beds += n;
+    slot = static_cast<std::uint32_t>(stays_.size());
+    stays_.emplace_back();
   }
-}
-}  // namespace
-
-void convert_beds(World& world, const PolicyEvent& e, int hospital) {
-  const auto h = static_cast<std::size_t>(hospital);
-  HospitalUnitState& unit = world.hospitals.units[h];
-  const std::int64_t in_use = unit.beds - unit.converting();  // acute beds not yet converting
-  const std::int64_t n = std::clamp<std::int64_t>(
-      e.relative ? std::llround(static_cast<double>(in_use) * e.factor)
-                 : std::llround(e.value * world.scenario->population.scale),
-      0, in_use);
-  // Elderly patients at the end of the last step hold beds; the rest are free now.
-  const std::int64_t free_now =
-      std::clamp<std::int64_t>(in_use - world.hospitals.occupied[h], 0, n);
-  move_beds(world, h, free_now, e.to_nursing);
-  (e.to_nursing ? unit.converting_to_nursing : unit.converting_to_rehabilitation) += n - free_now;
+  stays_[slot] = stay;
+  stays_[slot].used = true;
+  return slot;
 }
 
-namespace {
+void State::remove(std::uint32_t slot) {
+  if (!stays_.at(slot).used) throw std::logic_error("hospital: ending an unused stay");
+  stays_[slot].used = false;
+  free_.push_back(slot);
+}
+
+void State::remap_rows(const sim::RowMap& map) {
+  for (Stay& s : stays_)
+    if (s.used) {
+      s.row = map(s.row);
+      if (s.row == sim::RowMap::kRemoved)
+        throw std::logic_error("hospital: a removed row is still in hospital");
+    }
+}
+
+void HospitalFlows::clear() {
+  for_each([](std::vector<std::int64_t>& v) { std::fill(v.begin(), v.end(), 0); });
+}
+
+// ---- the step's helpers -------------------------------------------------------------------------
 
 // What happens on a day of the step, in this order on the same day.
 enum class EventType : std::uint8_t {
-  kDeath = 0,      // died this step (demography) while in hospital: the bed is free all step
   kRecheck = 1,    // waiting for a care place since an earlier step
   kStayEnds = 2,   // the medical stay ends
   kAdmission = 3,  // a new patient arrives
 };
 
-struct Event {
+struct Hospitals::Event {
   sim::Day day = 0;
   EventType type = EventType::kAdmission;
   std::uint64_t tie = 0;
@@ -96,11 +97,12 @@ struct Event {
   double pick = 0;           // uniform: which hospital of the tier
   double stay_z = 0;         // standard normal: length of stay
   auto key() const { return std::tie(day, type, tie, id); }
+  bool operator<(const Event& o) const { return key() < o.key(); }
   bool operator>(const Event& o) const { return key() > o.key(); }
 };
 
 // Acute (or rehabilitation) beds of every hospital for each day of the step.
-class DailyBeds {
+class Hospitals::DailyBeds {
  public:
   DailyBeds(std::size_t hospitals, int days)
       : days_(days), used_(hospitals * static_cast<std::size_t>(days), 0) {}
@@ -117,449 +119,683 @@ class DailyBeds {
       if (used(h, t) + 1 > capacity(h, t)) return false;
     return true;
   }
-  int days() const { return days_; }
 
  private:
   int days_;
   std::vector<std::int64_t> used_;
 };
 
-// Per-block results of the scan, merged in block order.
-struct Scan {
-  std::vector<Event> events;
-  std::vector<std::int64_t> acute_start, rehab_start;  // [hospital][day]: +1 from, -1 to
-  int days = 0;
-  Scan(std::size_t hospitals, int step_days)
-      : acute_start(hospitals * static_cast<std::size_t>(step_days + 1)),
-        rehab_start(hospitals * static_cast<std::size_t>(step_days + 1)),
-        days(step_days) {}
-  void clear() {
-    events.clear();
-    std::fill(acute_start.begin(), acute_start.end(), 0);
-    std::fill(rehab_start.begin(), rehab_start.end(), 0);
-  }
-  void merge(const Scan& o) {
-    events.insert(events.end(), o.events.begin(), o.events.end());
-    for (std::size_t k = 0; k < acute_start.size(); ++k) {
-      acute_start[k] += o.acute_start[k];
-      rehab_start[k] += o.rehab_start[k];
-    }
-  }
-  void hold(std::vector<std::int64_t>& v, std::size_t h, int from, int to) {
-    if (from >= to) return;
-    v[h * static_cast<std::size_t>(days + 1) + static_cast<std::size_t>(from)] += 1;
-    v[h * static_cast<std::size_t>(days + 1) + static_cast<std::size_t>(to)] -= 1;
-  }
+struct Hospitals::StepBeds {
+  DailyBeds acute, rehab;
+  std::vector<std::int64_t> background;  // [hospital][day]: beds held by patients under 60
+  int days;
 };
 
+namespace {
 // Home size class by mean beds per home at full scale (seed 004): <100, 100-500, >500.
 int size_class(std::int64_t places, std::int64_t homes, double scale) {
   const double beds = static_cast<double>(places) / scale / static_cast<double>(homes);
   return beds < 100 ? 0 : beds <= 500 ? 1 : 2;
 }
 
-// A fixed uniform per person and programme (a hash, cheaper than a stream): covered while it is
-// below the coverage share, so raising the share adds people and removes nobody.
-bool covered(std::uint64_t seed, std::uint64_t id, RandomEvent event, double share) {
-  if (share <= 0) return false;
-  const std::uint64_t bits = sim::tie_break_hash(id ^ (seed * 0xD1B54A32D192ED03ull), kind(event));
-  return static_cast<double>(bits >> 11) * 0x1.0p-53 < share;
+// Covered by a programme of this coverage: the person's fixed uniform is below it, so raising
+// the coverage adds people and removes nobody.
+bool covered(std::uint64_t seed, std::uint64_t id, RandomEvent event, double coverage) {
+  return coverage > 0 && sim::fixed_uniform(seed, id, kind(event)) < coverage;
 }
-
-void clear_stay(People& p, std::size_t i) {
-  p.hospital[i] = kNoHospital;
-  p.hospital_flags[i] = 0;
-}
-
 }  // namespace
 
-void step(World& world, const sim::Step& step, PeriodFlows& flows) {
-  const Scenario& s = *world.scenario;
-  const HospitalSystemSpec& spec = s.hospitals;
-  if (!spec.enabled || spec.hospitals.empty()) return;
-  People& people = world.people;
-  HospitalState& state = world.hospitals;
-  const MedicalCareSpec& medical = world.care.programme.medical;
-  const std::size_t nh = spec.hospitals.size();
-  const int nd = s.district_count();
-  const int days = step.days;
-  const sim::Day first = step.first_day, end = step.end_day();
-  const double scale = s.population.scale;
-  const bool can_delay =
-      std::any_of(spec.delay_for.begin(), spec.delay_for.end(), [](bool b) { return b; });
-  const auto may_be_delayed = [&](int level, std::uint8_t outcome) {
-    if (!can_delay || (outcome & kDiesInHospital)) return false;
-    const int after = level + ((outcome & kDeclinesInHospital) ? 1 : 0);
-    return after >= spec.assessment_level;
-  };
+Hospitals::Hospitals(const Scenario& s) : scenario_(s), spec_(s.hospitals), state_(s) {
+  const auto nh = static_cast<std::size_t>(s.hospital_count());
+  const auto nd = static_cast<std::size_t>(s.district_count());
+  for (auto* v : {&flows_.admissions, &flows_.referred_in, &flows_.diverted, &flows_.turned_away,
+                  &flows_.deaths, &flows_.discharges, &flows_.stay_days, &flows_.bed_days,
+                  &flows_.background_bed_days, &flows_.capacity_bed_days, &flows_.delayed_days,
+                  &flows_.rehabilitation_bed_days, &flows_.peak_occupied})
+    v->assign(nh, 0);
+  flows_.admissions_by_cell.assign(nd * kSexes * static_cast<std::size_t>(s.bands.count()), 0);
+  for (auto* v : {&flows_.referrals, &flows_.turned_away_by_district, &flows_.deaths_by_district})
+    v->assign(nd, 0);
+  flows_.admissions_by_origin.assign(nd * nd, 0);
+}
 
-  // Acute beds the elderly may use on each day: beds less the background (under-60) use.
-  std::vector<std::int64_t> background(nh * static_cast<std::size_t>(days), 0);
-  for (std::size_t h = 0; h < nh; ++h)
-    for (int t = 0; t < days; ++t) {
-      const auto month = sim::to_ymd(first + t).month - 1;
-      background[h * static_cast<std::size_t>(days) + static_cast<std::size_t>(t)] =
-          state.units[h].admitting ? std::llround(spec.hospitals[h].background_occupancy[month] *
-                                                  static_cast<double>(state.units[h].beds))
-                                   : 0;
-    }
-  const auto acute_capacity = [&](std::size_t h, int t) -> std::int64_t {
-    if (!state.units[h].admitting) return 0;
-    return state.units[h].beds - state.units[h].converting() -
-           background[h * static_cast<std::size_t>(days) + static_cast<std::size_t>(t)];
+bool Hospitals::may_be_delayed(int level, std::uint8_t outcome) const {
+  const bool can_delay =
+      std::any_of(spec_.delay_for.begin(), spec_.delay_for.end(), [](bool b) { return b; });
+  if (!can_delay || (outcome & kDiesInHospital)) return false;
+  const int after = level + ((outcome & kDeclinesInHospital) ? 1 : 0);
+  return after >= spec_.assessment_level;
+}
+
+void Hospitals::prepare_step(const sim::Step& step, const ProgrammeSpec& programme) {
+  if (!enabled()) return;
+  days_ = step.days;
+  const double season = spec_.admission_seasonality[sim::to_ymd(step.first_day).month - 1];
+  const int n_bands = scenario_.bands.count();
+  base_rate_.resize(static_cast<std::size_t>(n_bands * kAdlLevels));
+  base_threshold_.resize(base_rate_.size());
+  bound_.resize(base_rate_.size());
+  // The largest factor the medical-care levers can give anyone: the bound of the sweep's test.
+  const MedicalCareSpec& m = programme.medical;
+  const auto lever = [](const MedicalCareSpec::HomeService& h) {
+    return h.coverage > 0 ? std::max(1.0, h.admission_ratio) : 1.0;
   };
-  const auto rehab_capacity = [&](std::size_t h, int) -> std::int64_t {
-    return state.units[h].open ? state.units[h].rehabilitation_beds : 0;
-  };
-  const double season = spec.admission_seasonality[sim::to_ymd(first).month - 1];
-  const sim::Day mid_day = step.mid_day();
-  // The step's admission probability by age band and ADL level, before the medical-care levers.
-  const int n_bands = s.bands.count();
-  std::vector<double> base_rate(static_cast<std::size_t>(n_bands * kAdlLevels)),
-      base_probability(base_rate.size());
+  max_ratio_ = std::max({1.0, m.resident_admission_ratio[0], m.resident_admission_ratio[1],
+                         m.resident_admission_ratio[2], lever(m.home_sickbeds) *
+                                                            lever(m.family_doctor)});
   for (int b = 0; b < n_bands; ++b)
     for (int l = 0; l < kAdlLevels; ++l) {
       const auto k = static_cast<std::size_t>(b * kAdlLevels + l);
-      base_rate[k] = spec.admission_rate_by_band[static_cast<std::size_t>(b)] *
-                     spec.admission_ratio_by_adl[static_cast<std::size_t>(l)] * season;
-      base_probability[k] = sim::rate_to_probability(base_rate[k], days);
+      base_rate_[k] = spec_.admission_rate_by_band[static_cast<std::size_t>(b)] *
+                      spec_.admission_ratio_by_adl[static_cast<std::size_t>(l)] * season;
+      base_threshold_[k] = sim::threshold(sim::rate_to_probability(base_rate_[k], days_));
+      bound_[k] = max_ratio_ == 1 ? base_threshold_[k]
+                                  : sim::threshold(sim::rate_to_probability(
+                                        base_rate_[k] * max_ratio_, days_));
     }
-
-  // --- Scan (parallel) ---
-  Scan scan(nh, days);
-  std::vector<Scan> scratch;
-  sim::parallel_accumulate(
-      people.size(), scratch, scan, [&] { return Scan(nh, days); },
-      [&](std::size_t begin, std::size_t stop, Scan& acc) {
-        for (std::size_t i = begin; i < stop; ++i) {
-          const std::uint16_t h = people.hospital[i];
-          if (h != kNoHospital) {
-            Event e;
-            e.row = static_cast<std::uint32_t>(i);
-            e.id = people.id[i];
-            e.tie = sim::tie_break_hash(e.id, static_cast<std::uint64_t>(step.index));
-            const std::uint8_t f = people.hospital_flags[i];
-            if (!people.alive[i]) {
-              e.day = first, e.type = EventType::kDeath;
-            } else if (f & kDelayedDischarge) {
-              e.day = first, e.type = EventType::kRecheck;
-              acc.hold((f & kInRehabilitationBed) ? acc.rehab_start : acc.acute_start, h, 0, days);
-            } else if (people.hospital_until[i] < end) {
-              e.day = people.hospital_until[i], e.type = EventType::kStayEnds;
-              e.reserved_to_end = may_be_delayed(people.adl[i], f);
-              acc.hold(acc.acute_start, h, 0, e.reserved_to_end ? days : e.day - first);
-            } else {
-              acc.hold(acc.acute_start, h, 0, days);
-              continue;
-            }
-            acc.events.push_back(e);
-            continue;
-          }
-          if (!people.alive[i]) continue;
-          // Admission.
-          const int level = people.adl[i];
-          const std::int32_t age_days = mid_day - people.birth_day[i];
-          const int band = s.bands.band_of_age_days(age_days);
-          const auto cell = static_cast<std::size_t>(band * kAdlLevels + level);
-          double ratio = 1, referral_ratio = 1;
-          if (people.care_mode[i] == kInstitution) {
-            const std::size_t f = people.care_facility[i];
-            const int cls =
-                size_class(world.care.facilities[f].places, s.care.facilities[f].homes, scale);
-            ratio = medical.resident_admission_ratio[static_cast<std::size_t>(cls)];
-            referral_ratio = medical.resident_referral_ratio[static_cast<std::size_t>(cls)];
-          } else {
-            if (level >= medical.home_sickbeds.min_level &&
-                covered(world.seed, people.id[i], RandomEvent::kHomeSickbed,
-                        medical.home_sickbeds.coverage))
-              ratio *= medical.home_sickbeds.admission_ratio;
-            if (level >= medical.family_doctor.min_level &&
-                covered(world.seed, people.id[i], RandomEvent::kFamilyDoctor,
-                        medical.family_doctor.coverage))
-              ratio *= medical.family_doctor.admission_ratio;
-          }
-          const double probability = ratio == 1
-                                         ? base_probability[cell]
-                                         : sim::rate_to_probability(base_rate[cell] * ratio, days);
-          if (probability <= 0) continue;
-          sim::RandomStream rng(world.seed, people.id[i], static_cast<std::uint32_t>(step.index),
-                                kind(RandomEvent::kHospitalAdmission));
-          if (rng.uniform() >= probability) continue;
-          Event e;
-          e.type = EventType::kAdmission;
-          e.row = static_cast<std::uint32_t>(i);
-          e.id = people.id[i];
-          e.tie = sim::tie_break_hash(e.id, static_cast<std::uint64_t>(step.index));
-          e.day = first + std::min(days - 1, static_cast<int>(rng.uniform() * days));
-          const auto& shares = spec.tier_share_by_adl[static_cast<std::size_t>(level)];
-          int tier = 1 + static_cast<int>(rng.categorical(shares));
-          if (tier < kHospitalTiers &&
-              rng.bernoulli(spec.referral_up[static_cast<std::size_t>(tier - 1)] *
-                            referral_ratio)) {
-            ++tier;
-            e.referred = true;
-          }
-          e.tier = static_cast<std::uint8_t>(tier);
-          e.pick = rng.uniform();
-          e.stay_z = rng.normal();
-          if (rng.bernoulli(spec.death_probability[static_cast<std::size_t>(level)]))
-            e.outcome |= kDiesInHospital;
-          if (rng.bernoulli(spec.adl_decline[static_cast<std::size_t>(level)]))
-            e.outcome |= kDeclinesInHospital;
-          acc.events.push_back(e);
-        }
-      });
-
-  // Daily beds held by the patients already in (prefix sums of the scan's starts and ends).
-  DailyBeds acute(nh, days), rehab(nh, days);
-  for (std::size_t h = 0; h < nh; ++h) {
-    std::int64_t a = 0, r = 0;
-    for (int t = 0; t < days; ++t) {
-      a += scan.acute_start[h * static_cast<std::size_t>(days + 1) + static_cast<std::size_t>(t)];
-      r += scan.rehab_start[h * static_cast<std::size_t>(days + 1) + static_cast<std::size_t>(t)];
-      acute.used(h, t) = a;
-      rehab.used(h, t) = r;
-    }
-  }
-
   // First choices by district and tier, fixed for the step: the admitting hospitals of the tier
   // in the nearest district that has one (its own if it has one), weighted by beds.
-  struct Choices {
-    std::vector<int> hospitals;
-    double beds = 0;
-  };
-  std::vector<Choices> choices(static_cast<std::size_t>(nd * kHospitalTiers));
+  const auto nh = spec_.hospitals.size();
+  const int nd = scenario_.district_count();
+  choices_.assign(static_cast<std::size_t>(nd * kHospitalTiers), {});
   const auto admits = [&](std::size_t h, int tier) {
-    return spec.hospitals[h].tier == tier && state.units[h].admitting && state.units[h].beds > 0;
+    return spec_.hospitals[h].tier == tier && state_.units[h].admitting &&
+           state_.units[h].beds > 0;
   };
   for (int d = 0; d < nd; ++d)
     for (int tier = 1; tier <= kHospitalTiers; ++tier) {
-      Choices& c = choices[static_cast<std::size_t>(d * kHospitalTiers + tier - 1)];
-      for (int home : state.by_travel[static_cast<std::size_t>(d)]) {
+      Choices& c = choices_[static_cast<std::size_t>(d * kHospitalTiers + tier - 1)];
+      for (int home : state_.by_travel[static_cast<std::size_t>(d)]) {
         if (!admits(static_cast<std::size_t>(home), tier)) continue;
-        const int hd = spec.hospitals[static_cast<std::size_t>(home)].district;
+        const int hd = spec_.hospitals[static_cast<std::size_t>(home)].district;
         for (std::size_t h = 0; h < nh; ++h)
-          if (spec.hospitals[h].district == hd && admits(h, tier)) {
+          if (spec_.hospitals[h].district == hd && admits(h, tier)) {
             c.hospitals.push_back(static_cast<int>(h));
-            c.beds += static_cast<double>(state.units[h].beds);
+            c.beds += static_cast<double>(state_.units[h].beds);
           }
         break;
       }
     }
-  const auto first_choice = [&](int district, int tier, double pick) -> int {
-    const Choices& c = choices[static_cast<std::size_t>(district * kHospitalTiers + tier - 1)];
-    if (c.hospitals.empty()) return -1;
-    double target = pick * c.beds;
-    for (int h : c.hospitals) {
-      target -= static_cast<double>(state.units[static_cast<std::size_t>(h)].beds);
-      if (target < 0) return h;
-    }
-    return c.hospitals.back();
-  };
-  const auto stay_days = [&](int h, int level, double z) {
-    const double mean = spec.mean_stay_days[static_cast<std::size_t>(
-                            spec.hospitals[static_cast<std::size_t>(h)].tier - 1)] *
-                        spec.stay_ratio_by_adl[static_cast<std::size_t>(level)];
-    const double sd = spec.stay_log_sd;
-    return std::max<sim::Day>(
-        1, static_cast<sim::Day>(std::llround(std::exp(std::log(mean) - sd * sd / 2 + sd * z))));
-  };
+}
 
-  const auto offset = [&](sim::Day day) { return static_cast<int>(day - first); };
-  const auto finish_stay = [&](std::size_t i, sim::Day day) {
-    const std::size_t h = people.hospital[i];
-    flows.hospital_discharges[h] += 1;
-    flows.hospital_stay_days[h] += day - people.hospital_admitted[i];
-    clear_stay(people, i);
-  };
-  const auto record_death = [&](std::size_t i, sim::Day day) {
-    const std::size_t h = people.hospital[i];
-    const int d = people.district[i];
-    flows.hospital_deaths[h] += 1;
-    flows.hospital_deaths_by_district[static_cast<std::size_t>(d)] += 1;
-    finish_stay(i, day);
-  };
-  // A patient waiting for a care place stays: in a rehabilitation bed of the hospital if one is
-  // free from `from` to the step's end, else in the acute bed (held already).
-  const auto stay_delayed = [&](std::size_t i, int from) {
-    const std::size_t h = people.hospital[i];
-    people.hospital_flags[i] |= kDelayedDischarge;
-    if (!(people.hospital_flags[i] & kInRehabilitationBed) &&
-        rehab.fits(h, from, days, rehab_capacity)) {
-      acute.add(h, from, days, -1);
-      rehab.add(h, from, days, 1);
-      people.hospital_flags[i] |= kInRehabilitationBed;
-    }
-    if (!(people.hospital_flags[i] & kInRehabilitationBed))
-      flows.hospital_delayed_days[h] += days - from;
-  };
+bool Hospitals::admitted(const People& p, std::size_t i, int band, int level, std::uint32_t lane,
+                         const care::Ledger& ledger, const ProgrammeSpec& programme,
+                         std::uint64_t seed) const {
+  const MedicalCareSpec& medical = programme.medical;
+  double ratio = 1;
+  if (p.care_mode[i] == kInstitution) {
+    const std::size_t f = p.care_facility[i];
+    const int cls = size_class(ledger.place(f).places, scenario_.care.facilities[f].homes,
+                               scenario_.population.scale);
+    ratio = medical.resident_admission_ratio[static_cast<std::size_t>(cls)];
+  } else {
+    if (level >= medical.home_sickbeds.min_level &&
+        covered(seed, p.id[i], RandomEvent::kHomeSickbed, medical.home_sickbeds.coverage))
+      ratio *= medical.home_sickbeds.admission_ratio;
+    if (level >= medical.family_doctor.min_level &&
+        covered(seed, p.id[i], RandomEvent::kFamilyDoctor, medical.family_doctor.coverage))
+      ratio *= medical.family_doctor.admission_ratio;
+  }
+  const auto k = static_cast<std::size_t>(band * kAdlLevels + level);
+  const std::uint32_t t =
+      ratio == 1 ? base_threshold_[k]
+                 : sim::threshold(sim::rate_to_probability(base_rate_[k] * ratio, days_));
+  return lane < t;
+}
 
-  // --- Events in day order (serial) ---
-  std::priority_queue<Event, std::vector<Event>, std::greater<>> queue(std::greater<>{},
-                                                                       std::move(scan.events));
-  while (!queue.empty()) {
-    const Event e = queue.top();
-    queue.pop();
-    const std::size_t i = e.row;
-    switch (e.type) {
-      case EventType::kDeath:
-        record_death(i, first);
-        break;
-      case EventType::kRecheck: {
-        const std::size_t h = people.hospital[i];
-        const bool in_rehab = people.hospital_flags[i] & kInRehabilitationBed;
-        const bool waiting_for_place = people.wait_mode[i] != kNoCare &&
-                                       spec.delay_for[people.wait_mode[i]] &&
-                                       !care::waits_in_place(people, i);
-        if (waiting_for_place) {
-          stay_delayed(i, 0);
-        } else {
-          (in_rehab ? rehab : acute).add(h, 0, days, -1);
-          finish_stay(i, first);
-        }
-        break;
-      }
-      case EventType::kStayEnds: {
-        const std::size_t h = people.hospital[i];
-        const int t = offset(e.day);
-        const auto release = [&] {
-          if (e.reserved_to_end) acute.add(h, t, days, -1);
-        };
-        if (people.hospital_flags[i] & kDiesInHospital) {
-          release();
-          care::vacate_in_census(world, i);
-          people.alive[i] = 0;
-          const int d = people.district[i];
-          const std::int32_t age_days = mid_day - people.birth_day[i];
-          flows.deaths[flows.cell(d, people.sex[i], s.bands.band_of_age_days(age_days))] += 1;
-          record_death(i, e.day);
-          break;
-        }
-        if ((people.hospital_flags[i] & kDeclinesInHospital) && people.adl[i] + 1 < kAdlLevels) {
-          const int from = people.adl[i];
-          people.adl[i] = static_cast<std::uint8_t>(from + 1);
-          people.care_flags[i] |= kAdlChanged;
-          flows.adl_transitions[(static_cast<std::size_t>(people.district[i]) * kAdlLevels +
-                                 static_cast<std::size_t>(from)) *
-                                    kAdlLevels +
-                                static_cast<std::size_t>(from + 1)] += 1;
-        }
-        people.hospital_flags[i] &=
-            static_cast<std::uint8_t>(~(kDiesInHospital | kDeclinesInHospital));
-        bool delayed = false;
-        if (people.adl[i] >= spec.assessment_level && people.adl[i] >= s.care.choice_level &&
-            s.care.enabled) {
-          const std::uint8_t groups = target_groups(people, i, e.day);
-          const bool enrolled =
-              ltc_enrolled(world.seed, people.id[i], world.care.programme.ltc.enrolment_share);
-          const Chooser c = care::chooser_of(people, i, people.adl[i], groups, enrolled);
-          const CareWish wish = care::draw_wish(world, i, c, static_cast<std::uint32_t>(step.index),
-                                                RandomEvent::kDischargeChoice);
-          const DischargeOutcome outcome = care::settle_on_discharge(world, i, wish, e.day, flows);
-          // The choice is made: a decline in hospital needs no second one at the next care step.
-          people.care_flags[i] &= static_cast<std::uint8_t>(~kAdlChanged);
-          delayed = outcome == DischargeOutcome::kWaitingForPlace && spec.delay_for[wish.mode];
-        }
-        if (delayed && e.reserved_to_end) {
-          stay_delayed(i, t);
-        } else {
-          release();
-          finish_stay(i, e.day);
-        }
-        break;
-      }
-      case EventType::kAdmission: {
-        const int d = people.district[i];
-        const int level = people.adl[i];
-        const int t = offset(e.day);
-        const bool hold_to_end = may_be_delayed(level, e.outcome);
-        const auto window_end = [&](int h) {
-          return hold_to_end ? days : std::min(days, t + stay_days(h, level, e.stay_z));
-        };
-        const auto fits = [&](int h) {
-          return state.units[static_cast<std::size_t>(h)].admitting &&
-                 acute.fits(static_cast<std::size_t>(h), t, window_end(h), acute_capacity);
-        };
-        const int preferred = first_choice(d, e.tier, e.pick);
-        int chosen = preferred >= 0 && fits(preferred) ? preferred : -1;
-        if (chosen < 0)
-          for (int h : state.by_travel[static_cast<std::size_t>(d)])
-            if (h != preferred && spec.hospitals[static_cast<std::size_t>(h)].tier >= e.tier &&
-                fits(h)) {
-              chosen = h;
-              break;
-            }
-        if (chosen < 0) {
-          if (preferred >= 0) flows.hospital_turned_away[static_cast<std::size_t>(preferred)] += 1;
-          flows.turned_away[static_cast<std::size_t>(d)] += 1;
-          break;
-        }
-        if (chosen != preferred && preferred >= 0)
-          flows.hospital_diverted[static_cast<std::size_t>(preferred)] += 1;
-        const auto h = static_cast<std::size_t>(chosen);
-        const sim::Day length = stay_days(chosen, level, e.stay_z);
-        acute.add(h, t, window_end(chosen), 1);
-        people.hospital[i] = static_cast<std::uint16_t>(chosen);
-        people.hospital_flags[i] = e.outcome;
-        people.hospital_admitted[i] = e.day;
-        people.hospital_until[i] = e.day + length;
-        flows.hospital_admissions[h] += 1;
-        if (e.referred) {
-          flows.hospital_referred_in[h] += 1;
-          flows.referrals[static_cast<std::size_t>(d)] += 1;
-        }
-        const std::int32_t age_days = mid_day - people.birth_day[i];
-        flows.hospital_admissions_by_cell[flows.cell(d, people.sex[i],
-                                                     s.bands.band_of_age_days(age_days))] += 1;
-        flows.admissions_by_origin[static_cast<std::size_t>(d * nd + spec.hospitals[h].district)] +=
-            1;
-        if (e.day + length < end) {
-          Event ends = e;
-          ends.type = EventType::kStayEnds;
-          ends.day = e.day + length;
-          ends.reserved_to_end = hold_to_end;
-          queue.push(ends);
-        }
-        break;
-      }
+int Hospitals::first_choice(int district, int tier, double pick) const {
+  const Choices& c = choices_[static_cast<std::size_t>(district * kHospitalTiers + tier - 1)];
+  if (c.hospitals.empty()) return -1;
+  double target = pick * c.beds;
+  for (int h : c.hospitals) {
+    target -= static_cast<double>(state_.units[static_cast<std::size_t>(h)].beds);
+    if (target < 0) return h;
+  }
+  return c.hospitals.back();
+}
+
+sim::Day Hospitals::stay_days(int h, int level, double z) const {
+  const double mean = spec_.mean_stay_days[static_cast<std::size_t>(
+                          spec_.hospitals[static_cast<std::size_t>(h)].tier - 1)] *
+                      spec_.stay_ratio_by_adl[static_cast<std::size_t>(level)];
+  const double sd = spec_.stay_log_sd;
+  return std::max<sim::Day>(
+      1, static_cast<sim::Day>(std::llround(std::exp(std::log(mean) - sd * sd / 2 + sd * z))));
+}
+
+// ---- the step -----------------------------------------------------------------------------------
+
+void Hospitals::step(const sim::Step& step, const std::vector<std::uint32_t>& admitted,
+                     HospitalContext& ctx) {
+  if (!enabled()) return;
+  using Kind = sim::SectionTimes::Kind;
+  std::vector<Event> events;
+  ctx.times.run("hospital: admission draws", Kind::kParallel, [&] {
+    events =
+        draw_admissions(step, admitted, ctx.people, ctx.seed, ctx.care.ledger(), ctx.programme);
+  });
+  std::optional<StepBeds> beds;
+  ctx.times.run("hospital: beds held", Kind::kSerial,
+                [&] { beds.emplace(hold_beds(step, ctx.people, events)); });
+  ctx.times.run("hospital: event order", Kind::kParallel,
+                [&] { tbb::parallel_sort(events.begin(), events.end()); });
+  ctx.times.run("hospital: events", Kind::kSerial, [&] { run_events(step, events, *beds, ctx); });
+  ctx.times.run("hospital: bed-days", Kind::kSerial,
+                [&] { count_bed_days(step, *beds, ctx.care.ledger()); });
+}
+
+std::vector<Hospitals::Event> Hospitals::draw_admissions(const sim::Step& step,
+                                                         const std::vector<std::uint32_t>& rows,
+                                                         const People& people,
+                                                         std::uint64_t seed,
+                                                         const care::Ledger& ledger,
+                                                         const ProgrammeSpec& programme) const {
+  std::vector<Event> events(rows.size());
+  const MedicalCareSpec& medical = programme.medical;
+  tbb::parallel_for(std::size_t{0}, rows.size(), [&](std::size_t k) {
+    const std::size_t i = rows[k];
+    const int level = people.adl[i];
+    Event& e = events[k];
+    e.type = EventType::kAdmission;
+    e.row = static_cast<std::uint32_t>(i);
+    e.id = people.id[i];
+    e.tie = sim::tie_break_hash(e.id, static_cast<std::uint64_t>(step.index));
+    sim::RandomStream rng(seed, e.id, static_cast<std::uint32_t>(step.index),
+                          kind(RandomEvent::kHospitalAdmission));
+    e.day = step.first_day + std::min(step.days - 1, static_cast<int>(rng.uniform() * step.days));
+    double referral_ratio = 1;
+    if (people.care_mode[i] == kInstitution) {
+      const std::size_t f = people.care_facility[i];
+      const int cls = size_class(ledger.place(f).places, scenario_.care.facilities[f].homes,
+                                 scenario_.population.scale);
+      referral_ratio = medical.resident_referral_ratio[static_cast<std::size_t>(cls)];
+    }
+    const auto& shares = spec_.tier_share_by_adl[static_cast<std::size_t>(level)];
+    int tier = 1 + static_cast<int>(rng.categorical(shares));
+    if (tier < kHospitalTiers &&
+        rng.bernoulli(spec_.referral_up[static_cast<std::size_t>(tier - 1)] * referral_ratio)) {
+      ++tier;
+      e.referred = true;
+    }
+    e.tier = static_cast<std::uint8_t>(tier);
+    e.pick = rng.uniform();
+    e.stay_z = rng.normal();
+    if (rng.bernoulli(spec_.death_probability[static_cast<std::size_t>(level)]))
+      e.outcome |= kDiesInHospital;
+    if (rng.bernoulli(spec_.adl_decline[static_cast<std::size_t>(level)]))
+      e.outcome |= kDeclinesInHospital;
+  });
+  return events;
+}
+
+Hospitals::StepBeds Hospitals::hold_beds(const sim::Step& step, const People& people,
+                                         std::vector<Event>& events) {
+  const std::size_t nh = spec_.hospitals.size();
+  const int days = step.days;
+  const sim::Day first = step.first_day, end = step.end_day();
+  StepBeds beds{DailyBeds(nh, days), DailyBeds(nh, days),
+                std::vector<std::int64_t>(nh * static_cast<std::size_t>(days), 0), days};
+  // Acute beds the elderly may use on each day: beds less the background (under-60) use.
+  for (std::size_t h = 0; h < nh; ++h)
+    for (int t = 0; t < days; ++t) {
+      const auto month = sim::to_ymd(first + t).month - 1;
+      beds.background[h * static_cast<std::size_t>(days) + static_cast<std::size_t>(t)] =
+          state_.units[h].admitting
+              ? std::llround(spec_.hospitals[h].background_occupancy[month] *
+                             static_cast<double>(state_.units[h].beds))
+              : 0;
+    }
+  // Difference arrays of the beds held by the patients already in: +1 from, -1 to.
+  std::vector<std::int64_t> acute(nh * static_cast<std::size_t>(days + 1), 0), rehab(acute);
+  const auto hold = [&](std::vector<std::int64_t>& v, std::size_t h, int from, int to) {
+    if (from >= to) return;
+    v[h * static_cast<std::size_t>(days + 1) + static_cast<std::size_t>(from)] += 1;
+    v[h * static_cast<std::size_t>(days + 1) + static_cast<std::size_t>(to)] -= 1;
+  };
+  for (std::uint32_t slot = 0; slot < state_.stay_slots(); ++slot) {
+    const Stay& s = state_.stay(slot);
+    if (!s.used) continue;
+    const std::size_t i = s.row;
+    Event e;
+    e.row = s.row;
+    e.id = people.id[i];
+    e.tie = sim::tie_break_hash(e.id, static_cast<std::uint64_t>(step.index));
+    if (s.flags & kDelayedDischarge) {
+      e.day = first, e.type = EventType::kRecheck;
+      hold((s.flags & kInRehabilitationBed) ? rehab : acute, s.hospital, 0, days);
+    } else if (s.until < end) {
+      e.day = s.until, e.type = EventType::kStayEnds;
+      e.reserved_to_end = may_be_delayed(people.adl[i], s.flags);
+      hold(acute, s.hospital, 0, e.reserved_to_end ? days : e.day - first);
+    } else {
+      hold(acute, s.hospital, 0, days);
+      continue;
+    }
+    events.push_back(e);
+  }
+  for (std::size_t h = 0; h < nh; ++h) {
+    std::int64_t a = 0, r = 0;
+    for (int t = 0; t < days; ++t) {
+      a += acute[h * static_cast<std::size_t>(days + 1) + static_cast<std::size_t>(t)];
+      r += rehab[h * static_cast<std::size_t>(days + 1) + static_cast<std::size_t>(t)];
+      beds.acute.used(h, t) = a;
+      beds.rehab.used(h, t) = r;
     }
   }
+  return beds;
+}
 
-  // --- Bed-days and occupancy from the daily counts ---
-  std::fill(state.occupied.begin(), state.occupied.end(), 0);
+void Hospitals::run_events(const sim::Step& step, std::vector<Event>& events, StepBeds& beds,
+                           HospitalContext& ctx) {
+  // Stays that start and end within the step add their end as they are admitted.
+  std::priority_queue<Event, std::vector<Event>, std::greater<>> later;
+  std::vector<Event> added;
+  std::size_t next = 0;
+  while (next < events.size() || !later.empty()) {
+    Event e;
+    if (later.empty() || (next < events.size() && events[next] < later.top())) {
+      e = events[next++];
+    } else {
+      e = later.top();
+      later.pop();
+    }
+    switch (e.type) {
+      case EventType::kRecheck:
+        recheck(e, beds, ctx);
+        break;
+      case EventType::kStayEnds:
+        stay_ends(step, e, beds, ctx);
+        break;
+      case EventType::kAdmission:
+        added.clear();
+        admit(step, e, beds, ctx, added);
+        for (const Event& a : added) later.push(a);
+        break;
+    }
+  }
+}
+
+void Hospitals::stay_delayed(std::size_t i, int from, StepBeds& beds, HospitalContext& ctx) {
+  Stay& s = state_.stay(ctx.people.stay[i]);
+  const std::size_t h = s.hospital;
+  s.flags |= kDelayedDischarge;
+  ctx.care.set_waiting_in_hospital(ctx.people, i, true, ctx.care_context);
+  const auto rehab_capacity = [&](std::size_t hh, int) -> std::int64_t {
+    return state_.units[hh].open ? state_.units[hh].rehabilitation_beds : 0;
+  };
+  if (!(s.flags & kInRehabilitationBed) && beds.rehab.fits(h, from, beds.days, rehab_capacity)) {
+    beds.acute.add(h, from, beds.days, -1);
+    beds.rehab.add(h, from, beds.days, 1);
+    s.flags |= kInRehabilitationBed;
+  }
+  if (!(s.flags & kInRehabilitationBed)) flows_.delayed_days[h] += beds.days - from;
+}
+
+void Hospitals::finish_stay(std::size_t i, sim::Day day, People& people) {
+  const std::uint32_t slot = people.stay[i];
+  const Stay& s = state_.stay(slot);
+  flows_.discharges[s.hospital] += 1;
+  flows_.stay_days[s.hospital] += day - s.admitted;
+  state_.remove(slot);
+  people.stay[i] = kNoSlot;
+}
+
+void Hospitals::end_stay_on_death(std::size_t i, sim::Day day, People& people) {
+  const Stay& s = state_.stay(people.stay[i]);
+  flows_.deaths[s.hospital] += 1;
+  flows_.deaths_by_district[people.district[i]] += 1;
+  finish_stay(i, day, people);
+}
+
+void Hospitals::recheck(const Event& e, StepBeds& beds, HospitalContext& ctx) {
+  const std::size_t i = e.row;
+  const Stay& s = state_.stay(ctx.people.stay[i]);
+  if (ctx.care.waits_for_new_place(ctx.people, i, spec_.delay_for)) {
+    stay_delayed(i, 0, beds, ctx);
+    return;
+  }
+  ((s.flags & kInRehabilitationBed) ? beds.rehab : beds.acute).add(s.hospital, 0, beds.days, -1);
+  ctx.care.set_waiting_in_hospital(ctx.people, i, false, ctx.care_context);
+  finish_stay(i, e.day, ctx.people);
+}
+
+void Hospitals::stay_ends(const sim::Step& step, const Event& e, StepBeds& beds,
+                          HospitalContext& ctx) {
+  People& p = ctx.people;
+  const std::size_t i = e.row;
+  Stay& s = state_.stay(p.stay[i]);
+  const std::size_t h = s.hospital;
+  const int t = static_cast<int>(e.day - step.first_day);
+  const auto release = [&] {
+    if (e.reserved_to_end) beds.acute.add(h, t, beds.days, -1);
+  };
+  if (s.flags & kDiesInHospital) {
+    release();
+    ctx.ops.die(i, step, e.day);
+    return;
+  }
+  if ((s.flags & kDeclinesInHospital) && p.adl[i] + 1 < kAdlLevels)
+    ctx.ops.change_level(i, p.adl[i] + 1);
+  s.flags &= static_cast<std::uint8_t>(~(kDiesInHospital | kDeclinesInHospital));
+  bool delayed = false;
+  if (p.adl[i] >= spec_.assessment_level && p.adl[i] >= scenario_.care.choice_level &&
+      ctx.care.enabled()) {
+    const care::Wish wish = ctx.care.discharge_wish(i, e.day, step, ctx.care_context);
+    const care::DischargeOutcome outcome =
+        ctx.care.settle_discharge(i, wish, e.day, ctx.care_context);
+    delayed = outcome == care::DischargeOutcome::kWaitingForPlace &&
+              spec_.delay_for[wish.choice.mode];
+  }
+  if (delayed && e.reserved_to_end) {
+    stay_delayed(i, t, beds, ctx);
+  } else {
+    release();
+    finish_stay(i, e.day, p);
+  }
+}
+
+void Hospitals::admit(const sim::Step& step, const Event& e, StepBeds& beds, HospitalContext& ctx,
+                      std::vector<Event>& later) {
+  People& p = ctx.people;
+  const std::size_t i = e.row;
+  if (!p.alive[i] || p.in_hospital(i)) return;  // died or admitted earlier in the step
+  const int d = p.district[i];
+  const int level = p.adl[i];
+  const int t = static_cast<int>(e.day - step.first_day);
+  const int days = beds.days;
+  const bool hold_to_end = may_be_delayed(level, e.outcome);
+  const auto window_end = [&](int h) {
+    return hold_to_end ? days : std::min(days, t + stay_days(h, level, e.stay_z));
+  };
+  const auto acute_capacity = [&](std::size_t h, int day) -> std::int64_t {
+    if (!state_.units[h].admitting) return 0;
+    return state_.units[h].beds - state_.units[h].converting() -
+           beds.background[h * static_cast<std::size_t>(days) + static_cast<std::size_t>(day)];
+  };
+  const auto fits = [&](int h) {
+    return state_.units[static_cast<std::size_t>(h)].admitting &&
+           beds.acute.fits(static_cast<std::size_t>(h), t, window_end(h), acute_capacity);
+  };
+  const int preferred = first_choice(d, e.tier, e.pick);
+  int chosen = preferred >= 0 && fits(preferred) ? preferred : -1;
+  if (chosen < 0)
+    for (int h : state_.by_travel[static_cast<std::size_t>(d)])
+      if (h != preferred && spec_.hospitals[static_cast<std::size_t>(h)].tier >= e.tier &&
+          fits(h)) {
+        chosen = h;
+        break;
+      }
+  if (chosen < 0) {
+    if (preferred >= 0) flows_.turned_away[static_cast<std::size_t>(preferred)] += 1;
+    flows_.turned_away_by_district[static_cast<std::size_t>(d)] += 1;
+    return;
+  }
+  if (chosen != preferred && preferred >= 0)
+    flows_.diverted[static_cast<std::size_t>(preferred)] += 1;
+  const auto h = static_cast<std::size_t>(chosen);
+  const sim::Day length = stay_days(chosen, level, e.stay_z);
+  beds.acute.add(h, t, window_end(chosen), 1);
+  p.stay[i] = state_.add({e.row, static_cast<std::uint16_t>(chosen), e.outcome, e.day,
+                          e.day + length, true});
+  flows_.admissions[h] += 1;
+  if (e.referred) {
+    flows_.referred_in[h] += 1;
+    flows_.referrals[static_cast<std::size_t>(d)] += 1;
+  }
+  const int band = scenario_.bands.band_of_age_days(step.mid_day() - p.birth_day[i]);
+  flows_.admissions_by_cell[(static_cast<std::size_t>(d) * kSexes + p.sex[i]) *
+                                static_cast<std::size_t>(scenario_.bands.count()) +
+                            static_cast<std::size_t>(band)] += 1;
+  flows_.admissions_by_origin[static_cast<std::size_t>(d * scenario_.district_count() +
+                                                       spec_.hospitals[h].district)] += 1;
+  if (e.day + length < step.end_day()) {
+    Event ends = e;
+    ends.type = EventType::kStayEnds;
+    ends.day = e.day + length;
+    ends.reserved_to_end = hold_to_end;
+    later.push_back(ends);
+  }
+}
+
+void Hospitals::move_beds(std::size_t h, std::int64_t n, bool to_nursing, care::Ledger& ledger) {
+  Unit& unit = state_.units[h];
+  unit.beds -= n;
+  if (to_nursing)
+    ledger.add_nursing_places(static_cast<std::size_t>(spec_.hospitals[h].nursing_facility), n);
+  else
+    unit.rehabilitation_beds += n;
+}
+
+void Hospitals::convert_beds(int hospital, bool relative, double amount, bool to_nursing,
+                             care::Ledger& ledger) {
+  const auto h = static_cast<std::size_t>(hospital);
+  Unit& unit = state_.units[h];
+  const std::int64_t in_use = unit.beds - unit.converting();  // acute beds not yet converting
+  const std::int64_t n = std::clamp<std::int64_t>(
+      relative ? std::llround(static_cast<double>(in_use) * amount)
+               : std::llround(amount * scenario_.population.scale),
+      0, in_use);
+  // Elderly patients at the end of the last step hold beds; the rest are free now.
+  const std::int64_t free_now = std::clamp<std::int64_t>(in_use - state_.occupied[h], 0, n);
+  move_beds(h, free_now, to_nursing, ledger);
+  (to_nursing ? unit.converting_to_nursing : unit.converting_to_rehabilitation) += n - free_now;
+}
+
+void Hospitals::count_bed_days(const sim::Step& step, StepBeds& beds, care::Ledger& ledger) {
+  const std::size_t nh = spec_.hospitals.size();
+  const int days = step.days;
   for (std::size_t h = 0; h < nh; ++h) {
     // A closed hospital admits nobody and offers no beds; patients still in it count.
-    const std::int64_t beds = state.units[h].open ? state.units[h].beds : 0;
-    flows.hospital_capacity_bed_days[h] += beds * days;
+    const std::int64_t capacity = state_.units[h].open ? state_.units[h].beds : 0;
+    flows_.capacity_bed_days[h] += capacity * days;
     for (int t = 0; t < days; ++t) {
-      const std::int64_t elderly = acute.used(h, t);
+      const std::int64_t elderly = beds.acute.used(h, t);
       const std::int64_t others = std::clamp<std::int64_t>(
-          beds - elderly, 0,
-          background[h * static_cast<std::size_t>(days) + static_cast<std::size_t>(t)]);
-      flows.hospital_bed_days[h] += elderly;
-      flows.hospital_background_bed_days[h] += others;
-      flows.hospital_rehabilitation_bed_days[h] += rehab.used(h, t);
-      flows.hospital_peak_occupied[h] = std::max(flows.hospital_peak_occupied[h], elderly + others);
+          capacity - elderly, 0,
+          beds.background[h * static_cast<std::size_t>(days) + static_cast<std::size_t>(t)]);
+      flows_.bed_days[h] += elderly;
+      flows_.background_bed_days[h] += others;
+      flows_.rehabilitation_bed_days[h] += beds.rehab.used(h, t);
+      flows_.peak_occupied[h] = std::max(flows_.peak_occupied[h], elderly + others);
     }
-    state.occupied[h] = acute.used(h, days - 1);
+    state_.occupied[h] = beds.acute.used(h, days - 1);
     // Beds being converted leave acute use as they free up; a closing hospital closes once
     // its last patient has left.
-    HospitalUnitState& unit = state.units[h];
+    Unit& unit = state_.units[h];
     if (unit.converting() > 0) {
-      std::int64_t free = std::max<std::int64_t>(0, unit.beds - state.occupied[h]);
+      std::int64_t free = std::max<std::int64_t>(0, unit.beds - state_.occupied[h]);
       for (const bool to_nursing : {true, false}) {
         std::int64_t& pending =
             to_nursing ? unit.converting_to_nursing : unit.converting_to_rehabilitation;
         const std::int64_t k = std::min(pending, free);
-        move_beds(world, h, k, to_nursing);
+        move_beds(h, k, to_nursing, ledger);
         pending -= k;
         free -= k;
       }
     }
-    if (unit.open && !unit.admitting && state.occupied[h] == 0 && rehab.used(h, days - 1) == 0)
+    if (unit.open && !unit.admitting && state_.occupied[h] == 0 &&
+        beds.rehab.used(h, days - 1) == 0)
       unit.open = false;
   }
 }
 
-}  // namespace hospital
-}  // namespace eldersim
+}  // namespace eldersim::hospital
+
+// ---- outputs ------------------------------------------------------------------------------------
+
+namespace eldersim::hospital {
+
+namespace {
+double ratio(double num, double den) {
+  return den > 0 ? num / den : std::numeric_limits<double>::quiet_NaN();
+}
+using Int = sim::SeriesTable::IntRow;
+using Real = sim::SeriesTable::RealRow;
+}  // namespace
+
+void Hospitals::declare(sim::SeriesTable& t, const Census& census) const {
+  using sim::SeriesKind;
+  const std::vector<std::string> d{"district"}, dsa{"district", "sex", "age_band"};
+  const auto nd = static_cast<std::size_t>(scenario_.district_count());
+  const auto copy = [](const std::vector<std::int64_t>& v) {
+    return [&v](Int row) { std::copy(v.begin(), v.end(), row.begin()); };
+  };
+  // A per-hospital sum by the hospital's district.
+  const auto by_hospital_district = [this](const std::vector<std::int64_t>& v) {
+    return [this, &v](Real row) {
+      for (std::size_t h = 0; h < v.size(); ++h)
+        row[static_cast<std::size_t>(spec_.hospitals[h].district)] += static_cast<double>(v[h]);
+    };
+  };
+  // A ratio of two per-hospital sums, by the hospital's district.
+  const auto district_ratio = [this, nd](auto num, auto den) {
+    return [this, nd, num, den](Real row) {
+      std::vector<double> a(nd, 0), b(nd, 0);
+      for (std::size_t h = 0; h < spec_.hospitals.size(); ++h) {
+        const auto k = static_cast<std::size_t>(spec_.hospitals[h].district);
+        a[k] += num(h), b[k] += den(h);
+      }
+      for (std::size_t k = 0; k < nd; ++k) row[k] = ratio(a[k], b[k]);
+    };
+  };
+  const auto f = [this](const std::vector<std::int64_t> HospitalFlows::*member) {
+    return [this, member](std::size_t h) { return static_cast<double>((flows_.*member)[h]); };
+  };
+  t.add({"new_hospital_admissions", d, SeriesKind::kFlow, "people",
+         "Hospital admissions in the period, by the patient's district"},
+        [this, nd](Int row) {
+          for (std::size_t k = 0; k < nd; ++k)
+            for (std::size_t j = 0; j < nd; ++j) row[k] += flows_.admissions_by_origin[k * nd + j];
+        });
+  t.add({"new_hospital_admissions_by_sex_age", dsa, SeriesKind::kFlow, "people",
+         "Hospital admissions by the patient's district, sex and age band (rates: divide by "
+         "new_person_years)"},
+        copy(flows_.admissions_by_cell));
+  t.add({"new_hospital_admissions_by_origin",
+         {"district", "destination_district"},
+         SeriesKind::kFlow,
+         "people",
+         "Hospital admissions by the patient's district (rows) and the hospital's district "
+         "(columns); rows sum to new_hospital_admissions; sum over a year's periods for the "
+         "yearly referral matrix"},
+        copy(flows_.admissions_by_origin));
+  t.add({"new_referrals", d, SeriesKind::kFlow, "people",
+         "Admissions referred one tier up, by the patient's district"},
+        copy(flows_.referrals));
+  t.add({"new_turned_away", d, SeriesKind::kFlow, "people",
+         "Patients who found no hospital with a free bed, by their district"},
+        copy(flows_.turned_away_by_district));
+  t.add({"new_hospital_deaths", d, SeriesKind::kFlow, "people",
+         "Deaths in hospital (also counted in new_deaths), by the patient's district"},
+        copy(flows_.deaths_by_district));
+  t.add({"n_inpatients", d, SeriesKind::kStock, "people",
+         "People in hospital at the end of the period, by their district"},
+        copy(census.inpatients));
+  t.add({"n_delayed_discharge", d, SeriesKind::kStock, "people",
+         "People in hospital waiting for a care place at the end of the period, by their district"},
+        copy(census.delayed));
+  t.add({"n_hospital_beds", d, SeriesKind::kStock, "beds",
+         "Acute beds of the open hospitals in the district at the period end (all ages)"},
+        [this](Int row) {
+          for (std::size_t h = 0; h < spec_.hospitals.size(); ++h)
+            if (state_.units[h].open)
+              row[static_cast<std::size_t>(spec_.hospitals[h].district)] += state_.units[h].beds;
+        });
+  t.add({"new_hospital_bed_days", d, SeriesKind::kFlow, "bed-days",
+         "Acute bed-days used by elderly patients in the district's hospitals (delayed discharge "
+         "included)"},
+        by_hospital_district(flows_.bed_days));
+  t.add({"hospital_occupancy", d, SeriesKind::kMean, "share",
+         "Elderly acute bed-days / acute bed-days available in the district's hospitals (NaN if "
+         "none)"},
+        district_ratio(f(&HospitalFlows::bed_days), f(&HospitalFlows::capacity_bed_days)));
+  t.add({"hospital_occupancy_total", d, SeriesKind::kMean, "share",
+         "Acute bed-days used by all ages (elderly plus background under-60 use) / bed-days "
+         "available (NaN if none)"},
+        district_ratio(
+            [this](std::size_t h) {
+              return static_cast<double>(flows_.bed_days[h] + flows_.background_bed_days[h]);
+            },
+            f(&HospitalFlows::capacity_bed_days)));
+  t.add({"new_delayed_discharge_days", d, SeriesKind::kFlow, "bed-days",
+         "Acute bed-days used by patients medically ready to leave who wait for a care place "
+         "(bed-blocking), in the district's hospitals"},
+        by_hospital_district(flows_.delayed_days));
+  t.add({"new_rehabilitation_bed_days", d, SeriesKind::kFlow, "bed-days",
+         "Rehabilitation bed-days used by patients waiting for a care place"},
+        by_hospital_district(flows_.rehabilitation_bed_days));
+  t.add({"mean_length_of_stay", d, SeriesKind::kMean, "days",
+         "Mean length (admission to discharge or death, delays included) of the stays ending in "
+         "the period in the district's hospitals (NaN if none)"},
+        district_ratio(f(&HospitalFlows::stay_days), f(&HospitalFlows::discharges)));
+
+  // Per hospital.
+  const std::vector<std::string> h{"hospital"};
+  const auto per_hospital_ratio = [](auto num, auto den) {
+    return [num, den](Real row) {
+      for (std::size_t k = 0; k < row.size(); ++k) row[k] = ratio(num(k), den(k));
+    };
+  };
+  t.add({"n_beds_by_hospital", h, SeriesKind::kStock, "beds",
+         "Acute beds at the period end; 0 when closed", "hospitals"},
+        [this](Int row) {
+          for (std::size_t k = 0; k < row.size(); ++k)
+            row[k] = state_.units[k].open ? state_.units[k].beds : 0;
+        });
+  t.add({"n_rehabilitation_beds_by_hospital", h, SeriesKind::kStock, "beds",
+         "Rehabilitation beds at the period end; 0 when closed", "hospitals"},
+        [this](Int row) {
+          for (std::size_t k = 0; k < row.size(); ++k)
+            row[k] = state_.units[k].open ? state_.units[k].rehabilitation_beds : 0;
+        });
+  t.add({"new_admissions_by_hospital", h, SeriesKind::kFlow, "people",
+         "Elderly admissions in the period", "hospitals"},
+        copy(flows_.admissions));
+  t.add({"new_referred_in_by_hospital", h, SeriesKind::kFlow, "people",
+         "Admissions referred one tier up", "hospitals"},
+        copy(flows_.referred_in));
+  t.add({"new_diverted_by_hospital", h, SeriesKind::kFlow, "people",
+         "Patients for whom this was the first choice, admitted elsewhere because it was full",
+         "hospitals"},
+        copy(flows_.diverted));
+  t.add({"new_turned_away_by_hospital", h, SeriesKind::kFlow, "people",
+         "Patients for whom this was the first choice and no hospital had a free bed",
+         "hospitals"},
+        copy(flows_.turned_away));
+  t.add({"new_deaths_by_hospital", h, SeriesKind::kFlow, "people",
+         "Elderly deaths in the hospital", "hospitals"},
+        copy(flows_.deaths));
+  t.add({"new_elderly_bed_days_by_hospital", h, SeriesKind::kFlow, "bed-days",
+         "Acute bed-days used by elderly patients", "hospitals"},
+        copy(flows_.bed_days));
+  t.add({"elderly_occupancy_by_hospital", h, SeriesKind::kMean, "share",
+         "Elderly acute bed-days / acute bed-days available (NaN if none)", "hospitals"},
+        per_hospital_ratio(f(&HospitalFlows::bed_days), f(&HospitalFlows::capacity_bed_days)));
+  t.add({"total_occupancy_by_hospital", h, SeriesKind::kMean, "share",
+         "Acute bed-days used by all ages / bed-days available (NaN if none)", "hospitals"},
+        per_hospital_ratio(
+            [this](std::size_t k) {
+              return static_cast<double>(flows_.bed_days[k] + flows_.background_bed_days[k]);
+            },
+            f(&HospitalFlows::capacity_bed_days)));
+  t.add({"peak_occupied_beds_by_hospital", h, SeriesKind::kMax, "beds",
+         "Most acute beds occupied (all ages) on any day of the period", "hospitals"},
+        copy(flows_.peak_occupied));
+  t.add({"new_delayed_discharge_days_by_hospital", h, SeriesKind::kFlow, "bed-days",
+         "Acute bed-days used by patients waiting for a care place", "hospitals"},
+        copy(flows_.delayed_days));
+  t.add({"new_rehabilitation_bed_days_by_hospital", h, SeriesKind::kFlow, "bed-days",
+         "Rehabilitation bed-days used by patients waiting for a care place", "hospitals"},
+        copy(flows_.rehabilitation_bed_days));
+  t.add({"new_stays_ended_by_hospital", h, SeriesKind::kFlow, "people",
+         "Stays ending in the period (discharge or death): the weights of "
+         "mean_length_of_stay_by_hospital",
+         "hospitals"},
+        copy(flows_.discharges));
+  t.add({"mean_length_of_stay_by_hospital", h, SeriesKind::kMean, "days",
+         "Mean length of the stays ending in the period, delays included (NaN if none)",
+         "hospitals"},
+        per_hospital_ratio(f(&HospitalFlows::stay_days), f(&HospitalFlows::discharges)));
+}
+
+}  // namespace eldersim::hospital

@@ -40,20 +40,20 @@ struct HospitalSystemSpec {
   // Admissions: annual rate by age band for ADL level 0, times a ratio by ADL level, times a
   // seasonal factor by calendar month (mean one).
   std::vector<double> admission_rate_by_band;
-  std::array<double, kAdlLevelCount> admission_ratio_by_adl{1, 1, 1, 1, 1};
+  std::array<double, kAdlLevels> admission_ratio_by_adl{1, 1, 1, 1, 1};
   std::array<double, kMonths> admission_seasonality{1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
   // The tier a patient's condition needs, by ADL level (shares of tiers 1..3).
-  std::array<std::array<double, kHospitalTiers>, kAdlLevelCount> tier_share_by_adl{};
+  std::array<std::array<double, kHospitalTiers>, kAdlLevels> tier_share_by_adl{};
   // Probability of a referral up one tier, from tiers 1 and 2.
   std::array<double, kHospitalTiers> referral_up{0, 0, 0};
   // Length of stay: lognormal with this mean (days) by tier, times a ratio by ADL level, with
   // log standard deviation stay_log_sd; whole days, at least one.
   std::array<double, kHospitalTiers> mean_stay_days{9, 9, 9};
-  std::array<double, kAdlLevelCount> stay_ratio_by_adl{1, 1, 1, 1, 1};
+  std::array<double, kAdlLevels> stay_ratio_by_adl{1, 1, 1, 1, 1};
   double stay_log_sd = 0.6;
   // Outcomes at the end of a stay.
-  std::array<double, kAdlLevelCount> death_probability{};  // dies in hospital
-  std::array<double, kAdlLevelCount> adl_decline{};        // leaves one ADL level worse
+  std::array<double, kAdlLevels> death_probability{};  // dies in hospital
+  std::array<double, kAdlLevels> adl_decline{};        // leaves one ADL level worse
   // Discharge: patients at or above assessment_level choose their care on discharge; those
   // who need a place of a mode in delay_for that is not free stay in hospital (delayed
   // discharge) until they get it or give up waiting.
@@ -61,7 +61,7 @@ struct HospitalSystemSpec {
   std::array<bool, kCareModes> delay_for{false, false, false, true};
   // Hospitals' nursing wards are care facilities (institutions, every bed nursing-type) at
   // this price.
-  std::array<double, kAdlLevelCount> nursing_ward_monthly_price{};
+  std::array<double, kAdlLevels> nursing_ward_monthly_price{};
 };
 
 }  // namespace eldersim

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "sim/rng.hpp"
+
 namespace eldersim {
 
 MortalityModel::MortalityModel(const MortalitySpec& spec) : spec_(spec) {
@@ -39,6 +41,30 @@ double MortalityModel::cumulative_hazard(Sex sex, double age) const {
 
 double MortalityModel::baseline_survival(Sex sex, double from, double to) const {
   return std::exp(-(cumulative_hazard(sex, to) - cumulative_hazard(sex, from)));
+}
+
+}  // namespace eldersim
+
+namespace eldersim {
+
+DeathTable::DeathTable(const MortalityModel& mortality, int min_age, int days)
+    : days_(days),
+      base_days_(static_cast<std::int32_t>(min_age * sim::kDaysPerYear)),
+      buckets_(static_cast<int>(kMaxYearsAboveMin * sim::kDaysPerYear) >> kBucketShift) {
+  table_.resize(static_cast<std::size_t>(buckets_) * kSexes * kAdlLevels);
+  for (int b = 0; b < buckets_; ++b)
+    for (int s = 0; s < kSexes; ++s)
+      for (int l = 0; l < kAdlLevels; ++l) {
+        const double hazard = mortality.annual_hazard(static_cast<Sex>(s), bucket_age(b), l);
+        table_[(static_cast<std::size_t>(b) * kSexes + static_cast<std::size_t>(s)) * kAdlLevels +
+               static_cast<std::size_t>(l)] =
+            sim::threshold(sim::rate_to_probability(hazard, days));
+      }
+}
+
+double DeathTable::bucket_age(int bucket) const {
+  const double middle = base_days_ + (static_cast<double>(bucket) + 0.5) * (1 << kBucketShift);
+  return middle / sim::kDaysPerYear;
 }
 
 }  // namespace eldersim

@@ -1,24 +1,34 @@
 #pragma once
-// Event kinds for the counter-based random streams: every process draws from its own stream
-// sim::RandomStream(seed, person id, step, kind), so adding a process never shifts the draws
-// of another (common random numbers across scenarios).
+// The model's use of the random-number contract (sim/rng.hpp).
+//
+// Step lanes: every person has one Philox4x32 block per step; each per-person process reads its
+// own lane, so adding a process never shifts the draws of another (common random numbers
+// across scenarios).
+//
+// Event streams: rare events with more draws use RandomStream(seed, person id, counter, kind)
+// with the kinds below; the counter is the step index unless a comment says otherwise.
 
 #include <cstdint>
 
 namespace eldersim {
 
+enum Lane : int {
+  kDeathLane = 0,      // demography: death in the step
+  kAdlLane = 1,        // health: the ADL level after the step
+  kAdmissionLane = 2,  // hospital: admission in the step
+  kMigrationLane = 3,  // demography: a move to another district in the step
+};
+
 enum class RandomEvent : std::uint32_t {
-  kSynthesis = 1,  // attributes of a new person (step counter 0 for the initial population)
-  kDeath = 2,
-  kMigration = 3,
-  kAdlTransition = 4,
+  kSynthesis = 1,  // attributes of a new person (counter 0; 1 for the age; 2 for an entrant's sex)
+  kMigrationDestination = 3,  // the district moved to
   kCareChoice = 5,
-  kReviewStagger = 6,
-  kLtcEnrolment = 7,       // one draw per person (step counter 0): enrolled if below the share
-  kHospitalAdmission = 8,  // admission, day, tier, referral, hospital, stay, outcomes
+  kReviewStagger = 6,      // counter 0: the day of the first review
+  kLtcEnrolment = 7,       // fixed uniform: enrolled in LTC insurance if below the share
+  kHospitalAdmission = 8,  // day, tier, referral, hospital, stay and outcomes of an admission
   kDischargeChoice = 9,    // the care choice made on leaving hospital
-  kHomeSickbed = 10,       // one draw per person (counter 0): covered if below the share
-  kFamilyDoctor = 11,      // one draw per person (counter 0)
+  kHomeSickbed = 10,       // fixed uniform: covered if below the share
+  kFamilyDoctor = 11,      // fixed uniform
 };
 
 inline std::uint32_t kind(RandomEvent e) {

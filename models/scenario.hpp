@@ -10,24 +10,14 @@
 #include <string>
 #include <vector>
 
+#include "models/basics.hpp"
 #include "models/care_spec.hpp"
 #include "models/hospital_spec.hpp"
+#include "models/levers.hpp"
 #include "sim/config_tree.hpp"
 #include "sim/runner.hpp"
 
 namespace eldersim {
-
-inline constexpr int kSexes = 2;
-enum Sex : std::uint8_t { kMale = 0, kFemale = 1 };
-
-// ADL levels after CLHLS: 0 healthy, 1 mild, 2 moderate, 3 heavy, 4 severe.
-inline constexpr int kAdlLevels = 5;
-
-inline constexpr int kLivingArrangements = 3;
-enum LivingArrangement : std::uint8_t { kAlone = 0, kWithSpouse = 1, kWithChildren = 2 };
-
-inline constexpr int kIncomeBands = 3;
-enum IncomeBand : std::uint8_t { kLowIncome = 0, kMiddleIncome = 1, kHighIncome = 2 };
 
 // Five-year reporting bands from the minimum age, the last one open (95+).
 struct AgeBands {
@@ -38,7 +28,8 @@ struct AgeBands {
   // Whole years of age are floor(days / 365.25) = floor(4 days / 1461), in integers (this is on
   // every per-person hot path); ages below min_age fall into the first band.
   int band_of_age_days(std::int32_t age_days) const {
-    const int years = static_cast<int>((4 * static_cast<std::int64_t>(age_days)) / 1461);
+    if (age_days < 0) return 0;
+    const int years = static_cast<int>(4 * static_cast<std::uint32_t>(age_days) / 1461u);
     return std::clamp((years - min_age) / kWidth, 0, count() - 1);
   }
   std::string label(int band) const;

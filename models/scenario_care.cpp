@@ -67,10 +67,6 @@ std::array<double, 2> read_by_ownership(Map& parent, const char* key) {
   return out;
 }
 
-int facility_index(const Scenario& s, const Value& v) {
-  return index_by_name(s.care.facilities, v, "facility");
-}
-
 FacilitySpec read_facility(const Value& item, const Scenario& s) {
   Map m = item.as_map();
   FacilitySpec f;
@@ -93,7 +89,7 @@ FacilitySpec read_facility(const Value& item, const Scenario& s) {
     m["monthly_price"].error("give monthly_price or monthly_price_by_level, not both");
   if (has_levels) {
     f.monthly_price =
-        read_fixed<kAdlLevelCount>(m, "monthly_price_by_level", cfg::non_negative(), {}, true);
+        read_fixed<kAdlLevels>(m, "monthly_price_by_level", cfg::non_negative(), {}, true);
   } else {
     const double price = m.require<double>("monthly_price", cfg::non_negative());
     f.monthly_price.fill(price);
@@ -106,6 +102,12 @@ FacilitySpec read_facility(const Value& item, const Scenario& s) {
     m["closes"].error("must be after opens");
   m.finish();
   return f;
+}
+
+}  // namespace
+
+int facility_index(const Scenario& s, const Value& v) {
+  return index_by_name(s.care.facilities, v, "facility");
 }
 
 SubsidySpec read_subsidies(const Value& v) {
@@ -198,8 +200,6 @@ LtcInsuranceSpec read_ltc(const Value& v, const LtcInsuranceSpec& base) {
   m.finish();
   return out;
 }
-
-}  // namespace
 
 std::array<double, kCareModes> read_per_mode(Map& parent, const char* key, double fallback,
                                              const cfg::Bounds& bounds) {
@@ -296,7 +296,7 @@ void read_care(Map& root, Scenario& s) {
     Map h = m["home_care"].as_map();
     if (!m.has("home_care")) m.missing("home_care");
     c.home.hours_per_week_by_level =
-        read_fixed<kAdlLevelCount>(h, "hours_per_week_by_level", cfg::between(0, 168), {}, true);
+        read_fixed<kAdlLevels>(h, "hours_per_week_by_level", cfg::between(0, 168), {}, true);
     c.home.hourly_price = h.require<double>("hourly_price", cfg::non_negative());
     h.finish();
   }
@@ -369,6 +369,7 @@ void read_programmes(Map& root, Scenario& s) {
 void read_policy_events(Map& root, Scenario& s) {
   const sim::Day start = s.simulation.calendar.start;
   std::vector<PolicyEvent> events;
+  const auto kinds = lever_kinds();
   for (const Value& item : root["policy_events"].as_list()) {
     Map m = item.as_map();
     PolicyEvent e;
@@ -378,80 +379,19 @@ void read_policy_events(Map& root, Scenario& s) {
     if (m.has("date") && e.date < start)
       m["date"].error(fmt::format("is before the start of the run ({})", sim::format_date(start)));
     e.description = m.get<std::string>("description", "");
-    static const std::vector<std::string> actions{"set_places",
-                                                  "set_price",
-                                                  "set_subsidies",
-                                                  "set_vouchers",
-                                                  "set_purchased_services",
-                                                  "set_home_support",
-                                                  "set_ltc_insurance",
-                                                  "convert_hospital_beds",
-                                                  "set_medical_care"};
+    std::vector<std::string> names;
     int found = 0;
-    for (std::size_t a = 0; a < actions.size(); ++a) {
-      const Value action = m[actions[a]];
+    for (const LeverKind& k : kinds) {
+      names.emplace_back(k.name);
+      const Value action = m[k.name];
       if (!action.present()) continue;
       ++found;
-      e.kind = static_cast<PolicyEvent::Kind>(a);
-      if (e.kind == PolicyEvent::Kind::kConvertHospitalBeds) {
-        read_bed_conversion(action, s, e);
-      } else if (a <= 1) {  // facility events
-        Map fm = action.as_map();
-        for (const Value& f : fm["facilities"].as_list())
-          if (const int i = facility_index(s, f); i >= 0) e.facilities.push_back(i);
-        if (fm.has("districts")) {
-          const std::string type = fm.choice("type", {"institution", "community"}, "institution");
-          for (const Value& d : fm["districts"].as_list()) {
-            const int di = district_index(s, d);
-            for (std::size_t f = 0; f < s.care.facilities.size(); ++f)
-              // Hospitals' nursing wards are changed by name or by bed conversion only.
-              if (di >= 0 && s.care.facilities[f].district == di &&
-                  !s.care.facilities[f].hospital_ward &&
-                  (s.care.facilities[f].type == FacilityType::kCommunity) == (type == "community"))
-                e.facilities.push_back(static_cast<int>(f));
-          }
-        }
-        if (!fm.has("facilities") && !fm.has("districts")) fm.missing("facilities");
-        const char* value_key = a == 0 ? "places" : "monthly_price";
-        if (fm.has(value_key) == fm.has("percent"))
-          fm[value_key].error(fmt::format("give either {} or percent", value_key));
-        if (fm.has(value_key)) e.value = fm.require<double>(value_key, cfg::non_negative());
-        if (fm.has("percent")) {
-          e.relative = true;
-          e.factor = 1 + fm.require<double>("percent", cfg::between(-100, 1000)) / 100;
-        }
-        fm.finish();
-      } else {
-        // A programme lever: from its date the event replaces that lever's setting; keys it
-        // does not give keep their values from the programmes section.
-        e.programme = s.programmes;
-        switch (e.kind) {
-          case PolicyEvent::Kind::kSetSubsidies:
-            e.programme.subsidies = read_subsidies(action);
-            break;
-          case PolicyEvent::Kind::kSetVouchers:
-            e.programme.vouchers = read_vouchers(action);
-            break;
-          case PolicyEvent::Kind::kSetPurchasedServices:
-            e.programme.purchased_services = read_purchased_services(action);
-            break;
-          case PolicyEvent::Kind::kSetHomeSupport:
-            e.programme.home_support = read_home_support(action, s.programmes.home_support);
-            break;
-          case PolicyEvent::Kind::kSetLtc:
-            e.programme.ltc = read_ltc(action, s.programmes.ltc);
-            break;
-          case PolicyEvent::Kind::kSetMedicalCare:
-            e.programme.medical = read_medical_care(action, s.programmes.medical);
-            break;
-          default:
-            break;
-        }
-      }
+      e.action = std::string(k.name);
+      e.lever = k.parse(action, s);
     }
     if (found != 1)
       item.error(fmt::format("a policy event needs exactly one action ({}), found {}",
-                             fmt::join(actions, ", "), found));
+                             fmt::join(names, ", "), found));
     m.finish();
     events.push_back(std::move(e));
   }

@@ -53,10 +53,6 @@ std::array<double, kMonths> read_seasonality(Map& m, const char* key) {
   return factors;
 }
 
-int hospital_index(const Scenario& s, const Value& v) {
-  return index_by_name(s.hospitals.hospitals, v, "hospital");
-}
-
 HospitalSpec read_hospital(const Value& item, const Scenario& s,
                            const std::array<double, kMonths>& default_background) {
   Map m = item.as_map();
@@ -81,6 +77,23 @@ HospitalSpec read_hospital(const Value& item, const Scenario& s,
   return h;
 }
 
+MedicalCareSpec::HomeService read_home_service(const Value& v,
+                                               const MedicalCareSpec::HomeService& base) {
+  MedicalCareSpec::HomeService out = base;
+  Map m = v.as_map();
+  out.min_level = m.get<std::int32_t>("min_level", base.min_level, cfg::between(0, 4));
+  out.coverage = m.get<double>("coverage", base.coverage, cfg::probability());
+  out.admission_ratio = m.get<double>("admission_ratio", base.admission_ratio, cfg::between(0, 10));
+  m.finish();
+  return out;
+}
+
+}  // namespace
+
+int hospital_index(const Scenario& s, const Value& v) {
+  return index_by_name(s.hospitals.hospitals, v, "hospital");
+}
+
 // A hospital's nursing ward is a care facility: an institution in the hospital's district whose
 // beds are all nursing-type, chosen and allocated like any elderly home.
 void add_nursing_ward(Scenario& s, HospitalSpec& h) {
@@ -99,19 +112,6 @@ void add_nursing_ward(Scenario& s, HospitalSpec& h) {
   h.nursing_facility = static_cast<int>(s.care.facilities.size());
   s.care.facilities.push_back(std::move(f));
 }
-
-MedicalCareSpec::HomeService read_home_service(const Value& v,
-                                               const MedicalCareSpec::HomeService& base) {
-  MedicalCareSpec::HomeService out = base;
-  Map m = v.as_map();
-  out.min_level = m.get<std::int32_t>("min_level", base.min_level, cfg::between(0, 4));
-  out.coverage = m.get<double>("coverage", base.coverage, cfg::probability());
-  out.admission_ratio = m.get<double>("admission_ratio", base.admission_ratio, cfg::between(0, 10));
-  m.finish();
-  return out;
-}
-
-}  // namespace
 
 MedicalCareSpec read_medical_care(const Value& v, const MedicalCareSpec& base) {
   MedicalCareSpec out = base;
@@ -160,15 +160,15 @@ void read_hospitals(Map& root, Scenario& s) {
       a.missing("annual_rate_by_band");
     }
     if (h.admission_rate_by_band.size() != bands) h.admission_rate_by_band.assign(bands, 0.0);
-    h.admission_ratio_by_adl = read_list<kAdlLevelCount>(a, "ratio_by_adl", cfg::between(0, 100),
+    h.admission_ratio_by_adl = read_list<kAdlLevels>(a, "ratio_by_adl", cfg::between(0, 100),
                                                          h.admission_ratio_by_adl);
     h.admission_seasonality = read_seasonality(a, "seasonality");
     if (const Value t = a["tier_share_by_adl"]; t.present()) {
       const auto rows = t.as_list();
-      if (rows.size() != kAdlLevelCount)
+      if (rows.size() != kAdlLevels)
         t.error(
-            fmt::format("needs {} rows (one per ADL level), has {}", kAdlLevelCount, rows.size()));
-      for (std::size_t l = 0; l < std::min<std::size_t>(rows.size(), kAdlLevelCount); ++l) {
+            fmt::format("needs {} rows (one per ADL level), has {}", kAdlLevels, rows.size()));
+      for (std::size_t l = 0; l < std::min<std::size_t>(rows.size(), kAdlLevels); ++l) {
         const auto shares = read_shares(rows[l], kHospitalTiers);
         std::copy(shares.begin(), shares.end(), h.tier_share_by_adl[l].begin());
       }
@@ -190,13 +190,13 @@ void read_hospitals(Map& root, Scenario& s) {
     h.mean_stay_days =
         read_list<kHospitalTiers>(st, "mean_days_by_tier", cfg::between(1, 365), h.mean_stay_days);
     h.stay_ratio_by_adl =
-        read_list<kAdlLevelCount>(st, "ratio_by_adl", cfg::between(0.1, 10), h.stay_ratio_by_adl);
+        read_list<kAdlLevels>(st, "ratio_by_adl", cfg::between(0.1, 10), h.stay_ratio_by_adl);
     h.stay_log_sd = st.get<double>("log_sd", 0.6, cfg::between(0, 3));
-    h.death_probability = read_list<kAdlLevelCount>(st, "death_probability_by_adl",
+    h.death_probability = read_list<kAdlLevels>(st, "death_probability_by_adl",
                                                     cfg::probability(), h.death_probability);
     h.adl_decline =
-        read_list<kAdlLevelCount>(st, "adl_decline_by_adl", cfg::probability(), h.adl_decline);
-    if (h.adl_decline[kAdlLevelCount - 1] > 0)
+        read_list<kAdlLevels>(st, "adl_decline_by_adl", cfg::probability(), h.adl_decline);
+    if (h.adl_decline[kAdlLevels - 1] > 0)
       st["adl_decline_by_adl"].error("the last level (severe) cannot decline further: give 0");
     st.finish();
   }
@@ -217,7 +217,7 @@ void read_hospitals(Map& root, Scenario& s) {
   {
     Map w = m["nursing_ward"].as_map();
     h.nursing_ward_monthly_price =
-        read_list<kAdlLevelCount>(w, "monthly_price_by_level", cfg::non_negative(), {});
+        read_list<kAdlLevels>(w, "monthly_price_by_level", cfg::non_negative(), {});
     w.finish();
   }
   const auto background =
@@ -242,41 +242,6 @@ void read_hospitals(Map& root, Scenario& s) {
                               "required (lat, lon) when hospitals are configured: travel times "
                               "between districts are computed from it");
   m.finish();
-}
-
-void read_bed_conversion(const Value& v, Scenario& s, PolicyEvent& e) {
-  Map m = v.as_map();
-  for (const Value& item : m["hospitals"].as_list())
-    if (const int i = hospital_index(s, item); i >= 0) e.hospitals.push_back(i);
-  // Or every hospital of a tier, optionally in some districts.
-  if (m.has("tier")) {
-    const int tier = m.require<std::int32_t>("tier", cfg::between(1, kHospitalTiers));
-    std::vector<int> districts;
-    for (const Value& d : m["districts"].as_list())
-      if (const int di = district_index(s, d); di >= 0) districts.push_back(di);
-    for (std::size_t i = 0; i < s.hospitals.hospitals.size(); ++i) {
-      const HospitalSpec& h = s.hospitals.hospitals[i];
-      if (h.tier == tier && (districts.empty() || std::find(districts.begin(), districts.end(),
-                                                            h.district) != districts.end()))
-        e.hospitals.push_back(static_cast<int>(i));
-    }
-  } else if (m.has("districts")) {
-    m["districts"].error("districts selects hospitals together with tier");
-  }
-  if (!m.has("hospitals") && !m.has("tier")) m.missing("hospitals");
-  if (m.has("beds") == m.has("percent")) m["beds"].error("give either beds or percent");
-  if (m.has("beds")) e.value = m.require<double>("beds", cfg::non_negative());
-  if (m.has("percent")) {
-    e.relative = true;
-    e.factor = m.require<double>("percent", cfg::between(0, 100)) / 100;
-  }
-  e.to_nursing = m.choice("to", {"nursing", "rehabilitation"}, "nursing") == "nursing";
-  m.finish();
-  if (e.to_nursing)
-    for (int i : e.hospitals) {
-      HospitalSpec& h = s.hospitals.hospitals[static_cast<std::size_t>(i)];
-      if (h.district >= 0) add_nursing_ward(s, h);
-    }
 }
 
 }  // namespace eldersim::detail

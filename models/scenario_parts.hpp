@@ -39,11 +39,21 @@ std::array<double, kCareModes> read_per_mode(sim::config::Map& parent, const cha
                                              double fallback,
                                              const sim::config::Bounds& bounds = {});
 
+// The index of the facility / hospital named by v, or -1 after reporting.
+int facility_index(const Scenario& s, const sim::config::Value& v);
+int hospital_index(const Scenario& s, const sim::config::Value& v);
+// Programme readers (scenario_care.cpp); keys not given keep the values of `base`.
+SubsidySpec read_subsidies(const sim::config::Value& v);
+std::vector<VoucherSpec> read_vouchers(const sim::config::Value& v);
+std::vector<PurchasedServicesSpec> read_purchased_services(const sim::config::Value& v);
+HomeSupportSpec read_home_support(const sim::config::Value& v, const HomeSupportSpec& base);
+LtcInsuranceSpec read_ltc(const sim::config::Value& v, const LtcInsuranceSpec& base);
+// A hospital's nursing ward as a care facility (created once).
+void add_nursing_ward(Scenario& s, HospitalSpec& h);
+
 void read_health(sim::config::Map& root, Scenario& s);
 void read_care(sim::config::Map& root, Scenario& s);
 void read_hospitals(sim::config::Map& root, Scenario& s);
-// Policy events of the hospital system (scenario_hospital.cpp).
-void read_bed_conversion(const sim::config::Value& v, Scenario& s, PolicyEvent& e);
 MedicalCareSpec read_medical_care(const sim::config::Value& v, const MedicalCareSpec& base);
 void read_programmes(sim::config::Map& root, Scenario& s);
 void read_policy_events(sim::config::Map& root, Scenario& s);

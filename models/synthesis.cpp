@@ -39,12 +39,13 @@ sim::Day years_before(sim::Day day, int years) {
   return sim::make_day(year, ymd.month, d);
 }
 
-void draw_attributes(People& people, std::size_t row, int age_band, const Scenario& scenario) {
+void draw_attributes(People& people, std::size_t row, int age_band, const Scenario& scenario,
+                     std::uint64_t seed) {
   const PopulationSpec& p = scenario.population;
-  sim::RandomStream rng(scenario.simulation.seed, people.id[row], 0, kind(RandomEvent::kSynthesis));
+  sim::RandomStream rng(seed, people.id[row], 0, kind(RandomEvent::kSynthesis));
   const District& district = scenario.districts[people.district[row]];
-  people.living[row] = static_cast<std::uint8_t>(rng.categorical(p.living));
-  people.income[row] = static_cast<std::uint8_t>(rng.categorical(p.income));
+  const auto living = static_cast<LivingArrangement>(rng.categorical(p.living));
+  const auto income = static_cast<IncomeBand>(rng.categorical(p.income));
   std::uint8_t flags = 0;
   if (rng.bernoulli(district.registered_share)) flags |= kRegistered;
   if (rng.bernoulli(p.no_family_support_share)) flags |= kNoFamilySupport;
@@ -52,20 +53,23 @@ void draw_attributes(People& people, std::size_t row, int age_band, const Scenar
   const double low_given_band =
       p.income[kLowIncome] > 0 ? p.low_income_share / p.income[kLowIncome] : 0.0;
   const bool low_draw = rng.bernoulli(low_given_band);
-  if (people.income[row] == kLowIncome && low_draw) flags |= kLowIncomeHousehold;
-  people.flags[row] = flags;
+  if (income == kLowIncome && low_draw) flags |= kLowIncomeHousehold;
+  people.traits[row] = make_traits(living, income, flags);
   people.adl[row] =
       static_cast<std::uint8_t>(rng.categorical(p.initial_adl[static_cast<std::size_t>(age_band)]));
   people.alive[row] = 1;
   people.care_mode[row] = kNoCare;
   people.care_facility[row] = kNoFacility;
-  people.wait_mode[row] = kNoCare;
-  people.wait_facility[row] = kNoFacility;
-  people.hospital[row] = kNoHospital;
+  people.care_hours[row] = 0;
+  people.care_flags[row] = 0;
+  people.care_since[row] = 0;
   people.next_review[row] = std::numeric_limits<sim::Day>::min();  // choose at the first step
+  people.wait_slot[row] = kNoSlot;
+  people.stay[row] = kNoSlot;
 }
 
-People synthesize_population(const Scenario& scenario) {
+People synthesize_population(const Scenario& scenario, std::uint64_t seed,
+                             std::size_t block_size, std::size_t reserve_rows) {
   const PopulationSpec& p = scenario.population;
   const sim::Day start = scenario.simulation.calendar.start;
   const int n_bands = scenario.bands.count();
@@ -78,6 +82,7 @@ People synthesize_population(const Scenario& scenario) {
     total += district_size.back();
   }
   People people;
+  sim::reserve_rows(people, std::max(reserve_rows, static_cast<std::size_t>(total)));
   sim::append_rows(people, static_cast<std::size_t>(total));
   std::vector<std::uint8_t> band_of_row(static_cast<std::size_t>(total));
   std::size_t row = 0;
@@ -97,13 +102,12 @@ People synthesize_population(const Scenario& scenario) {
   }
 
   // Ages and attributes from each person's own stream, in parallel.
-  sim::parallel_for_blocks(people.size(), [&](std::size_t begin, std::size_t end) {
-    for (std::size_t i = begin; i < end; ++i) {
+  sim::for_each_block(sim::Blocks(people.size(), block_size), [&](const sim::BlockRange& r) {
+    for (std::size_t i = r.begin; i < r.end; ++i) {
       const int band = band_of_row[i];
-      draw_attributes(people, i, band, scenario);
-      // A separate stream (event kind + draw offset via step counter 1) for the exact age.
-      sim::RandomStream rng(scenario.simulation.seed, people.id[i], 1,
-                            kind(RandomEvent::kSynthesis));
+      draw_attributes(people, i, band, scenario, seed);
+      // A separate stream (counter 1) for the exact age.
+      sim::RandomStream rng(seed, people.id[i], 1, kind(RandomEvent::kSynthesis));
       // Age in whole days, uniform over the days whose age in years falls in the band (the
       // open band: an exponential excess over its lower bound, capped at 20 years).
       const int lo_years = scenario.bands.min_age + band * AgeBands::kWidth;

@@ -16,12 +16,17 @@ namespace eldersim {
 // lower index), so the parts add up to total exactly.
 std::vector<std::int64_t> apportion(std::int64_t total, const std::vector<double>& shares);
 
-// The people alive on the start date; ids 0.. in district order.
-People synthesize_population(const Scenario& scenario);
+// The people alive on the start date, drawn from `seed`; ids 0.. in district order. Attribute
+// draws run in parallel blocks of `block_size` (the result does not depend on it). Room is
+// reserved for `reserve_rows` rows in all (entrants to come), so columns never reallocate.
+People synthesize_population(const Scenario& scenario, std::uint64_t seed,
+                             std::size_t block_size, std::size_t reserve_rows = 0);
 
 // Draws living arrangement, income band, targeted-group flags, registration and ADL level for
-// row `row`, whose id, district, sex and age band are already set.
-void draw_attributes(People& people, std::size_t row, int age_band, const Scenario& scenario);
+// row `row`, whose id, district, sex and age band are already set, and sets the rest of the
+// row to "no care, not waiting, not in hospital".
+void draw_attributes(People& people, std::size_t row, int age_band, const Scenario& scenario,
+                     std::uint64_t seed);
 
 // Same month and day `years` earlier (29 February becomes 28 February in a common year).
 sim::Day years_before(sim::Day day, int years);

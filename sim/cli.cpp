@@ -111,8 +111,11 @@ int run_cli(int argc, char** argv, const ModelDefinition& model) {
       ->check(CLI::ExistingFile);
   run->add_option("-o,--out", request.out_path, "Output file (default results/<config name>.h5)");
   run->add_option("--seed", seed, "Root random seed (overrides simulation.seed)");
-  run->add_option("-t,--threads", request.threads, "Worker threads (default: all cores)")
+  run->add_option("-t,--threads", request.options.threads, "Worker threads (default: all cores)")
       ->check(CLI::NonNegativeNumber);
+  run->add_option("--block-size", request.options.block_size,
+                  "Agents per parallel block (results do not depend on it; for tests and tuning)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 24));
   run->add_option("--set", request.overrides,
                   "Override a config value: key.path=value (repeatable)")
       ->take_all();

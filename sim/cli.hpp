@@ -5,7 +5,7 @@
 //   eldersim info FILE.h5 [--full]
 // Exit codes: 0 success, 1 runtime failure, 2 bad configuration or usage, 130 interrupted.
 
-#include "sim/model.hpp"
+#include "sim/model_api.hpp"
 
 namespace sim {
 

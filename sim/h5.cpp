@@ -259,6 +259,7 @@ RowDataset::RowDataset(const Group& parent, const std::string& name, Element ele
   const hsize_t chunk_rows =
       std::clamp<hsize_t>(65536 / row_bytes, 1, std::max<hsize_t>(1, expected_rows));
   chunk.push_back(chunk_rows);
+  chunk_rows_ = chunk_rows;
   for (hsize_t d : row_shape_) chunk.push_back(std::max<hsize_t>(1, d));
   Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), max_dims.data()),
                H5Sclose, what);
@@ -283,25 +284,40 @@ void RowDataset::append_row(std::span<const double> row) {
 }
 
 void RowDataset::append(const void* data, std::size_t n, hid_t memory_type) {
-  const std::string what = "append to " + path_;
   if (n != row_size_)
     throw Error("HDF5: row of " + std::to_string(n) + " values for " + path_ + ", expected " +
                 std::to_string(row_size_));
-  std::vector<hsize_t> dims{rows_ + 1};
+  if (memory_type_ >= 0 && memory_type_ != memory_type)
+    throw Error("HDF5: rows of two element types for " + path_);
+  memory_type_ = memory_type;
+  const auto* bytes = static_cast<const unsigned char*>(data);
+  pending_.insert(pending_.end(), bytes, bytes + n * 8);
+  if (++pending_rows_ >= chunk_rows_) flush();
+}
+
+// Writes the buffered rows in one hyperslab (one extension and one write per chunk of rows,
+// not per row).
+void RowDataset::flush() {
+  if (pending_rows_ == 0) return;
+  const std::string what = "append to " + path_;
+  std::vector<hsize_t> dims{written_ + pending_rows_};
   dims.insert(dims.end(), row_shape_.begin(), row_shape_.end());
   check(H5Dset_extent(handle_.id(), dims.data()), what, 0);
   Handle file_space(H5Dget_space(handle_.id()), H5Sclose, what);
   std::vector<hsize_t> start(dims.size(), 0), count = dims;
-  start[0] = rows_;
-  count[0] = 1;
+  start[0] = written_;
+  count[0] = pending_rows_;
   check(H5Sselect_hyperslab(file_space.id(), H5S_SELECT_SET, start.data(), nullptr, count.data(),
                             nullptr),
         what, 0);
   Handle memory_space(H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr),
                       H5Sclose, what);
-  check(H5Dwrite(handle_.id(), memory_type, memory_space.id(), file_space.id(), H5P_DEFAULT, data),
+  check(H5Dwrite(handle_.id(), memory_type_, memory_space.id(), file_space.id(), H5P_DEFAULT,
+                 pending_.data()),
         what, 0);
-  ++rows_;
+  written_ += pending_rows_;
+  pending_rows_ = 0;
+  pending_.clear();
 }
 
 void RowDataset::set_attribute(const std::string& name, const AttributeValue& value) const {

@@ -87,16 +87,18 @@ class File {
 
 enum class Element { kInt64, kFloat64 };
 
-// A chunked, deflate-compressed dataset that grows along its first axis one row at a time.
+// A chunked, deflate-compressed dataset that grows along its first axis one row at a time. Rows
+// are buffered and written a chunk at a time; flush() writes what is buffered.
 class RowDataset {
  public:
   RowDataset(const Group& parent, const std::string& name, Element element,
              std::vector<hsize_t> row_shape, hsize_t expected_rows);
-  hsize_t rows() const { return rows_; }
+  hsize_t rows() const { return written_ + pending_rows_; }
   std::size_t row_size() const { return row_size_; }
   void append_row(std::span<const std::int64_t> row);
   void append_row(std::span<const double> row);
   void set_attribute(const std::string& name, const AttributeValue& value) const;
+  void flush();
 
  private:
   void append(const void* data, std::size_t n, hid_t memory_type);
@@ -105,7 +107,11 @@ class RowDataset {
   Element element_;
   std::vector<hsize_t> row_shape_;
   std::size_t row_size_ = 1;
-  hsize_t rows_ = 0;
+  hsize_t written_ = 0;
+  hsize_t chunk_rows_ = 1;
+  hsize_t pending_rows_ = 0;
+  hid_t memory_type_ = -1;
+  std::vector<unsigned char> pending_;
 };
 
 // What a reader needs to know of a dataset.

@@ -14,6 +14,10 @@ std::string_view to_string(SeriesKind kind) {
       return "flow";
     case SeriesKind::kMean:
       return "mean";
+    case SeriesKind::kMax:
+      return "max";
+    case SeriesKind::kCumulative:
+      return "cumulative";
   }
   return "?";
 }
@@ -109,6 +113,7 @@ void RunWriter::commit() {
     if (set.rows() != n_periods_)
       throw std::logic_error("series " + name + " has " + std::to_string(set.rows()) +
                              " periods written, expected " + std::to_string(n_periods_));
+  for (auto& [name, set] : series_) set.flush();
   series_.clear();
   metadata_.reset();
   file_.reset();  // closes and flushes

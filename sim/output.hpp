@@ -23,7 +23,10 @@ struct DimensionSpec {
   std::vector<std::string> labels;
 };
 
-enum class SeriesKind { kStock, kFlow, kMean };
+// stock: at the period end; flow: within the period; mean: a ratio or mean over the period (or
+// at its end, as documented); max: the largest daily value in the period; cumulative: from the
+// start of the run to the period end.
+enum class SeriesKind { kStock, kFlow, kMean, kMax, kCumulative };
 std::string_view to_string(SeriesKind kind);
 
 struct SeriesSpec {

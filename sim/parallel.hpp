@@ -1,77 +1,94 @@
 #pragma once
-// The parallel step loop: agents are cut into fixed-size blocks (independent of the thread
-// count), each block gets its own accumulator, and accumulators are merged in block order.
-// Together with counter-based random numbers this makes every result bit-identical for any
-// number of threads, including floating-point sums.
+// The parallel loop over agents and the threads of a run.
+//
+// Agents are cut into blocks of a fixed size; each block fills its own accumulator and its own
+// lists, which are merged in block order. Accumulators hold integers only and lists are merged
+// in row order, so every result is bit-identical for any thread count and any block size
+// (tests/sim/test_parallel_soa.cpp, tests/models/test_determinism.cpp).
+//
+// A run owns an Executor: its own oneTBB task arena with its thread count, so several runs can
+// live in one process, each with its own threads (no process-wide thread limit).
 
 #include <tbb/blocked_range.h>
-#include <tbb/global_control.h>
 #include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
 
+#include <algorithm>
 #include <cstddef>
-#include <memory>
+#include <utility>
 #include <vector>
 
 namespace sim {
 
-// Agents per block. Large enough to amortise scheduling, small enough to balance two to a few
-// dozen cores at 10^5..10^7 agents. Part of the determinism contract: changing it may change the
-// order of floating-point merges (never the draws).
-inline constexpr std::size_t kBlockSize = 8192;
+// Agents per block: large enough to amortise scheduling, small enough that a block's lanes and
+// scratch stay in the first-level cache and to balance tens of cores at 10^5..10^7 agents.
+inline constexpr std::size_t kDefaultBlockSize = 2048;
 
-inline std::size_t block_count(std::size_t n) {
-  return (n + kBlockSize - 1) / kBlockSize;
-}
-
-// Runs body(begin, end) over [0, n) in blocks, in parallel.
-template <class Body>
-void parallel_for_blocks(std::size_t n, Body&& body) {
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, block_count(n), 1),
-                    [&](const tbb::blocked_range<std::size_t>& blocks) {
-                      for (std::size_t b = blocks.begin(); b != blocks.end(); ++b) {
-                        const std::size_t begin = b * kBlockSize;
-                        body(begin, std::min(n, begin + kBlockSize));
-                      }
-                    });
-}
-
-// Runs body(begin, end, acc) over [0, n) in blocks, each block into its own accumulator made by
-// make(), then merges them in block order with into.merge(block_acc). `scratch` keeps the
-// per-block accumulators between calls so a step allocates nothing once warmed up.
-template <class Acc, class Make, class Body>
-void parallel_accumulate(std::size_t n, std::vector<Acc>& scratch, Acc& into, Make&& make,
-                         Body&& body) {
-  const std::size_t n_blocks = block_count(n);
-  scratch.reserve(n_blocks);
-  while (scratch.size() < n_blocks) scratch.push_back(make());
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n_blocks, 1),
-                    [&](const tbb::blocked_range<std::size_t>& blocks) {
-                      for (std::size_t b = blocks.begin(); b != blocks.end(); ++b) {
-                        Acc& acc = scratch[b];
-                        acc.clear();
-                        const std::size_t begin = b * kBlockSize;
-                        body(begin, std::min(n, begin + kBlockSize), acc);
-                      }
-                    });
-  for (std::size_t b = 0; b < n_blocks; ++b) into.merge(scratch[b]);
-}
-
-// Limits TBB to `threads` worker threads for the lifetime of the object (0 = all cores).
-class ThreadLimit {
- public:
-  explicit ThreadLimit(int threads);
-  int threads() const { return threads_; }
-
- private:
-  int threads_;
-  std::unique_ptr<tbb::global_control> control_;
+struct BlockRange {
+  std::size_t index;  // block number
+  std::size_t begin;  // first row
+  std::size_t end;    // one past the last row
+  std::size_t size() const { return end - begin; }
 };
 
-inline ThreadLimit::ThreadLimit(int threads)
-    : threads_(threads > 0 ? threads
-                           : static_cast<int>(tbb::global_control::active_value(
-                                 tbb::global_control::max_allowed_parallelism))),
-      control_(std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism,
-                                                     static_cast<std::size_t>(threads_))) {}
+class Blocks {
+ public:
+  Blocks(std::size_t rows, std::size_t block_size)
+      : rows_(rows), size_(std::max<std::size_t>(1, block_size)) {}
+  std::size_t count() const { return (rows_ + size_ - 1) / size_; }
+  std::size_t block_size() const { return size_; }
+  BlockRange operator[](std::size_t b) const {
+    return {b, b * size_, std::min(rows_, (b + 1) * size_)};
+  }
+
+ private:
+  std::size_t rows_;
+  std::size_t size_;
+};
+
+// Runs body(BlockRange) for every block, in parallel.
+template <class Body>
+void for_each_block(const Blocks& blocks, Body&& body) {
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, blocks.count(), 1),
+                    [&](const tbb::blocked_range<std::size_t>& r) {
+                      for (std::size_t b = r.begin(); b != r.end(); ++b) body(blocks[b]);
+                    });
+}
+
+// Runs body(BlockRange, Acc&) for every block into its own accumulator (kept in `scratch`
+// between calls, made by make() and emptied by clear()), then merges them into `into` in block
+// order with into.merge(acc).
+template <class Acc, class Make, class Body>
+void accumulate_blocks(const Blocks& blocks, std::vector<Acc>& scratch, Acc& into, Make&& make,
+                       Body&& body) {
+  const std::size_t n = blocks.count();
+  while (scratch.size() < n) scratch.push_back(make());
+  for_each_block(blocks, [&](const BlockRange& r) {
+    Acc& acc = scratch[r.index];
+    acc.clear();
+    body(r, acc);
+  });
+  for (std::size_t b = 0; b < n; ++b) into.merge(scratch[b]);
+}
+
+// The threads of one run: a task arena of `threads` threads (0: all cores). Every parallel loop
+// called inside run() uses them.
+class Executor {
+ public:
+  explicit Executor(int threads)
+      : arena_(threads > 0 ? threads : tbb::task_arena::automatic) {
+    arena_.initialize();
+  }
+  Executor(const Executor&) = delete;
+  Executor& operator=(const Executor&) = delete;
+  int threads() const { return arena_.max_concurrency(); }
+  template <class F>
+  decltype(auto) run(F&& f) {
+    return arena_.execute(std::forward<F>(f));
+  }
+
+ private:
+  tbb::task_arena arena_;
+};
 
 }  // namespace sim

@@ -1,27 +1,83 @@
 #pragma once
-// Counter-based random numbers (design section 6).
+// Counter-based random numbers: the contract (docs/rng.md has the full statement).
 //
-// Every draw is a pure function of (root seed, entity id, step, event kind, draw index), computed
-// with Random123's Philox4x64-10: the key is (root seed, entity id) and the counter is
-// (step, event kind, block of four draws, 0). There is no generator state shared between agents,
-// threads or ranks, so any partition of the agents gives the same numbers, and two scenarios run
-// with the same seed share their draws (common random numbers).
+// Every random number is a pure function of the root seed, an entity id (a person), a counter
+// and a kind. There is no generator state shared between agents, threads, ranks or runs, so
+// any partition of the agents over threads, blocks or ranks gives the same numbers, and two
+// scenarios run with the same seed share their draws (common random numbers).
+//
+// 1. Step lanes. Each person has one Philox4x32-10 block per step, shared by the per-person
+//    processes through fixed lanes (models/random_events.hpp names them):
+//        key     = {id bits 0-31, id bits 32-63}
+//        counter = {step index, 0, seed bits 0-31, seed bits 32-63}
+//    Lane k is output word k. A lane is used as a 32-bit uniform: an event of probability p
+//    happens when lane < threshold(p), with threshold(p) = floor(p * 2^32), so probabilities
+//    are resolved to 2^-32 (a probability of one fires except with probability 2^-32).
+// 2. Event streams. Rare events that need more draws (a care choice, the details of a hospital
+//    admission, a new person's attributes) use a RandomStream: Philox4x64-10 with
+//        key     = {seed, id}
+//        counter = {counter (usually the step index), event kind, block of four draws, 0}
+//    Draw i is output word i % 4 of block i / 4. Event kinds are distinct per purpose.
+// 3. Fixed per-person uniforms (enrolment, programme coverage) are draw 0 of the event stream
+//    with counter 0 and their own kind (fixed_uniform below).
+// The lanes and the streams use different Philox variants, so they can never coincide.
 
 #include <Random123/philox.h>
 
 #include <array>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <numbers>
 #include <span>
+#include <string_view>
 
 namespace sim {
 
+// ---- 1. step lanes ------------------------------------------------------------------------------
+
+inline constexpr int kLanes = 4;
+
+// The four lanes of one entity and step (the scalar form of fill_lanes).
+std::array<std::uint32_t, kLanes> step_lanes(std::uint64_t seed, std::uint64_t id,
+                                             std::uint32_t step) noexcept;
+
+// Lanes of entities ids[0..n) for one step, one array per lane (a loop the compiler vectorises).
+struct LaneArrays {
+  std::uint32_t* lane[kLanes];
+};
+void fill_lanes(std::uint64_t seed, const std::uint64_t* ids, std::size_t n, std::uint32_t step,
+                LaneArrays out) noexcept;
+// fill_lanes picks the widest vector unit of the processor at start-up (AVX-512, AVX2, or a
+// portable loop); every kernel gives the same bits. These name and force one (for tests and
+// benchmarks); a kernel the processor lacks falls back to the portable loop.
+enum class LaneKernel { kPortable, kAvx2, kAvx512 };
+void fill_lanes_with(LaneKernel kernel, std::uint64_t seed, const std::uint64_t* ids,
+                     std::size_t n, std::uint32_t step, LaneArrays out) noexcept;
+std::string_view lane_kernel_name();
+
+// The 32-bit threshold of probability p: an event fires when lane < threshold(p).
+inline std::uint32_t threshold(double p) noexcept {
+  if (!(p > 0)) return 0;  // also NaN
+  if (p >= 1) return 0xFFFFFFFFu;
+  return static_cast<std::uint32_t>(p * 4294967296.0);
+}
+// The probability a threshold stands for.
+inline double probability_of(std::uint32_t threshold) noexcept {
+  return static_cast<double>(threshold) * 0x1.0p-32;
+}
+// A lane as a uniform on [0, 1) (32 bits).
+inline double lane_uniform(std::uint32_t lane) noexcept {
+  return static_cast<double>(lane) * 0x1.0p-32;
+}
+
+// ---- 2. event streams ---------------------------------------------------------------------------
+
 class RandomStream {
  public:
-  RandomStream(std::uint64_t root_seed, std::uint64_t entity, std::uint32_t step,
+  RandomStream(std::uint64_t root_seed, std::uint64_t entity, std::uint32_t counter,
                std::uint32_t event_kind) noexcept
-      : key_{{root_seed, entity}}, counter_{{step, event_kind, 0, 0}} {}
+      : key_{{root_seed, entity}}, counter_{{counter, event_kind, 0, 0}} {}
 
   // 64 random bits; draw i of the stream is output word i % 4 of Philox block i / 4.
   std::uint64_t next_bits() noexcept {
@@ -71,5 +127,13 @@ class RandomStream {
   Philox::ctr_type block_{};
   unsigned used_ = 4;
 };
+
+// ---- 3. fixed per-person uniforms ---------------------------------------------------------------
+
+// A uniform on [0, 1) fixed for (seed, entity, kind) over the whole run: a person is in a
+// programme of coverage c while it is below c, so raising c adds people and removes nobody.
+inline double fixed_uniform(std::uint64_t seed, std::uint64_t entity, std::uint32_t kind) noexcept {
+  return RandomStream(seed, entity, 0, kind).uniform();
+}
 
 }  // namespace sim

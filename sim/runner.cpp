@@ -10,6 +10,7 @@
 
 #include "sim/output.hpp"
 #include "sim/parallel.hpp"
+#include "sim/series.hpp"
 #include "sim/progress.hpp"
 #include "sim/version.hpp"
 
@@ -58,29 +59,27 @@ std::string now_iso8601() {
   return buf;
 }
 
-// Peak resident memory of this process so far, in MiB.
-double peak_rss_mib() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return static_cast<double>(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
-}
-
 std::string host_name() {
   char buf[256] = {};
   if (::gethostname(buf, sizeof buf - 1) != 0) return "unknown";
   return buf;
 }
 
-// Hands a model's period rows to the writer.
+// Hands a model's period rows to the writer, timing it.
 class WriterSink final : public SeriesSink {
  public:
   explicit WriterSink(RunWriter& writer) : writer_(writer) {}
   void put(std::string_view series, std::span<const std::int64_t> row) override {
+    const auto t0 = std::chrono::steady_clock::now();
     writer_.append(series, row);
+    seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   }
   void put(std::string_view series, std::span<const double> row) override {
+    const auto t0 = std::chrono::steady_clock::now();
     writer_.append(series, row);
+    seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   }
+  double seconds = 0;
 
  private:
   RunWriter& writer_;
@@ -99,48 +98,67 @@ void install_interrupt_handlers() {
   std::signal(SIGTERM, on_interrupt);
 }
 
+double peak_rss_mib() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
+}
+
+Run::Run(const ModelDefinition& definition, const config::Document& doc, const RunOptions& options)
+    : executor_(options.threads) {
+  executor_.run([&] { model_ = definition.create(doc, {options.block_size}); });
+}
+
+void Run::advance(SeriesSink& sink) {
+  executor_.run([&] {
+    const int k = model_->next_step();
+    model_->step();
+    if (model_->calendar().step(k).ends_period) model_->end_period(sink);
+  });
+}
+
 RunSummary run_model(const ModelDefinition& definition, const RunRequest& request) {
   using Clock = std::chrono::steady_clock;
   const auto t0 = Clock::now();
   const std::string started = now_iso8601();
-  ThreadLimit limit(request.threads);
   const config::Document doc = load_configuration(request.config_path, request.overrides);
-  std::unique_ptr<Model> model = definition.create(doc);
-  const Calendar& calendar = model->calendar();
+  Run run(definition, doc, request.options);
+  Model& model = run.model();
+  const Calendar& calendar = model.calendar();
 
   RunSummary summary;
   summary.out_path = request.out_path;
-  summary.threads = limit.threads();
-  summary.agents_at_start = model->agent_count();
+  summary.threads = run.threads();
+  summary.agents_at_start = model.agent_count();
   const auto t1 = Clock::now();
   summary.setup_seconds = std::chrono::duration<double>(t1 - t0).count();
   spdlog::info("{}: {} agents, {} steps of up to {} days, {} periods, {} threads",
                request.config_path.string(), summary.agents_at_start, calendar.n_steps(),
-               calendar.spec().step_days, calendar.n_periods(), limit.threads());
+               calendar.spec().step_days, calendar.n_periods(), run.threads());
 
   std::vector<std::string> period_start, period_end;
   for (const auto& p : calendar.periods()) {
     period_start.push_back(format_date(p.first_day));
     period_end.push_back(format_date(p.last_day));
   }
-  RunWriter writer(request.out_path, model->dimensions(), period_start, period_end,
-                   model->series());
-  for (const auto& table : model->tables())
+  RunWriter writer(request.out_path, model.series().dimensions(), period_start, period_end,
+                   model.series().specs());
+  for (const auto& table : model.tables())
     writer.write_strings(table.group, table.name, table.values);
   WriterSink sink(writer);
   Progress progress(calendar.n_steps(), request.show_progress);
-  for (const Step& step : calendar.steps()) {
+  while (!run.finished()) {
     if (interrupt_requested().load()) throw Interrupted();
-    summary.person_steps += model->agent_count();
-    model->step(step);
-    if (step.ends_period) model->record_period(step.period, sink);
-    progress.update(step.index + 1, format_date(step.end_day() - 1), model->agent_count(),
+    summary.person_steps += model.agent_count();
+    const int k = model.next_step();
+    run.advance(sink);
+    const Step& step = calendar.step(k);
+    progress.update(step.index + 1, format_date(step.end_day() - 1), model.agent_count(),
                     summary.person_steps);
   }
   progress.finish();
   summary.steps = calendar.n_steps();
-  summary.agents_at_end = model->agent_count();
-  summary.simulate_seconds = std::chrono::duration<double>(Clock::now() - t1).count();
+  summary.agents_at_end = model.agent_count();
 
   writer.set_metadata("eldersim_version", std::string(version()));
   writer.set_metadata("git_commit", std::string(git_commit()));
@@ -148,12 +166,11 @@ RunSummary run_model(const ModelDefinition& definition, const RunRequest& reques
   writer.set_metadata("config_file", request.config_path.string());
   writer.set_metadata("config_text", all_sources(doc));
   writer.set_metadata("config_resolved", config::to_yaml(doc.root));
-  writer.set_metadata("seed", model->seed());
-  writer.set_metadata("threads", static_cast<std::int32_t>(limit.threads()));
+  writer.set_metadata("seed", model.seed());
+  writer.set_metadata("threads", static_cast<std::int32_t>(run.threads()));
   writer.set_metadata("ranks", std::int32_t{1});
   writer.set_metadata("command_line", request.command_line);
   writer.set_metadata("start_time", started);
-  writer.set_metadata("end_time", now_iso8601());
   writer.set_metadata("host", host_name());
   writer.set_metadata("step_days", static_cast<std::int32_t>(calendar.spec().step_days));
   writer.set_metadata("start_date", format_date(calendar.spec().start));
@@ -163,11 +180,16 @@ RunSummary run_model(const ModelDefinition& definition, const RunRequest& reques
   writer.set_metadata("person_steps", summary.person_steps);
   writer.set_metadata("n_agents_end", static_cast<std::int64_t>(summary.agents_at_end));
   writer.set_metadata("setup_seconds", summary.setup_seconds);
+  for (const auto& [name, value] : model.metadata()) writer.set_metadata(name, value);
+  const auto t_commit = Clock::now();
+  summary.simulate_seconds = std::chrono::duration<double>(t_commit - t1).count();
   writer.set_metadata("simulate_seconds", summary.simulate_seconds);
+  writer.set_metadata("end_time", now_iso8601());
   summary.peak_rss_mib = peak_rss_mib();
   writer.set_metadata("peak_rss_mib", summary.peak_rss_mib);
-  for (const auto& [name, value] : model->metadata()) writer.set_metadata(name, value);
   writer.commit();
+  summary.write_seconds =
+      sink.seconds + std::chrono::duration<double>(Clock::now() - t_commit).count();
   return summary;
 }
 

@@ -1,17 +1,22 @@
 #pragma once
-// Runs a model from a configuration file to a complete output file: loads and overrides the
-// configuration, builds the model, steps it through its calendar, writes each period's series
-// and the provenance, and renames the output into place only when everything succeeded.
+// A run as a value: a model built from a configuration, with its own threads (a task arena),
+// stepped through its calendar. Building, stepping and writing are separate, so several runs can
+// live in one process (sweeps, calibration, planning searches), each with its own threads.
+// run_model is the CLI's path: configuration file in, complete output file out, renamed into
+// place only when everything succeeded.
 
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "sim/calendar.hpp"
 #include "sim/config_reader.hpp"
-#include "sim/model.hpp"
+#include "sim/model_api.hpp"
+#include "sim/parallel.hpp"
 
 namespace sim {
 
@@ -23,11 +28,39 @@ struct SimulationSpec {
 // Reads `simulation: {start, end, step_days, reporting_period, seed}` from a scenario's root.
 SimulationSpec read_simulation(config::Map& root);
 
+config::Document load_configuration(const std::filesystem::path& path,
+                                    const std::vector<std::string>& overrides);
+
+struct RunOptions {
+  int threads = 0;             // 0: all cores
+  std::size_t block_size = 0;  // 0: the engine's default
+};
+
+class Run {
+ public:
+  Run(const ModelDefinition& definition, const config::Document& doc, const RunOptions& options);
+  Model& model() { return *model_; }
+  const Model& model() const { return *model_; }
+  int threads() const { return executor_.threads(); }
+  bool finished() const { return model_->next_step() >= model_->calendar().n_steps(); }
+  // Runs the next step, and its period's end into `sink` if it ends one.
+  void advance(SeriesSink& sink);
+  // Runs f on this run's threads.
+  template <class F>
+  decltype(auto) on_threads(F&& f) {
+    return executor_.run(std::forward<F>(f));
+  }
+
+ private:
+  Executor executor_;
+  std::unique_ptr<Model> model_;
+};
+
 struct RunRequest {
   std::filesystem::path config_path;
   std::filesystem::path out_path;
   std::vector<std::string> overrides;  // "key.path=value", applied in order
-  int threads = 0;                     // 0: all cores
+  RunOptions options;
   bool show_progress = false;
   std::string command_line;
 };
@@ -41,11 +74,9 @@ struct RunSummary {
   std::uint64_t person_steps = 0;
   double setup_seconds = 0;     // configuration and synthetic population
   double simulate_seconds = 0;  // the step loop, output included
+  double write_seconds = 0;     // of which handing rows to the file and closing it
   double peak_rss_mib = 0;
 };
-
-config::Document load_configuration(const std::filesystem::path& path,
-                                    const std::vector<std::string>& overrides);
 
 // Set by SIGINT/SIGTERM (see install_interrupt_handlers); the step loop stops at the next step
 // and the partial output is deleted.
@@ -58,5 +89,8 @@ class Interrupted : public std::runtime_error {
 };
 
 RunSummary run_model(const ModelDefinition& definition, const RunRequest& request);
+
+// Peak resident memory of this process so far, in MiB.
+double peak_rss_mib();
 
 }  // namespace sim

@@ -4,6 +4,8 @@
 // compact every column together, so a column can never fall out of step with the others.
 
 #include <cstddef>
+#include <cstdint>
+#include <limits>
 #include <span>
 #include <stdexcept>
 #include <vector>
@@ -32,28 +34,43 @@ std::size_t append_rows(Table& table, std::size_t count) {
   return first;
 }
 
+// Reserves room for `capacity` rows. Reserved memory that is never written is never touched,
+// so it costs address space, not resident memory.
 template <class Table>
 void reserve_rows(Table& table, std::size_t capacity) {
   table.for_each_column([&](auto& column) { column.reserve(capacity); });
 }
 
-// Removes every row whose keep[i] is false, keeping the others in their order (so ids and the
-// order of agents, and with them every result, do not depend on when compaction runs).
-// The mask is copied first, so it may be one of the table's own columns.
+// Where each old row went after a compaction: new index, or kRemoved.
+class RowMap {
+ public:
+  static constexpr std::uint32_t kRemoved = std::numeric_limits<std::uint32_t>::max();
+  explicit RowMap(std::vector<std::uint32_t> to) : to_(std::move(to)) {}
+  std::uint32_t operator()(std::uint32_t old_row) const { return to_[old_row]; }
+  std::size_t old_rows() const { return to_.size(); }
+
+ private:
+  std::vector<std::uint32_t> to_;
+};
+
+// Removes every row whose keep[i] is false, keeping the others in their order (so the order of
+// agents, and with it every result, does not depend on when compaction runs), and returns
+// where each row went so that whoever holds row numbers can update them.
 template <class Table, class Flag>
-std::size_t compact_rows(Table& table, std::span<const Flag> mask) {
+RowMap compact_rows(Table& table, std::span<const Flag> keep) {
   const std::size_t n = row_count(table);
-  if (mask.size() != n) throw std::logic_error("compact_rows: mask length differs from table");
-  const std::vector<bool> keep(mask.begin(), mask.end());
-  std::size_t kept = 0;
+  if (keep.size() != n) throw std::logic_error("compact_rows: mask length differs from table");
+  if (n >= RowMap::kRemoved) throw std::length_error("compact_rows: too many rows");
+  std::vector<std::uint32_t> to(n, RowMap::kRemoved);
+  std::uint32_t kept = 0;
+  for (std::size_t i = 0; i < n; ++i)
+    if (keep[i]) to[i] = kept++;
   table.for_each_column([&](auto& column) {
-    std::size_t out = 0;
     for (std::size_t i = 0; i < n; ++i)
-      if (keep[i]) column[out++] = column[i];
-    column.resize(out);
-    kept = out;
+      if (to[i] != RowMap::kRemoved) column[to[i]] = column[i];
+    column.resize(kept);
   });
-  return kept;
+  return RowMap(std::move(to));
 }
 
 }  // namespace sim

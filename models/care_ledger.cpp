@@ -1,0 +1,189 @@
+#include "models/care_ledger.hpp"
+
+#include <cmath>
+#include <stdexcept>
+
+namespace eldersim::care {
+
+namespace {
+std::int64_t scaled(std::int64_t count, double scale) {
+  return std::llround(static_cast<double>(count) * scale);
+}
+}  // namespace
+
+Ledger::Ledger(const Scenario& s) : unlimited_(s.care.unlimited_capacity) {
+  const double scale = s.population.scale;
+  const sim::Day start = s.simulation.calendar.start;
+  for (const FacilitySpec& f : s.care.facilities) {
+    Place p;
+    p.open = f.opens <= start && f.closes > start;
+    p.places = scaled(f.places, scale);
+    p.nursing_places = std::llround(static_cast<double>(p.places) * f.nursing_share);
+    p.monthly_price = f.monthly_price;
+    p.respite_beds = scaled(f.respite_beds, scale);
+    places_.push_back(p);
+    community_.push_back(f.type == FacilityType::kCommunity);
+  }
+  for (const District& d : s.districts) home_hours_.push_back(d.home_care_hours_per_week * scale);
+  home_hours_used_.assign(s.districts.size(), 0);
+  queues_.resize(2 * places_.size());
+  home_queues_.resize(s.districts.size());
+}
+
+std::int64_t Ledger::free_other(std::size_t f) const {
+  const Place& p = places_[f];
+  if (!p.open) return 0;
+  return (p.places - p.nursing_places) - (p.occupied - p.occupied_nursing);
+}
+std::int64_t Ledger::free_nursing(std::size_t f) const {
+  const Place& p = places_[f];
+  return p.open ? p.nursing_places - p.occupied_nursing : 0;
+}
+std::int64_t Ledger::free_places(std::size_t f) const {
+  const Place& p = places_[f];
+  return p.open ? p.places - p.occupied : 0;
+}
+
+void Ledger::set_places(std::size_t f, std::int64_t places, double nursing_share) {
+  Place& p = places_[f];
+  p.places = std::max<std::int64_t>(0, places);
+  p.nursing_places = community_[f] ? 0 : std::llround(static_cast<double>(p.places) * nursing_share);
+  p.check_capacity = true;
+  bump_offer();
+}
+
+void Ledger::add_nursing_places(std::size_t f, std::int64_t n) {
+  places_[f].places += n;
+  places_[f].nursing_places += n;
+  bump_offer();
+}
+
+void Ledger::set_price(std::size_t f, const std::array<double, kAdlLevels>& monthly_price) {
+  places_[f].monthly_price = monthly_price;
+  bump_offer();
+}
+
+void Ledger::open(std::size_t f) {
+  places_[f].open = true;
+  bump_offer();
+}
+
+void Ledger::close(std::size_t f) {
+  places_[f].open = false;
+  places_[f].check_capacity = true;
+  bump_offer();
+}
+
+void Ledger::set_pending(std::size_t f, std::int64_t change, sim::Day due) {
+  places_[f].pending_change = change;
+  places_[f].pending_due = due;
+}
+
+std::vector<std::size_t> Ledger::facilities_to_check() {
+  std::vector<std::size_t> out;
+  for (std::size_t f = 0; f < places_.size(); ++f) {
+    Place& p = places_[f];
+    if (!p.check_capacity) continue;
+    p.check_capacity = false;
+    const bool over = !p.open || p.occupied > p.places || p.occupied_nursing > p.nursing_places ||
+                      p.occupied - p.occupied_nursing > p.places - p.nursing_places;
+    const bool list_ends = (!p.open || p.places <= 0) && waiting_for(f) > 0;
+    if (over || list_ends) out.push_back(f);
+  }
+  return out;
+}
+
+void Ledger::take_bed(std::size_t f, bool nursing) {
+  places_[f].occupied += 1;
+  if (nursing) places_[f].occupied_nursing += 1;
+}
+
+void Ledger::free_bed(std::size_t f, bool nursing) {
+  places_[f].occupied -= 1;
+  if (nursing) places_[f].occupied_nursing -= 1;
+  if (pass_) reopen_facility(f, nursing);
+}
+
+void Ledger::take_hours(std::size_t d, int hours) {
+  home_hours_used_[d] += hours;
+}
+
+void Ledger::free_hours(std::size_t d, int hours) {
+  home_hours_used_[d] -= hours;
+  if (pass_ && hours > 0) reopen_district(d);
+}
+
+void Ledger::reopen_facility(std::size_t f, bool nursing_freed) {
+  const auto reopen = [&](const sim::PriorityQueue& q) {
+    if (const auto it = pass_index_.find(&q); it != pass_index_.end()) pass_->reopen(it->second);
+  };
+  reopen(queues_[queue_any(f)]);
+  if (nursing_freed) reopen(queues_[queue_nursing(f)]);
+}
+
+void Ledger::reopen_district(std::size_t d) {
+  for (const auto& [demand, q] : home_queues_[d])
+    if (const auto it = pass_index_.find(&q); it != pass_index_.end()) pass_->reopen(it->second);
+}
+
+sim::PriorityQueue& Ledger::queue_of(const WaitEntry& e) {
+  if (e.mode == kHomeCare) return home_queues_[e.district][e.demand];
+  return queues_[e.nursing ? queue_nursing(e.facility) : queue_any(e.facility)];
+}
+
+std::uint32_t Ledger::join(const WaitEntry& e) {
+  std::uint32_t slot;
+  if (!free_slots_.empty()) {
+    slot = free_slots_.back();
+    free_slots_.pop_back();
+  } else {
+    slot = static_cast<std::uint32_t>(entries_.size());
+    entries_.emplace_back();
+  }
+  WaitEntry& w = entries_[slot];
+  w = e;
+  w.used = true;
+  queue_of(w).insert(w.key, slot);
+  if (w.renege_on != kNever) deadlines_.emplace(w.renege_on, slot);
+  return slot;
+}
+
+void Ledger::leave(std::uint32_t slot) {
+  WaitEntry& w = entries_.at(slot);
+  if (!w.used) throw std::logic_error("care ledger: leaving an unused waiting slot");
+  if (!queue_of(w).erase(w.key, slot))
+    throw std::logic_error("care ledger: a waiting entry was not in its queue");
+  if (w.renege_on != kNever) deadlines_.erase({w.renege_on, slot});
+  w.used = false;
+  free_slots_.push_back(slot);
+}
+
+void Ledger::rekey(std::uint32_t slot, const sim::Priority& key) {
+  WaitEntry& w = entries_.at(slot);
+  sim::PriorityQueue& q = queue_of(w);
+  if (!q.erase(w.key, slot)) throw std::logic_error("care ledger: rekeying a missing entry");
+  w.key = key;
+  q.insert(w.key, slot);
+}
+
+std::size_t Ledger::waiting_for(std::size_t f) const {
+  return queues_[queue_any(f)].size() + queues_[queue_nursing(f)].size();
+}
+
+std::vector<std::uint32_t> Ledger::reneging(sim::Day today) const {
+  std::vector<std::uint32_t> out;
+  for (auto it = deadlines_.begin(); it != deadlines_.end() && it->first <= today; ++it)
+    out.push_back(it->second);
+  return out;
+}
+
+void Ledger::remap_rows(const sim::RowMap& map) {
+  for (WaitEntry& w : entries_)
+    if (w.used) {
+      w.row = map(w.row);
+      if (w.row == sim::RowMap::kRemoved)
+        throw std::logic_error("care ledger: a removed row is still waiting");
+    }
+}
+
+}  // namespace eldersim::care

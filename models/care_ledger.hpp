@@ -1,0 +1,210 @@
+#pragma once
+// The care system's capacity ledger, owned by care: every facility's places and their
+// occupancy, every district's home-care hours, and the waiting lists. Every path that takes or
+// frees a place (the care allocation, discharge from hospital, deaths, moves, closures and
+// capacity cuts) goes through it, so occupancy is always the count of the people holding a place.
+//
+// Pools: an institution has other beds and nursing-type beds; a community centre has day-care
+// places; a district has home-care worker hours per week. Waiting lists are persistent priority
+// queues (sim/allocation.hpp), kept in order between steps:
+//   institution f:  "any" (takes another bed first, else a nursing-type bed) and "nursing"
+//                   (needs a nursing-type bed, or moves to one within the home)
+//   community f:    "any"
+//   district d:     one queue per number of hours asked for (hours not yet held), so a queue
+//                   can be served exactly when the district has that many hours free
+// allocate() serves every queue in one global priority order (design section 3 step 6).
+
+#include <array>
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <set>
+#include <vector>
+
+#include "models/people.hpp"
+#include "models/scenario.hpp"
+#include "sim/allocation.hpp"
+#include "sim/soa.hpp"
+
+namespace eldersim::care {
+
+inline constexpr sim::Day kNever = std::numeric_limits<sim::Day>::max();
+
+// One facility's state over the run (its spec is in Scenario::care.facilities).
+struct Place {
+  bool open = false;
+  std::int64_t places = 0;          // scaled
+  std::int64_t nursing_places = 0;  // the nursing-type part of places (institutions)
+  std::int64_t respite_beds = 0;    // community centres, scaled
+  std::array<double, kAdlLevels> monthly_price{};
+  std::int64_t occupied = 0;
+  std::int64_t occupied_nursing = 0;
+  std::int64_t pending_change = 0;  // supply response: places to add (or remove) on pending_due
+  sim::Day pending_due = kNever;
+  bool check_capacity = false;  // closed or cut since the last care step: settle who stays
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(open, places, nursing_places, respite_beds, monthly_price, occupied, occupied_nursing,
+       pending_change, pending_due, check_capacity);
+  }
+};
+
+// One person's place on a waiting list.
+struct WaitEntry {
+  sim::Priority key;
+  std::uint32_t row = 0;
+  CareMode mode = kNoCare;
+  std::uint16_t facility = kNoFacility;  // community and institutions
+  std::uint16_t district = 0;            // home care: whose hours
+  std::uint8_t hours = 0;                // home care: hours per week asked for
+  bool nursing = false;                  // institution: asks for a nursing-type bed
+  bool in_place = false;                 // a change within the place held
+  std::int16_t demand = 1;               // home care: hours not yet held (the queue it is in)
+  sim::Day since = 0;                    // request day: the priority's first-come order
+  sim::Day counted_from = 0;             // start of the wait for this very place (statistics)
+  sim::Day renege_on = kNever;           // the day the person gives up (never for in-place)
+  bool used = false;
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(key, row, mode, facility, district, hours, nursing, in_place, demand, since, counted_from,
+       renege_on, used);
+  }
+};
+
+class Ledger {
+ public:
+  explicit Ledger(const Scenario& s);
+
+  // ---- places ----
+  std::size_t facility_count() const { return places_.size(); }
+  const Place& place(std::size_t f) const { return places_[f]; }
+  bool is_community(std::size_t f) const { return community_[f]; }
+  std::int64_t free_other(std::size_t f) const;    // institution: other beds free
+  std::int64_t free_nursing(std::size_t f) const;  // institution: nursing-type beds free
+  std::int64_t free_places(std::size_t f) const;   // community: places free
+  double home_hours(std::size_t d) const { return home_hours_[d]; }
+  std::int64_t home_hours_used(std::size_t d) const { return home_hours_used_[d]; }
+  double free_hours(std::size_t d) const {
+    return home_hours_[d] - static_cast<double>(home_hours_used_[d]);
+  }
+  bool unlimited() const { return unlimited_; }
+
+  // Capacity changes (policy): each marks the offer changed (offer_version) and, where places
+  // may now be fewer than people holding them, the facility for the next care step.
+  void set_places(std::size_t f, std::int64_t places, double nursing_share);
+  void add_nursing_places(std::size_t f, std::int64_t n);  // converted hospital beds
+  void set_price(std::size_t f, const std::array<double, kAdlLevels>& monthly_price);
+  void open(std::size_t f);
+  void close(std::size_t f);
+  void set_pending(std::size_t f, std::int64_t change, sim::Day due);
+  std::uint64_t offer_version() const { return offer_version_; }
+  std::vector<std::size_t> facilities_to_check();  // and clears their flags
+
+  // Occupancy (person_ops and the allocation).
+  void take_bed(std::size_t f, bool nursing);
+  void free_bed(std::size_t f, bool nursing);
+  void take_hours(std::size_t d, int hours);
+  void free_hours(std::size_t d, int hours);
+
+  // ---- waiting lists ----
+  std::uint32_t join(const WaitEntry& e);  // returns the slot
+  void leave(std::uint32_t slot);
+  const WaitEntry& entry(std::uint32_t slot) const { return entries_[slot]; }
+  void rekey(std::uint32_t slot, const sim::Priority& key);
+  std::size_t waiting_for(std::size_t f) const;  // people on facility f's lists
+  std::size_t waiting_count() const { return entries_.size() - free_slots_.size(); }
+  // Slots whose renege day is on or before `today`, in slot order of their day.
+  std::vector<std::uint32_t> reneging(sim::Day today) const;
+  template <class F>
+  void for_each_entry(F&& f) const {
+    for (std::uint32_t s = 0; s < entries_.size(); ++s)
+      if (entries_[s].used) f(s, entries_[s]);
+  }
+
+  // ---- allocation ----
+  // Serves the waiting lists in one global priority order; serve(slot) is called for each
+  // request whose pool has room and must take its place (take_bed / take_hours) and remove it
+  // from the list (leave); every place freed meanwhile (free_bed / free_hours) reopens the
+  // queues that can use it for the requests after the current one.
+  template <class Serve>
+  void allocate(Serve&& serve);
+
+  // Rows held in waiting entries follow a compaction.
+  void remap_rows(const sim::RowMap& map);
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(places_, home_hours_, home_hours_used_, entries_, free_slots_, queues_, home_queues_,
+       deadlines_, offer_version_);
+  }
+
+ private:
+  std::size_t queue_any(std::size_t f) const { return 2 * f; }
+  std::size_t queue_nursing(std::size_t f) const { return 2 * f + 1; }
+  sim::PriorityQueue& queue_of(const WaitEntry& e);
+  void bump_offer() { ++offer_version_; }
+  void reopen_facility(std::size_t f, bool nursing_freed);
+  void reopen_district(std::size_t d);
+
+  std::vector<Place> places_;
+  std::vector<bool> community_;
+  std::vector<double> home_hours_;  // capacity per district (scaled)
+  std::vector<std::int64_t> home_hours_used_;
+  bool unlimited_ = false;
+  std::vector<WaitEntry> entries_;
+  std::vector<std::uint32_t> free_slots_;
+  std::vector<sim::PriorityQueue> queues_;                  // [2 f + {any, nursing}]
+  std::vector<std::map<int, sim::PriorityQueue>> home_queues_;  // [district][demand]
+  std::set<std::pair<sim::Day, std::uint32_t>> deadlines_;      // (renege day, slot)
+  std::uint64_t offer_version_ = 0;
+  // During allocate(): the pass and where each of its queues is.
+  sim::PriorityPass* pass_ = nullptr;
+  std::map<const sim::PriorityQueue*, std::size_t> pass_index_;
+};
+
+template <class Serve>
+void Ledger::allocate(Serve&& serve) {
+  // Every queue with someone waiting, with what it needs to be served.
+  struct Target {
+    sim::PriorityQueue* queue;
+    int kind;  // 0 institution any, 1 institution nursing, 2 community, 3 home
+    std::size_t index;  // facility or district
+    int demand;         // home: hours
+  };
+  std::vector<Target> targets;
+  std::vector<sim::PriorityQueue*> queues;
+  pass_index_.clear();
+  const auto add = [&](sim::PriorityQueue& q, int kind, std::size_t index, int demand) {
+    if (q.empty()) return;
+    pass_index_[&q] = targets.size();
+    targets.push_back({&q, kind, index, demand});
+    queues.push_back(&q);
+  };
+  for (std::size_t f = 0; f < places_.size(); ++f) {
+    add(queues_[queue_any(f)], community_[f] ? 2 : 0, f, 1);
+    add(queues_[queue_nursing(f)], 1, f, 1);
+  }
+  for (std::size_t d = 0; d < home_queues_.size(); ++d)
+    for (auto& [demand, q] : home_queues_[d]) add(q, 3, d, demand);
+  if (targets.empty()) return;
+  sim::PriorityPass pass(std::move(queues));
+  pass_ = &pass;
+  const auto can_serve = [&](std::size_t q) {
+    if (unlimited_) return true;
+    const Target& t = targets[q];
+    switch (t.kind) {
+      case 0:
+        return free_other(t.index) + free_nursing(t.index) > 0;
+      case 1:
+        return free_nursing(t.index) > 0;
+      case 2:
+        return free_places(t.index) > 0;
+      default:
+        return free_hours(t.index) >= t.demand;
+    }
+  };
+  pass.run(can_serve, [&](std::size_t, std::uint32_t slot) { serve(slot); });
+  pass_ = nullptr;
+  pass_index_.clear();
+}
+
+}  // namespace eldersim::care

@@ -1,0 +1,255 @@
+#include "models/elder_model.hpp"
+
+#include <tbb/parallel_reduce.h>
+
+#include <stdexcept>
+
+#include "models/synthesis.hpp"
+#include "sim/parallel.hpp"
+#include "sim/rng.hpp"
+#include "sim/soa.hpp"
+
+namespace eldersim {
+
+namespace {
+
+using Kind = sim::SectionTimes::Kind;
+
+std::vector<sim::DimensionSpec> dimensions_of(const Scenario& s) {
+  std::vector<std::string> facilities, hospitals;
+  for (const auto& f : s.care.facilities) facilities.push_back(f.name);
+  for (const auto& h : s.hospitals.hospitals) hospitals.push_back(h.name);
+  const std::vector<std::string> levels{"healthy", "mild", "moderate", "heavy", "severe"};
+  return {
+      {"district", s.district_names()},
+      {"sex", {"male", "female"}},
+      {"age_band", s.bands.labels()},
+      {"adl_level", levels},
+      {"adl_from", levels},
+      {"adl_to", levels},
+      {"service", {"home", "community", "institution"}},
+      {"payer", payer_names()},
+      {"government_spending_type", government_spending_names()},
+      {"facility", facilities},
+      {"hospital", hospitals},
+      {"destination_district", s.district_names()},
+  };
+}
+
+// Compaction pays once the dead are this share of the rows (they are skipped cheaply until then).
+constexpr double kCompactShare = 0.01;
+
+// The first words of a saved state, and what it must match.
+constexpr std::uint64_t kStateMagic = 0x454C44455253494Dull;  // "ELDERSIM"
+constexpr std::uint32_t kStateVersion = 1;
+
+}  // namespace
+
+ElderModel::ElderModel(std::shared_ptr<const Scenario> scenario,
+                       const sim::ExecutionSettings& settings)
+    : scenario_(std::move(scenario)),
+      calendar_(scenario_->simulation.calendar),
+      seed_(scenario_->simulation.seed),
+      block_size_(settings.block_size > 0 ? settings.block_size : sim::kDefaultBlockSize),
+      policy_(*scenario_),
+      demography_(*scenario_),
+      health_(*scenario_),
+      care_(*scenario_),
+      hospitals_(*scenario_),
+      finance_(static_cast<std::size_t>(scenario_->district_count())),
+      ops_(people_, *scenario_, demography_, health_, care_.ledger(), hospitals_, dead_rows_),
+      sweep_(block_size_),
+      census_(scenario_->district_count(), scenario_->bands.count()),
+      series_(dimensions_of(*scenario_)) {
+  // Room for every row the run can append (untouched reserved memory costs nothing resident).
+  const auto rows = static_cast<std::size_t>(entrants_over_run(*scenario_));
+  people_ = synthesize_population(*scenario_, seed_, block_size_, 0);
+  sim::reserve_rows(people_, people_.size() + rows);
+  initial_agents_ = people_.size();
+  declare_series();
+}
+
+void ElderModel::declare_series() {
+  demography_.declare(series_, census_);
+  health_.declare(series_, census_);
+  care_.declare(series_, census_);
+  hospitals_.declare(series_, census_);
+  finance_.declare(series_);
+}
+
+std::vector<std::pair<std::string, sim::h5::AttributeValue>> ElderModel::metadata() const {
+  const Scenario& s = *scenario_;
+  return {{"scenario_name", s.name},
+          {"city", s.city},
+          {"description", s.description},
+          {"scale", s.population.scale},
+          {"min_age", static_cast<std::int32_t>(s.population.min_age)},
+          {"n_agents_start", static_cast<std::int64_t>(initial_agents_)},
+          {"rng_contract", std::string(kRngContract)},
+          {"lane_kernel", std::string(sim::lane_kernel_name())},
+          {"block_size", static_cast<std::int64_t>(block_size_)}};
+}
+
+std::vector<sim::StringTable> ElderModel::tables() const {
+  const Scenario& s = *scenario_;
+  sim::StringTable type{"facility_info", "type", {}}, district{"facility_info", "district", {}},
+      ownership{"facility_info", "ownership", {}};
+  for (const auto& f : s.care.facilities) {
+    type.values.emplace_back(f.type == FacilityType::kInstitution ? "institution" : "community");
+    district.values.push_back(s.districts[static_cast<std::size_t>(f.district)].name);
+    ownership.values.emplace_back(f.ownership == Ownership::kPublic ? "public" : "private");
+  }
+  sim::StringTable h_district{"hospital_info", "district", {}}, tier{"hospital_info", "tier", {}},
+      h_ownership{"hospital_info", "ownership", {}};
+  for (const auto& h : s.hospitals.hospitals) {
+    h_district.values.push_back(s.districts[static_cast<std::size_t>(h.district)].name);
+    tier.values.push_back(std::to_string(h.tier));
+    h_ownership.values.emplace_back(h.ownership == Ownership::kPublic ? "public" : "private");
+  }
+  return {type, district, ownership, h_district, tier, h_ownership};
+}
+
+// One step (design section 3), in order:
+//   1. policy: facility openings and closings, dated events, supply response  (policy.cpp)
+//   2. demography: the new cohort's birthdays in the step                     (demography.cpp)
+//   3. the sweep, for every person: exposure, death, move, ADL transition,   (sweep.cpp)
+//      the step's cost of care, whether they choose care, hospital admission
+//   4. its events: deaths, moves, level changes                               (person_ops.cpp)
+//   5. care: choices, waiting lists, allocation, providers' subsidies         (care.cpp)
+//   6. hospital: stays ending (deaths, discharge into care or delayed),       (hospital.cpp)
+//      admissions, bed-days; after the care step so that discharges see the places its
+//      allocation left free
+void ElderModel::step() {
+  if (next_step_ >= calendar_.n_steps()) throw std::logic_error("step after the last step");
+  const sim::Step& s = calendar_.step(next_step_);
+  times_.run("policy", Kind::kSerial, [&] {
+    policy_.step(s, care_, hospitals_, finance_.period(), people_);
+    hospitals_.prepare_step(s, policy_.programme());
+  });
+  times_.run("entrants", Kind::kSerial,
+             [&] { demography_.enter_cohorts(s, people_, seed_); });
+  times_.run("sweep", Kind::kParallel, [&] { sweep(s); });
+  times_.run("sweep events", Kind::kSerial, [&] { apply_sweep_events(s); });
+  care_step(s);
+  hospital_step(s);
+  ++next_step_;
+}
+
+void ElderModel::sweep(const sim::Step& s) {
+  SweepInputs in{*scenario_, seed_, demography_, health_, care_, hospitals_, policy_.programme()};
+  sweep_.run(s, people_, in, events_, finance_.period());
+}
+
+void ElderModel::apply_sweep_events(const sim::Step& s) {
+  for (std::uint32_t i : events_.deaths) ops_.die(i, s, s.first_day);
+  for (const auto& [i, to] : events_.moves) {
+    ops_.move(i, to);
+    if (people_.care_flags[i] & kChoiceDue) events_.care_due.push_back({i, true});
+  }
+  for (const auto& [i, to] : events_.level_changes) ops_.change_level(i, to);
+}
+
+void ElderModel::care_step(const sim::Step& s) {
+  care::CareContext ctx{people_,           ops_,  policy_.programme(), policy_.programme_version(),
+                        finance_.period(), seed_, times_};
+  care_.step(s, events_.care_due, ctx);
+}
+
+void ElderModel::hospital_step(const sim::Step& s) {
+  care::CareContext care_ctx{people_,           ops_,  policy_.programme(),
+                             policy_.programme_version(), finance_.period(), seed_, times_};
+  hospital::HospitalContext ctx{people_, ops_, care_, care_ctx, policy_.programme(), seed_, times_};
+  hospitals_.step(s, events_.admissions, ctx);
+}
+
+std::size_t ElderModel::living() const {
+  return tbb::parallel_reduce(
+      tbb::blocked_range<std::size_t>(0, people_.size(), 1 << 16), std::size_t{0},
+      [&](const tbb::blocked_range<std::size_t>& r, std::size_t n) {
+        for (std::size_t i = r.begin(); i < r.end(); ++i) n += people_.alive[i];
+        return n;
+      },
+      std::plus<>());
+}
+
+Census ElderModel::count(sim::Day day) const {
+  Census c;
+  count_census(people_, *scenario_, day, care_.ledger(), hospitals_.state(), block_size_, c);
+  return c;
+}
+
+// At a period's end, in this order: count the stocks, hand over every series' row, start the
+// next period's flows afresh, and drop the dead once they are worth dropping.
+void ElderModel::end_period(sim::SeriesSink& sink) {
+  const sim::Step& last = calendar_.step(next_step_ - 1);
+  if (!last.ends_period) throw std::logic_error("end_period before the period's last step");
+  times_.run("period end: count", Kind::kParallel, [&] {
+    count_census(people_, *scenario_, calendar_.period(last.period).last_day, care_.ledger(),
+                 hospitals_.state(), block_size_, census_);
+  });
+  times_.run("period end: record", Kind::kSerial, [&] {
+    series_.record(sink);
+    clear_period_flows();
+  });
+  times_.run("period end: compact", Kind::kSerial, [&] { compact_if_worthwhile(); });
+}
+
+void ElderModel::clear_period_flows() {
+  demography_.flows().clear_period();
+  health_.clear_period();
+  care_.clear_period();
+  hospitals_.clear_period();
+  finance_.clear_period();
+}
+
+void ElderModel::compact_if_worthwhile() {
+  if (static_cast<double>(dead_rows_) < kCompactShare * static_cast<double>(people_.size()))
+    return;
+  const sim::RowMap map = sim::compact_rows(people_, std::span<const std::uint8_t>(people_.alive));
+  care_.remap_rows(map);
+  hospitals_.remap_rows(map);
+  dead_rows_ = 0;
+}
+
+std::vector<std::byte> ElderModel::save_state() const {
+  sim::OutArchive ar;
+  auto& self = const_cast<ElderModel&>(*this);  // serialize() lists fields; saving only reads
+  std::uint64_t seed = seed_;
+  auto shape = std::array<std::int64_t, 4>{scenario_->district_count(),
+                                           scenario_->facility_count(),
+                                           scenario_->hospital_count(), calendar_.n_steps()};
+  ar(kStateMagic, kStateVersion, seed, shape, self.next_step_, self.dead_rows_, self.people_);
+  ar(self.policy_, self.demography_, self.health_, self.care_, self.hospitals_, self.finance_);
+  return ar.take();
+}
+
+void ElderModel::restore_state(std::span<const std::byte> bytes) {
+  sim::InArchive ar(bytes);
+  std::uint64_t magic = 0, seed = 0;
+  std::uint32_t version = 0;
+  std::array<std::int64_t, 4> shape{};
+  ar(magic, version);
+  if (magic != kStateMagic || version != kStateVersion)
+    throw sim::ArchiveError("not a saved eldersim state of this version");
+  ar(seed, shape);
+  const auto expected = std::array<std::int64_t, 4>{scenario_->district_count(),
+                                                    scenario_->facility_count(),
+                                                    scenario_->hospital_count(),
+                                                    calendar_.n_steps()};
+  if (seed != seed_ || shape != expected)
+    throw sim::ArchiveError("the saved state belongs to another scenario or seed");
+  ar(next_step_, dead_rows_, people_);
+  ar(policy_, demography_, health_, care_, hospitals_, finance_);
+  if (!ar.at_end()) throw sim::ArchiveError("the saved state has data after its end");
+}
+
+sim::ModelDefinition definition() {
+  return {"eldersim", [](const sim::config::Document& doc) { parse_scenario(doc); },
+          [](const sim::config::Document& doc,
+             const sim::ExecutionSettings& settings) -> std::unique_ptr<sim::Model> {
+            return std::make_unique<ElderModel>(
+                std::make_shared<const Scenario>(parse_scenario(doc)), settings);
+          }};
+}
+
+}  // namespace eldersim

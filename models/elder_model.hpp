@@ -1,0 +1,95 @@
+#pragma once
+// eldersim's model: the processes of design section 3 composed into one step, which reads like
+// the flow chart (elder_model.cpp); each process lives in its own file and owns its columns of
+// the population (models/people.hpp) and its state.
+
+#include <memory>
+#include <vector>
+
+#include "models/care.hpp"
+#include "models/census.hpp"
+#include "models/demography.hpp"
+#include "models/finance.hpp"
+#include "models/health.hpp"
+#include "models/hospital.hpp"
+#include "models/people.hpp"
+#include "models/person_ops.hpp"
+#include "models/policy.hpp"
+#include "models/scenario.hpp"
+#include "models/sweep.hpp"
+#include "sim/model_api.hpp"
+
+namespace eldersim {
+
+class ElderModel final : public sim::Model {
+ public:
+  explicit ElderModel(std::shared_ptr<const Scenario> scenario,
+                      const sim::ExecutionSettings& settings = {});
+  ElderModel(const ElderModel&) = delete;
+  ElderModel& operator=(const ElderModel&) = delete;
+
+  // sim::Model
+  const sim::Calendar& calendar() const override { return calendar_; }
+  std::uint64_t seed() const override { return seed_; }
+  sim::SeriesTable& series() override { return series_; }
+  std::vector<std::pair<std::string, sim::h5::AttributeValue>> metadata() const override;
+  std::vector<sim::StringTable> tables() const override;
+  std::size_t agent_count() const override { return people_.size(); }
+  int next_step() const override { return next_step_; }
+  void step() override;
+  void end_period(sim::SeriesSink& sink) override;
+  std::vector<std::byte> save_state() const override;
+  void restore_state(std::span<const std::byte> bytes) override;
+  const sim::SectionTimes& section_times() const override { return times_; }
+
+  // Read access for tests, benchmarks and tools.
+  const Scenario& scenario() const { return *scenario_; }
+  const People& people() const { return people_; }
+  const Policy& policy() const { return policy_; }
+  const care::CareSystem& care() const { return care_; }
+  const hospital::Hospitals& hospitals() const { return hospitals_; }
+  std::size_t living() const;
+  // The period-end count on `day`, now.
+  Census count(sim::Day day) const;
+
+ private:
+  void sweep(const sim::Step& step);
+  void apply_sweep_events(const sim::Step& step);
+  void care_step(const sim::Step& step);
+  void hospital_step(const sim::Step& step);
+  void clear_period_flows();
+  void compact_if_worthwhile();
+  void declare_series();
+
+  std::shared_ptr<const Scenario> scenario_;
+  sim::Calendar calendar_;
+  std::uint64_t seed_;
+  std::size_t block_size_;
+  std::size_t initial_agents_ = 0;
+  int next_step_ = 0;
+  std::size_t dead_rows_ = 0;  // rows of the dead not compacted away yet
+
+  People people_;
+  Policy policy_;
+  Demography demography_;
+  Health health_;
+  care::CareSystem care_;
+  hospital::Hospitals hospitals_;
+  Finance finance_;
+  PersonOps ops_;
+
+  Sweep sweep_;
+  SweepEvents events_;
+  Census census_;
+  sim::SeriesTable series_;
+  sim::SectionTimes times_;
+};
+
+// The definition the CLI runs: validate = parse the scenario; create = parse and build.
+sim::ModelDefinition definition();
+
+// Identifies the random-number contract of the model (sim/rng.hpp, models/random_events.hpp):
+// results are comparable between builds with the same contract.
+inline constexpr const char* kRngContract = "philox4x32-lanes/philox4x64-streams v2";
+
+}  // namespace eldersim

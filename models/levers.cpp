@@ -1,0 +1,218 @@
+// The policy levers (models/levers.hpp): each a payload, how it is read and what it does. The
+// keys and their meaning are documented in docs/config.md ("policy_events").
+#include "models/levers.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+#include "models/policy.hpp"
+#include "models/scenario_parts.hpp"
+
+namespace eldersim {
+
+namespace {
+
+using sim::config::Map;
+using sim::config::Value;
+namespace cfg = sim::config;
+
+// ---- facilities: places and prices ---------------------------------------------------------------
+
+// Facilities named, or every elderly home (or community centre) of some districts; hospitals'
+// nursing wards are changed by name or by bed conversion only.
+std::vector<int> read_facility_selection(Map& m, const Scenario& s) {
+  std::vector<int> out;
+  for (const Value& f : m["facilities"].as_list())
+    if (const int i = detail::facility_index(s, f); i >= 0) out.push_back(i);
+  if (m.has("districts")) {
+    const std::string type = m.choice("type", {"institution", "community"}, "institution");
+    for (const Value& d : m["districts"].as_list()) {
+      const int di = detail::district_index(s, d);
+      for (std::size_t f = 0; f < s.care.facilities.size(); ++f)
+        if (di >= 0 && s.care.facilities[f].district == di && !s.care.facilities[f].hospital_ward &&
+            (s.care.facilities[f].type == FacilityType::kCommunity) == (type == "community"))
+          out.push_back(static_cast<int>(f));
+    }
+  }
+  if (!m.has("facilities") && !m.has("districts")) m.missing("facilities");
+  return out;
+}
+
+// A new value or a percent change.
+struct Amount {
+  bool relative = false;
+  double value = 0;   // absolute: places or yuan
+  double factor = 1;  // relative: 1 + percent / 100
+  static Amount read(Map& m, const char* value_key) {
+    Amount a;
+    if (m.has(value_key) == m.has("percent"))
+      m[value_key].error(fmt::format("give either {} or percent", value_key));
+    if (m.has(value_key)) a.value = m.require<double>(value_key, cfg::non_negative());
+    if (m.has("percent")) {
+      a.relative = true;
+      a.factor = 1 + m.require<double>("percent", cfg::between(-100, 1000)) / 100;
+    }
+    return a;
+  }
+};
+
+// set_places: places := value (scaled), or places * (1 + percent / 100).
+struct SetPlaces final : Lever {
+  std::vector<int> facilities;
+  Amount amount;
+  static std::shared_ptr<const Lever> parse(const Value& v, Scenario& s) {
+    auto lever = std::make_shared<SetPlaces>();
+    Map m = v.as_map();
+    lever->facilities = read_facility_selection(m, s);
+    lever->amount = Amount::read(m, "places");
+    m.finish();
+    return lever;
+  }
+  void apply(PolicyContext& ctx) const override {
+    const care::Ledger& ledger = ctx.care.ledger();
+    for (int f : facilities) {
+      const auto i = static_cast<std::size_t>(f);
+      set_places(ctx, i,
+                 amount.relative
+                     ? std::llround(static_cast<double>(ledger.place(i).places) * amount.factor)
+                     : std::llround(amount.value * ctx.scenario.population.scale));
+    }
+  }
+};
+
+// set_price: monthly prices := value (every level), or prices * (1 + percent / 100).
+struct SetPrice final : Lever {
+  std::vector<int> facilities;
+  Amount amount;
+  static std::shared_ptr<const Lever> parse(const Value& v, Scenario& s) {
+    auto lever = std::make_shared<SetPrice>();
+    Map m = v.as_map();
+    lever->facilities = read_facility_selection(m, s);
+    lever->amount = Amount::read(m, "monthly_price");
+    m.finish();
+    return lever;
+  }
+  void apply(PolicyContext& ctx) const override {
+    care::Ledger& ledger = ctx.care.ledger();
+    for (int f : facilities) {
+      auto prices = ledger.place(static_cast<std::size_t>(f)).monthly_price;
+      for (double& price : prices) price = amount.relative ? price * amount.factor : amount.value;
+      ledger.set_price(static_cast<std::size_t>(f), prices);
+    }
+  }
+};
+
+// ---- programmes: each replaces one part of the programmes in force ------------------------------
+
+// A programme lever: from its date it replaces that part; keys it does not give keep their values
+// from the programmes section.
+template <class Part, auto Member, auto Read>
+struct SetProgramme final : Lever {
+  Part value;
+  static std::shared_ptr<const Lever> parse(const Value& v, Scenario& s) {
+    auto lever = std::make_shared<SetProgramme>();
+    lever->value = Read(v, s.programmes.*Member);
+    return lever;
+  }
+  void apply(PolicyContext& ctx) const override {
+    ctx.programme.*Member = value;
+    programme_changed(ctx);
+  }
+};
+
+SubsidySpec read_subsidies(const Value& v, const SubsidySpec&) {
+  return detail::read_subsidies(v);
+}
+std::vector<VoucherSpec> read_vouchers(const Value& v, const std::vector<VoucherSpec>&) {
+  return detail::read_vouchers(v);
+}
+std::vector<PurchasedServicesSpec> read_purchased(const Value& v,
+                                                  const std::vector<PurchasedServicesSpec>&) {
+  return detail::read_purchased_services(v);
+}
+
+using SetSubsidies = SetProgramme<SubsidySpec, &ProgrammeSpec::subsidies, read_subsidies>;
+using SetVouchers = SetProgramme<std::vector<VoucherSpec>, &ProgrammeSpec::vouchers, read_vouchers>;
+using SetPurchasedServices = SetProgramme<std::vector<PurchasedServicesSpec>,
+                                          &ProgrammeSpec::purchased_services, read_purchased>;
+using SetHomeSupport =
+    SetProgramme<HomeSupportSpec, &ProgrammeSpec::home_support, detail::read_home_support>;
+using SetLtc = SetProgramme<LtcInsuranceSpec, &ProgrammeSpec::ltc, detail::read_ltc>;
+using SetMedicalCare =
+    SetProgramme<MedicalCareSpec, &ProgrammeSpec::medical, detail::read_medical_care>;
+
+// ---- hospitals ----------------------------------------------------------------------------------
+
+// convert_hospital_beds: acute beds of some hospitals become nursing beds (their nursing ward, a
+// care facility) or rehabilitation beds (for patients waiting for a care place), a number of
+// beds (scaled) or a percent of each hospital's acute beds.
+struct ConvertHospitalBeds final : Lever {
+  std::vector<int> hospitals;
+  bool relative = false;
+  double amount = 0;  // beds, or the share converted
+  bool to_nursing = true;
+  static std::shared_ptr<const Lever> parse(const Value& v, Scenario& s) {
+    auto lever = std::make_shared<ConvertHospitalBeds>();
+    Map m = v.as_map();
+    for (const Value& item : m["hospitals"].as_list())
+      if (const int i = detail::hospital_index(s, item); i >= 0) lever->hospitals.push_back(i);
+    // Or every hospital of a tier, optionally in some districts.
+    if (m.has("tier")) {
+      const int tier = m.require<std::int32_t>("tier", cfg::between(1, kHospitalTiers));
+      std::vector<int> districts;
+      for (const Value& d : m["districts"].as_list())
+        if (const int di = detail::district_index(s, d); di >= 0) districts.push_back(di);
+      for (std::size_t i = 0; i < s.hospitals.hospitals.size(); ++i) {
+        const HospitalSpec& h = s.hospitals.hospitals[i];
+        if (h.tier == tier && (districts.empty() || std::find(districts.begin(), districts.end(),
+                                                              h.district) != districts.end()))
+          lever->hospitals.push_back(static_cast<int>(i));
+      }
+    } else if (m.has("districts")) {
+      m["districts"].error("districts selects hospitals together with tier");
+    }
+    if (!m.has("hospitals") && !m.has("tier")) m.missing("hospitals");
+    if (m.has("beds") == m.has("percent")) m["beds"].error("give either beds or percent");
+    if (m.has("beds")) lever->amount = m.require<double>("beds", cfg::non_negative());
+    if (m.has("percent")) {
+      lever->relative = true;
+      lever->amount = m.require<double>("percent", cfg::between(0, 100)) / 100;
+    }
+    lever->to_nursing = m.choice("to", {"nursing", "rehabilitation"}, "nursing") == "nursing";
+    m.finish();
+    if (lever->to_nursing)
+      for (int i : lever->hospitals) {
+        HospitalSpec& h = s.hospitals.hospitals[static_cast<std::size_t>(i)];
+        if (h.district >= 0) detail::add_nursing_ward(s, h);
+      }
+    return lever;
+  }
+  void apply(PolicyContext& ctx) const override {
+    for (int h : hospitals)
+      ctx.hospitals.convert_beds(h, relative, amount, to_nursing, ctx.care.ledger());
+  }
+};
+
+// The registry: the key of each lever in a policy event, in documentation order.
+constexpr std::array kLevers{
+    LeverKind{"set_places", &SetPlaces::parse},
+    LeverKind{"set_price", &SetPrice::parse},
+    LeverKind{"set_subsidies", &SetSubsidies::parse},
+    LeverKind{"set_vouchers", &SetVouchers::parse},
+    LeverKind{"set_purchased_services", &SetPurchasedServices::parse},
+    LeverKind{"set_home_support", &SetHomeSupport::parse},
+    LeverKind{"set_ltc_insurance", &SetLtc::parse},
+    LeverKind{"convert_hospital_beds", &ConvertHospitalBeds::parse},
+    LeverKind{"set_medical_care", &SetMedicalCare::parse},
+};
+
+}  // namespace
+
+std::span<const LeverKind> lever_kinds() {
+  return kLevers;
+}
+
+}  // namespace eldersim

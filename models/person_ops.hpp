@@ -1,0 +1,60 @@
+#pragma once
+// Operations on a person that several processes cause, in one place so that every path does the
+// same thing: a death (in the sweep or at the end of a hospital stay), a change of ADL level
+// (the step's transition or a decline in hospital), a move, leaving care and leaving a waiting
+// list (a choice, a death, a move, a closure, a discharge).
+
+#include <cstddef>
+
+#include "models/people.hpp"
+#include "models/scenario.hpp"
+#include "sim/calendar.hpp"
+
+namespace eldersim {
+
+class Demography;
+class Health;
+namespace care {
+class Ledger;
+}
+namespace hospital {
+class Hospitals;
+}
+
+class PersonOps {
+ public:
+  PersonOps(People& people, const Scenario& scenario, Demography& demography, Health& health,
+            care::Ledger& ledger, hospital::Hospitals& hospitals, std::size_t& dead_rows)
+      : people_(people),
+        scenario_(scenario),
+        demography_(demography),
+        health_(health),
+        ledger_(ledger),
+        hospitals_(hospitals),
+        dead_rows_(dead_rows) {}
+
+  // Dies on `day` of `step`: leaves the waiting list, the care place and the hospital bed, and
+  // is counted by district, sex and age band (age at the middle of the step). The row stays,
+  // marked dead, until the next compaction.
+  void die(std::size_t i, const sim::Step& step, sim::Day day);
+  // ADL level becomes `to`: counted as a transition; the person chooses care again.
+  void change_level(std::size_t i, int to);
+  // Moves to district `to`: local care (home-care hours, a day-care place, any waiting list)
+  // ends and the person chooses again there; residents of a home keep their bed.
+  void move(std::size_t i, int to);
+  // Leaves the place held (frees it in the ledger) and holds none.
+  void leave_care(std::size_t i);
+  // Leaves the waiting list, if on one.
+  void stop_waiting(std::size_t i);
+
+ private:
+  People& people_;
+  const Scenario& scenario_;
+  Demography& demography_;
+  Health& health_;
+  care::Ledger& ledger_;
+  hospital::Hospitals& hospitals_;
+  std::size_t& dead_rows_;  // the model's count of dead rows not compacted away
+};
+
+}  // namespace eldersim
