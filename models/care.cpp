@@ -49,7 +49,9 @@ void CareSystem::charge_step(const People& p, std::size_t i, int level, const si
                              Spending& block) const {
   const auto mode = static_cast<CareMode>(p.care_mode[i]);
   const std::uint8_t groups = target_groups(p, i, step.first_day);
-  const bool enrolled = ltc_enrolled(seed, p.id[i], programme.ltc.enrolment_share);
+  // Enrolment matters only from the eligible level (monthly_cost).
+  const bool enrolled = level >= programme.ltc.eligible_from_level &&
+                        ltc_enrolled(seed, p.id[i], programme.ltc.enrolment_share);
   const double gross =
       mode == kHomeCare
           ? p.care_hours[i] * kWeeksPerMonth * spec_.home.hourly_price
@@ -155,7 +157,9 @@ Chooser CareSystem::chooser_of(const People& p, std::size_t i, sim::Day today,
   c.living_alone = living_of(p.traits[i]) == kAlone;
   c.groups = target_groups(p, i, today);
   c.age_80_plus = c.groups & kGroupOldestOld;
-  c.ltc_enrolled = ltc_enrolled(ctx.seed, p.id[i], ctx.programme.ltc.enrolment_share);
+  // Enrolment matters only from the eligible level; below it every chooser is alike.
+  c.ltc_enrolled = c.level >= ctx.programme.ltc.eligible_from_level &&
+                   ltc_enrolled(ctx.seed, p.id[i], ctx.programme.ltc.enrolment_share);
   c.current = static_cast<CareMode>(p.care_mode[i]);
   c.current_facility =
       c.current == kNoCare || c.current == kHomeCare ? -1 : static_cast<int>(p.care_facility[i]);

@@ -23,8 +23,10 @@ inline constexpr double kDaysPerMonth = 365.25 / 12;
 inline constexpr double kWeeksPerMonth = 365.25 / 12 / 7;
 
 using Fen = std::int64_t;
+// Rounded to the nearest fen, halves away from zero (as std::llround, without the library call).
 inline Fen to_fen(double yuan) {
-  return std::llround(yuan * 100);
+  const double fen = yuan * 100;
+  return fen >= 0 ? static_cast<Fen>(fen + 0.5) : -static_cast<Fen>(-fen + 0.5);
 }
 
 enum Payer : std::uint8_t { kGovernment = 0, kLtcInsurance = 1, kOutOfPocket = 2 };

@@ -83,6 +83,7 @@ AdlMatrix matrix_exponential(const AdlMatrix& q, double t) {
 
 AdlTransitions::AdlTransitions(const HealthSpec& spec, const AgeBands& bands, int max_step_days)
     : enabled_(spec.enabled),
+      bands_(static_cast<std::size_t>(bands.count())),
       max_days_(static_cast<std::size_t>(max_step_days)),
       table_(static_cast<std::size_t>(bands.count()) * kSexes * max_days_),
       thresholds_(table_.size() * kAdlLevels) {

@@ -42,13 +42,21 @@ class AdlTransitions {
                                 static_cast<std::size_t>(level)];
     return (lane >= t[0]) + (lane >= t[1]) + (lane >= t[2]) + (lane >= t[3]);
   }
+  // The thresholds of a step of `days` days as one table of rows (band * 2 + sex) * 5 + level,
+  // four thresholds a row (for the sweep).
+  const std::uint32_t* step_thresholds(int days) const {
+    return thresholds_[index(0, kMale, days) * kAdlLevels].data();
+  }
 
  private:
+  // Step length first, so that one step's rows are contiguous.
   std::size_t index(int band, Sex sex, int days) const {
-    return (static_cast<std::size_t>(band) * kSexes + sex) * max_days_ +
-           static_cast<std::size_t>(days - 1);
+    return (static_cast<std::size_t>(days - 1) * bands_ + static_cast<std::size_t>(band)) *
+               kSexes +
+           sex;
   }
   bool enabled_;
+  std::size_t bands_;
   std::size_t max_days_;
   std::vector<std::array<std::array<double, kAdlLevels>, kAdlLevels>> table_;  // cumulative rows
   std::vector<std::array<std::uint32_t, kAdlLevels - 1>> thresholds_;

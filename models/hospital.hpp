@@ -170,6 +170,7 @@ class Hospitals {
   std::uint32_t admission_bound(int band, int level) const {
     return bound_[static_cast<std::size_t>(band * kAdlLevels + level)];
   }
+  const std::uint32_t* admission_bounds() const { return bound_.data(); }
   // The exact test for a person whose lane is below the bound.
   bool admitted(const People& p, std::size_t i, int band, int level, std::uint32_t lane,
                 const care::Ledger& ledger, const ProgrammeSpec& programme,

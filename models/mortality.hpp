@@ -63,6 +63,9 @@ class DeathTable {
   }
   // The age (years) a bucket's threshold was computed at.
   double bucket_age(int bucket) const;
+  const std::uint32_t* data() const { return table_.data(); }
+  std::int32_t base_days() const { return base_days_; }
+  int buckets() const { return buckets_; }
 
  private:
   int days_;

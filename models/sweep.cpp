@@ -2,8 +2,8 @@
 
 #include <tbb/enumerable_thread_specific.h>
 
+#include <algorithm>
 #include <array>
-#include <memory>
 
 #include "models/random_events.hpp"
 #include "sim/parallel.hpp"
@@ -25,42 +25,232 @@ void SweepEvents::append(const SweepEvents& b) {
 
 namespace {
 
-// One thread's counts and lane buffers.
+// The columns and the step's tables the decide pass reads, as plain pointers.
+struct DecideInputs {
+  const std::uint8_t* alive;
+  const std::uint16_t* district;
+  const std::uint8_t* sex;
+  const std::uint8_t* adl;
+  const std::int32_t* birth_day;
+  const std::uint32_t* stay;
+  const std::uint8_t* care_mode;
+  const std::uint8_t* care_flags;
+  const std::int32_t* next_review;
+  const std::uint32_t* death;      // DeathTable rows (bucket * 2 + sex) * 5 + level
+  const std::uint32_t* adl_steps;  // ADL thresholds, rows (band * 2 + sex) * 5 + level, 4 each
+  const std::uint32_t* admission;  // admission bounds [band][level] (all zero: no hospitals)
+  std::int32_t mid_day;
+  std::int32_t death_base;  // DeathTable's first bucket, in days of age
+  std::int32_t buckets;
+  std::int32_t min_age;
+  std::int32_t bands;
+  std::int32_t choice_level;
+  std::int32_t today;
+  bool health;
+  bool care;
+};
+
+// What the decide pass finds for each person of a block: Outcome bits, the level after the
+// step's transition, the age band and the exposure cell.
+enum Outcome : std::uint8_t {
+  kAlive = 1u << 0,
+  kDies = 1u << 1,
+  kLevelChanges = 1u << 2,
+  kMayBeAdmitted = 1u << 3,  // below the admission bound: the exact test decides
+  kCareBusiness = 1u << 4,   // holds care, or may be due to choose
+};
+struct Decided {
+  std::vector<std::uint8_t> outcome;
+  std::vector<std::uint8_t> level;
+  std::vector<std::uint8_t> band;
+  std::vector<std::uint16_t> cell;  // (district * 2 + sex) * bands + band
+  explicit Decided(std::size_t n) : outcome(n), level(n), band(n), cell(n) {}
+};
+
+// The branch-free part of the sweep for persons [begin, begin + n) of a block, from the lanes:
+// death, the level after the step, the admission bound and whether care has business with the
+// person. The loop is vectorised; its table look-ups are loads, not vector gathers (gathers
+// measured slower on this machine, docs/performance.md).
+template <bool kHealth>
+void decide_block(const DecideInputs& in, std::size_t begin, std::size_t n,
+                  const std::uint32_t* const* lane, Decided& decided) {
+  std::uint8_t* __restrict outcome_out = decided.outcome.data();
+  std::uint8_t* __restrict level_out = decided.level.data();
+  std::uint8_t* __restrict band_out = decided.band.data();
+  std::uint16_t* __restrict cell_out = decided.cell.data();
+  const std::uint32_t* __restrict l_death = lane[kDeathLane];
+  const std::uint32_t* __restrict l_adl = lane[kAdlLane];
+  const std::uint32_t* __restrict l_admit = lane[kAdmissionLane];
+  const std::uint8_t* __restrict alive = in.alive + begin;
+  const std::uint16_t* __restrict district = in.district + begin;
+  const std::uint8_t* __restrict sex = in.sex + begin;
+  const std::uint8_t* __restrict adl = in.adl + begin;
+  const std::int32_t* __restrict birth = in.birth_day + begin;
+  const std::uint32_t* __restrict stay = in.stay + begin;
+  const std::uint8_t* __restrict care_mode = in.care_mode + begin;
+  const std::uint8_t* __restrict care_flags = in.care_flags + begin;
+  const std::int32_t* __restrict next_review = in.next_review + begin;
+  const std::uint32_t* __restrict death = in.death;
+  const std::uint32_t* __restrict adl_t = in.adl_steps;
+  const std::uint32_t* __restrict admission = in.admission;
+  const std::int32_t mid = in.mid_day, base = in.death_base, last_bucket = in.buckets - 1;
+  const std::int32_t min_age = in.min_age, last_band = in.bands - 1, bands = in.bands;
+  const std::int32_t choice_level = in.choice_level, today = in.today;
+  const std::uint32_t care = in.care ? 1u : 0u;
+  // The outputs are the block's own arrays, never a column or a table read here.
+#pragma GCC ivdep
+  for (std::size_t j = 0; j < n; ++j) {
+    const std::int32_t age = mid - birth[j];
+    // Whole years are floor(4 * days / 1461) (AgeBands::band_of_age_days).
+    const std::int32_t years =
+        static_cast<std::int32_t>((4u * static_cast<std::uint32_t>(age < 0 ? 0 : age)) / 1461u);
+    std::int32_t band = (years - min_age) / 5;
+    band = band < 0 ? 0 : (band > last_band ? last_band : band);
+    std::int32_t bucket = (age - base) >> DeathTable::kBucketShift;
+    bucket = bucket < 0 ? 0 : (bucket > last_bucket ? last_bucket : bucket);
+    const std::int32_t s = sex[j];
+    const std::int32_t level = adl[j];
+    const std::uint32_t is_alive = alive[j] != 0;
+    const std::uint32_t dies =
+        is_alive & (l_death[j] < death[(bucket * kSexes + s) * kAdlLevels + level]);
+    std::int32_t now = level;
+    if constexpr (kHealth) {
+      const std::int32_t row = ((band * kSexes + s) * kAdlLevels + level) * 4;
+      const std::uint32_t u = l_adl[j];
+      now = static_cast<std::int32_t>((u >= adl_t[row]) + (u >= adl_t[row + 1]) +
+                                      (u >= adl_t[row + 2]) + (u >= adl_t[row + 3]));
+    }
+    const std::uint32_t admit =
+        (stay[j] == kNoSlot) & (l_admit[j] < admission[band * kAdlLevels + now]);
+    const std::uint32_t changes = now != level;
+    const std::uint32_t busy =
+        care & ((care_mode[j] != kNoCare) | changes | ((care_flags[j] & kChoiceDue) != 0) |
+                ((now >= choice_level) & (next_review[j] <= today)));
+    outcome_out[j] = static_cast<std::uint8_t>(is_alive | (dies << 1) | (changes << 2) |
+                                               (admit << 3) | (busy << 4));
+    level_out[j] = static_cast<std::uint8_t>(now);
+    band_out[j] = static_cast<std::uint8_t>(band);
+    cell_out[j] = static_cast<std::uint16_t>((district[j] * kSexes + s) * bands + band);
+  }
+}
+
+void decide(const DecideInputs& in, std::size_t begin, std::size_t n,
+            const std::uint32_t* const* lane, Decided& decided) {
+  if (in.health)
+    decide_block<true>(in, begin, n, lane, decided);
+  else
+    decide_block<false>(in, begin, n, lane, decided);
+}
+
+// One thread's counts and buffers.
 struct ThreadPart {
-  std::vector<std::int64_t> alive_at_start;  // [district][sex][band]
+  // People alive at the start of the step by cell, in four interleaved copies so that
+  // neighbours in the same cell do not wait on each other's increment.
+  std::vector<std::int64_t> alive_at_start;  // [4][district][sex][band]
   Spending spending;
   std::vector<std::uint32_t> lanes;  // kLanes x block size
+  Decided decided;
+  ThreadPart(std::size_t block, std::size_t cells, std::size_t districts)
+      : alive_at_start(4 * cells, 0),
+        spending(districts),
+        lanes(sim::kLanes * block),
+        decided(block) {}
 };
+
+// What the events pass needs besides the decide pass's results.
+struct EventContext {
+  const People* people;
+  SweepInputs* in;
+  const sim::Step* step;
+  const std::vector<std::uint32_t>* move_thresholds;  // nullptr without migration
+  std::size_t cells;
+};
+
+// The part that is not branch-free: exposure counts, and the events of the few who die, move,
+// change level, hold or choose care, or may be admitted.
+void collect_events(const EventContext c, const sim::BlockRange& r,
+                    const std::uint32_t* const* lane, const Decided& dec, ThreadPart& part,
+                    SweepEvents& ev) {
+  const std::uint8_t* __restrict outcome = dec.outcome.data();
+  const std::uint16_t* __restrict cell = dec.cell.data();
+  std::int64_t* __restrict exposure = part.alive_at_start.data();
+  const std::size_t cells = c.cells;
+  const bool migration = c.move_thresholds != nullptr;
+  for (std::size_t j = 0; j < r.size(); ++j) {
+    const std::uint8_t o = outcome[j];
+    if (!(o & kAlive)) continue;
+    exposure[(j & 3) * cells + cell[j]] += 1;
+    if (o == kAlive && !migration) continue;  // nothing else happens to this person
+    const auto i = static_cast<std::uint32_t>(r.begin + j);
+    if (o & kDies) {
+      ev.deaths.push_back(i);
+      continue;
+    }
+    const People& people = *c.people;
+    SweepInputs& in = *c.in;
+    if (migration) {
+      const std::size_t d = people.district[i];
+      if (lane[kMigrationLane][j] < (*c.move_thresholds)[d])
+        ev.moves.emplace_back(i, static_cast<std::uint16_t>(in.demography.destination(
+                                     in.seed, people.id[i], *c.step, static_cast<int>(d))));
+    }
+    const int now = dec.level[j];
+    if (o & kLevelChanges) ev.level_changes.emplace_back(i, static_cast<std::uint8_t>(now));
+    if (o & kCareBusiness) {
+      if (people.care_mode[i] != kNoCare)
+        in.care.charge_step(people, i, now, *c.step, in.programme, in.seed, part.spending);
+      if (in.care.due(people, i, now, o & kLevelChanges, c.step->first_day))
+        ev.care_due.push_back({i, true});
+    }
+    if ((o & kMayBeAdmitted) &&
+        in.hospitals.admitted(people, i, dec.band[j], now, lane[kAdmissionLane][j],
+                              in.care.ledger(), in.programme, in.seed))
+      ev.admissions.push_back(i);
+  }
+}
 
 }  // namespace
 
 void Sweep::run(const sim::Step& step, const People& people, SweepInputs& in, SweepEvents& out,
                 Spending& spending) {
   const Scenario& s = in.scenario;
-  const sim::Blocks blocks(people.size(), block_size_);
+  const std::size_t block = block_size_;
+  const sim::Blocks blocks(people.size(), block);
   if (block_events_.size() < blocks.count()) block_events_.resize(blocks.count());
   const std::size_t cells = static_cast<std::size_t>(s.district_count()) * kSexes *
                             static_cast<std::size_t>(s.bands.count());
-  tbb::enumerable_thread_specific<ThreadPart> parts([&] {
-    ThreadPart p;
-    p.alive_at_start.assign(cells, 0);
-    p.spending = Spending(static_cast<std::size_t>(s.district_count()));
-    p.lanes.resize(sim::kLanes * block_size_);
-    return p;
-  });
+  tbb::enumerable_thread_specific<ThreadPart> parts(
+      [&] { return ThreadPart(block, cells, static_cast<std::size_t>(s.district_count())); });
 
   const DeathTable& deaths = in.demography.death_table(step.days);
-  const bool migration = in.demography.has_migration();
   const std::vector<std::uint32_t>* move_t =
-      migration ? &in.demography.move_thresholds(step.days) : nullptr;
-  const AdlTransitions& adl = in.health.transitions();
-  const bool health_on = adl.enabled();
-  const bool care_on = in.care.enabled();
-  const bool hospital_on = in.hospitals.enabled();
-  const sim::Day mid_day = step.mid_day(), today = step.first_day;
+      in.demography.has_migration() ? &in.demography.move_thresholds(step.days) : nullptr;
+  const std::vector<std::uint32_t> no_admissions(
+      static_cast<std::size_t>(s.bands.count()) * kAdlLevels, 0);
+  const DecideInputs decide_in{
+      people.alive.data(),
+      people.district.data(),
+      people.sex.data(),
+      people.adl.data(),
+      people.birth_day.data(),
+      people.stay.data(),
+      people.care_mode.data(),
+      people.care_flags.data(),
+      people.next_review.data(),
+      deaths.data(),
+      in.health.transitions().step_thresholds(step.days),
+      in.hospitals.enabled() ? in.hospitals.admission_bounds() : no_admissions.data(),
+      step.mid_day(),
+      deaths.base_days(),
+      deaths.buckets(),
+      s.bands.min_age,
+      s.bands.count(),
+      s.care.choice_level,
+      step.first_day,
+      in.health.transitions().enabled(),
+      in.care.enabled()};
+  const EventContext ctx{&people, &in, &step, move_t, cells};
   const auto step_index = static_cast<std::uint32_t>(step.index);
-  const int n_bands = s.bands.count();
-  const int days = step.days;
 
   sim::for_each_block(blocks, [&](const sim::BlockRange& r) {
     ThreadPart& part = parts.local();
@@ -68,55 +258,19 @@ void Sweep::run(const sim::Step& step, const People& people, SweepInputs& in, Sw
     ev.clear();
     std::uint32_t* lane[sim::kLanes];
     for (int k = 0; k < sim::kLanes; ++k)
-      lane[k] = part.lanes.data() + static_cast<std::size_t>(k) * block_size_;
+      lane[k] = part.lanes.data() + static_cast<std::size_t>(k) * block;
     sim::fill_lanes(in.seed, people.id.data() + r.begin, r.size(), step_index,
                     {{lane[0], lane[1], lane[2], lane[3]}});
-    for (std::size_t j = 0; j < r.size(); ++j) {
-      const std::size_t i = r.begin + j;
-      if (!people.alive[i]) continue;
-      const int d = people.district[i];
-      const int sex = people.sex[i];
-      const std::int32_t age_days = mid_day - people.birth_day[i];
-      const int band = s.bands.band_of_age_days(age_days);
-      part.alive_at_start[(static_cast<std::size_t>(d) * kSexes + static_cast<std::size_t>(sex)) *
-                              static_cast<std::size_t>(n_bands) +
-                          static_cast<std::size_t>(band)] += 1;
-      const int level = people.adl[i];
-      // Demography: death, else perhaps a move.
-      if (lane[kDeathLane][j] < deaths.threshold(deaths.bucket(age_days), sex, level)) {
-        ev.deaths.push_back(static_cast<std::uint32_t>(i));
-        continue;
-      }
-      if (migration && lane[kMigrationLane][j] < (*move_t)[static_cast<std::size_t>(d)])
-        ev.moves.emplace_back(static_cast<std::uint32_t>(i),
-                              static_cast<std::uint16_t>(
-                                  in.demography.destination(in.seed, people.id[i], step, d)));
-      // Health: the level after the step.
-      const int now = health_on ? adl.next_level(band, sex, level, days, lane[kAdlLane][j]) : level;
-      const bool changed = now != level;
-      if (changed) ev.level_changes.emplace_back(static_cast<std::uint32_t>(i),
-                                                 static_cast<std::uint8_t>(now));
-      // Care: the step's cost of the care held, and whether the person chooses.
-      if (care_on) {
-        if (people.care_mode[i] != kNoCare)
-          in.care.charge_step(people, i, now, step, in.programme, in.seed, part.spending);
-        if (in.care.due(people, i, now, changed, today))
-          ev.care_due.push_back({static_cast<std::uint32_t>(i), true});
-      }
-      // Hospital: admission.
-      if (hospital_on && !people.in_hospital(i) &&
-          lane[kAdmissionLane][j] < in.hospitals.admission_bound(band, now) &&
-          in.hospitals.admitted(people, i, band, now, lane[kAdmissionLane][j], in.care.ledger(),
-                                in.programme, in.seed))
-        ev.admissions.push_back(static_cast<std::uint32_t>(i));
-    }
+    decide(decide_in, r.begin, r.size(), lane, part.decided);
+    collect_events(ctx, r, lane, part.decided, part, ev);
   });
 
   out.clear();
   for (std::size_t b = 0; b < blocks.count(); ++b) out.append(block_events_[b]);
   DemographyFlows& flows = in.demography.flows();
   parts.combine_each([&](const ThreadPart& p) {
-    for (std::size_t k = 0; k < cells; ++k) flows.exposure_days[k] += p.alive_at_start[k] * days;
+    for (std::size_t k = 0; k < 4 * cells; ++k)
+      flows.exposure_days[k % cells] += p.alive_at_start[k] * step.days;
     spending.merge(p.spending);
   });
 }
