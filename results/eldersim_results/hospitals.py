@@ -39,8 +39,9 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter, ScalarFormatter
 
-from .plots import (PERIOD, _figure, _figure_grid, _fonts, _partial_note, _pick_year, _reduce,
-                    _require, _THOUSANDS, _title, _year_coverage, period_days)
+from ._shared import (PERIOD, _THOUSANDS, _figure, _figure_grid, _fonts, _partial_note, _pick_year,
+                      _reduce, _require, _title, _year_coverage, capacity_bed_days,
+                      hospital_capacity_bed_days, period_days)
 
 __all__ = ["admissions_matrix", "admission_rates_by_age", "capacity_bed_days", "hospital_capacity_bed_days",
            "yearly_totals", "period_hospital_occupancy", "yearly_hospital_occupancy", "yearly_delayed_discharge_days",
@@ -118,38 +119,6 @@ def admission_rates_by_age(ds: xr.Dataset, per: float = 1000.0, by_sex: bool = F
     rates.name = "hospital_admission_rate"
     rates.attrs["unit"] = f"admissions per {per:g} person-years"
     return rates
-
-
-def _available(used: xr.DataArray, occupancy: xr.DataArray, nominal: xr.DataArray) -> xr.DataArray:
-    """Bed-days available: ``used / occupancy`` where occupancy > 0 (exact), ``nominal``
-    where it is 0, and 0 where it is NaN (no beds open in the period)."""
-    exact = used / occupancy.where(occupancy > 0)
-    out = xr.where(occupancy > 0, exact, nominal).where(occupancy.notnull(), 0.0)
-    return out.transpose(*occupancy.dims)
-
-
-def capacity_bed_days(ds: xr.Dataset) -> xr.DataArray:
-    """Acute bed-days available in each district's hospitals in each period, the weights
-    of the district occupancies: [period, district] (and replicate, if any).
-
-    The engine counts them day by day (beds open x days), so they are recovered exactly
-    as ``hospital_bed_days / hospital_occupancy``; where the occupancy is 0,
-    ``n_hospital_beds`` (at the period end) x days in the period; where it is NaN (no
-    beds open), 0.
-    """
-    _require(ds, "hospital_bed_days", "hospital_occupancy", "n_hospital_beds")
-    nominal = ds["n_hospital_beds"] * period_days(ds)
-    return _available(ds["hospital_bed_days"], ds["hospital_occupancy"], nominal).rename("capacity_bed_days")
-
-
-def hospital_capacity_bed_days(ds: xr.Dataset) -> xr.DataArray:
-    """Acute bed-days available in each hospital in each period, [period, hospital]:
-    ``hospital_elderly_bed_days / hospital_elderly_occupancy`` as in
-    :func:`capacity_bed_days` (``hospital_beds`` x days where the occupancy is 0)."""
-    _require(ds, "hospital_elderly_bed_days", "hospital_elderly_occupancy", "hospital_beds")
-    nominal = ds["hospital_beds"] * period_days(ds)
-    return _available(ds["hospital_elderly_bed_days"], ds["hospital_elderly_occupancy"],
-                      nominal).rename("hospital_capacity_bed_days")
 
 
 def _occupancy_parts(ds: xr.Dataset, total: bool) -> tuple[xr.DataArray, xr.DataArray]:

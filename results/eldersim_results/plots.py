@@ -17,96 +17,29 @@ runs: :func:`scenario_comparison` (with :func:`citywide` and :func:`annual_means
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
 
 import matplotlib
 import numpy as np
 import pandas as pd
 import xarray as xr
-from matplotlib import font_manager
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, LogFormatter, PercentFormatter
+from matplotlib.ticker import LogFormatter, PercentFormatter
 
-from .reader import PERIOD
+from ._shared import (CJK_FONTS, DAYS_PER_YEAR, PERIOD, _THOUSANDS, _check_scenario, _figure,  # noqa: F401
+                      _figure_grid, _fonts, _in_year, _partial_note, _pick_year, _reduce, _require,
+                      _title, _year_coverage, capacity_bed_days, hospital_capacity_bed_days, period_days)
 
 __all__ = ["population_by_district", "age_pyramid", "deaths_and_entrants", "death_rate_by_age",
            "death_rates", "period_days", "care_shares_vs_9064", "care_shares_over_time", "unmet_need",
            "capacity_and_waits", "spending_by_payer", "scenario_comparison", "citywide", "annual_means",
            "TARGETS_9064", "REDUCTIONS"]
 
-DAYS_PER_YEAR = 365.25
 #: the "9064" pattern: 90% cared for at home, 6% in community care, 4% in institutions
 TARGETS_9064 = {"home": 0.90, "community": 0.06, "institution": 0.04}
 #: how :func:`citywide` combines districts (and other non-period dimensions)
 REDUCTIONS = ("sum", "mean", "weighted", "auto")
 _SERVICE_COLORS = {"home": "tab:green", "community": "tab:orange", "institution": "tab:purple"}
-#: fonts tried, if installed, for Chinese scenario or district names (e.g. Debian fonts-noto-cjk)
-CJK_FONTS = ("Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei",
-             "SimHei", "Microsoft YaHei", "PingFang SC")
-_THOUSANDS = FuncFormatter(lambda x, _: f"{abs(x):,.0f}")
-
-
-@functools.lru_cache(maxsize=None)
-def _cjk_fallback() -> tuple[str, ...]:
-    """Installed fonts from CJK_FONTS."""
-    installed = {f.name for f in font_manager.fontManager.ttflist}
-    return tuple(name for name in CJK_FONTS if name in installed)
-
-
-def _fonts(plot):
-    """Draw ``plot`` with CJK fonts as glyph fallback, so Chinese names render when available."""
-    @functools.wraps(plot)
-    def wrapper(*args, **kwargs):
-        family = [*matplotlib.rcParams["font.family"], *_cjk_fallback()]
-        with matplotlib.rc_context({"font.family": family}):
-            return plot(*args, **kwargs)
-    return wrapper
-
-
-def _figure(**kwargs) -> tuple[Figure, object]:
-    """A new Figure on an Agg canvas with one Axes."""
-    fig = Figure(figsize=kwargs.pop("figsize", (8, 5)), layout="constrained")
-    FigureCanvasAgg(fig)
-    return fig, fig.add_subplot(**kwargs)
-
-
-def _require(ds: xr.Dataset, *names: str) -> None:
-    """Raise KeyError naming every series in ``names`` that ``ds`` lacks."""
-    missing = [n for n in names if n not in ds.data_vars]
-    if missing:
-        raise KeyError(f"series {', '.join(missing)} not in this run")
-
-
-def _reduce(da: xr.DataArray, keep: tuple[str, ...]) -> xr.DataArray:
-    """Sum ``da`` over all dims not in ``keep``, except average over ``replicate``."""
-    if "scenario" in da.dims and "scenario" not in keep:
-        raise ValueError("dataset has a 'scenario' dimension; select one scenario first, "
-                         "e.g. ds.isel(scenario=0)")
-    if "replicate" in da.dims and "replicate" not in keep:
-        da = da.mean("replicate")
-    return da.sum([d for d in da.dims if d not in keep]).transpose(*keep)
-
-
-def _title(ds: xr.Dataset, what: str) -> str:
-    """Plot title, with the scenario name from the run metadata when known."""
-    name = ds.attrs.get("scenario_name")
-    return f"{what} \u2014 {name}" if name else what
-
-
-def period_days(ds: xr.Dataset) -> xr.DataArray:
-    """Length in days of each reporting period (``period_end`` is inclusive).
-
-    Without a ``period_end`` coordinate, a period runs to the next period start and
-    the last period is as long as the one before it.
-    """
-    start = ds[PERIOD]
-    if "period_end" in ds.coords:
-        return (ds["period_end"] - start).dt.days + 1
-    days = np.diff(start.values).astype("timedelta64[D]").astype(float)
-    days = np.append(days, days[-1] if len(days) else DAYS_PER_YEAR / 12)
-    return xr.DataArray(days, coords={PERIOD: start}, dims=PERIOD)
 
 
 @_fonts
@@ -207,57 +140,6 @@ def death_rate_by_age(ds: xr.Dataset) -> Figure:
 # Care system
 
 
-def _figure_grid(nrows: int, ncols: int = 1, **kwargs) -> tuple[Figure, np.ndarray]:
-    """A new Figure on an Agg canvas with a grid of Axes (always a flat array)."""
-    fig = Figure(figsize=kwargs.pop("figsize", (8, 5)), layout="constrained")
-    FigureCanvasAgg(fig)
-    axes = fig.subplots(nrows, ncols, squeeze=False, **kwargs)
-    return fig, axes.ravel()
-
-
-def _check_scenario(da: xr.DataArray) -> None:
-    if "scenario" in da.dims:
-        raise ValueError("dataset has a 'scenario' dimension; select one scenario first, "
-                         "e.g. ds.isel(scenario=0)")
-
-
-def _period_bounds(ds: xr.Dataset) -> tuple[pd.DatetimeIndex, pd.DatetimeIndex]:
-    """First and last day (inclusive) of every period."""
-    start = pd.DatetimeIndex(ds[PERIOD].values)
-    end = start + pd.to_timedelta(np.asarray(period_days(ds).values, dtype=float) - 1, unit="D")
-    return start, end
-
-
-def _year_coverage(ds: xr.Dataset) -> dict[int, bool]:
-    """``{calendar year: whether the run covers all of it}`` for each year a period starts in."""
-    start, end = _period_bounds(ds)
-    if not len(start):
-        return {}
-    first, last = start.min(), end.max()
-    return {int(y): bool(first <= pd.Timestamp(int(y), 1, 1) and last >= pd.Timestamp(int(y), 12, 31))
-            for y in sorted(set(start.year))}
-
-
-def _pick_year(ds: xr.Dataset, year) -> tuple[int, bool]:
-    """``(year, full)``: ``year`` checked against the run, or by default the last full year
-    (the last year with any period when no year is fully covered)."""
-    coverage = _year_coverage(ds)
-    if not coverage:
-        raise ValueError("run has no periods")
-    if year is None:
-        full = [y for y, whole in coverage.items() if whole]
-        year = full[-1] if full else max(coverage)
-    year = int(year)
-    if year not in coverage:
-        raise ValueError(f"year {year} is not in this run (periods start in "
-                         f"{min(coverage)}-{max(coverage)})")
-    return year, coverage[year]
-
-
-def _in_year(da: xr.DataArray, year: int) -> xr.DataArray:
-    return da.isel({PERIOD: np.flatnonzero(da[PERIOD].dt.year.values == year)})
-
-
 def _annual_totals(ds: xr.Dataset, name: str, keep: tuple[str, ...]) -> tuple[xr.DataArray, list[str]]:
     """Flow ``name`` summed per calendar year (new dim ``year``) over all dims but ``keep``,
     and the year tick labels (a partial year is marked with ``*``)."""
@@ -278,12 +160,6 @@ def _stacked_bars(ax, x, values: xr.DataArray, stack_dim: str, scale: float = 1.
         ax.bar(x, heights, bottom=bottom, label=str(label).replace("_", " "),
                color=colors[i % len(colors)])
         bottom = bottom + heights
-
-
-def _partial_note(ax, labels: list[str]) -> None:
-    if any(label.endswith("*") for label in labels):
-        ax.annotate("* partial year", xy=(1, 0), xycoords="axes fraction", xytext=(0, -28),
-                    textcoords="offset points", ha="right", va="top", fontsize="small")
 
 
 def _money_label(ds: xr.Dataset) -> str:
@@ -460,16 +336,6 @@ def spending_by_payer(ds: xr.Dataset) -> Figure:
 # Several runs
 
 
-def _hospital_capacity(ds: xr.Dataset) -> xr.DataArray:
-    from .hospitals import capacity_bed_days  # hospitals imports this module
-    return capacity_bed_days(ds)
-
-
-def _hospital_unit_capacity(ds: xr.Dataset) -> xr.DataArray:
-    from .hospitals import hospital_capacity_bed_days
-    return hospital_capacity_bed_days(ds)
-
-
 _CAPACITY_NEEDS = ("hospital_bed_days", "hospital_occupancy", "n_hospital_beds")
 _UNIT_CAPACITY_NEEDS = ("hospital_elderly_bed_days", "hospital_elderly_occupancy", "hospital_beds")
 
@@ -483,10 +349,10 @@ _WEIGHTS = {
     "nursing_bed_occupancy": (("nursing_beds_per_100", "n_alive"),
                               lambda ds: ds["nursing_beds_per_100"] * ds["n_alive"]),
     "mean_wait_days": (("new_admissions_after_wait",), lambda ds: ds["new_admissions_after_wait"]),
-    "hospital_occupancy": (_CAPACITY_NEEDS, _hospital_capacity),
-    "hospital_occupancy_total": (_CAPACITY_NEEDS, _hospital_capacity),
-    "hospital_elderly_occupancy": (_UNIT_CAPACITY_NEEDS, _hospital_unit_capacity),
-    "hospital_total_occupancy": (_UNIT_CAPACITY_NEEDS, _hospital_unit_capacity),
+    "hospital_occupancy": (_CAPACITY_NEEDS, capacity_bed_days),
+    "hospital_occupancy_total": (_CAPACITY_NEEDS, capacity_bed_days),
+    "hospital_elderly_occupancy": (_UNIT_CAPACITY_NEEDS, hospital_capacity_bed_days),
+    "hospital_total_occupancy": (_UNIT_CAPACITY_NEEDS, hospital_capacity_bed_days),
     "mean_length_of_stay": None,  # weights are the stays ending, not in the output
     "hospital_mean_length_of_stay": None,
 }
