@@ -47,6 +47,14 @@ constexpr std::uint32_t kStateVersion = 1;
 
 ElderModel::ElderModel(std::shared_ptr<const Scenario> scenario,
                        const sim::ExecutionSettings& settings)
+    : ElderModel(scenario,
+                 synthesize_population(*scenario, scenario->simulation.seed,
+                                       settings.block_size > 0 ? settings.block_size
+                                                               : sim::kDefaultBlockSize),
+                 settings) {}
+
+ElderModel::ElderModel(std::shared_ptr<const Scenario> scenario, People population,
+                       const sim::ExecutionSettings& settings)
     : scenario_(std::move(scenario)),
       calendar_(scenario_->simulation.calendar),
       seed_(scenario_->simulation.seed),
@@ -62,9 +70,8 @@ ElderModel::ElderModel(std::shared_ptr<const Scenario> scenario,
       census_(scenario_->district_count(), scenario_->bands.count()),
       series_(dimensions_of(*scenario_)) {
   // Room for every row the run can append (untouched reserved memory costs nothing resident).
-  const auto rows = static_cast<std::size_t>(entrants_over_run(*scenario_));
-  people_ = synthesize_population(*scenario_, seed_, block_size_, 0);
-  sim::reserve_rows(people_, people_.size() + rows);
+  people_ = std::move(population);
+  sim::reserve_rows(people_, people_.size() + static_cast<std::size_t>(entrants_over_run(*scenario_)));
   initial_agents_ = people_.size();
   declare_series();
 }
@@ -159,7 +166,7 @@ void ElderModel::hospital_step(const sim::Step& s) {
   care::CareContext care_ctx{people_,           ops_,  policy_.programme(),
                              policy_.programme_version(), finance_.period(), seed_, times_};
   hospital::HospitalContext ctx{people_, ops_, care_, care_ctx, policy_.programme(), seed_, times_};
-  hospitals_.step(s, events_.admissions, ctx);
+  hospitals_.step(s, events_.admission_candidates, ctx);
 }
 
 std::size_t ElderModel::living() const {

@@ -25,6 +25,9 @@ class ElderModel final : public sim::Model {
  public:
   explicit ElderModel(std::shared_ptr<const Scenario> scenario,
                       const sim::ExecutionSettings& settings = {});
+  // A model of a population given instead of synthesised (tests of one process on a cohort).
+  ElderModel(std::shared_ptr<const Scenario> scenario, People population,
+             const sim::ExecutionSettings& settings = {});
   ElderModel(const ElderModel&) = delete;
   ElderModel& operator=(const ElderModel&) = delete;
 

@@ -265,14 +265,15 @@ sim::Day Hospitals::stay_days(int h, int level, double z) const {
 
 // ---- the step -----------------------------------------------------------------------------------
 
-void Hospitals::step(const sim::Step& step, const std::vector<std::uint32_t>& admitted,
+void Hospitals::step(const sim::Step& step,
+                     const std::vector<std::pair<std::uint32_t, std::uint32_t>>& candidates,
                      HospitalContext& ctx) {
   if (!enabled()) return;
   using Kind = sim::SectionTimes::Kind;
   std::vector<Event> events;
   ctx.times.run("hospital: admission draws", Kind::kParallel, [&] {
     events =
-        draw_admissions(step, admitted, ctx.people, ctx.seed, ctx.care.ledger(), ctx.programme);
+        draw_admissions(step, candidates, ctx.people, ctx.seed, ctx.care.ledger(), ctx.programme);
   });
   std::optional<StepBeds> beds;
   ctx.times.run("hospital: beds held", Kind::kSerial,
@@ -284,17 +285,19 @@ void Hospitals::step(const sim::Step& step, const std::vector<std::uint32_t>& ad
                 [&] { count_bed_days(step, *beds, ctx.care.ledger()); });
 }
 
-std::vector<Hospitals::Event> Hospitals::draw_admissions(const sim::Step& step,
-                                                         const std::vector<std::uint32_t>& rows,
-                                                         const People& people,
-                                                         std::uint64_t seed,
-                                                         const care::Ledger& ledger,
-                                                         const ProgrammeSpec& programme) const {
-  std::vector<Event> events(rows.size());
+std::vector<Hospitals::Event> Hospitals::draw_admissions(
+    const sim::Step& step, const std::vector<std::pair<std::uint32_t, std::uint32_t>>& candidates,
+    const People& people, std::uint64_t seed, const care::Ledger& ledger,
+    const ProgrammeSpec& programme) const {
+  std::vector<Event> events(candidates.size());
+  std::vector<char> admit(candidates.size(), 0);
   const MedicalCareSpec& medical = programme.medical;
-  tbb::parallel_for(std::size_t{0}, rows.size(), [&](std::size_t k) {
-    const std::size_t i = rows[k];
+  tbb::parallel_for(std::size_t{0}, candidates.size(), [&](std::size_t k) {
+    const std::size_t i = candidates[k].first;
     const int level = people.adl[i];
+    const int band = scenario_.bands.band_of_age_days(step.mid_day() - people.birth_day[i]);
+    if (!admitted(people, i, band, level, candidates[k].second, ledger, programme, seed)) return;
+    admit[k] = 1;
     Event& e = events[k];
     e.type = EventType::kAdmission;
     e.row = static_cast<std::uint32_t>(i);
@@ -325,6 +328,10 @@ std::vector<Hospitals::Event> Hospitals::draw_admissions(const sim::Step& step,
     if (rng.bernoulli(spec_.adl_decline[static_cast<std::size_t>(level)]))
       e.outcome |= kDeclinesInHospital;
   });
+  std::size_t kept = 0;
+  for (std::size_t k = 0; k < events.size(); ++k)
+    if (admit[k]) events[kept++] = events[k];
+  events.resize(kept);
   return events;
 }
 

@@ -27,7 +27,8 @@
 //
 // The step, as a flow chart (after the care step, so discharges see the places its allocation
 // left):
-//   draw_admissions (parallel)  day, tier, referral, stay and outcome of each admission
+//   draw_admissions (parallel)  the exact admission test of the sweep's candidates (with the
+//                               care they hold now), then day, tier, referral, stay and outcome
 //   hold_beds                   the daily beds of the patients already in; their events: stays
 //                               ending in the step, re-checks of those waiting for a place
 //   events, in day order        re-check  -> still waiting: stays (rehabilitation bed if free)
@@ -177,7 +178,9 @@ class Hospitals {
                 std::uint64_t seed) const;
 
   // ---- the step ----
-  void step(const sim::Step& step, const std::vector<std::uint32_t>& admitted,
+  // candidates: (row, admission lane) of the people whose lane is below the step's bound.
+  void step(const sim::Step& step,
+            const std::vector<std::pair<std::uint32_t, std::uint32_t>>& candidates,
             HospitalContext& ctx);
   // A patient died on `day` (person_ops::die): the stay ends and the bed is free.
   void end_stay_on_death(std::size_t i, sim::Day day, People& people);
@@ -203,9 +206,10 @@ class Hospitals {
   class DailyBeds;
   struct StepBeds;
   StepBeds hold_beds(const sim::Step& step, const People& people, std::vector<Event>& events);
-  std::vector<Event> draw_admissions(const sim::Step& step,
-                                     const std::vector<std::uint32_t>& admitted,
-                                     const People& people, std::uint64_t seed,
+  std::vector<Event> draw_admissions(
+      const sim::Step& step,
+      const std::vector<std::pair<std::uint32_t, std::uint32_t>>& candidates,
+      const People& people, std::uint64_t seed,
                                      const care::Ledger& ledger,
                                      const ProgrammeSpec& programme) const;
   void run_events(const sim::Step& step, std::vector<Event>& events, StepBeds& beds,

@@ -12,7 +12,8 @@
 namespace eldersim {
 
 void SweepEvents::clear() {
-  deaths.clear(), moves.clear(), level_changes.clear(), care_due.clear(), admissions.clear();
+  deaths.clear(), moves.clear(), level_changes.clear(), care_due.clear();
+  admission_candidates.clear();
 }
 
 void SweepEvents::append(const SweepEvents& b) {
@@ -20,7 +21,8 @@ void SweepEvents::append(const SweepEvents& b) {
   moves.insert(moves.end(), b.moves.begin(), b.moves.end());
   level_changes.insert(level_changes.end(), b.level_changes.begin(), b.level_changes.end());
   care_due.insert(care_due.end(), b.care_due.begin(), b.care_due.end());
-  admissions.insert(admissions.end(), b.admissions.begin(), b.admissions.end());
+  admission_candidates.insert(admission_candidates.end(), b.admission_candidates.begin(),
+                              b.admission_candidates.end());
 }
 
 namespace {
@@ -202,10 +204,7 @@ void collect_events(const EventContext c, const sim::BlockRange& r,
       if (in.care.due(people, i, now, o & kLevelChanges, c.step->first_day))
         ev.care_due.push_back({i, true});
     }
-    if ((o & kMayBeAdmitted) &&
-        in.hospitals.admitted(people, i, dec.band[j], now, lane[kAdmissionLane][j],
-                              in.care.ledger(), in.programme, in.seed))
-      ev.admissions.push_back(i);
+    if (o & kMayBeAdmitted) ev.admission_candidates.emplace_back(i, lane[kAdmissionLane][j]);
   }
 }
 

@@ -9,7 +9,7 @@
 //                 else, with migration, migration lane < threshold  -> moves
 //     health:     the level after the step from the ADL lane          -> level changes
 //     care:       charge the step's cost of the care held; due to choose?
-//     hospital:   not in hospital and admission lane < bound and the exact test -> admitted
+//     hospital:   not in hospital and admission lane < bound -> a candidate for admission
 //
 // The sweep only reads the population: its decisions are events, applied afterwards in row
 // order through models/person_ops.hpp. Counts go to per-thread integer accumulators (exact in
@@ -35,7 +35,9 @@ struct SweepEvents {
   std::vector<std::pair<std::uint32_t, std::uint16_t>> moves;  // (row, to district)
   std::vector<std::pair<std::uint32_t, std::uint8_t>> level_changes;  // (row, new level)
   std::vector<care::Due> care_due;
-  std::vector<std::uint32_t> admissions;
+  // (row, admission lane) of people whose lane is below the admission bound: the hospital step
+  // makes the exact test, after the care step has settled who lives in a home.
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> admission_candidates;
   void clear();
   void append(const SweepEvents& block);
 };

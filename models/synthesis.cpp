@@ -68,6 +68,19 @@ void draw_attributes(People& people, std::size_t row, int age_band, const Scenar
   people.stay[row] = kNoSlot;
 }
 
+std::size_t append_people(People& people, std::size_t n) {
+  const std::size_t first = sim::append_rows(people, n);
+  for (std::size_t i = first; i < first + n; ++i) {
+    people.alive[i] = 1;
+    people.care_mode[i] = kNoCare;
+    people.care_facility[i] = kNoFacility;
+    people.next_review[i] = std::numeric_limits<sim::Day>::min();
+    people.wait_slot[i] = kNoSlot;
+    people.stay[i] = kNoSlot;
+  }
+  return first;
+}
+
 People synthesize_population(const Scenario& scenario, std::uint64_t seed,
                              std::size_t block_size, std::size_t reserve_rows) {
   const PopulationSpec& p = scenario.population;

@@ -28,6 +28,11 @@ People synthesize_population(const Scenario& scenario, std::uint64_t seed,
 void draw_attributes(People& people, std::size_t row, int age_band, const Scenario& scenario,
                      std::uint64_t seed);
 
+// Appends n people with the defaults of a new row (alive, ADL level 0, no care, not waiting,
+// not in hospital) and returns the first new row; id, birth day, district and sex are the
+// caller's (tests build cohorts with it).
+std::size_t append_people(People& people, std::size_t n);
+
 // Same month and day `years` earlier (29 February becomes 28 February in a common year).
 sim::Day years_before(sim::Day day, int years);
 

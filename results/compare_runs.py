@@ -36,8 +36,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from eldersim_results import hospitals, open_run, plots  # noqa: E402
 
 #: series the --tradeoff comparison needs
-TRADEOFF_SERIES = ("hospital_occupancy", "hospital_occupancy_total", "hospital_bed_days", "n_hospital_beds",
-                   "delayed_discharge_days", "mean_wait_days", "new_admissions_after_wait", "n_waiting")
+TRADEOFF_SERIES = ("hospital_occupancy", "hospital_occupancy_total", "new_hospital_bed_days", "n_hospital_beds",
+                   "new_delayed_discharge_days", "mean_wait_days", "new_admissions_after_wait", "n_waiting")
 
 
 def _labels(paths: list[Path]) -> list[str]:

@@ -273,6 +273,15 @@ RowDataset::RowDataset(const Group& parent, const std::string& name, Element ele
       H5Dclose, what);
 }
 
+RowDataset::~RowDataset() {
+  if (!handle_.valid() || pending_rows_ == 0) return;
+  try {
+    flush();
+  } catch (const Error&) {
+    // Destructors do not throw; a caller that needs to know calls flush() first.
+  }
+}
+
 void RowDataset::append_row(std::span<const std::int64_t> row) {
   if (element_ != Element::kInt64) throw Error("HDF5: " + path_ + " holds floating-point values");
   append(row.data(), row.size(), H5T_NATIVE_INT64);

@@ -93,6 +93,10 @@ class RowDataset {
  public:
   RowDataset(const Group& parent, const std::string& name, Element element,
              std::vector<hsize_t> row_shape, hsize_t expected_rows);
+  RowDataset(RowDataset&&) noexcept = default;
+  RowDataset& operator=(RowDataset&&) noexcept = default;
+  // Writes what is still buffered (errors are only reported by an explicit flush()).
+  ~RowDataset();
   hsize_t rows() const { return written_ + pending_rows_; }
   std::size_t row_size() const { return row_size_; }
   void append_row(std::span<const std::int64_t> row);

@@ -5,15 +5,17 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <string>
 #include <vector>
 
-#include "models/model.hpp"
+#include "models/elder_model.hpp"
 #include "models/scenario.hpp"
-#include "sim/model.hpp"
+#include "sim/model_api.hpp"
+#include "sim/parallel.hpp"
 #include "sim/runner.hpp"
 
 namespace eldersim::testing {
@@ -74,14 +76,67 @@ class MemorySink final : public sim::SeriesSink {
   std::map<std::string, std::vector<std::vector<double>>> doubles;
 };
 
-// Runs a model through its whole calendar into a MemorySink.
-inline MemorySink run_in_memory(ElderModel& model) {
+// Runs a model through the rest of its calendar into a MemorySink, calling after_step(step)
+// after every step (before the period's rows are recorded and the dead compacted away); stops
+// at a fatal test failure.
+template <class F>
+MemorySink run_checking(sim::Model& model, F&& after_step) {
   MemorySink sink;
-  for (const auto& step : model.calendar().steps()) {
-    model.step(step);
-    if (step.ends_period) model.record_period(step.period, sink);
+  while (model.next_step() < model.calendar().n_steps()) {
+    const sim::Step& step = model.calendar().step(model.next_step());
+    model.step();
+    after_step(step);
+    if (::testing::Test::HasFatalFailure()) return sink;
+    if (step.ends_period) model.end_period(sink);
   }
   return sink;
+}
+
+// Runs a model through the rest of its calendar into a MemorySink.
+inline MemorySink run_in_memory(sim::Model& model) {
+  return run_checking(model, [](const sim::Step&) {});
+}
+
+// Runs a scenario on `threads` threads in blocks of `block_size` (0: defaults).
+inline MemorySink run_scenario(std::shared_ptr<const Scenario> scenario, int threads = 0,
+                               std::size_t block_size = 0) {
+  sim::Executor executor(threads);
+  return executor.run([&] {
+    ElderModel model(std::move(scenario), {block_size});
+    return run_in_memory(model);
+  });
+}
+
+// Two runs handed over the same rows, bit for bit (NaN marks "no value" in some series, and
+// NaN != NaN, so doubles are compared as bytes).
+inline void expect_identical(const MemorySink& a, const MemorySink& b) {
+  EXPECT_EQ(a.ints, b.ints);
+  ASSERT_EQ(a.doubles.size(), b.doubles.size());
+  for (const auto& [name, rows] : a.doubles) {
+    const auto& other = b.doubles.at(name);
+    ASSERT_EQ(other.size(), rows.size()) << name;
+    for (std::size_t t = 0; t < rows.size(); ++t)
+      EXPECT_EQ(std::memcmp(other[t].data(), rows[t].data(), rows[t].size() * sizeof(double)), 0)
+          << name << " period " << t;
+  }
+}
+
+// Index of a named facility, hospital or district (a failed expectation if there is none).
+template <class Items>
+std::size_t index_named(const Items& items, const std::string& name) {
+  for (std::size_t i = 0; i < items.size(); ++i)
+    if (items[i].name == name) return i;
+  ADD_FAILURE() << "no item named " << name;
+  return 0;
+}
+inline std::size_t facility_named(const Scenario& s, const std::string& name) {
+  return index_named(s.care.facilities, name);
+}
+inline std::size_t hospital_named(const Scenario& s, const std::string& name) {
+  return index_named(s.hospitals.hospitals, name);
+}
+inline std::size_t district_named(const Scenario& s, const std::string& name) {
+  return index_named(s.districts, name);
 }
 
 }  // namespace eldersim::testing

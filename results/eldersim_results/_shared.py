@@ -165,20 +165,20 @@ def capacity_bed_days(ds: xr.Dataset) -> xr.DataArray:
     of the district occupancies: [period, district] (and replicate, if any).
 
     The engine counts them day by day (beds open x days), so they are recovered exactly
-    as ``hospital_bed_days / hospital_occupancy``; where the occupancy is 0,
+    as ``new_hospital_bed_days / hospital_occupancy``; where the occupancy is 0,
     ``n_hospital_beds`` (at the period end) x days in the period; where it is NaN (no
     beds open), 0.
     """
-    _require(ds, "hospital_bed_days", "hospital_occupancy", "n_hospital_beds")
+    _require(ds, "new_hospital_bed_days", "hospital_occupancy", "n_hospital_beds")
     nominal = ds["n_hospital_beds"] * period_days(ds)
-    return _available(ds["hospital_bed_days"], ds["hospital_occupancy"], nominal).rename("capacity_bed_days")
+    return _available(ds["new_hospital_bed_days"], ds["hospital_occupancy"], nominal).rename("capacity_bed_days")
 
 
 def hospital_capacity_bed_days(ds: xr.Dataset) -> xr.DataArray:
     """Acute bed-days available in each hospital in each period, [period, hospital]:
-    ``hospital_elderly_bed_days / hospital_elderly_occupancy`` as in
-    :func:`capacity_bed_days` (``hospital_beds`` x days where the occupancy is 0)."""
-    _require(ds, "hospital_elderly_bed_days", "hospital_elderly_occupancy", "hospital_beds")
-    nominal = ds["hospital_beds"] * period_days(ds)
-    return _available(ds["hospital_elderly_bed_days"], ds["hospital_elderly_occupancy"],
+    ``new_elderly_bed_days_by_hospital / elderly_occupancy_by_hospital`` as in
+    :func:`capacity_bed_days` (``n_beds_by_hospital`` x days where the occupancy is 0)."""
+    _require(ds, "new_elderly_bed_days_by_hospital", "elderly_occupancy_by_hospital", "n_beds_by_hospital")
+    nominal = ds["n_beds_by_hospital"] * period_days(ds)
+    return _available(ds["new_elderly_bed_days_by_hospital"], ds["elderly_occupancy_by_hospital"],
                       nominal).rename("hospital_capacity_bed_days")

@@ -54,7 +54,7 @@ YEAR = "year"
 TRADEOFF_INDICATORS = {
     "hospital_occupancy_total": "hospital occupancy, all ages: acute bed-days used / available, citywide",
     "hospital_occupancy": "hospital occupancy by patients 60+: their acute bed-days / available, citywide",
-    "delayed_discharge_days": "acute bed-days of delayed discharge (bed-blocking) in the year, all districts",
+    "new_delayed_discharge_days": "acute bed-days of delayed discharge (bed-blocking) in the year, all districts",
     "institution_mean_wait_days": "mean completed wait for an institution bed, days (admissions after a wait)",
     "institution_waiting": "people waiting for an institution place, mean of the period ends, all districts",
 }
@@ -108,13 +108,13 @@ def admissions_matrix(ds: xr.Dataset, year=None) -> xr.DataArray:
 def admission_rates_by_age(ds: xr.Dataset, per: float = 1000.0, by_sex: bool = False) -> xr.DataArray:
     """Hospital admissions per ``per`` person-years by age band and calendar year, all
     districts: the year's ``new_hospital_admissions_by_sex_age`` summed over districts
-    and sex (kept with ``by_sex``) divided by the same sum of ``person_years``.
+    and sex (kept with ``by_sex``) divided by the same sum of ``new_person_years``.
     [year, age_band] or [year, sex, age_band]; NaN where there is no exposure.
     """
-    _require(ds, "new_hospital_admissions_by_sex_age", "person_years")
+    _require(ds, "new_hospital_admissions_by_sex_age", "new_person_years")
     keep = ("sex", "age_band") if by_sex else ("age_band",)
     admissions = yearly_totals(ds, "new_hospital_admissions_by_sex_age", keep)
-    exposure = yearly_totals(ds, "person_years", keep)
+    exposure = yearly_totals(ds, "new_person_years", keep)
     rates = per * admissions / exposure.where(exposure > 0)
     rates.name = "hospital_admission_rate"
     rates.attrs["unit"] = f"admissions per {per:g} person-years"
@@ -126,7 +126,7 @@ def _occupancy_parts(ds: xr.Dataset, total: bool) -> tuple[xr.DataArray, xr.Data
     name = _OCCUPANCY[total]
     _require(ds, name)
     capacity = capacity_bed_days(ds)
-    used = ds[name].fillna(0.0) * capacity if total else ds["hospital_bed_days"]
+    used = ds[name].fillna(0.0) * capacity if total else ds["new_hospital_bed_days"]
     return used, capacity
 
 
@@ -148,7 +148,7 @@ def yearly_hospital_occupancy(ds: xr.Dataset, total: bool = False, citywide: boo
     [year]): the year's acute bed-days used divided by the year's acute bed-days
     available (each period weighted by its available bed-days, :func:`capacity_bed_days`,
     i.e. days x beds), NaN without beds.  ``total``: bed-days used by all ages
-    (``hospital_occupancy_total``); else by patients 60+ (``hospital_bed_days``).
+    (``hospital_occupancy_total``); else by patients 60+ (``new_hospital_bed_days``).
     """
     used, capacity = _occupancy_parts(ds, total)
     keep = (PERIOD,) if citywide else (PERIOD, "district")
@@ -163,7 +163,7 @@ def yearly_delayed_discharge_days(ds: xr.Dataset, citywide: bool = False) -> xr.
     """Acute bed-days of delayed discharge (bed-blocking: patients ready to leave who wait
     for a care place) per calendar year in each district's hospitals, [year, district]
     (``citywide``: [year])."""
-    return yearly_totals(ds, "delayed_discharge_days", () if citywide else ("district",))
+    return yearly_totals(ds, "new_delayed_discharge_days", () if citywide else ("district",))
 
 
 def _institution(ds: xr.Dataset, name: str) -> xr.DataArray:
@@ -204,7 +204,7 @@ def tradeoff_indicators(ds: xr.Dataset) -> xr.Dataset:
     return xr.Dataset({
         "hospital_occupancy_total": yearly_hospital_occupancy(ds, total=True, citywide=True),
         "hospital_occupancy": yearly_hospital_occupancy(ds, citywide=True),
-        "delayed_discharge_days": yearly_delayed_discharge_days(ds, citywide=True),
+        "new_delayed_discharge_days": yearly_delayed_discharge_days(ds, citywide=True),
         "institution_mean_wait_days": yearly_institution_wait(ds),
         "institution_waiting": yearly_institution_waiting(ds),
     })
@@ -264,11 +264,11 @@ def occupancy_and_bed_blocking(ds: xr.Dataset) -> Figure:
     Lines (left axis): occupancy of the acute beds in each period, by all ages
     (``hospital_occupancy_total``) and by patients 60+ (``hospital_occupancy``); the
     citywide panel weights the districts by acute bed-days available.  Bars (right axis):
-    acute bed-days of delayed discharge (``delayed_discharge_days``) in each calendar
+    acute bed-days of delayed discharge (``new_delayed_discharge_days``) in each calendar
     year, each bar spanning the year's periods (a partial year is narrower).
     """
-    _require(ds, "hospital_occupancy", "hospital_occupancy_total", "hospital_bed_days",
-             "n_hospital_beds", "delayed_discharge_days")
+    _require(ds, "hospital_occupancy", "hospital_occupancy_total", "new_hospital_bed_days",
+             "n_hospital_beds", "new_delayed_discharge_days")
     total_city = period_hospital_occupancy(ds, total=True, citywide=True)
     elderly_city = period_hospital_occupancy(ds, citywide=True)
     total = period_hospital_occupancy(ds, total=True)
@@ -399,7 +399,7 @@ def tradeoff_comparison(runs: Mapping[str, xr.Dataset]) -> Figure:
                               gridspec_kw={"height_ratios": [1.4, 1, 1, 1, 1]})
     # trade-off scatter panels
     for key, other, ylabel in (("vs_wait", "institution_mean_wait_days", "mean wait for an institution bed (days)"),
-                               ("vs_delay", "delayed_discharge_days", f"delayed-discharge bed-days per year{scale}")):
+                               ("vs_delay", "new_delayed_discharge_days", f"delayed-discharge bed-days per year{scale}")):
         ax = axes[key]
         for label, color in zip(labels, colors):
             ind = aligned[label]
@@ -430,7 +430,7 @@ def tradeoff_comparison(runs: Mapping[str, xr.Dataset]) -> Figure:
                 color=color, linestyle="--", label=f"{label}, patients 60+", zorder=z)
     ax.yaxis.set_major_formatter(PercentFormatter(100))
     ax.set_ylabel("hospital occupancy\n(% of acute bed-days)")
-    for key, name, ylabel in (("delay", "delayed_discharge_days", f"delayed-discharge\nbed-days{scale}"),
+    for key, name, ylabel in (("delay", "new_delayed_discharge_days", f"delayed-discharge\nbed-days{scale}"),
                               ("wait", "institution_mean_wait_days", "mean wait for an\ninstitution bed (days)"),
                               ("queue", "institution_waiting", f"people waiting for an\ninstitution{scale}")):
         ax = axes[key]
@@ -456,7 +456,7 @@ def tradeoff_comparison(runs: Mapping[str, xr.Dataset]) -> Figure:
                 hatches[key] = "//"
     _grouped_bars(axes["d_occ"], years, occ_diffs, occ_colors, hatches)
     axes["d_occ"].set_ylabel("percentage points")
-    for key, name, ylabel in (("d_delay", "delayed_discharge_days", "bed-days"),
+    for key, name, ylabel in (("d_delay", "new_delayed_discharge_days", "bed-days"),
                               ("d_wait", "institution_mean_wait_days", "days"),
                               ("d_queue", "institution_waiting", "people")):
         diffs = {_diff_label(label, base): (aligned[label][name] - aligned[base][name]).values

@@ -108,9 +108,9 @@ def deaths_and_entrants(ds: xr.Dataset) -> Figure:
 
 def death_rates(ds: xr.Dataset) -> xr.DataArray:
     """Deaths per 1000 person-years by sex and age band over the whole run and all districts."""
-    _require(ds, "new_deaths_by_sex_age", "person_years")
+    _require(ds, "new_deaths_by_sex_age", "new_person_years")
     deaths = _reduce(ds["new_deaths_by_sex_age"], ("sex", "age_band"))
-    exposure = _reduce(ds["person_years"], ("sex", "age_band"))
+    exposure = _reduce(ds["new_person_years"], ("sex", "age_band"))
     return 1000 * deaths / exposure.where(exposure > 0)
 
 
@@ -313,9 +313,9 @@ def spending_by_payer(ds: xr.Dataset) -> Figure:
     """Care spending per calendar year (million yuan), stacked by payer (top) and government
     spending stacked by instrument (bottom).  Partial years are marked ``*``.  Amounts are
     those of the simulated population (divide by the run's ``scale`` for the full city)."""
-    _require(ds, "spending", "government_spending")
-    by_payer, labels = _annual_totals(ds, "spending", ("payer",))
-    by_type, _ = _annual_totals(ds, "government_spending", ("government_spending_type",))
+    _require(ds, "new_spending", "new_government_spending")
+    by_payer, labels = _annual_totals(ds, "new_spending", ("payer",))
+    by_type, _ = _annual_totals(ds, "new_government_spending", ("government_spending_type",))
     x = np.arange(by_payer.sizes["year"])
     fig, (top, bottom) = _figure_grid(2, figsize=(9, 8), sharex=True)
     _stacked_bars(top, x, by_payer, "payer", 1e6)
@@ -336,8 +336,8 @@ def spending_by_payer(ds: xr.Dataset) -> Figure:
 # Several runs
 
 
-_CAPACITY_NEEDS = ("hospital_bed_days", "hospital_occupancy", "n_hospital_beds")
-_UNIT_CAPACITY_NEEDS = ("hospital_elderly_bed_days", "hospital_elderly_occupancy", "hospital_beds")
+_CAPACITY_NEEDS = ("new_hospital_bed_days", "hospital_occupancy", "n_hospital_beds")
+_UNIT_CAPACITY_NEEDS = ("new_elderly_bed_days_by_hospital", "elderly_occupancy_by_hospital", "n_beds_by_hospital")
 
 #: weights that make ``reduce="weighted"`` the exact citywide value of a ratio series:
 #: series -> (series needed, weights from the Dataset), or None for a mean whose weights
@@ -351,10 +351,10 @@ _WEIGHTS = {
     "mean_wait_days": (("new_admissions_after_wait",), lambda ds: ds["new_admissions_after_wait"]),
     "hospital_occupancy": (_CAPACITY_NEEDS, capacity_bed_days),
     "hospital_occupancy_total": (_CAPACITY_NEEDS, capacity_bed_days),
-    "hospital_elderly_occupancy": (_UNIT_CAPACITY_NEEDS, hospital_capacity_bed_days),
-    "hospital_total_occupancy": (_UNIT_CAPACITY_NEEDS, hospital_capacity_bed_days),
+    "elderly_occupancy_by_hospital": (_UNIT_CAPACITY_NEEDS, hospital_capacity_bed_days),
+    "total_occupancy_by_hospital": (_UNIT_CAPACITY_NEEDS, hospital_capacity_bed_days),
     "mean_length_of_stay": None,  # weights are the stays ending, not in the output
-    "hospital_mean_length_of_stay": None,
+    "mean_length_of_stay_by_hospital": None,
 }
 
 
@@ -390,12 +390,12 @@ def citywide(ds: xr.Dataset, series: str, reduce: str = "sum") -> xr.DataArray:
       ``coverage`` by ``n_need``, ``institution_occupancy`` by beds,
       ``nursing_bed_occupancy`` by nursing-type beds, ``mean_wait_days`` by
       ``new_admissions_after_wait``, ``hospital_occupancy`` and
-      ``hospital_occupancy_total`` (and per hospital ``hospital_elderly_occupancy``,
-      ``hospital_total_occupancy``) by acute bed-days available
+      ``hospital_occupancy_total`` (and per hospital ``elderly_occupancy_by_hospital``,
+      ``total_occupancy_by_hospital``) by acute bed-days available
       (:func:`eldersim_results.hospitals.capacity_bed_days`), any other series by
       district (``share_*``, ``mean_age``) by ``n_alive`` (only an approximation for,
       e.g., ``community_occupancy`` and ``home_care_utilisation``); ValueError for
-      ``mean_length_of_stay`` and ``hospital_mean_length_of_stay``, whose weights (stays
+      ``mean_length_of_stay`` and ``mean_length_of_stay_by_hospital``, whose weights (stays
       ending) the run does not hold;
     * ``"auto"``: weighted for shares and means that have weights, plain mean for other
       shares and means, sum for everything else.
@@ -445,8 +445,8 @@ def annual_means(runs: Mapping[str, xr.Dataset], series: str, reduce: str = "sum
 
 
 def _weights_label(series: str) -> str:
-    if series in ("hospital_occupancy", "hospital_occupancy_total", "hospital_elderly_occupancy",
-                  "hospital_total_occupancy"):
+    if series in ("hospital_occupancy", "hospital_occupancy_total", "elderly_occupancy_by_hospital",
+                  "total_occupancy_by_hospital"):
         return "acute bed-days available"
     return " x ".join(_weights(None, series)[0])
 

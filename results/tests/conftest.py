@@ -31,10 +31,12 @@ GOVERNMENT_TYPES = ["construction", "operating_per_bed", "per_person_served", "v
 NEED_LEVEL = 2  # ADL level from which a person needs care (care.need_level)
 SEED = 2**63 + 12345  # above int64 range: checks that uint64 survives decoding
 
+#: /metadata attributes, in the engine's order and with its HDF5 types.  make_run_file
+#: replaces those that depend on the file (PER_FILE_METADATA) with values that fit its data.
 METADATA = {
     "eldersim_version": "0.1.0",
     "git_commit": "0123456789abcdef",
-    "scenario_name": "广州 baseline",
+    "model": "eldersim",
     "config_file": "scenarios/guangzhou.yaml",
     "config_text": "name: 广州 baseline\nscale: 0.1\n",
     "config_resolved": "name: 广州 baseline\nscale: 0.1\nstep_days: 7\n",
@@ -43,107 +45,180 @@ METADATA = {
     "ranks": np.int32(1),
     "command_line": "eldersim run scenarios/guangzhou.yaml",
     "start_time": "2024-05-01T10:00:00Z",
-    "end_time": "2024-05-01T10:05:00Z",
     "host": "testhost",
-    "scale": np.float64(0.1),
     "step_days": np.int32(7),
     "start_date": "2020-01-01",
     "end_date": "2021-12-31",
     "reporting_period": "month",
+    "n_steps": np.int32(0),
+    "person_steps": np.uint64(0),
+    "n_agents_end": np.int64(0),
+    "setup_seconds": np.float64(0.05),
+    "scenario_name": "广州 baseline",
+    "city": "Guangzhou",
+    "description": "Synthetic test run: three districts of Guangzhou.",
+    "scale": np.float64(0.1),
+    "min_age": np.int32(60),
+    "n_agents_start": np.int64(0),
+    "rng_contract": "philox4x32-lanes/philox4x64-streams v2",
+    "lane_kernel": "portable",
+    "block_size": np.int64(2048),
+    "simulate_seconds": np.float64(1.5),
+    "end_time": "2024-05-01T10:05:00Z",
+    "peak_rss_mib": np.float64(64.0),
 }
+#: METADATA keys whose values make_run_file computes from the periods and data it writes
+PER_FILE_METADATA = ("start_date", "end_date", "n_steps", "person_steps", "n_agents_end", "n_agents_start")
 
-# name -> (dims, unit, kind, description)
+# Series specs, exactly as the engine writes them: name -> (dims, unit, kind, description).
+# Names follow one rule: flows within a period start with new_, stocks at the period end with
+# n_, running totals with cum_; shares, ratios, means and peaks are named for what they are;
+# series by facility or by hospital end in _by_facility / _by_hospital.
+_PD, _PDS, _PDSA = "period,district", "period,district,service", "period,district,sex,age_band"
+#: population series in /series (written in every file)
 SERIES = {
-    "n_alive": ("period,district", "people", "stock", "people alive at period end"),
-    "n_alive_by_sex_age": ("period,district,sex,age_band", "people", "stock", "alive by sex and age band"),
-    "n_adl": ("period,district,adl_level", "people", "stock", "alive by ADL level"),
-    "new_deaths": ("period,district", "people", "flow", "deaths in the period"),
-    "new_deaths_by_sex_age": ("period,district,sex,age_band", "people", "flow", "deaths by sex and age band"),
-    "new_entrants": ("period,district", "people", "flow", "people turning 60 in the period"),
-    "new_migrants_in": ("period,district", "people", "flow", "migrants into the district"),
-    "new_migrants_out": ("period,district", "people", "flow", "migrants out of the district"),
-    "mean_age": ("period,district", "years", "mean", "mean age at period end"),
-    "person_years": ("period,district,sex,age_band", "years", "flow", "years of exposure lived in the period"),
+    "n_alive": (_PD, "people", "stock", "People alive at the end of the period"),
+    "n_alive_by_sex_age": (_PDSA, "people", "stock", "People alive at the end of the period by sex and age band"),
+    "n_adl": ("period,district,adl_level", "people", "stock", "People alive at the end of the period by ADL level"),
+    "mean_age": (_PD, "years", "mean", "Mean age of the people alive at the end of the period (0 where nobody lives)"),
+    "new_deaths": (_PD, "people", "flow", "Deaths in the period (in hospital included)"),
+    "new_deaths_by_sex_age": (_PDSA, "people", "flow",
+                              "Deaths in the period by sex and age band (age at the middle of the step)"),
+    "new_person_years": (_PDSA, "years", "flow",
+                         "Person-years lived in the period by the people alive at each step's start "
+                         "(exposure for rates: new_deaths_by_sex_age / new_person_years)"),
+    "new_entrants": (_PD, "people", "flow",
+                     "People reaching the minimum age (population.min_age, 60 by default) in the period"),
+    "cum_deaths": (_PD, "people", "cumulative", "Deaths from the start of the run to the period end"),
+    "cum_entrants": (_PD, "people", "cumulative", "Entrants from the start of the run to the period end"),
+    "new_migrants_in": (_PD, "people", "flow", "Moves into the district from another simulated district"),
+    "new_migrants_out": (_PD, "people", "flow", "Moves out of the district to another simulated district"),
 }
 
-_PD, _PDS = "period,district", "period,district,service"
-# care series in /series: name -> (dims, unit, kind, description)
+#: care series in /series
 CARE_SERIES = {
     "n_home": (_PD, "people", "stock", "People receiving formal home care"),
     "n_community": (_PD, "people", "stock", "People in community care (day-care centres)"),
-    "n_institution": (_PD, "people", "stock", "People living in an institution (elderly home)"),
+    "n_institution": (_PD, "people", "stock", "People living in an institution (elderly home), by their own "
+                      "district (the home may be elsewhere)"),
     "n_no_care": (_PD, "people", "stock", "People at home without formal care (family or none)"),
-    "share_home": (_PD, "share", "stock", "Share of people 60+ cared for at home: the 90 of 9064"),
-    "share_community": (_PD, "share", "stock", "Share of people 60+ in community care: the 6 of 9064"),
-    "share_institution": (_PD, "share", "stock", "Share of people 60+ in institutions: the 4 of 9064"),
-    "n_need": (_PD, "people", "stock", "People in need of care"),
-    "n_unmet": (_PD, "people", "stock", "People in need of care without any formal care"),
-    "coverage": (_PD, "share", "stock", "1 - n_unmet / n_need"),
-    "n_waiting": (_PDS, "people", "stock", "People on a waiting list"),
+    "share_home": (_PD, "share", "stock", "Share of people 60+ cared for at home, with or without formal "
+                   "services: the 90 of 9064 (NaN where nobody lives)"),
+    "share_community": (_PD, "share", "stock",
+                        "Share of people 60+ in community care: the 6 of 9064 (NaN where nobody lives)"),
+    "share_institution": (_PD, "share", "stock",
+                          "Share of people 60+ in institutions: the 4 of 9064 (NaN where nobody lives)"),
+    "n_need": (_PD, "people", "stock", "People in need of care (ADL level >= care.need_level)"),
+    "n_unmet": (_PD, "people", "stock", "People in need of care without any formal care (waiting or not)"),
+    "coverage": (_PD, "share", "stock", "Share of people in need who receive formal care: "
+                 "1 - n_unmet / n_need (NaN if nobody is in need)"),
+    "n_waiting": (_PDS, "people", "stock",
+                  "People on a waiting list, by the service waited for and the person's district"),
     "new_admissions": (_PDS, "people", "flow", "Admissions to a service in the period"),
-    "new_admissions_after_wait": (_PDS, "people", "flow", "Admissions after a wait"),
-    "mean_wait_days": (_PDS, "days", "mean", "Mean completed wait (NaN if none)"),
-    "new_reneges": (_PDS, "people", "flow", "People who gave up waiting"),
-    "institution_occupancy": (_PD, "share", "stock", "Occupied beds / beds (NaN if none)"),
-    "nursing_bed_occupancy": (_PD, "share", "stock", "Occupied nursing-type beds / nursing-type beds"),
-    "community_occupancy": (_PD, "share", "stock", "Occupied day-care places / places"),
-    "home_care_utilisation": (_PD, "share", "stock", "Home-care hours allocated / available"),
-    "beds_per_1000": (_PD, "beds per 1000 people 60+", "stock", "Institution beds per 1000 people 60+"),
-    "nursing_beds_per_100": (_PD, "beds per 100 people 60+", "stock", "Nursing-type beds per 100 people 60+"),
-    "spending": ("period,district,payer", "yuan", "flow", "Spending on care by payer"),
-    "government_spending": ("period,district,government_spending_type", "yuan", "flow",
-                            "Government spending by instrument"),
-    "new_adl_transitions": ("period,district,adl_from,adl_to", "people", "flow", "Changes of ADL level"),
+    "new_admissions_after_wait": (_PDS, "people", "flow", "Admissions in the period of people who had been "
+                                  "waiting for that very place since an earlier step"),
+    "mean_wait_days": (_PDS, "days", "mean",
+                       "Mean completed wait of the admissions after a wait in the period (NaN if none)"),
+    "new_reneges": (_PDS, "people", "flow", "People who gave up waiting (after care.renege_days) and chose again"),
+    "institution_occupancy": (_PD, "share", "stock",
+                              "Occupied beds / beds of the open institutions in the district (NaN if none)"),
+    "nursing_bed_occupancy": (_PD, "share", "stock",
+                              "Occupied nursing-type beds / nursing-type beds (NaN if none)"),
+    "community_occupancy": (_PD, "share", "stock", "Occupied day-care places / places (NaN if none)"),
+    "home_care_utilisation": (_PD, "share", "stock",
+                              "Home-care worker hours allocated / hours available (NaN if none)"),
+    "beds_per_1000": (_PD, "beds per 1000 people 60+", "stock", "Institution beds in the district per 1000 "
+                      "people 60+ living there (NaN where nobody lives)"),
+    "nursing_beds_per_100": (_PD, "beds per 100 people 60+", "stock",
+                             "Nursing-type institution beds per 100 people 60+ (NaN where nobody lives)"),
+    "respite_beds_per_100_in_need": (_PD, "beds per 100 people in need", "stock",
+                                     "Respite beds of the open community centres per 100 people in need "
+                                     "(seed 004 asks for 3 per 100 disabled; NaN if nobody is in need)"),
+    "new_spending": ("period,district,payer", "yuan", "flow", "Spending on care in the period by payer "
+                     "(government, LTC insurance, out of pocket), booked in whole fen"),
+    "new_government_spending": ("period,district,government_spending_type", "yuan", "flow",
+                                "Government spending in the period by instrument (its sum is the "
+                                "government column of new_spending)"),
+    "new_adl_transitions": ("period,district,adl_from,adl_to", "people", "flow",
+                            "Changes of ADL level in the period, by level before and after (the step's "
+                            "transition and declines in hospital)"),
 }
-# per-facility series in /facilities
+_PF = "period,facility"
+#: per-facility series in /facilities
 FACILITY_SERIES = {
-    "facility_places": ("period,facility", "places", "stock", "Places at the period end; 0 when closed"),
-    "facility_occupied": ("period,facility", "people", "stock", "Places occupied at the period end"),
-    "facility_waiting": ("period,facility", "people", "stock", "People waiting for the facility"),
-    "facility_admissions": ("period,facility", "people", "flow", "Admissions in the period"),
-    "facility_mean_wait_days": ("period,facility", "days", "mean", "Mean completed wait (NaN if none)"),
+    "n_places_by_facility": (_PF, "places", "stock",
+                             "Places (beds or day-care places) at the period end; 0 when closed"),
+    "n_occupied_by_facility": (_PF, "people", "stock", "Places occupied at the period end"),
+    "n_waiting_by_facility": (_PF, "people", "stock", "People waiting for the facility at the period end"),
+    "new_admissions_by_facility": (_PF, "people", "flow", "Admissions in the period"),
+    "mean_wait_days_by_facility": (_PF, "days", "mean",
+                                   "Mean completed wait of admissions after a wait in the period (NaN if none)"),
 }
 #: coordinates open_run makes of the /facility_info tables
 FACILITY_INFO = ("facility_type", "facility_district", "facility_ownership")
 
-_PDSA = "period,district,sex,age_band"
-# hospital series in /series: name -> (dims, unit, kind, description)
+#: hospital series in /series
 HOSPITAL_SERIES = {
-    "new_hospital_admissions": (_PD, "people", "flow", "Hospital admissions, by the patient's district"),
-    "new_hospital_admissions_by_sex_age": (_PDSA, "people", "flow", "Hospital admissions by sex and age"),
+    "new_hospital_admissions": (_PD, "people", "flow",
+                                "Hospital admissions in the period, by the patient's district"),
+    "new_hospital_admissions_by_sex_age": (_PDSA, "people", "flow", "Hospital admissions by the patient's "
+                                           "district, sex and age band (rates: divide by new_person_years)"),
     "new_hospital_admissions_by_origin": ("period,district,destination_district", "people", "flow",
-                                          "Admissions by patient's district (rows) and hospital's district"),
-    "new_referrals": (_PD, "people", "flow", "Admissions referred one tier up"),
-    "new_turned_away": (_PD, "people", "flow", "Patients who found no free bed"),
-    "new_hospital_deaths": (_PD, "people", "flow", "Deaths in hospital"),
-    "n_inpatients": (_PD, "people", "stock", "People in hospital at the period end"),
-    "n_delayed_discharge": (_PD, "people", "stock", "People in hospital waiting for a care place"),
-    "n_hospital_beds": (_PD, "beds", "stock", "Acute beds of the district's open hospitals"),
-    "hospital_bed_days": (_PD, "bed-days", "flow", "Acute bed-days used by elderly patients"),
-    "hospital_occupancy": (_PD, "share", "mean", "Elderly acute bed-days / acute bed-days available"),
-    "hospital_occupancy_total": (_PD, "share", "mean", "Acute bed-days used by all ages / available"),
-    "delayed_discharge_days": (_PD, "bed-days", "flow", "Acute bed-days of delayed discharge"),
-    "rehabilitation_bed_days": (_PD, "bed-days", "flow", "Rehabilitation bed-days of patients waiting"),
-    "mean_length_of_stay": (_PD, "days", "mean", "Mean length of the stays ending in the period"),
+                                          "Hospital admissions by the patient's district (rows) and the "
+                                          "hospital's district (columns); rows sum to new_hospital_admissions; "
+                                          "sum over a year's periods for the yearly referral matrix"),
+    "new_referrals": (_PD, "people", "flow", "Admissions referred one tier up, by the patient's district"),
+    "new_turned_away": (_PD, "people", "flow", "Patients who found no hospital with a free bed, by their district"),
+    "new_hospital_deaths": (_PD, "people", "flow",
+                            "Deaths in hospital (also counted in new_deaths), by the patient's district"),
+    "n_inpatients": (_PD, "people", "stock", "People in hospital at the end of the period, by their district"),
+    "n_delayed_discharge": (_PD, "people", "stock", "People in hospital waiting for a care place at the end of "
+                            "the period, by their district"),
+    "n_hospital_beds": (_PD, "beds", "stock",
+                        "Acute beds of the open hospitals in the district at the period end (all ages)"),
+    "new_hospital_bed_days": (_PD, "bed-days", "flow", "Acute bed-days used by elderly patients in the "
+                              "district's hospitals (delayed discharge included)"),
+    "hospital_occupancy": (_PD, "share", "mean", "Elderly acute bed-days / acute bed-days available in the "
+                           "district's hospitals (NaN if none)"),
+    "hospital_occupancy_total": (_PD, "share", "mean", "Acute bed-days used by all ages (elderly plus "
+                                 "background under-60 use) / bed-days available (NaN if none)"),
+    "new_delayed_discharge_days": (_PD, "bed-days", "flow", "Acute bed-days used by patients medically ready "
+                                   "to leave who wait for a care place (bed-blocking), in the district's hospitals"),
+    "new_rehabilitation_bed_days": (_PD, "bed-days", "flow",
+                                    "Rehabilitation bed-days used by patients waiting for a care place"),
+    "mean_length_of_stay": (_PD, "days", "mean", "Mean length (admission to discharge or death, delays "
+                            "included) of the stays ending in the period in the district's hospitals (NaN if none)"),
 }
 _PH = "period,hospital"
-# per-hospital series in /hospitals
+#: per-hospital series in /hospitals
 HOSPITAL_GROUP_SERIES = {
-    "hospital_beds": (_PH, "beds", "stock", "Acute beds at the period end; 0 when closed"),
-    "hospital_rehabilitation_beds": (_PH, "beds", "stock", "Rehabilitation beds at the period end"),
-    "hospital_new_admissions": (_PH, "people", "flow", "Elderly admissions in the period"),
-    "hospital_referred_in": (_PH, "people", "flow", "Admissions referred one tier up"),
-    "hospital_diverted": (_PH, "people", "flow", "First choice, admitted elsewhere because full"),
-    "hospital_turned_away": (_PH, "people", "flow", "First choice, no hospital had a free bed"),
-    "hospital_deaths": (_PH, "people", "flow", "Elderly deaths in the hospital"),
-    "hospital_elderly_bed_days": (_PH, "bed-days", "flow", "Acute bed-days used by elderly patients"),
-    "hospital_elderly_occupancy": (_PH, "share", "mean", "Elderly acute bed-days / available"),
-    "hospital_total_occupancy": (_PH, "share", "mean", "Acute bed-days used by all ages / available"),
-    "hospital_peak_occupied": (_PH, "beds", "stock", "Most acute beds occupied on any day"),
-    "hospital_delayed_discharge_days": (_PH, "bed-days", "flow", "Acute bed-days of delayed discharge"),
-    "hospital_rehabilitation_bed_days": (_PH, "bed-days", "flow", "Rehabilitation bed-days used"),
-    "hospital_mean_length_of_stay": (_PH, "days", "mean", "Mean length of the stays ending"),
+    "n_beds_by_hospital": (_PH, "beds", "stock", "Acute beds at the period end; 0 when closed"),
+    "n_rehabilitation_beds_by_hospital": (_PH, "beds", "stock", "Rehabilitation beds at the period end; 0 when closed"),
+    "new_admissions_by_hospital": (_PH, "people", "flow", "Elderly admissions in the period"),
+    "new_referred_in_by_hospital": (_PH, "people", "flow", "Admissions referred one tier up"),
+    "new_diverted_by_hospital": (_PH, "people", "flow", "Patients for whom this was the first choice, admitted "
+                                 "elsewhere because it was full"),
+    "new_turned_away_by_hospital": (_PH, "people", "flow", "Patients for whom this was the first choice and no "
+                                    "hospital had a free bed"),
+    "new_deaths_by_hospital": (_PH, "people", "flow", "Elderly deaths in the hospital"),
+    "new_elderly_bed_days_by_hospital": (_PH, "bed-days", "flow", "Acute bed-days used by elderly patients"),
+    "elderly_occupancy_by_hospital": (_PH, "share", "mean",
+                                      "Elderly acute bed-days / acute bed-days available (NaN if none)"),
+    "total_occupancy_by_hospital": (_PH, "share", "mean",
+                                    "Acute bed-days used by all ages / bed-days available (NaN if none)"),
+    "peak_occupied_beds_by_hospital": (_PH, "beds", "max",
+                                       "Most acute beds occupied (all ages) on any day of the period"),
+    "new_delayed_discharge_days_by_hospital": (_PH, "bed-days", "flow",
+                                               "Acute bed-days used by patients waiting for a care place"),
+    "new_rehabilitation_bed_days_by_hospital": (_PH, "bed-days", "flow",
+                                                "Rehabilitation bed-days used by patients waiting for a care place"),
+    "new_stays_ended_by_hospital": (_PH, "people", "flow", "Stays ending in the period (discharge or death): "
+                                    "the weights of mean_length_of_stay_by_hospital"),
+    "mean_length_of_stay_by_hospital": (_PH, "days", "mean",
+                                        "Mean length of the stays ending in the period, delays included (NaN if none)"),
 }
+#: the values of the ``kind`` attribute
+KINDS = ("stock", "flow", "mean", "max", "cumulative")
 #: coordinates open_run makes of the /hospital_info tables
 HOSPITAL_INFO = ("hospital_district", "hospital_tier", "hospital_ownership")
 #: keys make_run_file returns that are not written to the file: the true acute bed-days
@@ -219,9 +294,10 @@ def hospital_data(rng, n_periods, days, districts=DISTRICTS) -> dict:
     first hospital loses a quarter of its beds on day 11 of period BED_CUT_PERIOD, so
     that period's available bed-days are not beds at the end x days), elderly and
     background bed-days, the occupancies as their ratios to the available bed-days (NaN
-    when none), delayed-discharge days within the elderly bed-days.  Per district: sums
+    when none), delayed-discharge days within the elderly bed-days, the stays ended and
+    their mean length (NaN when none ended).  Per district: sums
     of the district's hospitals (beds, bed-days, delayed and rehabilitation days),
-    occupancies as ratios of the sums, admissions by origin whose columns sum to the
+    occupancies and the mean length of stay as ratios of the sums, admissions by origin whose columns sum to the
     destination's hospitals' admissions and whose rows sum to new_hospital_admissions,
     which is also new_hospital_admissions_by_sex_age summed over sex and age.
     """
@@ -243,7 +319,7 @@ def hospital_data(rng, n_periods, days, districts=DISTRICTS) -> dict:
     delayed = rng.binomial(elderly, 0.1).astype(np.int64)
     rehab_beds = np.where(beds > 0, rng.integers(0, 10, n_h)[None, :], 0).astype(np.int64)
     rehab_days = np.floor(rehab_beds * days[:, None] * rng.uniform(0, 1, shape)).astype(np.int64)
-    discharges = rng.integers(0, 40, shape)
+    discharges = rng.integers(0, 40, shape).astype(np.int64)  # stays ended
     discharges[beds == 0] = 0
     stay_days = discharges * rng.uniform(5, 15, shape)
 
@@ -291,27 +367,28 @@ def hospital_data(rng, n_periods, days, districts=DISTRICTS) -> dict:
         "n_inpatients": inpatients,
         "n_delayed_discharge": rng.binomial(inpatients, 0.2).astype(np.int64),
         "n_hospital_beds": by_district(beds),
-        "hospital_bed_days": d_elderly.astype(float),
+        "new_hospital_bed_days": d_elderly.astype(float),
         "hospital_occupancy": ratio(d_elderly, d_capacity),
         "hospital_occupancy_total": ratio(d_elderly + d_background, d_capacity),
-        "delayed_discharge_days": by_district(delayed).astype(float),
-        "rehabilitation_bed_days": by_district(rehab_days).astype(float),
+        "new_delayed_discharge_days": by_district(delayed).astype(float),
+        "new_rehabilitation_bed_days": by_district(rehab_days).astype(float),
         "mean_length_of_stay": ratio(by_district(stay_days), by_district(discharges)),
-        "hospital_beds": beds,
-        "hospital_rehabilitation_beds": rehab_beds,
-        "hospital_new_admissions": h_admissions,
-        "hospital_referred_in": np.where(np.array(tables["hospital_tier"]) == "3",
+        "n_beds_by_hospital": beds,
+        "n_rehabilitation_beds_by_hospital": rehab_beds,
+        "new_admissions_by_hospital": h_admissions,
+        "new_referred_in_by_hospital": np.where(np.array(tables["hospital_tier"]) == "3",
                                          rng.binomial(h_admissions, 0.1), 0).astype(np.int64),
-        "hospital_diverted": rng.integers(0, 3, size=shape).astype(np.int64),
-        "hospital_turned_away": rng.integers(0, 2, size=shape).astype(np.int64),
-        "hospital_deaths": h_deaths,
-        "hospital_elderly_bed_days": elderly,
-        "hospital_elderly_occupancy": ratio(elderly, capacity),
-        "hospital_total_occupancy": ratio(elderly + background, capacity),
-        "hospital_peak_occupied": np.minimum(beds, (elderly + background) // days[:, None] + 5),
-        "hospital_delayed_discharge_days": delayed,
-        "hospital_rehabilitation_bed_days": rehab_days,
-        "hospital_mean_length_of_stay": ratio(stay_days, discharges),
+        "new_diverted_by_hospital": rng.integers(0, 3, size=shape).astype(np.int64),
+        "new_turned_away_by_hospital": rng.integers(0, 2, size=shape).astype(np.int64),
+        "new_deaths_by_hospital": h_deaths,
+        "new_elderly_bed_days_by_hospital": elderly,
+        "elderly_occupancy_by_hospital": ratio(elderly, capacity),
+        "total_occupancy_by_hospital": ratio(elderly + background, capacity),
+        "peak_occupied_beds_by_hospital": np.minimum(beds, (elderly + background) // days[:, None] + 5),
+        "new_delayed_discharge_days_by_hospital": delayed,
+        "new_rehabilitation_bed_days_by_hospital": rehab_days,
+        "new_stays_ended_by_hospital": discharges,
+        "mean_length_of_stay_by_hospital": ratio(stay_days, discharges),
         "hospital_capacity_bed_days": capacity,
         "capacity_bed_days": d_capacity,
     }
@@ -321,13 +398,14 @@ def care_data(rng, n_alive, n_adl, days, districts=DISTRICTS) -> dict:
     """Consistent care series: ``{series: array}`` for /series and /facilities.
 
     Facility occupancy drives the counts: n_institution (n_community) is the sum of the
-    district's homes' (centres') facility_occupied, n_home + n_community + n_institution
+    district's homes' (centres') n_occupied_by_facility, n_home + n_community + n_institution
     + n_no_care = n_alive, the shares are those counts over n_alive, n_need is n_adl
     from NEED_LEVEL up, occupancies and beds per head follow from facility places and
     occupied places (nursing-type beds: 90% of a home's places, filled first),
     n_waiting and new_admissions of community and institution are the district sums of
-    the facilities', and spending by the government is government_spending summed.
-    The last district's private home closes half way (places 0).
+    the facilities', respite beds are 5% of the community places, and spending (whole fen,
+    written as yuan) by the government is new_government_spending summed.  The last
+    district's private home closes half way (places 0).
     """
     n_periods, n_districts = n_alive.shape
     tables = facility_tables(districts)
@@ -372,12 +450,16 @@ def care_data(rng, n_alive, n_adl, days, districts=DISTRICTS) -> dict:
     after_wait = rng.binomial(admissions, 0.3).astype(np.int64)
     mean_wait = np.where(after_wait > 0, rng.uniform(3, 90, service_shape), np.nan)
 
+    # money is booked in whole fen (0.01 yuan) and written as yuan
     government = rng.uniform(0, 2000, size=(n_periods, n_districts, len(GOVERNMENT_TYPES))) * days[:, None, None]
-    government[:, :, 0] = 0.0
-    government[min(3, n_periods - 1), 0, 0] = 5e6  # a construction grant (April 2020)
+    government = np.round(100 * government).astype(np.int64)  # fen
+    government[:, :, 0] = 0
+    government[min(3, n_periods - 1), 0, 0] = 500_000_000  # a construction grant of 5e6 yuan (April 2020)
     spending = np.stack([government.sum(axis=2),
-                         rng.uniform(1e4, 3e4, n_alive.shape) * days[:, None],
-                         rng.uniform(2e4, 4e4, n_alive.shape) * days[:, None]], axis=2)
+                         np.round(100 * rng.uniform(1e4, 3e4, n_alive.shape) * days[:, None]),
+                         np.round(100 * rng.uniform(2e4, 4e4, n_alive.shape) * days[:, None])],
+                        axis=2).astype(np.int64)  # fen
+    respite_beds = np.round(0.05 * community_places)
     transitions = rng.integers(0, 20, size=(n_periods, n_districts, len(ADL_LEVELS), len(ADL_LEVELS)))
     transitions[..., np.arange(len(ADL_LEVELS)), np.arange(len(ADL_LEVELS))] = 0
 
@@ -403,14 +485,15 @@ def care_data(rng, n_alive, n_adl, days, districts=DISTRICTS) -> dict:
         "home_care_utilisation": rng.uniform(0.4, 1.0, n_alive.shape),
         "beds_per_1000": 1000 * beds / n_alive,
         "nursing_beds_per_100": 100 * nursing_beds / n_alive,
-        "spending": spending,
-        "government_spending": government,
+        "respite_beds_per_100_in_need": np.where(n_need > 0, 100 * respite_beds / np.maximum(n_need, 1), np.nan),
+        "new_spending": spending / 100,
+        "new_government_spending": government / 100,
         "new_adl_transitions": transitions.astype(np.int64),
-        "facility_places": places,
-        "facility_occupied": occupied,
-        "facility_waiting": f_waiting,
-        "facility_admissions": f_admissions,
-        "facility_mean_wait_days": f_wait_days,
+        "n_places_by_facility": places,
+        "n_occupied_by_facility": occupied,
+        "n_waiting_by_facility": f_waiting,
+        "new_admissions_by_facility": f_admissions,
+        "mean_wait_days_by_facility": f_wait_days,
     }
 
 
@@ -419,8 +502,10 @@ def make_run_file(path, n_periods: int = 24, districts=DISTRICTS, omit=(), seed:
     """Write a synthetic eldersim run file at ``path``; return ``{series: array}`` written.
 
     The data are internally consistent: n_alive is n_alive_by_sex_age summed over sex
-    and age, new_deaths likewise, n_adl sums to n_alive, person_years is about the
-    population times the period length.  With ``care`` the file also has the care
+    and age, new_deaths likewise, n_adl sums to n_alive, new_person_years is about the
+    population times the period length, cum_deaths and cum_entrants are the running
+    totals of new_deaths and new_entrants, and the /metadata attributes of
+    PER_FILE_METADATA fit the periods and n_alive.  With ``care`` the file also has the care
     series, /facilities and /facility_info (see :func:`care_data`); the returned dict
     then also holds the facility series and the facility_type/_district/_ownership
     tables under those coordinate names.  With ``hospitals`` it has the hospital
@@ -448,8 +533,17 @@ def make_run_file(path, n_periods: int = 24, districts=DISTRICTS, omit=(), seed:
         "new_migrants_in": rng.integers(0, 30, size=n_alive.shape).astype(np.int64),
         "new_migrants_out": rng.integers(0, 30, size=n_alive.shape).astype(np.int64),
         "mean_age": rng.uniform(68.0, 74.0, size=n_alive.shape),
-        "person_years": by_sex_age * (days / 365.25)[:, None, None, None],
+        "new_person_years": by_sex_age * (days / 365.25)[:, None, None, None],
     }
+    data["cum_deaths"] = np.cumsum(data["new_deaths"], axis=0)
+    data["cum_entrants"] = np.cumsum(data["new_entrants"], axis=0)
+    first = data["n_alive"][0] - data["new_entrants"][0] + data["new_deaths"][0] \
+        - data["new_migrants_in"][0] + data["new_migrants_out"][0]  # before the first step
+    weeks = np.ceil(days / 7).astype(int)  # steps per period: a step never crosses a period end
+    per_file = {"start_date": starts[0].strftime("%Y-%m-%d"), "end_date": ends[-1].strftime("%Y-%m-%d"),
+                "n_steps": np.int32(weeks.sum()),
+                "person_steps": np.uint64((data["n_alive"].sum(axis=1) * weeks).sum()),
+                "n_agents_end": np.int64(data["n_alive"][-1].sum()), "n_agents_start": np.int64(first.sum())}
     tables = facility_tables(districts)
     if care:
         data.update(care_data(rng, n_alive, n_adl, days, districts))
@@ -462,10 +556,8 @@ def make_run_file(path, n_periods: int = 24, districts=DISTRICTS, omit=(), seed:
 
     with h5py.File(path, "w") as f:
         meta = f.create_group("metadata")
-        for key, value in METADATA.items():
+        for key, value in {**METADATA, **per_file}.items():
             meta.attrs[key] = value
-        if care:
-            meta.attrs["city"] = "Guangzhou"
         dims = f.create_group("dims")
         write_strings(dims, "district", districts)
         write_strings(dims, "period_start", starts.strftime("%Y-%m-%d"))

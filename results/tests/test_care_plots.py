@@ -133,7 +133,7 @@ def test_capacity_and_waits_matches_facility_data(care):
     lines = lines_by_label(top)
     # citywide occupancy from the per-facility series, independently of the district series
     homes = ds["facility_type"].values == "institution"
-    places, occupied = data["facility_places"][:, homes], data["facility_occupied"][:, homes]
+    places, occupied = data["n_places_by_facility"][:, homes], data["n_occupied_by_facility"][:, homes]
     np.testing.assert_allclose(lines["institution beds"].get_ydata(),
                                100 * occupied.sum(axis=1) / places.sum(axis=1), rtol=1e-12)
     nursing = np.floor(0.9 * places)
@@ -146,7 +146,7 @@ def test_capacity_and_waits_matches_facility_data(care):
         np.testing.assert_array_equal(waits[service].get_ydata(), data["n_waiting"][:, :, s].sum(axis=1))
     community = ds["facility_type"].values == "community"
     np.testing.assert_array_equal(waits["community"].get_ydata(),
-                                  data["facility_waiting"][:, community].sum(axis=1))
+                                  data["n_waiting_by_facility"][:, community].sum(axis=1))
 
 
 def test_capacity_ignores_districts_without_beds(care):
@@ -159,7 +159,7 @@ def test_capacity_ignores_districts_without_beds(care):
     ds["nursing_beds_per_100"][:, 0] = 0.0
     line = lines_by_label(plots.capacity_and_waits(ds).axes[0])["institution beds"]
     homes = (ds["facility_type"].values == "institution") & (ds["facility_district"].values != "Yuexiu")
-    expected = 100 * data["facility_occupied"][:, homes].sum(axis=1) / data["facility_places"][:, homes].sum(axis=1)
+    expected = 100 * data["n_occupied_by_facility"][:, homes].sum(axis=1) / data["n_places_by_facility"][:, homes].sum(axis=1)
     np.testing.assert_allclose(line.get_ydata(), expected, rtol=1e-12)
 
 
@@ -171,7 +171,7 @@ def test_spending_by_payer_annual_stacks(care):
     assert isinstance(fig, Figure)
     top, bottom = fig.axes
     assert len(top.containers) == len(PAYERS) and len(bottom.containers) == len(GOVERNMENT_TYPES)
-    for ax, name, labels in ((top, "spending", PAYERS), (bottom, "government_spending", GOVERNMENT_TYPES)):
+    for ax, name, labels in ((top, "new_spending", PAYERS), (bottom, "new_government_spending", GOVERNMENT_TYPES)):
         per_year = np.stack([data[name][year_rows(y)].sum(axis=(0, 1)) for y in (2020, 2021)])  # [year, k]
         stacked = np.zeros(2)
         for k, (container, label) in enumerate(zip(ax.containers, labels)):
@@ -194,7 +194,7 @@ def test_spending_partial_year_marked(tmp_path):
     fig = plots.spending_by_payer(open_run(path))
     assert [t.get_text() for t in fig.axes[1].get_xticklabels()] == ["2020", "2021", "2022*"]
     np.testing.assert_allclose(fig.axes[0].containers[2][2].get_height(),
-                               data["spending"][24:, :, 2].sum() / 1e6)
+                               data["new_spending"][24:, :, 2].sum() / 1e6)
     assert any("partial year" in t.get_text() for t in fig.axes[1].texts)
 
 
@@ -205,7 +205,7 @@ def test_spending_partial_year_marked(tmp_path):
     (plots.care_shares_over_time, ["n_home", "n_community", "n_institution"]),
     (plots.unmet_need, ["n_need", "n_unmet"]),
     (plots.capacity_and_waits, ["institution_occupancy", "nursing_beds_per_100", "n_waiting"]),
-    (plots.spending_by_payer, ["spending", "government_spending"]),
+    (plots.spending_by_payer, ["new_spending", "new_government_spending"]),
 ])
 def test_care_plot_missing_series(tmp_path, func, needs):
     path = tmp_path / "partial.h5"
@@ -249,21 +249,21 @@ def test_citywide_reductions(care):
                                data["share_institution"].mean(axis=1))
     np.testing.assert_array_equal(plots.citywide(ds, "n_unmet").values, data["n_unmet"].sum(axis=1))
     np.testing.assert_array_equal(plots.citywide(ds, "n_unmet", "auto").values, data["n_unmet"].sum(axis=1))
-    np.testing.assert_allclose(plots.citywide(ds, "spending").values, data["spending"].sum(axis=(1, 2)))
+    np.testing.assert_allclose(plots.citywide(ds, "new_spending").values, data["new_spending"].sum(axis=(1, 2)))
     # ratios weighted by their denominators: exact citywide values
     np.testing.assert_allclose(plots.citywide(ds, "coverage", "auto").values,
                                1 - data["n_unmet"].sum(axis=1) / data["n_need"].sum(axis=1), rtol=1e-12)
     homes = ds["facility_type"].values == "institution"
     np.testing.assert_allclose(plots.citywide(ds, "institution_occupancy", "weighted").values,
-                               data["facility_occupied"][:, homes].sum(axis=1)
-                               / data["facility_places"][:, homes].sum(axis=1), rtol=1e-12)
+                               data["n_occupied_by_facility"][:, homes].sum(axis=1)
+                               / data["n_places_by_facility"][:, homes].sum(axis=1), rtol=1e-12)
     waited = data["new_admissions_after_wait"]
     np.testing.assert_allclose(plots.citywide(ds, "mean_wait_days", "auto").values,
                                np.nansum(data["mean_wait_days"] * waited, axis=(1, 2)) / waited.sum(axis=(1, 2)),
                                rtol=1e-12)
     # no weights for a per-facility mean: auto takes the plain mean, NaN skipped
-    np.testing.assert_allclose(plots.citywide(ds, "facility_mean_wait_days", "auto").values,
-                               np.nanmean(data["facility_mean_wait_days"], axis=1))
+    np.testing.assert_allclose(plots.citywide(ds, "mean_wait_days_by_facility", "auto").values,
+                               np.nanmean(data["mean_wait_days_by_facility"], axis=1))
     with pytest.raises(ValueError, match="weighted.*n_alive.*adl_from"):
         plots.citywide(ds, "new_adl_transitions", "weighted")
     with pytest.raises(ValueError, match="reduce must be one of"):

@@ -113,20 +113,20 @@ def test_compare_tradeoff(tmp_path):
     assert_png(tmp_path / "baseline_tradeoff.png")
     assert lines[1] == ""
     blocks = parse_blocks(lines[2:])
-    assert list(blocks) == ["hospital_occupancy_total", "hospital_occupancy", "delayed_discharge_days",
+    assert list(blocks) == ["hospital_occupancy_total", "hospital_occupancy", "new_delayed_discharge_days",
                             "institution_mean_wait_days", "institution_waiting"]
     runs = ["baseline", "hospital-beds-to-nursing"]
     for columns, rows in blocks.values():
         assert columns == [*runs, "hospital-beds-to-nursing", "-", "baseline"]  # "a - b" splits in three
         assert list(rows) == [2020, 2021]
-    _, rows = blocks["delayed_discharge_days"]
+    _, rows = blocks["new_delayed_discharge_days"]
     for year, sl in ((2020, slice(0, 12)), (2021, slice(12, 18))):
-        base, scen = (data[r]["delayed_discharge_days"][sl].sum() for r in runs)
+        base, scen = (data[r]["new_delayed_discharge_days"][sl].sum() for r in runs)
         np.testing.assert_allclose(rows[year], [base, scen, scen - base], atol=0.051)
     _, rows = blocks["hospital_occupancy"]
     for j, run in enumerate(runs):
         d = data[run]
-        expected = d["hospital_bed_days"][:12].sum() / d["capacity_bed_days"][:12].sum()
+        expected = d["new_hospital_bed_days"][:12].sum() / d["capacity_bed_days"][:12].sum()
         assert rows[2020][j] == round(expected, 4)
     _, rows = blocks["institution_waiting"]
     assert rows[2021][0] == pytest.approx(data["baseline"]["n_waiting"][12:18, :, 2].sum(axis=1).mean(), abs=0.051)
@@ -151,5 +151,5 @@ def test_compare_series_hospital_occupancy_weighted_by_bed_days(tmp_path):
     proc = compare("a.h5", "b.h5", "--series", "hospital_occupancy", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     _, rows = parse_table(proc.stdout.splitlines()[3:])
-    city = da["hospital_bed_days"].sum(axis=1) / da["capacity_bed_days"].sum(axis=1)
+    city = da["new_hospital_bed_days"].sum(axis=1) / da["capacity_bed_days"].sum(axis=1)
     assert rows[2020][0] == round(city.mean(), 4)

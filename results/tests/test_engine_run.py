@@ -2,10 +2,12 @@
 
 import subprocess
 
+import h5py
 import numpy as np
 import pytest
 
-from conftest import RESULTS_DIR
+from conftest import (CARE_SERIES, FACILITY_SERIES, HOSPITAL_GROUP_SERIES, HOSPITAL_SERIES, KINDS, RESULTS_DIR,
+                      SERIES, make_run_file)
 from eldersim_results import hospitals, open_run, plots
 
 REPO = RESULTS_DIR.parent
@@ -15,13 +17,80 @@ pytestmark = pytest.mark.skipif(not BINARY.is_file(), reason=f"{BINARY} not buil
 
 
 @pytest.fixture(scope="module")
-def engine_run(tmp_path_factory):
+def engine_file(tmp_path_factory):
     out = tmp_path_factory.mktemp("engine") / "small.h5"
     proc = subprocess.run([str(BINARY), "run", "configs/guangzhou-small.yaml", "--out", str(out),
                            "--set", "simulation.end=2021-12-31", "-q"],
                           cwd=REPO, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
-    return open_run(out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def engine_run(engine_file):
+    return open_run(engine_file)
+
+
+def layout(path):
+    """What the schema fixes in a run file, not its values: ``{group/name: (dims, unit,
+    kind, dtype)}`` for every dataset, and the type of every /metadata attribute."""
+    out = {}
+    with h5py.File(path, "r") as f:
+        for group in f:
+            for name, dset in f[group].items():
+                attrs = {k: v.decode() if isinstance(v, bytes) else v for k, v in dset.attrs.items()}
+                out[f"{group}/{name}"] = (attrs.get("dims"), attrs.get("unit"), attrs.get("kind"),
+                                          "string" if h5py.check_string_dtype(dset.dtype) else str(dset.dtype))
+        out["metadata attributes"] = {k: type(v).__name__ for k, v in f["metadata"].attrs.items()}
+    return out
+
+
+def test_synthetic_files_follow_the_engine_schema(engine_file, tmp_path):
+    """conftest.make_run_file(care=True, hospitals=True) writes the same groups, datasets,
+    dims, units, kinds, dtypes and metadata attributes (with their types) as the engine."""
+    synthetic = tmp_path / "synthetic.h5"
+    make_run_file(synthetic, care=True, hospitals=True)
+    real, ours = layout(engine_file), layout(synthetic)
+    assert sorted(set(real) - set(ours)) == [] and sorted(set(ours) - set(real)) == []
+    assert {k: v for k, v in real.items() if real[k] != ours[k]} == {}
+    specs = {**SERIES, **CARE_SERIES, **HOSPITAL_SERIES, **FACILITY_SERIES, **HOSPITAL_GROUP_SERIES}
+    with h5py.File(engine_file, "r") as f:
+        for group in ("series", "facilities", "hospitals"):
+            for name, dset in f[group].items():
+                description = dset.attrs["description"]
+                assert specs[name][3] == (description.decode() if isinstance(description, bytes) else description)
+
+
+def test_engine_names_follow_the_naming_rule(engine_run):
+    ds = engine_run
+    for name, var in ds.data_vars.items():
+        kind = var.attrs["kind"]
+        assert kind in KINDS, name
+        assert name.startswith("new_") == (kind == "flow"), name
+        assert name.startswith("cum_") == (kind == "cumulative"), name
+        if name.startswith("n_"):
+            assert kind == "stock", name
+        if "facility" in var.dims:
+            assert name.endswith("_by_facility"), name
+        if "hospital" in var.dims:
+            assert name.endswith("_by_hospital"), name
+
+
+def test_engine_running_totals_and_money(engine_run):
+    ds = engine_run
+    np.testing.assert_array_equal(ds["cum_deaths"].values, ds["new_deaths"].cumsum("period").values)
+    np.testing.assert_array_equal(ds["cum_entrants"].values, ds["new_entrants"].cumsum("period").values)
+    for name in ("new_spending", "new_government_spending"):
+        assert ds[name].attrs["unit"] == "yuan" and ds[name].dtype == np.float64
+        fen = ds[name].values * 100
+        np.testing.assert_allclose(fen, np.round(fen), rtol=0, atol=1e-6)  # whole fen
+    np.testing.assert_allclose(ds["new_spending"].sel(payer="government").values,
+                               ds["new_government_spending"].sum("government_spending_type").values,
+                               rtol=1e-12, atol=1e-6)
+    assert ds["peak_occupied_beds_by_hospital"].attrs["kind"] == "max"
+    assert ds.attrs["lane_kernel"] in ("avx512", "avx2", "portable")
+    assert isinstance(ds.attrs["rng_contract"], str) and ds.attrs["rng_contract"]
+    assert isinstance(ds.attrs["block_size"], int) and ds.attrs["block_size"] > 0
 
 
 def test_engine_file_reads_and_care_counts_add_up(engine_run):
@@ -37,16 +106,16 @@ def test_engine_facilities_and_info(engine_run):
     ds = engine_run
     n = ds.sizes["facility"]
     assert n > 0
-    for name in ("facility_places", "facility_occupied", "facility_waiting", "facility_admissions",
-                 "facility_mean_wait_days"):
+    for name in ("n_places_by_facility", "n_occupied_by_facility", "n_waiting_by_facility", "new_admissions_by_facility",
+                 "mean_wait_days_by_facility"):
         assert ds[name].dims == ("period", "facility")
     assert set(ds["facility_type"].values) <= {"institution", "community"}
     assert set(ds["facility_ownership"].values) <= {"public", "private"}
     assert set(ds["facility_district"].values) <= set(ds["district"].values)
-    assert (ds["facility_occupied"] <= ds["facility_places"]).all()
+    assert (ds["n_occupied_by_facility"] <= ds["n_places_by_facility"]).all()
     # every resident of an institution or day-care centre is in some facility
     for kind, name in (("institution", "n_institution"), ("community", "n_community")):
-        in_facilities = ds["facility_occupied"].where(ds["facility_type"] == kind, 0).sum("facility")
+        in_facilities = ds["n_occupied_by_facility"].where(ds["facility_type"] == kind, 0).sum("facility")
         np.testing.assert_array_equal(in_facilities.values, ds[name].sum("district").values)
 
 
@@ -59,11 +128,11 @@ def test_engine_run_plots(engine_run):
     assert [t.get_text() for t in fig.axes[-1].get_xticklabels()][-1] == engine_run.attrs.get("city", "citywide")
 
 
-HOSPITAL_GROUP = ("hospital_beds", "hospital_rehabilitation_beds", "hospital_new_admissions",
-                  "hospital_referred_in", "hospital_diverted", "hospital_turned_away", "hospital_deaths",
-                  "hospital_elderly_bed_days", "hospital_elderly_occupancy", "hospital_total_occupancy",
-                  "hospital_peak_occupied", "hospital_delayed_discharge_days",
-                  "hospital_rehabilitation_bed_days", "hospital_mean_length_of_stay")
+HOSPITAL_GROUP = ("n_beds_by_hospital", "n_rehabilitation_beds_by_hospital", "new_admissions_by_hospital",
+                  "new_referred_in_by_hospital", "new_diverted_by_hospital", "new_turned_away_by_hospital", "new_deaths_by_hospital",
+                  "new_elderly_bed_days_by_hospital", "elderly_occupancy_by_hospital", "total_occupancy_by_hospital",
+                  "peak_occupied_beds_by_hospital", "new_delayed_discharge_days_by_hospital",
+                  "new_rehabilitation_bed_days_by_hospital", "mean_length_of_stay_by_hospital")
 
 
 def test_engine_hospitals_and_info(engine_run):
@@ -80,13 +149,13 @@ def test_engine_hospitals_and_info(engine_run):
     # hospitals add up to their districts
     by_district = lambda name: ds[name].groupby(ds["hospital_district"]).sum().rename(
         hospital_district="district").reindex(district=ds["district"].values, fill_value=0)
-    np.testing.assert_array_equal(by_district("hospital_beds").transpose("period", "district").values,
+    np.testing.assert_array_equal(by_district("n_beds_by_hospital").transpose("period", "district").values,
                                   ds["n_hospital_beds"].values)
-    np.testing.assert_allclose(by_district("hospital_elderly_bed_days").transpose("period", "district").values,
-                               ds["hospital_bed_days"].values)
-    np.testing.assert_allclose(by_district("hospital_delayed_discharge_days").transpose("period", "district").values,
-                               ds["delayed_discharge_days"].values)
-    assert (ds["hospital_peak_occupied"] <= ds["hospital_beds"]).where(ds["hospital_beds"] > 0, True).all()
+    np.testing.assert_allclose(by_district("new_elderly_bed_days_by_hospital").transpose("period", "district").values,
+                               ds["new_hospital_bed_days"].values)
+    np.testing.assert_allclose(by_district("new_delayed_discharge_days_by_hospital").transpose("period", "district").values,
+                               ds["new_delayed_discharge_days"].values)
+    assert (ds["peak_occupied_beds_by_hospital"] <= ds["n_beds_by_hospital"]).where(ds["n_beds_by_hospital"] > 0, True).all()
 
 
 def test_engine_hospital_helpers(engine_run):
@@ -109,6 +178,6 @@ def test_engine_hospital_helpers(engine_run):
     rates = hospitals.admission_rates_by_age(ds)
     assert (rates > 0).all() and rates.sel(age_band="85-89").min() > rates.sel(age_band="60-64").max()
     table = hospitals.tradeoff_table({"a": ds, "b": ds})
-    assert (table[("delayed_discharge_days", "b - a")] == 0).all()
+    assert (table[("new_delayed_discharge_days", "b - a")] == 0).all()
     for plot in (hospitals.occupancy_and_bed_blocking, hospitals.admissions_matrix_heatmap):
         assert plot(ds).axes

@@ -56,7 +56,7 @@ def test_hospital_group_and_info_are_read(hosp):
     assert ds["hospital_tier"].sel(hospital="Liwan tertiary").item() == "3"
     assert ds["hospital_ownership"].sel(hospital="Yuexiu secondary").item() == "private"
     # the coordinates give district sums that match the district series
-    beds = ds["hospital_beds"].groupby(ds["hospital_district"]).sum().rename(hospital_district="district")
+    beds = ds["n_beds_by_hospital"].groupby(ds["hospital_district"]).sum().rename(hospital_district="district")
     np.testing.assert_array_equal(beds.sel(district=DISTRICTS).values, data["n_hospital_beds"])
     # facilities keep their own coordinates
     assert ds["facility_district"].dims == ("facility",)
@@ -65,7 +65,7 @@ def test_hospital_group_and_info_are_read(hosp):
 def test_list_series_includes_hospitals(hospital_file):
     path, _ = hospital_file
     listed = list_series(path)
-    assert listed["hospital_beds"] == (("period", "hospital"), (24, 5))
+    assert listed["n_beds_by_hospital"] == (("period", "hospital"), (24, 5))
     assert listed["new_hospital_admissions_by_origin"] == \
         (("period", "district", "destination_district"), (24, 3, 3))
     assert set(listed) == set(ALL_SERIES)
@@ -75,15 +75,15 @@ def test_info_coordinate_clashing_with_variable_or_dim_is_renamed(tmp_path):
     path = tmp_path / "clash.h5"
     data = make_run_file(path, n_periods=4, care=True, hospitals=True)
     with h5py.File(path, "a") as f:
-        # /hospital_info/beds would be hospital_beds, a /hospitals variable
-        write_strings(f["hospital_info"], "beds", ["many"] * 5)
+        # /hospital_info/occupancy would be hospital_occupancy, a /series variable
+        write_strings(f["hospital_info"], "occupancy", ["high"] * 5)
         # /dims/hospital_district makes hospital_district a dimension
         write_strings(f["dims"], "hospital_district", ["x", "y"])
         write_series(f["series"], "per_hospital_district", np.zeros((4, 2)), "period,hospital_district")
     ds = open_run(path)
-    np.testing.assert_array_equal(ds["hospital_beds"].values, data["hospital_beds"])  # the variable
-    assert ds["hospital_info_beds"].dims == ("hospital",)
-    assert ds["hospital_info_beds"].values.tolist() == ["many"] * 5
+    np.testing.assert_array_equal(ds["hospital_occupancy"].values, data["hospital_occupancy"])  # the variable
+    assert ds["hospital_info_occupancy"].dims == ("hospital",)
+    assert ds["hospital_info_occupancy"].values.tolist() == ["high"] * 5
     assert ds["hospital_district"].values.tolist() == ["x", "y"]  # the dimension
     assert ds["hospital_info_district"].values.tolist() == data["hospital_district"].tolist()
     assert ds["hospital_tier"].dims == ("hospital",)
@@ -93,9 +93,10 @@ def test_info_coordinate_without_a_free_name(tmp_path):
     path = tmp_path / "clash.h5"
     make_run_file(path, n_periods=4, care=True, hospitals=True)
     with h5py.File(path, "a") as f:
-        write_strings(f["hospital_info"], "beds", ["many"] * 5)
-        write_series(f["hospitals"], "hospital_info_beds", np.zeros((4, 5)), "period,hospital")
-    with pytest.raises(ValueError, match=r"clash\.h5.*/hospital_info/beds.*hospital_beds.*hospital_info_beds"):
+        write_strings(f["hospital_info"], "occupancy", ["high"] * 5)
+        write_series(f["hospitals"], "hospital_info_occupancy", np.zeros((4, 5)), "period,hospital")
+    with pytest.raises(ValueError,
+                       match=r"clash\.h5.*/hospital_info/occupancy.*hospital_occupancy.*hospital_info_occupancy"):
         open_run(path)
 
 
@@ -113,7 +114,7 @@ def test_admissions_matrix_sums_years_and_rows(hosp):
         # rows sum to the year's new_hospital_admissions; columns to the district's hospitals'
         np.testing.assert_array_equal(matrix.sel(year=year).sum("destination_district").values,
                                       data["new_hospital_admissions"][rows_of(year)].sum(axis=0))
-        by_hospital = data["hospital_new_admissions"][rows_of(year)].sum(axis=0)
+        by_hospital = data["new_admissions_by_hospital"][rows_of(year)].sum(axis=0)
         districts = data["hospital_district"]
         np.testing.assert_array_equal(matrix.sel(year=year).sum("district").values,
                                       [by_hospital[districts == d].sum() for d in DISTRICTS])
@@ -140,7 +141,7 @@ def test_partial_year_is_marked(tmp_path):
                                   data["new_hospital_admissions_by_origin"][24:30].sum(axis=0))
     delayed = hospitals.yearly_delayed_discharge_days(ds, citywide=True)
     assert delayed["full_year"].values.tolist() == [True, True, False]
-    assert delayed.sel(year=2022).item() == pytest.approx(data["delayed_discharge_days"][24:30].sum())
+    assert delayed.sel(year=2022).item() == pytest.approx(data["new_delayed_discharge_days"][24:30].sum())
 
 
 def test_admission_rates_by_age(hosp):
@@ -151,17 +152,17 @@ def test_admission_rates_by_age(hosp):
     for year in (2020, 2021):
         rows = rows_of(year)
         admissions = data["new_hospital_admissions_by_sex_age"][rows].sum(axis=(0, 1, 2))
-        exposure = data["person_years"][rows].sum(axis=(0, 1, 2))
+        exposure = data["new_person_years"][rows].sum(axis=(0, 1, 2))
         np.testing.assert_allclose(rates.sel(year=year).values, 1000 * admissions / exposure, rtol=1e-12)
     # hand check of one cell: 2021, 85-89
     cell = (data["new_hospital_admissions_by_sex_age"][12:24, :, :, 5].sum()
-            / data["person_years"][12:24, :, :, 5].sum() * 1000)
+            / data["new_person_years"][12:24, :, :, 5].sum() * 1000)
     assert rates.sel(year=2021, age_band="85-89").item() == pytest.approx(cell)
     by_sex = hospitals.admission_rates_by_age(ds, per=100, by_sex=True)
     assert by_sex.dims == ("year", "sex", "age_band")
     assert by_sex["sex"].values.tolist() == SEXES
     female = (data["new_hospital_admissions_by_sex_age"][:12, :, 1].sum(axis=(0, 1))
-              / data["person_years"][:12, :, 1].sum(axis=(0, 1)) * 100)
+              / data["new_person_years"][:12, :, 1].sum(axis=(0, 1)) * 100)
     np.testing.assert_allclose(by_sex.sel(year=2020, sex="female").values, female, rtol=1e-12)
     assert "100 person-years" in by_sex.attrs["unit"]
 
@@ -184,7 +185,7 @@ def test_capacity_bed_days_are_exact(hosp):
 def test_capacity_where_occupancy_is_zero_uses_beds_times_days(hosp):
     ds, data = hosp
     ds = ds.copy(deep=True)
-    ds["hospital_bed_days"][0, 1] = 0.0
+    ds["new_hospital_bed_days"][0, 1] = 0.0
     ds["hospital_occupancy"][0, 1] = 0.0
     capacity = hospitals.capacity_bed_days(ds)
     assert capacity.values[0, 1] == data["n_hospital_beds"][0, 1] * 31
@@ -194,7 +195,7 @@ def test_capacity_where_occupancy_is_zero_uses_beds_times_days(hosp):
 def test_yearly_hospital_occupancy_weights_by_bed_days(hosp, total):
     ds, data = hosp
     capacity = data["capacity_bed_days"]
-    used = (data["hospital_bed_days"] if not total else
+    used = (data["new_hospital_bed_days"] if not total else
             np.nan_to_num(data["hospital_occupancy_total"]) * capacity)
     by_district = hospitals.yearly_hospital_occupancy(ds, total=total)
     city = hospitals.yearly_hospital_occupancy(ds, total=total, citywide=True)
@@ -210,7 +211,7 @@ def test_yearly_hospital_occupancy_weights_by_bed_days(hosp, total):
     assert not np.allclose(by_district.sel(year=2020).values, plain, rtol=1e-9)
     if not total:
         # elderly occupancy from the per-hospital series gives the same
-        elderly = data["hospital_elderly_bed_days"][:12].sum()
+        elderly = data["new_elderly_bed_days_by_hospital"][:12].sum()
         np.testing.assert_allclose(city.sel(year=2020).item(),
                                    elderly / data["hospital_capacity_bed_days"][:12].sum(), rtol=1e-12)
 
@@ -221,7 +222,7 @@ def test_yearly_occupancy_nan_without_beds(hosp):
     ds["hospital_occupancy"][:, 2] = np.nan
     ds["hospital_occupancy_total"][:, 2] = np.nan
     ds["n_hospital_beds"][:, 2] = 0
-    ds["hospital_bed_days"][:, 2] = 0.0
+    ds["new_hospital_bed_days"][:, 2] = 0.0
     occupancy = hospitals.yearly_hospital_occupancy(ds)
     assert np.isnan(occupancy.sel(district="Haizhu").values).all()
     assert np.isfinite(occupancy.sel(district="Liwan").values).all()
@@ -232,13 +233,13 @@ def test_yearly_delayed_discharge_days(hosp):
     ds, data = hosp
     delayed = hospitals.yearly_delayed_discharge_days(ds)
     assert delayed.dims == ("year", "district")
-    np.testing.assert_allclose(delayed.sel(year=2021).values, data["delayed_discharge_days"][12:].sum(axis=0))
+    np.testing.assert_allclose(delayed.sel(year=2021).values, data["new_delayed_discharge_days"][12:].sum(axis=0))
     city = hospitals.yearly_delayed_discharge_days(ds, citywide=True)
-    np.testing.assert_allclose(city.values, [data["delayed_discharge_days"][:12].sum(),
-                                             data["delayed_discharge_days"][12:].sum()])
+    np.testing.assert_allclose(city.values, [data["new_delayed_discharge_days"][:12].sum(),
+                                             data["new_delayed_discharge_days"][12:].sum()])
     # the district series is the sum of its hospitals'
-    np.testing.assert_allclose(city.values, [data["hospital_delayed_discharge_days"][:12].sum(),
-                                             data["hospital_delayed_discharge_days"][12:].sum()])
+    np.testing.assert_allclose(city.values, [data["new_delayed_discharge_days_by_hospital"][:12].sum(),
+                                             data["new_delayed_discharge_days_by_hospital"][12:].sum()])
 
 
 def test_institution_wait_and_waiting(hosp):
@@ -257,12 +258,12 @@ def test_institution_wait_and_waiting(hosp):
 def test_replicates_are_averaged_before_the_ratio(hosp):
     ds, data = hosp
     twice = ds.copy()
-    twice["hospital_bed_days"] = twice["hospital_bed_days"] * 2
+    twice["new_hospital_bed_days"] = twice["new_hospital_bed_days"] * 2
     twice["hospital_occupancy"] = twice["hospital_occupancy"] * 2  # same capacity
     both = xr.concat([ds, twice], dim="replicate", data_vars="all", coords="minimal", compat="override")
     occupancy = hospitals.yearly_hospital_occupancy(both, citywide=True)
     assert occupancy.dims == ("year",)
-    expected = 1.5 * data["hospital_bed_days"][:12].sum() / data["capacity_bed_days"][:12].sum()
+    expected = 1.5 * data["new_hospital_bed_days"][:12].sum() / data["capacity_bed_days"][:12].sum()
     assert occupancy.sel(year=2020).item() == pytest.approx(expected)
     with pytest.raises(ValueError, match="scenario"):
         hospitals.yearly_hospital_occupancy(both.rename(replicate="scenario"))
@@ -282,7 +283,7 @@ def test_tradeoff_indicators_and_table(tmp_path):
     for name in hospitals.TRADEOFF_INDICATORS:
         assert table[name].columns.tolist() == ["base", "scen", "scen - base"]
         np.testing.assert_allclose(table[(name, "scen - base")], table[(name, "scen")] - table[(name, "base")])
-    np.testing.assert_allclose(table[("delayed_discharge_days", "scen")],
+    np.testing.assert_allclose(table[("new_delayed_discharge_days", "scen")],
                                hospitals.yearly_delayed_discharge_days(runs["scen"], citywide=True).values)
 
 
@@ -290,9 +291,9 @@ def test_citywide_weights_hospital_ratios_by_bed_days(hosp):
     ds, data = hosp
     for reduce in ("auto", "weighted"):
         city = plots.citywide(ds, "hospital_occupancy", reduce)
-        np.testing.assert_allclose(city.values, data["hospital_bed_days"].sum(axis=1)
+        np.testing.assert_allclose(city.values, data["new_hospital_bed_days"].sum(axis=1)
                                    / data["capacity_bed_days"].sum(axis=1), rtol=1e-12)
-        per_hospital = plots.citywide(ds, "hospital_elderly_occupancy", reduce)
+        per_hospital = plots.citywide(ds, "elderly_occupancy_by_hospital", reduce)
         np.testing.assert_allclose(per_hospital.values, city.values, rtol=1e-12)
     np.testing.assert_allclose(plots.citywide(ds, "mean_length_of_stay", "auto").values,
                                np.nanmean(data["mean_length_of_stay"], axis=1))
@@ -322,10 +323,10 @@ def test_occupancy_and_bed_blocking(hosp):
     assert len(twins) == len(panels)
     capacity = data["capacity_bed_days"]
     city_total = (np.nan_to_num(data["hospital_occupancy_total"]) * capacity).sum(axis=1) / capacity.sum(axis=1)
-    city_elderly = data["hospital_bed_days"].sum(axis=1) / capacity.sum(axis=1)
-    expected = [(city_total, city_elderly, data["delayed_discharge_days"].sum(axis=1))]
+    city_elderly = data["new_hospital_bed_days"].sum(axis=1) / capacity.sum(axis=1)
+    expected = [(city_total, city_elderly, data["new_delayed_discharge_days"].sum(axis=1))]
     expected += [(data["hospital_occupancy_total"][:, i], data["hospital_occupancy"][:, i],
-                  data["delayed_discharge_days"][:, i]) for i in range(len(DISTRICTS))]
+                  data["new_delayed_discharge_days"][:, i]) for i in range(len(DISTRICTS))]
     for ax, bars_ax, (total, elderly, delayed) in zip(panels, twins, expected):
         all_ages, sixty = ax.get_lines()
         np.testing.assert_allclose(all_ages.get_ydata(), 100 * total, rtol=1e-12)
@@ -385,7 +386,7 @@ def test_tradeoff_comparison(tmp_path):
     diff_axes = [ax for ax in fig.axes if ax.get_ylabel() == "bed-days"]
     assert len(diff_axes) == 1
     heights = [p.get_height() for p in diff_axes[0].patches]
-    expected = np.concatenate([table[("delayed_discharge_days", f"{s} - baseline")].values
+    expected = np.concatenate([table[("new_delayed_discharge_days", f"{s} - baseline")].values
                                for s in ("convert", "fewer")])
     np.testing.assert_allclose(heights, expected)
     ticks = [t.get_text() for t in diff_axes[0].get_xticklabels()]

@@ -54,13 +54,13 @@ def test_out_dir(tmp_path):
 
 def test_skips_plots_with_missing_series(tmp_path):
     run = tmp_path / "partial.h5"
-    make_run_file(run, n_periods=6, omit=["person_years", "new_entrants"])
+    make_run_file(run, n_periods=6, omit=["new_person_years", "new_entrants"])
     proc = plot_run(run, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert [Path(p).name for p in proc.stdout.splitlines()] == \
         ["partial_population_by_district.png", "partial_age_pyramid.png"]
     assert "skipping deaths_entrants" in proc.stderr and "new_entrants" in proc.stderr
-    assert "skipping death_rate_by_age" in proc.stderr and "person_years" in proc.stderr
+    assert "skipping death_rate_by_age" in proc.stderr and "new_person_years" in proc.stderr
     assert not (tmp_path / "partial_deaths_entrants.png").exists()
 
 
@@ -120,7 +120,7 @@ def test_run_without_care_skips_care_plots(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert len(proc.stdout.splitlines()) == 4
     for suffix, series in zip(CARE_SUFFIXES, ["share_home", "n_home", "n_need", "institution_occupancy",
-                                              "spending"]):
+                                              "new_spending"]):
         line = next(l for l in proc.stderr.splitlines() if f"skipping {suffix}:" in l)
         assert series in line
         assert not (tmp_path / f"old_{suffix}.png").exists()
@@ -128,9 +128,9 @@ def test_run_without_care_skips_care_plots(tmp_path):
 
 def test_care_plot_skipped_alone(tmp_path):
     run = tmp_path / "nospend.h5"
-    make_run_file(run, n_periods=12, care=True, omit=["government_spending"])
+    make_run_file(run, n_periods=12, care=True, omit=["new_government_spending"])
     proc = plot_run(run, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     names = [Path(p).name for p in proc.stdout.splitlines()]
     assert names == [f"nospend_{s}.png" for s in SUFFIXES + CARE_SUFFIXES[:-1]]
-    assert "skipping spending: series government_spending not in this run" in proc.stderr
+    assert "skipping spending: series new_government_spending not in this run" in proc.stderr

@@ -71,7 +71,7 @@ def test_period_days_without_period_end(run):
 def test_death_rate_by_age(run):
     ds, data = run
     deaths = data["new_deaths_by_sex_age"].sum(axis=(0, 1))  # [sex, age_band]
-    exposure = data["person_years"].sum(axis=(0, 1))
+    exposure = data["new_person_years"].sum(axis=(0, 1))
     expected = 1000 * deaths / exposure
     fig = plots.death_rate_by_age(ds)
     assert isinstance(fig, Figure)
@@ -101,7 +101,7 @@ def test_scenario_dim_must_be_selected(run):
     (plots.population_by_district, ["n_alive"]),
     (plots.age_pyramid, ["n_alive_by_sex_age"]),
     (plots.deaths_and_entrants, ["new_deaths", "new_entrants"]),
-    (plots.death_rate_by_age, ["new_deaths_by_sex_age", "person_years"]),
+    (plots.death_rate_by_age, ["new_deaths_by_sex_age", "new_person_years"]),
 ])
 def test_missing_series_raises_key_error(tmp_path, func, needs):
     path = tmp_path / "partial.h5"

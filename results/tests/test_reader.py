@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from conftest import (ADL_LEVELS, AGE_BANDS, CARE_SERIES, DISTRICTS, FACILITY_INFO, FACILITY_SERIES,
-                      METADATA, SEED, SERIES, SEXES, facility_tables, make_run_file, periods,
-                      write_series, write_strings)
+                      HOSPITAL_GROUP_SERIES, HOSPITAL_SERIES, KINDS, METADATA, SEED, SERIES, SEXES,
+                      facility_tables, make_run_file, periods, write_series, write_strings)
 from eldersim_results import list_series, metadata, open_run
 
 
@@ -63,12 +63,12 @@ def test_variable_attrs(run_file):
     ds = open_run(path)
     for name, (_, unit, kind, description) in SERIES.items():
         assert ds[name].attrs == {"unit": unit, "kind": kind, "description": description}
-    assert ds["person_years"].attrs["unit"] == "years"
+    assert ds["new_person_years"].attrs["unit"] == "years"
     assert ds["new_deaths"].attrs["kind"] == "flow"
 
 
 def test_metadata_decoded(run_file):
-    path, _ = run_file
+    path, data = run_file
     meta = metadata(path)
     assert set(meta) == set(METADATA)
     assert meta["seed"] == SEED and type(meta["seed"]) is int
@@ -78,14 +78,39 @@ def test_metadata_decoded(run_file):
     assert meta["scenario_name"] == "广州 baseline" and type(meta["scenario_name"]) is str
     assert meta["config_text"] == METADATA["config_text"]
     assert meta["reporting_period"] == "month"
+    assert meta["rng_contract"] == METADATA["rng_contract"] and meta["lane_kernel"] == "portable"
+    assert meta["block_size"] == 2048 and type(meta["block_size"]) is int
+    assert meta["n_agents_end"] == int(data["n_alive"][-1].sum()) and meta["end_date"] == "2021-12-31"
     assert open_run(path).attrs == meta
+
+
+def test_kinds_and_the_naming_rule():
+    """flows start with new_, running totals with cum_, n_ names are stocks, and series by
+    facility or hospital end in _by_facility / _by_hospital."""
+    specs = {**SERIES, **CARE_SERIES, **FACILITY_SERIES, **HOSPITAL_SERIES, **HOSPITAL_GROUP_SERIES}
+    for name, (dims, unit, kind, description) in specs.items():
+        assert kind in KINDS, name
+        assert name.startswith("new_") == (kind == "flow"), name
+        assert name.startswith("cum_") == (kind == "cumulative"), name
+        assert not name.startswith("n_") or kind == "stock", name
+        assert ("facility" in dims.split(",")) == name.endswith("_by_facility"), name
+        assert ("hospital" in dims.split(",")) == name.endswith("_by_hospital"), name
+    assert HOSPITAL_GROUP_SERIES["peak_occupied_beds_by_hospital"][2] == "max"
+
+
+def test_running_totals(run_file):
+    path, data = run_file
+    ds = open_run(path)
+    np.testing.assert_array_equal(ds["cum_deaths"].values, np.cumsum(data["new_deaths"], axis=0))
+    np.testing.assert_array_equal(ds["cum_entrants"].sum("district").values[-1], data["new_entrants"].sum())
+    assert ds["cum_deaths"].attrs["kind"] == "cumulative" and ds["cum_deaths"].dtype == np.int64
 
 
 def test_list_series(run_file):
     path, _ = run_file
     listed = list_series(path)
     assert listed["n_alive"] == (("period", "district"), (24, 3))
-    assert listed["person_years"] == (("period", "district", "sex", "age_band"), (24, 3, 2, 8))
+    assert listed["new_person_years"] == (("period", "district", "sex", "age_band"), (24, 3, 2, 8))
     assert listed["n_adl"] == (("period", "district", "adl_level"), (24, 3, 5))
     assert set(listed) == set(SERIES)
 
@@ -183,11 +208,11 @@ def test_care_series_and_facilities_loaded(care_file):
         assert ds[name].attrs == {"unit": unit, "kind": kind, "description": description}
         np.testing.assert_array_equal(ds[name].values, data[name])
         assert ds[name].dtype == data[name].dtype
-    assert ds["facility_places"].dtype == np.int64 and ds["facility_mean_wait_days"].dtype == np.float64
-    assert ds["facility_occupied"].sel(facility="Liwan private homes").values.tolist() == \
-        data["facility_occupied"][:, 4].tolist()
+    assert ds["n_places_by_facility"].dtype == np.int64 and ds["mean_wait_days_by_facility"].dtype == np.float64
+    assert ds["n_occupied_by_facility"].sel(facility="Liwan private homes").values.tolist() == \
+        data["n_occupied_by_facility"][:, 4].tolist()
     # closed facility: places 0 from period 12 on
-    assert ds["facility_places"].sel(facility="Haizhu private homes").values[12:].tolist() == [0] * 12
+    assert ds["n_places_by_facility"].sel(facility="Haizhu private homes").values[12:].tolist() == [0] * 12
     assert np.isnan(ds["mean_wait_days"].values).any()  # NaN = no admissions after a wait
 
 
@@ -202,11 +227,11 @@ def test_facility_info_becomes_facility_coordinates(care_file):
     assert ds["facility_ownership"].values.tolist()[:3] == ["public", "private", "public"]
     assert ds["facility_district"].sel(facility="Haizhu community centres").item() == "Haizhu"
     # the coordinates make facility -> district sums easy and match the district series
-    homes = ds["facility_occupied"].where(ds["facility_type"] == "institution", 0)
+    homes = ds["n_occupied_by_facility"].where(ds["facility_type"] == "institution", 0)
     by_district = homes.groupby(ds["facility_district"]).sum().rename(facility_district="district")
     np.testing.assert_array_equal(by_district.sel(district=DISTRICTS).values, data["n_institution"])
-    private = ds["facility_places"].where(ds["facility_ownership"] == "private", 0).sum("facility")
-    assert private.values[0] == data["facility_places"][0, 1::3].sum()
+    private = ds["n_places_by_facility"].where(ds["facility_ownership"] == "private", 0).sum("facility")
+    assert private.values[0] == data["n_places_by_facility"][0, 1::3].sum()
 
 
 def test_care_counts_add_up_to_n_alive(care_file):
@@ -222,7 +247,7 @@ def test_care_counts_add_up_to_n_alive(care_file):
 def test_list_series_includes_facilities(care_file):
     path, _ = care_file
     listed = list_series(path)
-    assert listed["facility_places"] == (("period", "facility"), (24, 9))
+    assert listed["n_places_by_facility"] == (("period", "facility"), (24, 9))
     assert listed["new_adl_transitions"] == (("period", "district", "adl_from", "adl_to"), (24, 3, 5, 5))
     assert set(listed) == set(SERIES) | set(CARE_SERIES) | set(FACILITY_SERIES)
 
@@ -255,9 +280,9 @@ def test_facility_shape_mismatch_names_group(tmp_path):
     path = tmp_path / "bad.h5"
     make_run_file(path, n_periods=4, care=True)
     with h5py.File(path, "a") as f:
-        del f["facilities/facility_waiting"]
-        write_series(f["facilities"], "facility_waiting", np.zeros((4, 8), dtype=np.int64), "period,facility")
-    with pytest.raises(ValueError, match=r"/facilities/facility_waiting.*shape \(4, 8\)"):
+        del f["facilities/n_waiting_by_facility"]
+        write_series(f["facilities"], "n_waiting_by_facility", np.zeros((4, 8), dtype=np.int64), "period,facility")
+    with pytest.raises(ValueError, match=r"/facilities/n_waiting_by_facility.*shape \(4, 8\)"):
         open_run(path)
 
 
@@ -301,4 +326,4 @@ def test_zero_facilities(tmp_path):
             write_strings(f["facility_info"], name, [])
     ds = open_run(path)
     assert ds.sizes["facility"] == 0
-    assert ds["facility_places"].shape == (3, 0) and ds["facility_type"].shape == (0,)
+    assert ds["n_places_by_facility"].shape == (3, 0) and ds["facility_type"].shape == (0,)

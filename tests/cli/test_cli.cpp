@@ -12,7 +12,7 @@
 #include <sstream>
 #include <thread>
 
-#include "models/metrics.hpp"
+#include "models/elder_model.hpp"
 #include "sim/h5.hpp"
 #include "tests/test_support.hpp"
 
@@ -84,7 +84,8 @@ TEST(Cli, SeriesAreByteIdenticalForOneTwoAndFourThreads) {
     return bytes;
   };
   const auto one = series_of(files[0]);
-  EXPECT_EQ(one.size(), series_specs().size());
+  ElderModel declared(std::make_shared<const Scenario>(testing::small_scenario()));
+  EXPECT_EQ(one.size(), declared.series().specs().size());
   EXPECT_EQ(one, series_of(files[1]));
   EXPECT_EQ(one, series_of(files[2]));
   // And the provenance says which thread count made each.

@@ -1,32 +1,43 @@
+// The care system (models/care.cpp): consistency of every person's care state with the
+// capacity ledger, the logit choice, inertia, priority order and first come first served.
+
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <map>
 #include <numeric>
+#include <optional>
 
 #include "models/care.hpp"
-#include "models/world.hpp"
+#include "models/elder_model.hpp"
 #include "tests/test_support.hpp"
 
 namespace eldersim {
 namespace {
 
+using testing::facility_named;
 using testing::MemorySink;
-using testing::run_in_memory;
+using testing::run_checking;
+using testing::scenario_with;
 using testing::small_scenario;
 
-using testing::scenario_with;
-
-// Every living person is in exactly one consistent care state, and no pool holds more than its
-// capacity; the engine's own occupancy census agrees with a recount.
+// Every living person is in exactly one consistent care state, no pool holds more than its
+// capacity, the ledger's occupancy is the recount of who holds a place, and every waiting
+// entry and the person it belongs to point at each other.
 void expect_consistent(const ElderModel& model) {
-  const World& w = model.world();
-  const Scenario& s = *w.scenario;
-  const People& p = w.people;
+  const Scenario& s = model.scenario();
+  const People& p = model.people();
+  const care::Ledger& ledger = model.care().ledger();
   const auto nf = s.care.facilities.size();
-  std::vector<std::int64_t> occupied(nf, 0), nursing(nf, 0);
-  std::vector<double> hours(s.districts.size(), 0);
+  std::vector<std::int64_t> occupied(nf, 0), nursing(nf, 0), waiting(nf, 0);
+  std::vector<std::int64_t> hours(s.districts.size(), 0);
+  std::size_t waiting_people = 0;
   for (std::size_t i = 0; i < p.size(); ++i) {
-    if (!p.alive[i]) continue;
+    if (!p.alive[i]) {
+      ASSERT_EQ(p.care_mode[i], kNoCare) << "the dead hold no place";
+      ASSERT_FALSE(p.waiting(i)) << "the dead wait for nothing";
+      continue;
+    }
     ASSERT_LT(p.care_mode[i], kCareModes);
     switch (p.care_mode[i]) {
       case kNoCare:
@@ -41,55 +52,60 @@ void expect_consistent(const ElderModel& model) {
         ASSERT_LT(p.care_facility[i], nf);
         const auto& spec = s.care.facilities[p.care_facility[i]];
         ASSERT_EQ(spec.type == FacilityType::kCommunity, p.care_mode[i] == kCommunityCare);
-        ASSERT_TRUE(w.care.facilities[p.care_facility[i]].open);
+        ASSERT_TRUE(ledger.place(p.care_facility[i]).open) << spec.name;
         occupied[p.care_facility[i]] += 1;
         if (p.care_flags[i] & kNursingBed) nursing[p.care_facility[i]] += 1;
       }
     }
-    if (p.wait_mode[i] != kNoCare) {
-      ASSERT_GE(p.adl[i], s.care.choice_level);
-      // Waiting for what one has is only allowed as a transfer to a nursing-type bed or for
-      // the home-care hours a new level needs.
-      if (p.wait_mode[i] == p.care_mode[i] && p.wait_facility[i] == p.care_facility[i]) {
-        if (p.care_mode[i] == kHomeCare) {
-          ASSERT_LT(p.care_hours[i], s.care.home.hours_per_week_by_level[p.adl[i]]);
-        } else {
-          ASSERT_EQ(p.care_mode[i], kInstitution);
-          ASSERT_FALSE(p.care_flags[i] & kNursingBed);
-          ASSERT_GE(p.adl[i], s.care.nursing_level);
-        }
+    if (!p.waiting(i)) continue;
+    ++waiting_people;
+    const care::WaitEntry& e = ledger.entry(p.wait_slot[i]);
+    ASSERT_TRUE(e.used);
+    ASSERT_EQ(e.row, i) << "a waiting entry points at another person";
+    ASSERT_GE(p.adl[i], s.care.choice_level);
+    if (e.facility != kNoFacility) waiting[e.facility] += 1;
+    // Waiting for what one has is only allowed as a transfer to a nursing-type bed or for the
+    // home-care hours a new level needs.
+    if (e.in_place) {
+      ASSERT_EQ(e.mode, p.care_mode[i]);
+      if (e.mode == kHomeCare) {
+        ASSERT_NE(p.care_hours[i], e.hours);
+      } else {
+        ASSERT_EQ(e.facility, p.care_facility[i]);
+        ASSERT_FALSE(p.care_flags[i] & kNursingBed);
+        ASSERT_TRUE(e.nursing);
       }
     }
   }
+  EXPECT_EQ(waiting_people, ledger.waiting_count()) << "entries nobody points at";
   for (std::size_t f = 0; f < nf; ++f) {
-    const auto& fs = w.care.facilities[f];
-    EXPECT_LE(occupied[f], fs.places) << s.care.facilities[f].name;
-    EXPECT_LE(nursing[f], fs.nursing_places) << s.care.facilities[f].name;
-    EXPECT_LE(occupied[f] - nursing[f], fs.places - fs.nursing_places) << s.care.facilities[f].name;
-    EXPECT_EQ(occupied[f], w.care.occupied[f]) << s.care.facilities[f].name;
+    const care::Place& pl = ledger.place(f);
+    const std::string& name = s.care.facilities[f].name;
+    EXPECT_LE(occupied[f], pl.places) << name;
+    EXPECT_LE(nursing[f], pl.nursing_places) << name;
+    EXPECT_LE(occupied[f] - nursing[f], pl.places - pl.nursing_places) << name;
+    EXPECT_EQ(occupied[f], pl.occupied) << name;
+    EXPECT_EQ(nursing[f], pl.occupied_nursing) << name;
+    EXPECT_EQ(waiting[f], static_cast<std::int64_t>(ledger.waiting_for(f))) << name;
   }
   for (std::size_t d = 0; d < hours.size(); ++d) {
-    EXPECT_LE(hours[d], w.care.home_hours[d] + 1e-9);
-    EXPECT_DOUBLE_EQ(hours[d], w.care.home_hours_used[d]);
+    EXPECT_LE(static_cast<double>(hours[d]), ledger.home_hours(d) + 1e-9);
+    EXPECT_EQ(hours[d], ledger.home_hours_used(d));
   }
 }
 
 TEST(Care, EveryoneInExactlyOneStateAndNoPoolOverCapacity) {
-  // Tight capacity (a quarter of the beds and hours) so that waiting lists form.
+  // Tight capacity (cut by 60% in three districts) so that waiting lists form.
   auto scenario =
       scenario_with({"simulation.end=2022-12-31", "population.scale=0.02",
                      "policy_events=[{date: 2021-06-15, set_places: {districts: [Yuexiu, Liwan, "
                      "Haizhu], percent: -60}}]"});
   ElderModel model(scenario);
-  MemorySink sink;
-  bool waited = false;  // some waiting list forms (any service)
-  for (const auto& step : model.calendar().steps()) {
-    model.step(step);
+  bool waited = false;
+  const MemorySink sink = run_checking(model, [&](const sim::Step&) {
     expect_consistent(model);
-    if (step.ends_period) model.record_period(step.period, sink);
-    for (auto m : model.world().people.wait_mode) waited = waited || m != kNoCare;
-    if (::testing::Test::HasFatalFailure()) return;
-  }
+    waited = waited || model.care().ledger().waiting_count() > 0;
+  });
   EXPECT_TRUE(waited);
   // Stocks add up: every living person in exactly one mode.
   const auto& alive = sink.ints.at("n_alive");
@@ -109,20 +125,21 @@ TEST(Care, InvariantsHoldWithMovesClosuresAndSupplyResponse) {
        "care.facilities.Tianhe community centres.closes=2022-02-10",
        "care.supply_response={enabled: true, lag_days: 0, review_days: 30}"});
   ElderModel model(scenario);
-  MemorySink sink;
-  for (const auto& step : model.calendar().steps()) {
-    model.step(step);
+  const std::size_t haizhu = facility_named(*scenario, "Haizhu private homes");
+  const MemorySink sink = run_checking(model, [&](const sim::Step& step) {
     expect_consistent(model);
-    if (::testing::Test::HasFatalFailure()) return;
-    if (step.ends_period) model.record_period(step.period, sink);
-  }
+    if (step.first_day > sim::make_day(2021, 7, 7)) {
+      ASSERT_EQ(model.care().ledger().place(haizhu).occupied, 0) << "a closed home is empty";
+      ASSERT_EQ(model.care().ledger().waiting_for(haizhu), 0u) << "and has no waiting list";
+    }
+  });
   std::int64_t moved = 0;
   for (const auto& row : sink.ints.at("new_migrants_out")) moved += row[0];
   EXPECT_GT(moved, 0);
   // With no lag, the supply response changed some homes' places.
   std::int64_t first = 0, last = 0;
-  for (auto x : sink.ints.at("facility_places").front()) first += x;
-  for (auto x : sink.ints.at("facility_places").back()) last += x;
+  for (auto x : sink.ints.at("n_places_by_facility").front()) first += x;
+  for (auto x : sink.ints.at("n_places_by_facility").back()) last += x;
   EXPECT_NE(first, last);
 }
 
@@ -130,29 +147,77 @@ TEST(Care, InertiaKeepsResidentsInTheirOwnHome) {
   // Staying in the held home is its own alternative with the inertia bonus; the other homes'
   // weights are unchanged.
   const Scenario s = small_scenario();
-  const CareState state = initial_care_state(s);
-  Chooser c;
+  const care::Ledger ledger(s);
+  const care::ChoiceModel choices(s);
+  const std::size_t home = facility_named(s, "Liwan private homes");
+  care::Chooser c;
   c.district = 2;
   c.level = 3;
-  const ChoiceSet free = choice_set(s, state, c);
+  const care::ChoiceSet free = choices.choice_set(c, ledger, s.programmes);
   c.current = kInstitution;
-  c.current_facility = 7;
-  const ChoiceSet held = choice_set(s, state, c);
+  c.current_facility = static_cast<int>(home);
+  const care::ChoiceSet held = choices.choice_set(c, ledger, s.programmes);
   ASSERT_EQ(free.institution.size(), held.institution.size());
+  double total = 0;
+  for (std::size_t f = 0; f < s.care.facilities.size(); ++f)
+    if (s.care.facilities[f].type == FacilityType::kInstitution && ledger.place(f).places > 0)
+      total += static_cast<double>(ledger.place(f).places);
+  bool seen = false;
   for (std::size_t k = 0; k < held.institution.size(); ++k) {
     const double ratio = held.institution[k].second / free.institution[k].second;
-    if (held.institution[k].first != 7) {
+    if (held.institution[k].first != static_cast<int>(home)) {
       EXPECT_NEAR(ratio, 1.0, 1e-12);
       continue;
     }
     // Staying: exp(V_f + inertia) instead of (share of places) * exp(V_f).
-    double total = 0;
-    for (std::size_t f = 0; f < s.care.facilities.size(); ++f)
-      if (s.care.facilities[f].type == FacilityType::kInstitution)
-        total += static_cast<double>(state.facilities[f].places);
-    EXPECT_NEAR(ratio, std::exp(s.care.choice.inertia) * total / static_cast<double>(state.facilities[7].places), 1e-9);
+    seen = true;
+    EXPECT_NEAR(ratio,
+                std::exp(s.care.choice.inertia) * total /
+                    static_cast<double>(ledger.place(home).places),
+                1e-9);
   }
+  EXPECT_TRUE(seen);
   EXPECT_EQ(held.utility[kHomeCare], free.utility[kHomeCare]);
+}
+
+TEST(Care, DrawsFollowTheChoiceSetWithTheHeldHomeAdjusted) {
+  // The cached, binary-searched draw gives each mode and facility its logit probability, also
+  // with a held home (its inertia weight replaces its share weight) and an excluded mode.
+  const Scenario s = small_scenario();
+  const care::Ledger ledger(s);
+  care::ChoiceModel choices(s);
+  care::Chooser c;
+  c.district = 4;
+  c.level = 2;
+  c.income = kHighIncome;
+  c.current = kInstitution;
+  c.current_facility = static_cast<int>(facility_named(s, "Baiyun public homes"));
+  for (const CareMode excluded : {kNoCare, kHomeCare}) {
+    c.excluded = excluded;
+    choices.prepare({&c, 1}, ledger, s.programmes, 0);
+    const care::ChoiceSet set = choices.choice_set(c, ledger, s.programmes);
+    const auto p = care::mode_probabilities(set);
+    double institution_total = 0;
+    for (const auto& [f, w] : set.institution) institution_total += w;
+    std::array<double, kCareModes> modes{};
+    std::map<int, double> homes;
+    const int n = 200'000;
+    for (int k = 0; k < n; ++k) {
+      sim::RandomStream rng(3, static_cast<std::uint64_t>(k), 0, 5);
+      const care::Choice got = choices.draw(c, rng);
+      modes[got.mode] += 1.0 / n;
+      if (got.mode == kInstitution) homes[got.facility] += 1.0 / n;
+    }
+    for (std::size_t m = 0; m < kCareModes; ++m)
+      EXPECT_NEAR(modes[m], p[m], 5 * std::sqrt(p[m] * (1 - p[m]) / n) + 1e-12) << m;
+    if (excluded == kHomeCare) {
+      EXPECT_EQ(modes[kHomeCare], 0.0);
+    }
+    for (const auto& [f, w] : set.institution) {
+      const double q = p[kInstitution] * w / institution_total;
+      EXPECT_NEAR(homes[f], q, 5 * std::sqrt(q * (1 - q) / n) + 1e-12) << s.care.facilities[f].name;
+    }
+  }
 }
 
 TEST(Care, UnlimitedCapacityReproducesTheLogitProbabilities) {
@@ -161,30 +226,33 @@ TEST(Care, UnlimitedCapacityReproducesTheLogitProbabilities) {
   auto scenario = scenario_with({"care.unlimited_capacity=true", "health.enabled=false",
                                  "population.scale=0.1", "care.choice_level=1"});
   ElderModel model(scenario);
-  const sim::Step& first = model.calendar().step(0);
-  model.step(first);
-  const World& w = model.world();
-  const People& p = w.people;
+  const sim::Step first = model.calendar().step(0);
+  // The choices are made against the offer and programmes at the start.
+  const care::Ledger before(*scenario);
+  const care::ChoiceModel choices(*scenario);
+  model.step();
+  const People& p = model.people();
   std::array<double, kCareModes> expected{}, variance{}, observed{};
-  CareState before = initial_care_state(*scenario);
   for (std::size_t i = 0; i < p.size(); ++i) {
     if (!p.alive[i] || p.adl[i] < scenario->care.choice_level) continue;
-    Chooser c;
+    care::Chooser c;
     c.district = p.district[i];
     c.level = p.adl[i];
-    c.income = p.income[i];
-    c.living_alone = p.living[i] == kAlone;
+    c.income = income_of(p.traits[i]);
+    c.living_alone = living_of(p.traits[i]) == kAlone;
     c.groups = target_groups(p, i, first.first_day);
     c.age_80_plus = c.groups & kGroupOldestOld;
-    c.ltc_enrolled = ltc_enrolled(w.seed, p.id[i], before.programme.ltc.enrolment_share);
-    const auto probabilities = mode_probabilities(choice_set(*scenario, before, c));
-    for (int m = 0; m < kCareModes; ++m) {
+    c.ltc_enrolled = ltc_enrolled(scenario->simulation.seed, p.id[i],
+                                  scenario->programmes.ltc.enrolment_share);
+    const auto probabilities =
+        care::mode_probabilities(choices.choice_set(c, before, scenario->programmes));
+    for (std::size_t m = 0; m < kCareModes; ++m) {
       expected[m] += probabilities[m];
       variance[m] += probabilities[m] * (1 - probabilities[m]);
     }
     observed[p.care_mode[i]] += 1;
   }
-  for (int m = 0; m < kCareModes; ++m) {
+  for (std::size_t m = 0; m < kCareModes; ++m) {
     EXPECT_GT(expected[m], 30.0) << "mode " << m << " too rare to test";
     EXPECT_NEAR(observed[m], expected[m], 4 * std::sqrt(variance[m])) << "mode " << m;
   }
@@ -194,45 +262,45 @@ TEST(Care, CapacityXServesExactlyXHighestPriorityFirst) {
   // Institutions made very attractive and limited to 40 places in one home; everything else off.
   std::vector<std::string> o{"care.choice.constant={home: -30, community: -30, institution: 10}",
                              "care.choice.travel_per_10_minutes=0", "population.scale=0.05"};
-  auto base = small_scenario(o);
-  const int target = 1;  // Yuexiu private homes
-  Scenario s = base;
+  Scenario s = small_scenario(o);
+  const std::size_t target = facility_named(s, "Yuexiu private homes");
   // All beds nursing-type, so every request can use every bed and the order alone decides.
   for (std::size_t f = 0; f < s.care.facilities.size(); ++f) {
-    s.care.facilities[f].places = static_cast<int>(f) == target ? 800 : 0;
+    s.care.facilities[f].places = f == target ? 800 : 0;
     s.care.facilities[f].nursing_share = 1.0;
   }
   auto scenario = std::make_shared<const Scenario>(s);
   ElderModel model(scenario);
-  const sim::Step& first = model.calendar().step(0);
-  model.step(first);
-  const World& w = model.world();
-  const People& p = w.people;
-  ASSERT_EQ(w.care.facilities[target].places, 40);  // 800 * 0.05
-  EXPECT_EQ(w.care.occupied[target], 40);
+  const sim::Step first = model.calendar().step(0);
+  model.step();
+  const People& p = model.people();
+  const care::Ledger& ledger = model.care().ledger();
+  ASSERT_EQ(ledger.place(target).places, 40);  // 800 * 0.05
+  EXPECT_EQ(ledger.place(target).occupied, 40);
   // Everyone admitted outranks everyone still waiting: compare the priority keys.
   std::optional<sim::Priority> worst_admitted, best_waiting;
   int admitted = 0, waiting = 0;
-  const auto key = [&](std::size_t i) {
-    const bool targeted = p.flags[i] & (kNoFamilySupport | kLowIncomeHousehold);
-    return sim::Priority{targeted ? 0u : 1u, -p.adl[i], first.first_day,
-                         sim::tie_break_hash(p.id[i], 0), p.id[i]};
-  };
   for (std::size_t i = 0; i < p.size(); ++i) {
     if (!p.alive[i]) continue;
     if (p.care_mode[i] == kInstitution) {
       ++admitted;
-      worst_admitted = std::max(worst_admitted.value_or(key(i)), key(i));
-    } else if (p.wait_mode[i] == kInstitution) {
+      const bool targeted = p.traits[i] & (kNoFamilySupport | kLowIncomeHousehold);
+      const sim::Priority key{targeted ? 1u : 2u, -p.adl[i], first.first_day,
+                              sim::tie_break_hash(p.id[i], static_cast<std::uint64_t>(
+                                                               first.first_day)),
+                              p.id[i]};
+      worst_admitted = std::max(worst_admitted.value_or(key), key);
+    } else if (p.waiting(i) && ledger.entry(p.wait_slot[i]).mode == kInstitution) {
       ++waiting;
-      best_waiting = std::min(best_waiting.value_or(key(i)), key(i));
+      const sim::Priority key = ledger.entry(p.wait_slot[i]).key;
+      best_waiting = std::min(best_waiting.value_or(key), key);
     }
   }
   EXPECT_EQ(admitted, 40);
   EXPECT_GT(waiting, 100);
   ASSERT_TRUE(worst_admitted && best_waiting);
   EXPECT_LT(*worst_admitted, *best_waiting);
-  EXPECT_EQ(worst_admitted->klass, 0u) << "targeted people come first and fill the 40 places";
+  EXPECT_EQ(worst_admitted->klass, 1u) << "targeted people come first and fill the 40 places";
 }
 
 TEST(Care, WaitingListIsFirstComeFirstServedWithinAPriorityClass) {
@@ -249,33 +317,44 @@ TEST(Care, WaitingListIsFirstComeFirstServedWithinAPriorityClass) {
   auto scenario = std::make_shared<const Scenario>(s);
   ElderModel model(scenario);
   int checked = 0;
-  for (const auto& step : model.calendar().steps()) {
-    model.step(step);
-    const People& p = model.world().people;
-    // Everyone admitted in this step outranks everyone left waiting: higher ADL level first,
-    // then the earlier request (first come, first served), then the tie-break hash.
-    const auto key = [&](std::size_t i) {
-      return sim::Priority{1u, -p.adl[i], p.wait_since[i],
-                           sim::tie_break_hash(p.id[i], static_cast<std::uint64_t>(step.index)),
-                           p.id[i]};
-    };
+  // Who waited for a home before each step, since when and at which ADL level. People whose
+  // level changed in the step are left out (their key changes when they choose again).
+  struct Before {
+    sim::Day since;
+    int level;
+  };
+  std::map<std::uint64_t, Before> before;
+  const auto key = [](const People& p, std::size_t i, sim::Day since) {
+    return sim::Priority{2u, -p.adl[i], since,
+                         sim::tie_break_hash(p.id[i], static_cast<std::uint64_t>(since)), p.id[i]};
+  };
+  run_checking(model, [&](const sim::Step& step) {
+    const People& p = model.people();
+    const care::Ledger& ledger = model.care().ledger();
     std::optional<sim::Priority> worst_admitted, best_waiting;
     for (std::size_t i = 0; i < p.size(); ++i) {
       if (!p.alive[i]) continue;
+      const auto was = before.find(p.id[i]);
+      if (was == before.end() || was->second.level != p.adl[i]) continue;
       if (p.care_mode[i] == kInstitution && p.care_since[i] == step.first_day)
-        worst_admitted = std::max(worst_admitted.value_or(key(i)), key(i));
-      if (p.wait_mode[i] == kInstitution)
-        best_waiting = std::min(best_waiting.value_or(key(i)), key(i));
+        worst_admitted = std::max(worst_admitted.value_or(key(p, i, was->second.since)),
+                                  key(p, i, was->second.since));
+      if (p.waiting(i) && ledger.entry(p.wait_slot[i]).mode == kInstitution) {
+        const sim::Priority& k = ledger.entry(p.wait_slot[i]).key;
+        EXPECT_EQ(k, key(p, i, ledger.entry(p.wait_slot[i]).since))
+            << "the stored key is the documented one";
+        best_waiting = std::min(best_waiting.value_or(k), k);
+      }
     }
     if (worst_admitted && best_waiting) {
       EXPECT_LT(*worst_admitted, *best_waiting) << "step " << step.index;
-      checked += worst_admitted->since < step.first_day;  // an admission from the list
+      ++checked;
     }
-    if (step.ends_period) {
-      MemorySink sink;
-      model.record_period(step.period, sink);
-    }
-  }
+    before.clear();
+    for (std::size_t i = 0; i < p.size(); ++i)
+      if (p.alive[i] && p.waiting(i) && ledger.entry(p.wait_slot[i]).mode == kInstitution)
+        before[p.id[i]] = {ledger.entry(p.wait_slot[i]).since, p.adl[i]};
+  });
   EXPECT_GT(checked, 5) << "too few admissions from the waiting list to test the order";
 }
 

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "models/demography.hpp"
+#include "models/elder_model.hpp"
 #include "models/synthesis.hpp"
 #include "sim/parallel.hpp"
 #include "sim/soa.hpp"
@@ -46,29 +47,27 @@ TEST(Mortality, HazardRatiosAndTheLogisticTailJoinSmoothly) {
 }
 
 // A closed cohort of n people of one sex, all exactly `age` years old on the start date, ADL 0,
-// stepped through the real demography process for `years` years; returns the survivors.
+// stepped through the model with care, hospitals and ADL transitions off for `years` years;
+// returns the survivors.
 std::int64_t simulate_cohort(Sex sex, int age, int years, std::int64_t n, std::uint64_t seed) {
   const auto end = sim::format_date(sim::make_day(2020 + years, 1, 1) - 1);
-  auto scenario = std::make_shared<const Scenario>(
-      small_scenario({"entrants.first_year_share=0", "simulation.end=" + end,
-                      "simulation.seed=" + std::to_string(seed)}));
-  World world(scenario);
-  People& p = world.people;
-  sim::append_rows(p, static_cast<std::size_t>(n));
+  auto scenario = std::make_shared<const Scenario>(small_scenario(
+      {"entrants.first_year_share=0", "simulation.end=" + end,
+       "simulation.seed=" + std::to_string(seed), "care.enabled=false",
+       "hospital_system.enabled=false", "health.enabled=false"}));
+  People p;
+  append_people(p, static_cast<std::size_t>(n));
   for (std::size_t i = 0; i < p.size(); ++i) {
     p.id[i] = i;
     p.birth_day[i] = years_before(sim::make_day(2020, 1, 1), age);
     p.sex[i] = sex;
-    p.alive[i] = 1;
   }
-  const sim::Calendar calendar(scenario->simulation.calendar);
-  PeriodFlows flows(*scenario);
-  std::vector<PeriodFlows> scratch;
-  for (const auto& step : calendar.steps()) demography::step(world, step, flows, scratch);
-  std::int64_t alive = 0;
-  for (auto a : p.alive) alive += a;
+  ElderModel model(scenario, std::move(p));
+  const MemorySink sink = run_in_memory(model);
+  const std::int64_t alive = static_cast<std::int64_t>(model.living());
   std::int64_t deaths = 0;
-  for (auto d : flows.deaths) deaths += d;
+  for (const auto& row : sink.ints.at("new_deaths"))
+    for (auto d : row) deaths += d;
   EXPECT_EQ(alive + deaths, n);  // nobody created or lost
   return alive;
 }
@@ -107,7 +106,7 @@ TEST(Demography, StocksChangeOnlyByEntrantsDeathsAndMoves) {
        "migration=[{from: Yuexiu, to: Baiyun, annual_rate: 0.05}, {from: Yuexiu, to: Panyu, "
        "annual_rate: 0.02}, {from: Liwan, to: Yuexiu, annual_rate: 0.03}]"}));
   ElderModel model(scenario);
-  const Stocks initial = model.stocks_on(model.calendar().spec().start);
+  const Census initial = model.count(model.calendar().spec().start);
   const MemorySink sink = run_in_memory(model);
   const auto& alive = sink.ints.at("n_alive");
   const auto& deaths = sink.ints.at("new_deaths");
@@ -153,15 +152,15 @@ TEST(Demography, EntrantsArriveOnTheirBirthdaysWithStableIds) {
         // Birthdays are spread evenly: each month gets its share of days, within one person.
         const int days = model.calendar().period(static_cast<int>(month)).last_day -
                          model.calendar().period(static_cast<int>(month)).first_day + 1;
-        const double share = static_cast<double>(demography::cohort_size(*scenario, d, year)) *
+        const double share = static_cast<double>(cohort_size(*scenario, d, year)) *
                              days / sim::days_in_year(year);
         EXPECT_NEAR(static_cast<double>(got), share, 1.0);
       }
-      EXPECT_EQ(total, demography::cohort_size(*scenario, d, year));
+      EXPECT_EQ(total, cohort_size(*scenario, d, year));
     }
   }
   // Entrant ids encode (year, district, index); every id is unique.
-  const People& p = model.world().people;
+  const People& p = model.people();
   std::set<std::uint64_t> ids(p.id.begin(), p.id.end());
   EXPECT_EQ(ids.size(), p.size());
   std::size_t entrants_seen = 0;
@@ -178,10 +177,10 @@ TEST(Demography, EntrantsArriveOnTheirBirthdaysWithStableIds) {
 TEST(Demography, CohortSizesFollowShareGrowthAndExplicitYears) {
   const Scenario s = small_scenario({"districts.Yuexiu.entrants_by_year={2022: 50000}"});
   // Liwan: 0.075 * 264,164 * 1.01^k * 0.01
-  EXPECT_EQ(demography::cohort_size(s, 1, 2020), std::llround(0.075 * 264164 * 0.01));
-  EXPECT_EQ(demography::cohort_size(s, 1, 2030),
+  EXPECT_EQ(cohort_size(s, 1, 2020), std::llround(0.075 * 264164 * 0.01));
+  EXPECT_EQ(cohort_size(s, 1, 2030),
             std::llround(0.075 * 264164 * std::pow(1.01, 10) * 0.01));
-  EXPECT_EQ(demography::cohort_size(s, 0, 2022), 500);
+  EXPECT_EQ(cohort_size(s, 0, 2022), 500);
 }
 
 TEST(Demography, ResultsAreIdenticalForAnyThreadCount) {
@@ -189,24 +188,9 @@ TEST(Demography, ResultsAreIdenticalForAnyThreadCount) {
       small_scenario({"simulation.end=2022-12-31", "population.scale=0.05",
                       "migration=[{from: Tianhe, to: Huangpu, annual_rate: 0.1}]"}));
   std::vector<MemorySink> runs;
-  for (int threads : {1, 2, 4}) {
-    sim::ThreadLimit limit(threads);
-    ElderModel model(scenario);
-    runs.push_back(run_in_memory(model));
-  }
+  for (int threads : {1, 2, 4}) runs.push_back(testing::run_scenario(scenario, threads));
   ASSERT_FALSE(runs[0].ints.empty());
-  for (std::size_t r = 1; r < runs.size(); ++r) {
-    EXPECT_EQ(runs[r].ints, runs[0].ints);
-    // Bit for bit (NaN marks "no value" in some series, and NaN != NaN).
-    ASSERT_EQ(runs[r].doubles.size(), runs[0].doubles.size());
-    for (const auto& [name, rows] : runs[0].doubles) {
-      const auto& other = runs[r].doubles.at(name);
-      ASSERT_EQ(other.size(), rows.size()) << name;
-      for (std::size_t t = 0; t < rows.size(); ++t)
-        EXPECT_EQ(std::memcmp(other[t].data(), rows[t].data(), rows[t].size() * sizeof(double)), 0)
-            << name << " period " << t;
-    }
-  }
+  for (std::size_t r = 1; r < runs.size(); ++r) testing::expect_identical(runs[0], runs[r]);
 }
 
 }  // namespace

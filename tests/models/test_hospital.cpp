@@ -12,14 +12,17 @@
 #include <string>
 #include <vector>
 
-#include "models/world.hpp"
+#include "models/elder_model.hpp"
 #include "sim/parallel.hpp"
 #include "tests/test_support.hpp"
 
 namespace eldersim {
 namespace {
 
+using testing::facility_named;
+using testing::hospital_named;
 using testing::MemorySink;
+using testing::run_checking;
 using testing::run_in_memory;
 using testing::scenario_with;
 
@@ -46,22 +49,6 @@ std::vector<std::string> background_everywhere(const std::string& share) {
   return overrides;
 }
 
-std::size_t hospital_named(const Scenario& s, const std::string& name) {
-  const auto& all = s.hospitals.hospitals;
-  const auto it =
-      std::find_if(all.begin(), all.end(), [&](const HospitalSpec& h) { return h.name == name; });
-  EXPECT_NE(it, all.end()) << name;
-  return static_cast<std::size_t>(it - all.begin());
-}
-
-std::size_t facility_named(const Scenario& s, const std::string& name) {
-  const auto& all = s.care.facilities;
-  const auto it =
-      std::find_if(all.begin(), all.end(), [&](const FacilitySpec& f) { return f.name == name; });
-  EXPECT_NE(it, all.end()) << name;
-  return static_cast<std::size_t>(it - all.begin());
-}
-
 // The reporting period holding `day`.
 std::size_t period_of(const sim::Calendar& calendar, sim::Day day) {
   for (int p = 0; p < calendar.n_periods(); ++p)
@@ -85,20 +72,6 @@ T total(const std::vector<std::vector<T>>& rows, std::size_t from = 0,
   return s;
 }
 
-// Runs the whole calendar, calling `after_step(step)` after every step (before the period's rows
-// are recorded and the dead compacted away).
-template <class F>
-MemorySink run_checking(ElderModel& model, F&& after_step) {
-  MemorySink sink;
-  for (const auto& step : model.calendar().steps()) {
-    model.step(step);
-    after_step(step);
-    if (::testing::Test::HasFatalFailure()) return sink;
-    if (step.ends_period) model.record_period(step.period, sink);
-  }
-  return sink;
-}
-
 MemorySink run(const std::vector<std::string>& overrides) {
   ElderModel model(scenario_with(overrides));
   return run_in_memory(model);
@@ -111,36 +84,37 @@ struct Inpatients {
   std::vector<std::int64_t> acute, rehabilitation, delayed;
 };
 
-Inpatients count_inpatients(const World& w) {
-  const People& p = w.people;
-  const HospitalSystemSpec& spec = w.scenario->hospitals;
+Inpatients count_inpatients(const ElderModel& model) {
+  const People& p = model.people();
+  const HospitalSystemSpec& spec = model.scenario().hospitals;
+  const hospital::State& state = model.hospitals().state();
   const std::size_t nh = spec.hospitals.size();
   Inpatients n{std::vector<std::int64_t>(nh, 0), std::vector<std::int64_t>(nh, 0),
                std::vector<std::int64_t>(nh, 0)};
-  std::size_t dead = 0, unknown = 0, rehab_not_delayed = 0, delayed_not_waiting = 0;
+  std::size_t dead = 0, unknown = 0, rehab_not_delayed = 0, delayed_not_waiting = 0,
+              wrong_row = 0;
   for (std::size_t i = 0; i < p.size(); ++i) {
-    const std::uint16_t h = p.hospital[i];
-    if (h == kNoHospital) continue;
+    if (!p.in_hospital(i)) continue;
+    const hospital::Stay& stay = state.stay(p.stay[i]);
+    wrong_row += stay.used && stay.row == i ? 0 : 1;
     dead += p.alive[i] ? 0 : 1;
+    const std::size_t h = stay.hospital;
     if (h >= nh) {
       ++unknown;
       continue;
     }
-    const std::uint8_t f = p.hospital_flags[i];
-    if (f & kInRehabilitationBed) {
-      rehab_not_delayed += (f & kDelayedDischarge) ? 0 : 1;
+    if (stay.flags & hospital::kInRehabilitationBed) {
+      rehab_not_delayed += (stay.flags & hospital::kDelayedDischarge) ? 0 : 1;
       n.rehabilitation[h] += 1;
     } else {
       n.acute[h] += 1;
     }
-    if (f & kDelayedDischarge) {
+    if (stay.flags & hospital::kDelayedDischarge) {
       n.delayed[h] += 1;
-      const std::uint8_t mode = p.wait_mode[i];
-      const bool in_place =
-          mode == p.care_mode[i] && (mode == kHomeCare || p.wait_facility[i] == p.care_facility[i]);
-      delayed_not_waiting += mode != kNoCare && spec.delay_for[mode] && !in_place ? 0 : 1;
+      delayed_not_waiting += model.care().waits_for_new_place(p, i, spec.delay_for) ? 0 : 1;
     }
   }
+  EXPECT_EQ(wrong_row, 0u) << "stays and people do not point at each other";
   EXPECT_EQ(dead, 0u) << "dead people in hospital beds";
   EXPECT_EQ(unknown, 0u) << "patients in no known hospital";
   EXPECT_EQ(rehab_not_delayed, 0u) << "rehabilitation beds held by patients not waiting";
@@ -166,17 +140,17 @@ TEST(HospitalBeds, OccupiedBedsNeverExceedBeds) {
   const sim::Day first_conversion = sim::make_day(2021, 1, 1);
   std::int64_t rehab_seen = 0, full_seen = 0;
   const MemorySink sink = run_checking(model, [&](const sim::Step& step) {
-    const World& w = model.world();
-    const Inpatients n = count_inpatients(w);
+    const Inpatients n = count_inpatients(model);
+    const hospital::State& state = model.hospitals().state();
     for (std::size_t h = 0; h < nh; ++h) {
-      const HospitalUnitState& u = w.hospitals.units[h];
+      const hospital::Unit& u = state.units[h];
       ASSERT_TRUE(u.open);
       EXPECT_LE(n.acute[h], u.beds)
           << scenario->hospitals.hospitals[h].name << " on " << sim::format_date(step.first_day);
       EXPECT_LE(n.rehabilitation[h], u.rehabilitation_beds)
           << scenario->hospitals.hospitals[h].name << " on " << sim::format_date(step.first_day);
       // The engine's own count of the last day's acute patients agrees with a recount.
-      EXPECT_EQ(n.acute[h], w.hospitals.occupied[h]) << scenario->hospitals.hospitals[h].name;
+      EXPECT_EQ(n.acute[h], state.occupied[h]) << scenario->hospitals.hospitals[h].name;
       rehab_seen += n.rehabilitation[h];
       // The elderly use what the background (under-60) use leaves: exactly so while the beds
       // have not changed (the background share is the same every month here).
@@ -191,10 +165,10 @@ TEST(HospitalBeds, OccupiedBedsNeverExceedBeds) {
       full_seen += n.acute[h] >= u.beds - background ? 1 : 0;
     }
   });
-  const Rows& peak = sink.ints.at("hospital_peak_occupied");
-  const Rows& beds = sink.ints.at("hospital_beds");
-  const Rows& rehab_beds = sink.ints.at("hospital_rehabilitation_beds");
-  const Rows& rehab_days = sink.ints.at("hospital_rehabilitation_bed_days");
+  const Rows& peak = sink.ints.at("peak_occupied_beds_by_hospital");
+  const Rows& beds = sink.ints.at("n_beds_by_hospital");
+  const Rows& rehab_beds = sink.ints.at("n_rehabilitation_beds_by_hospital");
+  const Rows& rehab_days = sink.ints.at("new_rehabilitation_bed_days_by_hospital");
   ASSERT_EQ(peak.size(), 36u);
   for (std::size_t t = 0; t < peak.size(); ++t)
     for (std::size_t h = 0; h < nh; ++h) {
@@ -210,7 +184,7 @@ TEST(HospitalBeds, OccupiedBedsNeverExceedBeds) {
   EXPECT_GT(full_seen, 0);
   EXPECT_GT(rehab_seen, 0);
   EXPECT_GT(total(rehab_days), 0);
-  EXPECT_GT(total(sink.ints.at("hospital_diverted")) + total(sink.ints.at("new_turned_away")), 0);
+  EXPECT_GT(total(sink.ints.at("new_diverted_by_hospital")) + total(sink.ints.at("new_turned_away")), 0);
 }
 
 // Converting beds that patients lie in: the patients stay until their stays end, and every
@@ -225,14 +199,13 @@ TEST(HospitalBeds, ConvertingOccupiedBedsKeepsPatientsWithinTheBedsLeft) {
   ElderModel model(scenario);
   const auto nh = static_cast<std::size_t>(scenario->hospital_count());
   const MemorySink sink = run_checking(model, [&](const sim::Step& step) {
-    const World& w = model.world();
-    const Inpatients n = count_inpatients(w);
+    const Inpatients n = count_inpatients(model);
     for (std::size_t h = 0; h < nh; ++h)
-      EXPECT_LE(n.acute[h], w.hospitals.units[h].beds)
+      EXPECT_LE(n.acute[h], model.hospitals().state().units[h].beds)
           << scenario->hospitals.hospitals[h].name << " on " << sim::format_date(step.first_day);
   });
-  const Rows& peak = sink.ints.at("hospital_peak_occupied");
-  const Rows& beds = sink.ints.at("hospital_beds");
+  const Rows& peak = sink.ints.at("peak_occupied_beds_by_hospital");
+  const Rows& beds = sink.ints.at("n_beds_by_hospital");
   ASSERT_EQ(peak.size(), 15u);
   // Beds leave during January as their patients leave, so the period's peak is bounded by the
   // beds at its start (the end of the period before); the daily bound is checked step by step
@@ -247,7 +220,7 @@ TEST(HospitalBeds, ConvertingOccupiedBedsKeepsPatientsWithinTheBedsLeft) {
   EXPECT_EQ(beds[11][panyu], 15);
   EXPECT_LT(beds[12][panyu], 15);
   EXPECT_EQ(beds[14][panyu], 15 - std::llround(0.9 * 15));
-  EXPECT_EQ(model.world().hospitals.units[panyu].converting(), 0);
+  EXPECT_EQ(model.hospitals().state().units[panyu].converting(), 0);
 }
 
 // ---- 2. Little's law ----------------------------------------------------------------------------
@@ -264,18 +237,18 @@ TEST(HospitalFlows, LittlesLawHoldsWithoutCongestion) {
   // Patients by hospital at each period's end: the stays ended are the flow between them.
   Rows inpatients;
   const MemorySink sink = run_checking(model, [&](const sim::Step& step) {
-    if (step.ends_period) inpatients.push_back(count_inpatients(model.world()).acute);
+    if (step.ends_period) inpatients.push_back(count_inpatients(model).acute);
   });
-  const Rows& admissions = sink.ints.at("hospital_new_admissions");
-  const Rows& bed_days = sink.ints.at("hospital_elderly_bed_days");
-  const auto& los = sink.doubles.at("hospital_mean_length_of_stay");
+  const Rows& admissions = sink.ints.at("new_admissions_by_hospital");
+  const Rows& bed_days = sink.ints.at("new_elderly_bed_days_by_hospital");
+  const auto& los = sink.doubles.at("mean_length_of_stay_by_hospital");
   ASSERT_EQ(admissions.size(), 36u);
   // (Some 40 patients find their first choice full, primary units of 3-13 beds at 1%, and go to
   // the next hospital: nobody waits, so the law still holds.)
   EXPECT_EQ(total(sink.ints.at("new_turned_away")), 0);
-  EXPECT_EQ(total(sink.ints.at("hospital_delayed_discharge_days")), 0);
+  EXPECT_EQ(total(sink.ints.at("new_delayed_discharge_days_by_hospital")), 0);
   // The district series sums the hospitals' bed-days.
-  EXPECT_DOUBLE_EQ(total(sink.doubles.at("hospital_bed_days")),
+  EXPECT_DOUBLE_EQ(total(sink.doubles.at("new_hospital_bed_days")),
                    static_cast<double>(total(bed_days)));
 
   // 2021-2022 (the first year fills empty hospitals).
@@ -288,7 +261,7 @@ TEST(HospitalFlows, LittlesLawHoldsWithoutCongestion) {
       occupied += static_cast<double>(bed_days[t][h]);
       admitted += static_cast<double>(admissions[t][h]);
       // Stays ending = admissions + patients in at the start - patients in at the end.
-      const std::int64_t ended = sink.ints.at("hospital_stays_ended")[t][h];
+      const std::int64_t ended = sink.ints.at("new_stays_ended_by_hospital")[t][h];
       ASSERT_EQ(ended, admissions[t][h] + inpatients[t - 1][h] - inpatients[t][h])
           << scenario->hospitals.hospitals[h].name << " period " << t;
       if (ended == 0) {
@@ -328,21 +301,23 @@ TEST(HospitalFlows, BedDaysAreTheDaysOfTheStays) {
   const MemorySink sink = run_in_memory(model);
   const sim::Day end = model.calendar().spec().end + 1;
   std::vector<std::int64_t> held(nh, 0), in_progress(nh, 0), ended(nh, 0);
-  for (const auto& row : sink.ints.at("hospital_elderly_bed_days"))
+  for (const auto& row : sink.ints.at("new_elderly_bed_days_by_hospital"))
     for (std::size_t h = 0; h < nh; ++h) held[h] += row[h];
-  for (const auto& row : sink.ints.at("hospital_rehabilitation_bed_days"))
+  for (const auto& row : sink.ints.at("new_rehabilitation_bed_days_by_hospital"))
     for (std::size_t h = 0; h < nh; ++h) held[h] += row[h];
-  const auto& los = sink.doubles.at("hospital_mean_length_of_stay");
-  const Rows& stays = sink.ints.at("hospital_stays_ended");
+  const auto& los = sink.doubles.at("mean_length_of_stay_by_hospital");
+  const Rows& stays = sink.ints.at("new_stays_ended_by_hospital");
   for (std::size_t t = 0; t < stays.size(); ++t)
     for (std::size_t h = 0; h < nh; ++h)
       if (stays[t][h] > 0) ended[h] += std::llround(los[t][h] * static_cast<double>(stays[t][h]));
-  const People& p = model.world().people;
+  const People& p = model.people();
   for (std::size_t i = 0; i < p.size(); ++i)
-    if (p.alive[i] && p.hospital[i] != kNoHospital)
-      in_progress[p.hospital[i]] += end - p.hospital_admitted[i];
-  EXPECT_GT(total(sink.ints.at("hospital_rehabilitation_bed_days")), 0);
-  EXPECT_GT(total(sink.ints.at("hospital_delayed_discharge_days")), 0);
+    if (p.alive[i] && p.in_hospital(i)) {
+      const hospital::Stay& stay = model.hospitals().state().stay(p.stay[i]);
+      in_progress[stay.hospital] += end - stay.admitted;
+    }
+  EXPECT_GT(total(sink.ints.at("new_rehabilitation_bed_days_by_hospital")), 0);
+  EXPECT_GT(total(sink.ints.at("new_delayed_discharge_days_by_hospital")), 0);
   for (std::size_t h = 0; h < nh; ++h)
     EXPECT_EQ(held[h], ended[h] + in_progress[h]) << scenario->hospitals.hospitals[h].name;
 }
@@ -359,7 +334,7 @@ TEST(HospitalFlows, ReferralMatrixAddsUpToTheAdmissions) {
   const Rows& matrix = sink.ints.at("new_hospital_admissions_by_origin");
   const Rows& by_district = sink.ints.at("new_hospital_admissions");
   const Rows& by_cell = sink.ints.at("new_hospital_admissions_by_sex_age");
-  const Rows& by_hospital = sink.ints.at("hospital_new_admissions");
+  const Rows& by_hospital = sink.ints.at("new_admissions_by_hospital");
   ASSERT_EQ(matrix.size(), 24u);
   std::int64_t outside = 0;
   for (std::size_t t = 0; t < matrix.size(); ++t) {
@@ -387,9 +362,9 @@ TEST(HospitalFlows, ReferralMatrixAddsUpToTheAdmissions) {
     // Referrals and turned-away patients: by district and by hospital alike (every district has
     // a hospital of every tier within reach, so every patient has a first choice).
     EXPECT_EQ(sum_of(sink.ints.at("new_referrals")[t]),
-              sum_of(sink.ints.at("hospital_referred_in")[t]));
+              sum_of(sink.ints.at("new_referred_in_by_hospital")[t]));
     EXPECT_EQ(sum_of(sink.ints.at("new_turned_away")[t]),
-              sum_of(sink.ints.at("hospital_turned_away")[t]));
+              sum_of(sink.ints.at("new_turned_away_by_hospital")[t]));
   }
   EXPECT_GT(total(by_hospital), 5000);
   // Every district has a hospital of every tier, so patients admitted outside their district
@@ -414,7 +389,7 @@ TEST(HospitalFlows, FullHospitalsSendPatientsToTheNearestFreeBedOrTurnThemAway) 
   const std::size_t open = hospital_named(*scenario, "Yuexiu secondary");
   const std::size_t yuexiu = 0;
   ASSERT_EQ(scenario->districts[yuexiu].name, "Yuexiu");
-  const Rows& admissions = sink.ints.at("hospital_new_admissions");
+  const Rows& admissions = sink.ints.at("new_admissions_by_hospital");
   const Rows& matrix = sink.ints.at("new_hospital_admissions_by_origin");
   std::int64_t admitted = 0, from_elsewhere = 0, diverted = 0, turned_away = 0;
   for (std::size_t t = 0; t < admissions.size(); ++t) {
@@ -425,10 +400,10 @@ TEST(HospitalFlows, FullHospitalsSendPatientsToTheNearestFreeBedOrTurnThemAway) 
     admitted += admissions[t][open];
     for (std::size_t d = 0; d < nd; ++d)
       if (d != yuexiu) from_elsewhere += matrix[t][d * nd + yuexiu];
-    diverted += sum_of(sink.ints.at("hospital_diverted")[t]);
+    diverted += sum_of(sink.ints.at("new_diverted_by_hospital")[t]);
     turned_away += sum_of(sink.ints.at("new_turned_away")[t]);
     // Its own admissions are never diversions from it.
-    EXPECT_EQ(sink.ints.at("hospital_diverted")[t][open], 0);
+    EXPECT_EQ(sink.ints.at("new_diverted_by_hospital")[t][open], 0);
   }
   // The one free hospital admits patients from other districts (their first choice was at
   // home); the patients who need a tertiary bed, and those who find it full, are turned away.
@@ -436,18 +411,18 @@ TEST(HospitalFlows, FullHospitalsSendPatientsToTheNearestFreeBedOrTurnThemAway) 
   EXPECT_GE(diverted, from_elsewhere);
   EXPECT_LE(diverted, admitted);
   EXPECT_GT(turned_away, admitted);
-  EXPECT_EQ(turned_away, total(sink.ints.at("hospital_turned_away")));
+  EXPECT_EQ(turned_away, total(sink.ints.at("new_turned_away_by_hospital")));
   // Patients who need a tertiary bed have their first choice at a tertiary hospital, which never
   // sends them to a secondary one.
   std::int64_t tertiary_turned_away = 0;
   for (std::size_t h = 0; h < nh; ++h)
     if (scenario->hospitals.hospitals[h].tier == 3)
-      for (const auto& row : sink.ints.at("hospital_turned_away")) tertiary_turned_away += row[h];
+      for (const auto& row : sink.ints.at("new_turned_away_by_hospital")) tertiary_turned_away += row[h];
   EXPECT_GT(tertiary_turned_away, 0);
   std::int64_t tertiary_diverted = 0;
   for (std::size_t h = 0; h < nh; ++h)
     if (scenario->hospitals.hospitals[h].tier == 3)
-      for (const auto& row : sink.ints.at("hospital_diverted")) tertiary_diverted += row[h];
+      for (const auto& row : sink.ints.at("new_diverted_by_hospital")) tertiary_diverted += row[h];
   EXPECT_EQ(tertiary_diverted, 0);
 }
 
@@ -484,10 +459,12 @@ TEST(HospitalConversion, MovesExactlyTheBedsOnItsDate) {
     }
   ASSERT_EQ(tier2.size(), 22u);
 
-  const World& w = model.world();
-  const std::vector<HospitalUnitState> initial = w.hospitals.units;
+  const hospital::State& state = model.hospitals().state();
+  const care::Ledger& ledger = model.care().ledger();
+  const std::vector<hospital::Unit> initial = state.units;
   std::vector<std::int64_t> initial_places;
-  for (const auto& f : w.care.facilities) initial_places.push_back(f.places);
+  for (std::size_t f = 0; f < ledger.facility_count(); ++f)
+    initial_places.push_back(ledger.place(f).places);
   EXPECT_EQ(initial[tertiary].beds, 91);  // 9,123 at 1%
   EXPECT_EQ(initial[primary].beds, 11);
   EXPECT_EQ(initial[liwan].beds, 27);
@@ -510,15 +487,15 @@ TEST(HospitalConversion, MovesExactlyTheBedsOnItsDate) {
   const MemorySink sink = run_checking(model, [&](const sim::Step& step) {
     const bool after_march = step.end_day() > march, after_may = step.end_day() > may,
                after_june = step.end_day() > june;
-    const auto& units = w.hospitals.units;
+    const auto& units = state.units;
     EXPECT_EQ(units[tertiary].beds, initial[tertiary].beds - (after_march ? 20 : 0))
         << sim::format_date(step.first_day);
-    EXPECT_EQ(w.care.facilities[tertiary_ward].places,
+    EXPECT_EQ(ledger.place(tertiary_ward).places,
               initial_places[tertiary_ward] + (after_march ? 20 : 0));
-    EXPECT_EQ(w.care.facilities[tertiary_ward].nursing_places,
-              w.care.facilities[tertiary_ward].places);
+    EXPECT_EQ(ledger.place(tertiary_ward).nursing_places,
+              ledger.place(tertiary_ward).places);
     EXPECT_EQ(units[primary].beds, initial[primary].beds - (after_march ? 5 : 0));
-    EXPECT_EQ(w.care.facilities[primary_ward].places,
+    EXPECT_EQ(ledger.place(primary_ward).places,
               initial_places[primary_ward] + (after_march ? 5 : 0));
     EXPECT_EQ(units[liwan].rehabilitation_beds, after_may ? 10 : 0);
     for (std::size_t k = 0; k < tier2.size(); ++k) {
@@ -527,7 +504,7 @@ TEST(HospitalConversion, MovesExactlyTheBedsOnItsDate) {
           initial[h].beds - (h == liwan && after_may ? 10 : 0) - (after_june ? tenth[h] : 0);
       EXPECT_EQ(units[h].beds, expected)
           << s.hospitals.hospitals[h].name << " " << sim::format_date(step.first_day);
-      EXPECT_EQ(w.care.facilities[tier2_ward[k]].places,
+      EXPECT_EQ(ledger.place(tier2_ward[k]).places,
                 initial_places[tier2_ward[k]] + (after_june ? tenth[h] : 0))
           << s.hospitals.hospitals[h].name;
     }
@@ -536,14 +513,14 @@ TEST(HospitalConversion, MovesExactlyTheBedsOnItsDate) {
       if (h == tertiary || h == primary || s.hospitals.hospitals[h].tier == 2) continue;
       EXPECT_EQ(units[h].beds, initial[h].beds) << s.hospitals.hospitals[h].name;
     }
-    if (step.ends_period) moved_in_ward_total = w.care.facilities[tertiary_ward].places;
+    if (step.ends_period) moved_in_ward_total = ledger.place(tertiary_ward).places;
   });
   EXPECT_EQ(moved_in_ward_total, 20);
 
   // In the output: the period holding the date shows the change, the one before does not.
-  const Rows& beds = sink.ints.at("hospital_beds");
-  const Rows& rehab = sink.ints.at("hospital_rehabilitation_beds");
-  const Rows& places = sink.ints.at("facility_places");
+  const Rows& beds = sink.ints.at("n_beds_by_hospital");
+  const Rows& rehab = sink.ints.at("n_rehabilitation_beds_by_hospital");
+  const Rows& places = sink.ints.at("n_places_by_facility");
   const std::size_t p_march = period_of(calendar, march), p_may = period_of(calendar, may),
                     p_june = period_of(calendar, june);
   ASSERT_EQ(p_march, 14u);
@@ -564,7 +541,7 @@ TEST(HospitalConversion, MovesExactlyTheBedsOnItsDate) {
     EXPECT_EQ(ward_places, moved) << t;
   }
   // The new nursing places are used.
-  EXPECT_GT(sink.ints.at("facility_occupied").back()[tertiary_ward], 0);
+  EXPECT_GT(sink.ints.at("n_occupied_by_facility").back()[tertiary_ward], 0);
 }
 
 // ---- 5, 6. delayed discharge --------------------------------------------------------------------
@@ -576,10 +553,10 @@ TEST(HospitalDischarge, NoDelayWithUnlimitedCarePlacesAndMoreWithFewerHomeBeds) 
     return run(extra);
   };
   const MemorySink unlimited = with({"care.unlimited_capacity=true"});
-  EXPECT_EQ(total(unlimited.doubles.at("delayed_discharge_days")), 0.0);
-  EXPECT_EQ(total(unlimited.ints.at("hospital_delayed_discharge_days")), 0);
+  EXPECT_EQ(total(unlimited.doubles.at("new_delayed_discharge_days")), 0.0);
+  EXPECT_EQ(total(unlimited.ints.at("new_delayed_discharge_days_by_hospital")), 0);
   EXPECT_EQ(total(unlimited.ints.at("n_delayed_discharge")), 0);
-  EXPECT_GT(total(unlimited.ints.at("hospital_new_admissions")), 5000);
+  EXPECT_GT(total(unlimited.ints.at("new_admissions_by_hospital")), 5000);
 
   // Home beds cut by half, then by four fifths, from 2021-01-01: more patients wait in
   // hospital for a bed, for longer. Compared over 2021-2022.
@@ -587,23 +564,23 @@ TEST(HospitalDischarge, NoDelayWithUnlimitedCarePlacesAndMoreWithFewerHomeBeds) 
   const MemorySink half = with({"policy_events=[" + institution_cut("2021-01-01", -50) + "]"});
   const MemorySink fifth = with({"policy_events=[" + institution_cut("2021-01-01", -80) + "]"});
   const auto delayed = [](const MemorySink& s) {
-    return total(s.doubles.at("delayed_discharge_days"), 12, 36);
+    return total(s.doubles.at("new_delayed_discharge_days"), 12, 36);
   };
   // The district series adds up the hospitals'.
-  EXPECT_DOUBLE_EQ(total(half.doubles.at("delayed_discharge_days")),
-                   static_cast<double>(total(half.ints.at("hospital_delayed_discharge_days"))));
+  EXPECT_DOUBLE_EQ(total(half.doubles.at("new_delayed_discharge_days")),
+                   static_cast<double>(total(half.ints.at("new_delayed_discharge_days_by_hospital"))));
   EXPECT_GE(delayed(baseline), 0.0);
   EXPECT_GT(delayed(half), delayed(baseline));
   EXPECT_GT(delayed(fifth), delayed(half));
   EXPECT_GT(total(fifth.ints.at("n_delayed_discharge"), 12, 36),
             total(baseline.ints.at("n_delayed_discharge"), 12, 36));
   // Before the cut the three runs are the same run.
-  EXPECT_EQ(total(half.doubles.at("delayed_discharge_days"), 0, 12),
-            total(baseline.doubles.at("delayed_discharge_days"), 0, 12));
+  EXPECT_EQ(total(half.doubles.at("new_delayed_discharge_days"), 0, 12),
+            total(baseline.doubles.at("new_delayed_discharge_days"), 0, 12));
   // Waiting patients hold acute beds: the elderly use more bed-days per admission.
   const auto per_admission = [](const MemorySink& s) {
-    return total(s.doubles.at("hospital_bed_days"), 12, 36) /
-           static_cast<double>(total(s.ints.at("hospital_new_admissions"), 12, 36));
+    return total(s.doubles.at("new_hospital_bed_days"), 12, 36) /
+           static_cast<double>(total(s.ints.at("new_admissions_by_hospital"), 12, 36));
   };
   EXPECT_GT(per_admission(fifth), per_admission(baseline));
 }
@@ -616,8 +593,8 @@ TEST(HospitalDischarge, PriorityForWaitingPatientsShortensDelays) {
   priority.emplace_back("programmes.medical_care.discharge_priority=true");
   const MemorySink without = run(congested);
   const MemorySink with = run(priority);
-  const double days_without = total(without.doubles.at("delayed_discharge_days"));
-  const double days_with = total(with.doubles.at("delayed_discharge_days"));
+  const double days_without = total(without.doubles.at("new_delayed_discharge_days"));
+  const double days_with = total(with.doubles.at("new_delayed_discharge_days"));
   EXPECT_GT(days_without, 0.0);
   EXPECT_LT(days_with, days_without);
   EXPECT_LT(total(with.ints.at("n_delayed_discharge")),
@@ -635,16 +612,17 @@ TEST(HospitalFlows, DeathsAndPeopleAreAccountedFor) {
                      "policy_events=[" + institution_cut("2020-06-01", -50) + "]"});
   ElderModel model(scenario);
   const auto nd = static_cast<std::size_t>(scenario->district_count());
-  const Stocks initial = model.stocks_on(model.calendar().spec().start);
+  const Census initial = model.count(model.calendar().spec().start);
   Rows inpatients, delayed;
   const MemorySink sink = run_checking(model, [&](const sim::Step& step) {
     if (!step.ends_period) return;
-    const People& p = model.world().people;
+    const People& p = model.people();
     std::vector<std::int64_t> in(nd, 0), waiting(nd, 0);
     for (std::size_t i = 0; i < p.size(); ++i) {
-      if (!p.alive[i] || p.hospital[i] == kNoHospital) continue;
+      if (!p.alive[i] || !p.in_hospital(i)) continue;
       in[p.district[i]] += 1;
-      if (p.hospital_flags[i] & kDelayedDischarge) waiting[p.district[i]] += 1;
+      if (model.hospitals().state().stay(p.stay[i]).flags & hospital::kDelayedDischarge)
+        waiting[p.district[i]] += 1;
     }
     inpatients.push_back(in);
     delayed.push_back(waiting);
@@ -666,7 +644,7 @@ TEST(HospitalFlows, DeathsAndPeopleAreAccountedFor) {
     EXPECT_EQ(sink.ints.at("n_inpatients")[t], inpatients[t]) << "period " << t;
     EXPECT_EQ(sink.ints.at("n_delayed_discharge")[t], delayed[t]) << "period " << t;
     // In-hospital deaths by the patient's district and by hospital agree.
-    EXPECT_EQ(sum_of(hospital_deaths[t]), sum_of(sink.ints.at("hospital_deaths")[t]));
+    EXPECT_EQ(sum_of(hospital_deaths[t]), sum_of(sink.ints.at("new_deaths_by_hospital")[t]));
   }
   EXPECT_GT(total(hospital_deaths), 0);
   EXPECT_GT(total(delayed), 0);
@@ -686,9 +664,11 @@ AdmissionsSeen count_admissions(const std::vector<std::string>& overrides) {
   ElderModel model(scenario_with(overrides));
   AdmissionsSeen seen;
   run_checking(model, [&](const sim::Step& step) {
-    const People& p = model.world().people;
+    const People& p = model.people();
     for (std::size_t i = 0; i < p.size(); ++i) {
-      if (p.hospital[i] == kNoHospital || p.hospital_admitted[i] < step.first_day) continue;
+      if (!p.in_hospital(i) ||
+          model.hospitals().state().stay(p.stay[i]).admitted < step.first_day)
+        continue;
       if (p.care_mode[i] == kInstitution)
         seen.residents += 1;
       else if (p.adl[i] >= 3)
@@ -772,10 +752,10 @@ TEST(HospitalAdmissions, SeasonalityMovesAdmissionsBetweenMonths) {
   const MemorySink peak = run(january);
   // Patients seeking a bed: admitted or turned away (January fills the hospitals).
   const auto seeking = [](const MemorySink& s, std::size_t t) {
-    return sum_of(s.ints.at("hospital_new_admissions")[t]) +
+    return sum_of(s.ints.at("new_admissions_by_hospital")[t]) +
            sum_of(s.ints.at("new_turned_away")[t]);
   };
-  ASSERT_EQ(peak.ints.at("hospital_new_admissions").size(), 3u);
+  ASSERT_EQ(peak.ints.at("new_admissions_by_hospital").size(), 3u);
   EXPECT_GT(seeking(flat, 1), 100);
   EXPECT_EQ(seeking(peak, 1), 0);  // February
   EXPECT_EQ(seeking(peak, 2), 0);  // March
@@ -805,48 +785,33 @@ TEST(HospitalDeterminism, SameRunGivesIdenticalHospitalSeries) {
            "rehabilitation}}, {date: 2020-07-01, convert_hospital_beds: {tier: 1, percent: 20}}, "
            "{date: 2021-01-01, set_medical_care: {discharge_priority: true}}]"})));
   std::vector<MemorySink> runs;
-  for (int threads : {1, 2, 1}) {
-    sim::ThreadLimit limit(threads);
-    ElderModel model(scenario);
-    runs.push_back(run_in_memory(model));
-  }
+  for (int threads : {1, 2, 1}) runs.push_back(testing::run_scenario(scenario, threads));
   // Every series bit for bit, the /hospitals group and the hospital series by district among
   // them (NaN marks "no stays ended", and NaN != NaN).
-  for (const auto& spec : series_specs()) {
+  ElderModel declared(scenario);
+  for (const auto& spec : declared.series().specs()) {
     if (spec.group != "hospitals") continue;
     EXPECT_EQ(runs[0].ints.count(spec.name) + runs[0].doubles.count(spec.name), 1u) << spec.name;
   }
-  for (std::size_t r = 1; r < runs.size(); ++r) {
-    ASSERT_EQ(runs[r].ints.size(), runs[0].ints.size());
-    for (const auto& [name, rows] : runs[0].ints)
-      EXPECT_EQ(runs[r].ints.at(name), rows) << name << " run " << r;
-    ASSERT_EQ(runs[r].doubles.size(), runs[0].doubles.size());
-    for (const auto& [name, rows] : runs[0].doubles) {
-      const auto& other = runs[r].doubles.at(name);
-      ASSERT_EQ(other.size(), rows.size()) << name;
-      for (std::size_t t = 0; t < rows.size(); ++t)
-        EXPECT_EQ(std::memcmp(other[t].data(), rows[t].data(), rows[t].size() * sizeof(double)), 0)
-            << name << " period " << t << " run " << r;
-    }
-  }
+  for (std::size_t r = 1; r < runs.size(); ++r) testing::expect_identical(runs[0], runs[r]);
   // The rarer paths were taken.
   const MemorySink& s = runs[0];
   const std::size_t opening = hospital_named(*scenario, "Zengcheng new tertiary"),
                     nansha = hospital_named(*scenario, "Nansha private");
-  EXPECT_EQ(s.ints.at("hospital_beds")[7][opening], 0);   // August 2020
-  EXPECT_EQ(s.ints.at("hospital_beds")[8][opening], 20);  // September 2020
-  EXPECT_EQ(s.ints.at("hospital_rehabilitation_beds")[8][opening], 2);
+  EXPECT_EQ(s.ints.at("n_beds_by_hospital")[7][opening], 0);   // August 2020
+  EXPECT_EQ(s.ints.at("n_beds_by_hospital")[8][opening], 20);  // September 2020
+  EXPECT_EQ(s.ints.at("n_rehabilitation_beds_by_hospital")[8][opening], 2);
   std::int64_t admitted_there = 0;
   for (std::size_t t = 8; t < 24; ++t)
-    admitted_there += s.ints.at("hospital_new_admissions")[t][opening];
+    admitted_there += s.ints.at("new_admissions_by_hospital")[t][opening];
   EXPECT_GT(admitted_there, 0);
   // Closed from the step holding its closing date (the last of March 2021).
-  EXPECT_GT(s.ints.at("hospital_beds")[13][nansha], 0);  // February 2021
-  EXPECT_EQ(s.ints.at("hospital_beds")[14][nansha], 0);  // March 2021
+  EXPECT_GT(s.ints.at("n_beds_by_hospital")[13][nansha], 0);  // February 2021
+  EXPECT_EQ(s.ints.at("n_beds_by_hospital")[14][nansha], 0);  // March 2021
   for (std::size_t t = 15; t < 24; ++t)
-    EXPECT_EQ(s.ints.at("hospital_new_admissions")[t][nansha], 0);
-  EXPECT_GT(total(s.ints.at("hospital_rehabilitation_bed_days")), 0);
-  EXPECT_GT(total(s.ints.at("hospital_delayed_discharge_days")), 0);
+    EXPECT_EQ(s.ints.at("new_admissions_by_hospital")[t][nansha], 0);
+  EXPECT_GT(total(s.ints.at("new_rehabilitation_bed_days_by_hospital")), 0);
+  EXPECT_GT(total(s.ints.at("new_delayed_discharge_days_by_hospital")), 0);
 }
 
 }  // namespace

@@ -5,13 +5,15 @@
 #include <numeric>
 
 #include "models/finance.hpp"
-#include "models/world.hpp"
+#include "models/elder_model.hpp"
 #include "tests/test_support.hpp"
 
 namespace eldersim {
 namespace {
 
+using testing::facility_named;
 using testing::MemorySink;
+using testing::run_checking;
 using testing::run_in_memory;
 using testing::small_scenario;
 
@@ -27,34 +29,24 @@ TEST(Policy, EventsTakeEffectInTheStepHoldingTheirDateAndNotBefore) {
        "{date: 2021-03-01, set_price: {facilities: [Tianhe public homes], percent: 50}}, "
        "{date: 2021-04-20, set_ltc_insurance: {eligible_from_level: 2}}]"});
   ElderModel model(scenario);
-  const auto& facilities = scenario->care.facilities;
-  const auto index = [&](const std::string& name) {
-    return static_cast<std::size_t>(std::find_if(facilities.begin(), facilities.end(),
-                                                 [&](const auto& f) { return f.name == name; }) -
-                                    facilities.begin());
-  };
-  const auto priv = index("Tianhe private homes"), pub = index("Tianhe public homes");
-  const std::int64_t places_before = model.world().care.facilities[priv].places;
-  const double price_before = model.world().care.facilities[pub].monthly_price[2];
+  const auto priv = facility_named(*scenario, "Tianhe private homes");
+  const auto pub = facility_named(*scenario, "Tianhe public homes");
+  const care::Ledger& ledger = model.care().ledger();
+  const std::int64_t places_before = ledger.place(priv).places;
+  const double price_before = ledger.place(pub).monthly_price[2];
   int seen = 0;
-  for (const auto& step : model.calendar().steps()) {
-    model.step(step);
-    const auto& care = model.world().care;
+  run_checking(model, [&](const sim::Step& step) {
     const bool after_places = step.end_day() > sim::make_day(2021, 3, 10);
-    EXPECT_EQ(care.facilities[priv].places, after_places ? 90 : places_before)
+    EXPECT_EQ(ledger.place(priv).places, after_places ? 90 : places_before)
         << sim::format_date(step.first_day);
     const bool after_price = step.end_day() > sim::make_day(2021, 3, 1);
-    EXPECT_DOUBLE_EQ(care.facilities[pub].monthly_price[2],
+    EXPECT_DOUBLE_EQ(ledger.place(pub).monthly_price[2],
                      after_price ? 1.5 * price_before : price_before);
     const bool after_ltc = step.end_day() > sim::make_day(2021, 4, 20);
-    EXPECT_EQ(care.programme.ltc.eligible_from_level, after_ltc ? 2 : 3);
+    EXPECT_EQ(model.policy().programme().ltc.eligible_from_level, after_ltc ? 2 : 3);
     seen +=
         step.first_day <= sim::make_day(2021, 3, 10) && sim::make_day(2021, 3, 10) < step.end_day();
-    if (step.ends_period) {
-      MemorySink sink;
-      model.record_period(step.period, sink);
-    }
-  }
+  });
   EXPECT_EQ(seen, 1);
 }
 
@@ -72,14 +64,14 @@ TEST(Policy, NewFacilityOpensOnItsDateAndIsPaidForOnce) {
   ASSERT_NE(found, all.end());
   ElderModel model(scenario);
   const auto f = static_cast<std::size_t>(found - all.begin());
-  EXPECT_FALSE(model.world().care.facilities[f].open);
+  EXPECT_FALSE(model.care().ledger().place(f).open);
   const MemorySink sink = run_in_memory(model);
-  const auto& places = sink.ints.at("facility_places");
+  const auto& places = sink.ints.at("n_places_by_facility");
   EXPECT_EQ(places[17][f], 0);    // June 2021
   EXPECT_EQ(places[18][f], 500);  // July 2021, 50,000 * 0.01
-  EXPECT_GT(sink.ints.at("facility_occupied")[23][f], 0);
+  EXPECT_GT(sink.ints.at("n_occupied_by_facility")[23][f], 0);
   // Construction subsidy: 500 new private beds * 5,000 yuan, paid in July 2021 in Baiyun.
-  const auto& gov = sink.doubles.at("government_spending");
+  const auto& gov = sink.doubles.at("new_government_spending");
   const std::size_t baiyun = 4;
   EXPECT_NEAR(gov[18][baiyun * kGovernmentSpendingTypes + kConstruction], 500 * 5000.0, 1e-6);
   double construction_total = 0;
@@ -95,15 +87,17 @@ TEST(Finance, SpendingEqualsTheSumOfItsParts) {
                                  "community], monthly_amount: 200}]"});
   ElderModel model(scenario);
   const MemorySink sink = run_in_memory(model);
-  const auto& spending = sink.doubles.at("spending");
-  const auto& gov = sink.doubles.at("government_spending");
+  const auto& spending = sink.doubles.at("new_spending");
+  const auto& gov = sink.doubles.at("new_government_spending");
   double vouchers = 0, ltc = 0, oop = 0;
   for (std::size_t t = 0; t < spending.size(); ++t)
     for (std::size_t d = 0; d < 11; ++d) {
       const double parts = std::accumulate(
           gov[t].begin() + static_cast<long>(d * kGovernmentSpendingTypes),
           gov[t].begin() + static_cast<long>((d + 1) * kGovernmentSpendingTypes), 0.0);
-      EXPECT_NEAR(spending[t][d * kPayers + kGovernment], parts, 1e-6 * (1 + parts));
+      // Money is booked in whole fen: the parts add up exactly, to the fen.
+      EXPECT_EQ(std::llround(spending[t][d * kPayers + kGovernment] * 100),
+                std::llround(parts * 100));
       vouchers += gov[t][d * kGovernmentSpendingTypes + kVouchers];
       ltc += spending[t][d * kPayers + kLtcInsurance];
       oop += spending[t][d * kPayers + kOutOfPocket];
@@ -177,7 +171,7 @@ TEST(Policy, EveryProgrammeLeverChangesSpendingFromItsDate) {
        "care.facilities.Conghua private homes.closes=2021-03-15"});
   ElderModel model(scenario);
   const MemorySink sink = run_in_memory(model);
-  const auto& gov = sink.doubles.at("government_spending");
+  const auto& gov = sink.doubles.at("new_government_spending");
   const auto total = [&](std::size_t t, GovernmentSpending type) {
     double x = 0;
     for (std::size_t d = 0; d < 11; ++d) x += gov[t][d * kGovernmentSpendingTypes + type];
@@ -192,15 +186,11 @@ TEST(Policy, EveryProgrammeLeverChangesSpendingFromItsDate) {
     EXPECT_GT(after, 0) << "type " << type;
   }
   // The closed home has places until March 2021 and none, nor residents, nor a list, after.
-  const auto& facilities = scenario->care.facilities;
-  const auto f = static_cast<std::size_t>(
-      std::find_if(facilities.begin(), facilities.end(),
-                   [](const auto& x) { return x.name == "Conghua private homes"; }) -
-      facilities.begin());
-  EXPECT_GT(sink.ints.at("facility_places")[13][f], 0);
-  EXPECT_EQ(sink.ints.at("facility_places")[15][f], 0);
-  EXPECT_EQ(sink.ints.at("facility_occupied")[15][f], 0);
-  EXPECT_EQ(sink.ints.at("facility_waiting")[16][f], 0);
+  const auto f = facility_named(*scenario, "Conghua private homes");
+  EXPECT_GT(sink.ints.at("n_places_by_facility")[13][f], 0);
+  EXPECT_EQ(sink.ints.at("n_places_by_facility")[15][f], 0);
+  EXPECT_EQ(sink.ints.at("n_occupied_by_facility")[15][f], 0);
+  EXPECT_EQ(sink.ints.at("n_waiting_by_facility")[16][f], 0);
 }
 
 // Mean over the last 12 months of a series summed over districts (stocks) as a share of n_alive.
@@ -270,7 +260,7 @@ TEST(CareDirections, WiderLtcInsuranceShiftsSpendingFromPeopleToInsurance) {
   const MemorySink wider = run_with({"programmes.ltc_insurance.eligible_from_level=2"});
   const auto total = [](const MemorySink& s, Payer payer) {
     double x = 0;
-    for (const auto& row : s.doubles.at("spending"))
+    for (const auto& row : s.doubles.at("new_spending"))
       for (std::size_t d = 0; d < 11; ++d) x += row[d * kPayers + payer];
     return x;
   };

@@ -14,10 +14,14 @@ namespace {
 using testing::MemorySink;
 using testing::run_in_memory;
 
-MemorySink run_config(const std::string& name) {
+std::shared_ptr<const Scenario> config(const std::string& name) {
   const auto doc = sim::load_configuration(testing::config_path(name),
                                            {"population.scale=0.03", "simulation.end=2027-12-31"});
-  ElderModel model(std::make_shared<const Scenario>(parse_scenario(doc)));
+  return std::make_shared<const Scenario>(parse_scenario(doc));
+}
+
+MemorySink run_config(const std::string& name) {
+  ElderModel model(config(name));
   return run_in_memory(model);
 }
 
@@ -40,7 +44,7 @@ double mean_2027(const MemorySink& s, const std::string& series,
 
 double spending_2025_2027(const MemorySink& s, Payer payer) {
   double total = 0;
-  const auto& rows = s.doubles.at("spending");
+  const auto& rows = s.doubles.at("new_spending");
   for (std::size_t t = rows.size() - 36; t < rows.size(); ++t)
     for (std::size_t d = 0; d < 11; ++d) total += rows[t][d * kPayers + payer];
   return total;
@@ -61,7 +65,10 @@ TEST(Scenarios, ANewHomeInBaiyunAddsBedsAndResidents) {
   const auto& per_1000 = with_home.doubles.at("beds_per_1000");
   const auto& base_per_1000 = baseline().doubles.at("beds_per_1000");
   EXPECT_GT(per_1000.back()[baiyun], base_per_1000.back()[baiyun] + 1.0);
-  EXPECT_GT(with_home.ints.at("facility_occupied").back().back(), 0);  // the new home has residents
+  // The new home has residents.
+  const std::size_t home = testing::facility_named(*config("new-home-baiyun.yaml"),
+                                                   "Baiyun new nursing home");
+  EXPECT_GT(with_home.ints.at("n_occupied_by_facility").back()[home], 0);
 }
 
 TEST(Scenarios, WiderLtcInsurancePaysMoreAndPeoplePayLess) {
@@ -77,7 +84,7 @@ TEST(Scenarios, VouchersForTheOldestAloneRaiseHomeAndCommunityCare) {
   EXPECT_GT(mean_2027(vouchers, "n_home") + mean_2027(vouchers, "n_community"),
             mean_2027(baseline(), "n_home") + mean_2027(baseline(), "n_community"));
   double paid = 0;
-  for (const auto& row : vouchers.doubles.at("government_spending"))
+  for (const auto& row : vouchers.doubles.at("new_government_spending"))
     for (std::size_t d = 0; d < 11; ++d) paid += row[d * kGovernmentSpendingTypes + kVouchers];
   EXPECT_GT(paid, 0);
 }
@@ -86,7 +93,7 @@ TEST(Scenarios, PayingPerPersonInsteadOfPerBedFillsBedsRatherThanBuildingThem) {
   const MemorySink per_bed = run_config("guangzhou-supply-response.yaml");
   const MemorySink per_person = run_config("subsidy-per-person.yaml");
   const auto beds = [](const MemorySink& s) {
-    const auto& rows = s.ints.at("facility_places");
+    const auto& rows = s.ints.at("n_places_by_facility");
     return std::accumulate(rows.back().begin(), rows.back().end(), std::int64_t{0});
   };
   // Per-bed subsidies keep half-empty homes open; paid per person, the least full shrink.
@@ -94,7 +101,7 @@ TEST(Scenarios, PayingPerPersonInsteadOfPerBedFillsBedsRatherThanBuildingThem) {
   // Government operating subsidies over 2025-2027 stay within 10% of each other (same budget).
   const auto operating = [](const MemorySink& s) {
     double total = 0;
-    const auto& rows = s.doubles.at("government_spending");
+    const auto& rows = s.doubles.at("new_government_spending");
     for (std::size_t t = rows.size() - 36; t < rows.size(); ++t)
       for (std::size_t d = 0; d < 11; ++d)
         total += rows[t][d * kGovernmentSpendingTypes + kOperatingPerBed] +

@@ -29,7 +29,7 @@ TEST(YearsBefore, KeepsTheDateAndHandlesLeapDays) {
 
 TEST(Synthesis, DistrictBandAndSexMarginalsAreExact) {
   const Scenario s = small_scenario({"population.scale=0.05"});
-  const People people = synthesize_population(s);
+  const People people = synthesize_population(s, s.simulation.seed, 1000);
   const sim::Day start = s.simulation.calendar.start;
   const int nd = s.district_count(), nb = s.bands.count();
   std::vector<std::int64_t> count(static_cast<std::size_t>(nd * nb * 2), 0);
@@ -62,19 +62,19 @@ TEST(Synthesis, DistrictBandAndSexMarginalsAreExact) {
 
 TEST(Synthesis, DrawnAttributesFollowTheConfiguredShares) {
   const Scenario s = small_scenario({"population.scale=0.1"});
-  const People people = synthesize_population(s);
+  const People people = synthesize_population(s, s.simulation.seed, 1000);
   const double n = static_cast<double>(people.size());
   std::array<double, kLivingArrangements> living{};
   std::array<double, kAdlLevels> adl{}, adl_expected{};
   double registered = 0, low_income = 0, no_family = 0;
   for (std::size_t i = 0; i < people.size(); ++i) {
-    living[people.living[i]] += 1 / n;
+    living[living_of(people.traits[i])] += 1 / n;
     adl[people.adl[i]] += 1 / n;
-    registered += (people.flags[i] & kRegistered) ? 1 / n : 0;
-    low_income += (people.flags[i] & kLowIncomeHousehold) ? 1 / n : 0;
-    no_family += (people.flags[i] & kNoFamilySupport) ? 1 / n : 0;
-    if (people.flags[i] & kLowIncomeHousehold) {
-      ASSERT_EQ(people.income[i], kLowIncome);
+    registered += (people.traits[i] & kRegistered) ? 1 / n : 0;
+    low_income += (people.traits[i] & kLowIncomeHousehold) ? 1 / n : 0;
+    no_family += (people.traits[i] & kNoFamilySupport) ? 1 / n : 0;
+    if (people.traits[i] & kLowIncomeHousehold) {
+      ASSERT_EQ(income_of(people.traits[i]), kLowIncome);
     }
   }
   for (int b = 0; b < s.bands.count(); ++b)
@@ -96,13 +96,14 @@ TEST(Synthesis, DrawnAttributesFollowTheConfiguredShares) {
   EXPECT_NEAR(no_family, 0.005, tol(0.005));
 }
 
-TEST(Synthesis, SameSeedSamePeopleOtherSeedOtherDraws) {
-  const People a = synthesize_population(small_scenario());
-  const People b = synthesize_population(small_scenario());
-  const People c = synthesize_population(small_scenario({"simulation.seed=99"}));
+TEST(Synthesis, SameSeedSamePeopleOtherSeedOtherDrawsAnyBlockSize) {
+  const Scenario s = small_scenario();
+  const People a = synthesize_population(s, 1, 4096);
+  const People b = synthesize_population(s, 1, 77);  // the block size changes nothing
+  const People c = synthesize_population(s, 99, 4096);
   EXPECT_EQ(a.birth_day, b.birth_day);
   EXPECT_EQ(a.adl, b.adl);
-  EXPECT_EQ(a.living, b.living);
+  EXPECT_EQ(a.traits, b.traits);
   EXPECT_NE(a.birth_day, c.birth_day);
   EXPECT_EQ(a.sex, c.sex);  // quotas, not draws
 }

@@ -112,3 +112,98 @@ TEST(RandomStream, CategoricalAndExponentialAndNormal) {
 
 }  // namespace
 }  // namespace sim
+
+namespace sim {
+namespace {
+
+TEST(StepLanes, AreRandom123Philox4x32WithTheDocumentedKeyAndCounter) {
+  // Lanes of (seed, id, step) are Philox4x32-10 with key {id low, id high} and counter
+  // {step, 0, seed low, seed high} (sim/rng.hpp): checked against Random123 itself.
+  const std::uint64_t seed = 0x0123456789ABCDEFull, id = (2031ull << 44) | (7ull << 32) | 99;
+  const r123::Philox4x32::ctr_type c = {{17u, 0u, static_cast<std::uint32_t>(seed),
+                                          static_cast<std::uint32_t>(seed >> 32)}};
+  const r123::Philox4x32::key_type k = {
+      {static_cast<std::uint32_t>(id), static_cast<std::uint32_t>(id >> 32)}};
+  const auto expected = r123::Philox4x32{}(c, k);
+  const auto lanes = step_lanes(seed, id, 17);
+  for (int j = 0; j < kLanes; ++j) EXPECT_EQ(lanes[static_cast<std::size_t>(j)], expected.v[j]);
+}
+
+TEST(StepLanes, EveryVectorKernelGivesTheSameBits) {
+  std::vector<std::uint64_t> ids(1027);  // not a multiple of any vector width
+  for (std::size_t i = 0; i < ids.size(); ++i) ids[i] = (i * 0x9E3779B97F4A7C15ull) ^ (i << 40);
+  const auto fill = [&](LaneKernel kernel) {
+    std::vector<std::uint32_t> out(4 * ids.size());
+    const std::size_t n = ids.size();
+    fill_lanes_with(kernel, 12345, ids.data(), n, 99,
+                    {{out.data(), out.data() + n, out.data() + 2 * n, out.data() + 3 * n}});
+    return out;
+  };
+  const auto portable = fill(LaneKernel::kPortable);
+  EXPECT_EQ(portable, fill(LaneKernel::kAvx2));
+  EXPECT_EQ(portable, fill(LaneKernel::kAvx512));
+  std::vector<std::uint32_t> best(4 * ids.size());
+  const std::size_t n = ids.size();
+  fill_lanes(12345, ids.data(), n, 99,
+             {{best.data(), best.data() + n, best.data() + 2 * n, best.data() + 3 * n}});
+  EXPECT_EQ(portable, best);
+  for (std::size_t i = 0; i < n; i += 97) {
+    const auto one = step_lanes(12345, ids[i], 99);
+    for (std::size_t j = 0; j < 4; ++j) EXPECT_EQ(portable[j * n + i], one[j]);
+  }
+}
+
+TEST(StepLanes, ChangeWithSeedIdAndStepAndAreUniform) {
+  EXPECT_NE(step_lanes(1, 5, 3), step_lanes(2, 5, 3));
+  EXPECT_NE(step_lanes(1, 5, 3), step_lanes(1, 6, 3));
+  EXPECT_NE(step_lanes(1, 5, 3), step_lanes(1, 5, 4));
+  EXPECT_NE(step_lanes(1ull << 32, 5, 3), step_lanes(1, 5, 3));  // the seed's high word counts
+  // Each lane is uniform: mean 1/2 and variance 1/12 within 5 standard errors; lanes of one
+  // block are uncorrelated.
+  const int n = 200'000;
+  double sum[4] = {0, 0, 0, 0}, sq[4] = {0, 0, 0, 0}, cross = 0;
+  for (int i = 0; i < n; ++i) {
+    const auto l = step_lanes(7, static_cast<std::uint64_t>(i), 11);
+    for (int j = 0; j < 4; ++j) {
+      const double u = lane_uniform(l[static_cast<std::size_t>(j)]);
+      sum[j] += u, sq[j] += u * u;
+    }
+    cross += (lane_uniform(l[0]) - 0.5) * (lane_uniform(l[1]) - 0.5);
+  }
+  for (int j = 0; j < 4; ++j) {
+    EXPECT_NEAR(sum[j] / n, 0.5, 5 * std::sqrt(1.0 / 12 / n)) << j;
+    EXPECT_NEAR(sq[j] / n - (sum[j] / n) * (sum[j] / n), 1.0 / 12, 0.002) << j;
+  }
+  EXPECT_NEAR(cross / n / (1.0 / 12), 0.0, 5 / std::sqrt(n));
+}
+
+TEST(Thresholds, FireWithTheirProbabilityAndRespectTheEnds) {
+  EXPECT_EQ(threshold(0), 0u);
+  EXPECT_EQ(threshold(-0.5), 0u);
+  EXPECT_EQ(threshold(std::nan("")), 0u);
+  EXPECT_EQ(threshold(1), 0xFFFFFFFFu);
+  EXPECT_EQ(threshold(2), 0xFFFFFFFFu);
+  EXPECT_EQ(threshold(0.5), 0x80000000u);
+  // A threshold stands for its probability to 2^-32.
+  for (double p : {1e-9, 0.001, 0.0137, 0.25, 0.999})
+    EXPECT_NEAR(probability_of(threshold(p)), p, 0x1.0p-32) << p;
+  // Events fire at the probability's rate.
+  const std::uint32_t t = threshold(0.03);
+  int fired = 0;
+  const int n = 400'000;
+  for (int i = 0; i < n; ++i) fired += step_lanes(3, static_cast<std::uint64_t>(i), 0)[2] < t;
+  EXPECT_NEAR(static_cast<double>(fired) / n, 0.03, 5 * std::sqrt(0.03 * 0.97 / n));
+}
+
+TEST(FixedUniform, IsFixedPerPersonAndKindAndUniform) {
+  EXPECT_EQ(fixed_uniform(1, 2, 3), fixed_uniform(1, 2, 3));
+  EXPECT_NE(fixed_uniform(1, 2, 3), fixed_uniform(1, 2, 4));
+  EXPECT_NE(fixed_uniform(1, 2, 3), fixed_uniform(1, 3, 3));
+  EXPECT_NE(fixed_uniform(1, 2, 3), fixed_uniform(2, 2, 3));
+  double sum = 0;
+  for (int i = 0; i < 100'000; ++i) sum += fixed_uniform(9, static_cast<std::uint64_t>(i), 10);
+  EXPECT_NEAR(sum / 100'000, 0.5, 5 * std::sqrt(1.0 / 12 / 100'000));
+}
+
+}  // namespace
+}  // namespace sim

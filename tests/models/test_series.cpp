@@ -4,7 +4,7 @@
 #include <numeric>
 #include <sstream>
 
-#include "models/metrics.hpp"
+#include "models/elder_model.hpp"
 #include "tests/test_support.hpp"
 
 namespace eldersim {
@@ -14,26 +14,74 @@ using testing::MemorySink;
 using testing::run_in_memory;
 using testing::small_scenario;
 
-TEST(Metrics, EveryDeclaredSeriesIsDocumented) {
+TEST(Series, EveryDeclaredSeriesIsDocumented) {
   std::ifstream in(testing::source_dir() / "docs" / "hdf5-schema.md");
   ASSERT_TRUE(in) << "docs/hdf5-schema.md is missing";
   std::stringstream text;
   text << in.rdbuf();
-  for (const auto& s : series_specs())
+  ElderModel model(std::make_shared<const Scenario>(small_scenario()));
+  for (const auto& s : model.series().specs())
     EXPECT_NE(text.str().find("`" + s.name + "`"), std::string::npos)
         << s.name << " is not documented in docs/hdf5-schema.md";
 }
 
-TEST(Metrics, RowsMatchTheDeclaredShapesAndAddUp) {
+TEST(Series, NamesFollowTheRuleForTheirKind) {
+  // new_* flows, n_* counts at the period end, cum_* running totals, the rest shares and means.
+  ElderModel model(std::make_shared<const Scenario>(small_scenario()));
+  for (const auto& s : model.series().specs())
+    EXPECT_TRUE(sim::follows_naming_rule(s.name, s.kind, s.element == sim::h5::Element::kInt64))
+        << s.name;
+  EXPECT_TRUE(sim::follows_naming_rule("new_deaths", sim::SeriesKind::kFlow, true));
+  EXPECT_FALSE(sim::follows_naming_rule("deaths", sim::SeriesKind::kFlow, true));
+  EXPECT_FALSE(sim::follows_naming_rule("new_alive", sim::SeriesKind::kStock, true));
+  EXPECT_FALSE(sim::follows_naming_rule("n_share", sim::SeriesKind::kStock, false));
+  EXPECT_FALSE(sim::follows_naming_rule("n_total", sim::SeriesKind::kCumulative, true));
+  sim::SeriesTable t(std::vector<sim::DimensionSpec>{{"district", {"a"}}});
+  EXPECT_THROW(t.add({"alive", {"district"}, sim::SeriesKind::kStock, "", ""},
+                     sim::SeriesTable::IntFill([](sim::SeriesTable::IntRow) {})),
+               std::logic_error);
+  EXPECT_THROW(t.add({"n_alive", {"nowhere"}, sim::SeriesKind::kStock, "", ""},
+                     sim::SeriesTable::IntFill([](sim::SeriesTable::IntRow) {})),
+               std::logic_error);
+  t.add({"n_alive", {"district"}, sim::SeriesKind::kStock, "", ""},
+        sim::SeriesTable::IntFill([](sim::SeriesTable::IntRow) {}));
+  EXPECT_THROW(t.add({"n_alive", {"district"}, sim::SeriesKind::kStock, "", ""},
+                     sim::SeriesTable::IntFill([](sim::SeriesTable::IntRow) {})),
+               std::logic_error);
+}
+
+TEST(Series, FlowsAddUpToStocksAndRunningTotals) {
+  // Without migration, n_alive(t) = n_alive(0) + cum_entrants(t) - cum_deaths(t) per district,
+  // and each running total is the sum of its flow.
+  auto scenario = std::make_shared<const Scenario>(small_scenario({"simulation.end=2024-12-31"}));
+  ElderModel model(scenario);
+  const Census start = model.count(scenario->simulation.calendar.start);
+  const MemorySink sink = run_in_memory(model);
+  const auto& alive = sink.ints.at("n_alive");
+  std::vector<std::int64_t> deaths(11, 0), entrants(11, 0);
+  for (std::size_t t = 0; t < alive.size(); ++t)
+    for (std::size_t d = 0; d < 11; ++d) {
+      deaths[d] += sink.ints.at("new_deaths")[t][d];
+      entrants[d] += sink.ints.at("new_entrants")[t][d];
+      ASSERT_EQ(sink.ints.at("cum_deaths")[t][d], deaths[d]);
+      ASSERT_EQ(sink.ints.at("cum_entrants")[t][d], entrants[d]);
+      ASSERT_EQ(alive[t][d], start.alive_in(static_cast<int>(d)) + entrants[d] - deaths[d])
+          << "period " << t << " district " << d;
+    }
+  EXPECT_EQ(model.living(), static_cast<std::size_t>(std::accumulate(
+                                alive.back().begin(), alive.back().end(), std::int64_t{0})));
+}
+
+TEST(Series, RowsMatchTheDeclaredShapesAndAddUp) {
   auto scenario = std::make_shared<const Scenario>(small_scenario({"simulation.end=2021-06-30"}));
   ElderModel model(scenario);
   const MemorySink sink = run_in_memory(model);
   std::map<std::string, std::size_t> dim_size;
-  for (const auto& d : dimension_specs(*scenario)) dim_size[d.name] = d.labels.size();
+  for (const auto& d : model.series().dimensions()) dim_size[d.name] = d.labels.size();
   // 33 homes and centres, and the nursing wards of the 11 primary hospital units.
   EXPECT_EQ(dim_size.at("facility"), 44u);
   EXPECT_EQ(dim_size.at("hospital"), 44u);
-  for (const auto& s : series_specs()) {
+  for (const auto& s : model.series().specs()) {
     std::size_t cells = 1;
     for (const auto& d : s.dims) cells *= dim_size.at(d);
     const bool is_int = s.element == sim::h5::Element::kInt64;
@@ -66,14 +114,14 @@ TEST(Metrics, RowsMatchTheDeclaredShapesAndAddUp) {
     }
   }
   // Person-years in a 31-day month: everyone alive at the start of a step lives its days.
-  const auto& py = sink.doubles.at("person_years")[0];
+  const auto& py = sink.doubles.at("new_person_years")[0];
   const double total_py = std::accumulate(py.begin(), py.end(), 0.0);
   const double alive_jan = static_cast<double>(std::accumulate(
       sink.ints.at("n_alive")[0].begin(), sink.ints.at("n_alive")[0].end(), std::int64_t{0}));
   EXPECT_NEAR(total_py, alive_jan * 31 / 365.25, 0.01 * alive_jan * 31 / 365.25);
 }
 
-TEST(Metrics, DeathRateOfThe60PlusIsCalibrated) {
+TEST(Series, DeathRateOfThe60PlusIsCalibrated) {
   // The default scenario's 2020 death rate: about 28 per 1000 (docs/validation.md), checked at
   // 1% scale with a tolerance of 3 per 1000 (about 4 standard errors at 600 deaths).
   auto scenario = std::make_shared<const Scenario>(small_scenario({"simulation.end=2020-12-31"}));
@@ -82,7 +130,7 @@ TEST(Metrics, DeathRateOfThe60PlusIsCalibrated) {
   double deaths = 0, years = 0;
   for (const auto& row : sink.ints.at("new_deaths"))
     deaths += static_cast<double>(std::accumulate(row.begin(), row.end(), std::int64_t{0}));
-  for (const auto& row : sink.doubles.at("person_years"))
+  for (const auto& row : sink.doubles.at("new_person_years"))
     years += std::accumulate(row.begin(), row.end(), 0.0);
   EXPECT_NEAR(1000 * deaths / years, 28.0, 3.0);
 }
