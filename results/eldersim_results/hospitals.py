@@ -399,7 +399,8 @@ def tradeoff_comparison(runs: Mapping[str, xr.Dataset]) -> Figure:
                               gridspec_kw={"height_ratios": [1.4, 1, 1, 1, 1]})
     # trade-off scatter panels
     for key, other, ylabel in (("vs_wait", "institution_mean_wait_days", "mean wait for an institution bed (days)"),
-                               ("vs_delay", "new_delayed_discharge_days", f"delayed-discharge bed-days per year{scale}")):
+                               ("vs_delay", "new_delayed_discharge_days",
+                                f"delayed-discharge bed-days per year{scale}")):
         ax = axes[key]
         for label, color in zip(labels, colors):
             ind = aligned[label]

@@ -1,10 +1,13 @@
 """Shared test helpers: synthetic eldersim run files written with h5py.
 
-``make_run_file`` follows the engine's HDF5 schema exactly (variable-length UTF-8
-strings, typed /metadata attributes, /dims and /series with dims/unit/description/
-kind attributes; with ``care=True`` also the care series, /facilities and
-/facility_info; with ``hospitals=True`` the hospital series, /hospitals and
-/hospital_info) and returns the arrays it wrote so tests can compare values.
+``make_run_file`` follows the engine's HDF5 schema exactly: variable-length UTF-8 strings,
+the /metadata attributes with their HDF5 types, /dims, and /series with the engine's names
+and dims/unit/description/kind attributes; with ``care=True`` also the care series,
+/facilities and /facility_info; with ``hospitals=True`` the hospital series, /hospitals and
+/hospital_info.  With both, the file has every group, dataset and attribute of a real run
+file (test_engine_run.py checks this against the engine); without them it is a file as the
+engine wrote before the care (or hospital) system, with today's names.  It returns the
+arrays it wrote so tests can compare values.
 """
 
 from __future__ import annotations
@@ -79,8 +82,10 @@ _PD, _PDS, _PDSA = "period,district", "period,district,service", "period,distric
 SERIES = {
     "n_alive": (_PD, "people", "stock", "People alive at the end of the period"),
     "n_alive_by_sex_age": (_PDSA, "people", "stock", "People alive at the end of the period by sex and age band"),
-    "n_adl": ("period,district,adl_level", "people", "stock", "People alive at the end of the period by ADL level"),
-    "mean_age": (_PD, "years", "mean", "Mean age of the people alive at the end of the period (0 where nobody lives)"),
+    "n_adl": ("period,district,adl_level", "people", "stock",
+              "People alive at the end of the period by ADL level"),
+    "mean_age": (_PD, "years", "mean",
+                 "Mean age of the people alive at the end of the period (0 where nobody lives)"),
     "new_deaths": (_PD, "people", "flow", "Deaths in the period (in hospital included)"),
     "new_deaths_by_sex_age": (_PDSA, "people", "flow",
                               "Deaths in the period by sex and age band (age at the middle of the step)"),
@@ -168,7 +173,8 @@ HOSPITAL_SERIES = {
                                           "hospital's district (columns); rows sum to new_hospital_admissions; "
                                           "sum over a year's periods for the yearly referral matrix"),
     "new_referrals": (_PD, "people", "flow", "Admissions referred one tier up, by the patient's district"),
-    "new_turned_away": (_PD, "people", "flow", "Patients who found no hospital with a free bed, by their district"),
+    "new_turned_away": (_PD, "people", "flow",
+                        "Patients who found no hospital with a free bed, by their district"),
     "new_hospital_deaths": (_PD, "people", "flow",
                             "Deaths in hospital (also counted in new_deaths), by the patient's district"),
     "n_inpatients": (_PD, "people", "stock", "People in hospital at the end of the period, by their district"),
@@ -183,17 +189,20 @@ HOSPITAL_SERIES = {
     "hospital_occupancy_total": (_PD, "share", "mean", "Acute bed-days used by all ages (elderly plus "
                                  "background under-60 use) / bed-days available (NaN if none)"),
     "new_delayed_discharge_days": (_PD, "bed-days", "flow", "Acute bed-days used by patients medically ready "
-                                   "to leave who wait for a care place (bed-blocking), in the district's hospitals"),
+                                   "to leave who wait for a care place (bed-blocking), in the district's "
+                                   "hospitals"),
     "new_rehabilitation_bed_days": (_PD, "bed-days", "flow",
                                     "Rehabilitation bed-days used by patients waiting for a care place"),
     "mean_length_of_stay": (_PD, "days", "mean", "Mean length (admission to discharge or death, delays "
-                            "included) of the stays ending in the period in the district's hospitals (NaN if none)"),
+                            "included) of the stays ending in the period in the district's hospitals "
+                            "(NaN if none)"),
 }
 _PH = "period,hospital"
 #: per-hospital series in /hospitals
 HOSPITAL_GROUP_SERIES = {
     "n_beds_by_hospital": (_PH, "beds", "stock", "Acute beds at the period end; 0 when closed"),
-    "n_rehabilitation_beds_by_hospital": (_PH, "beds", "stock", "Rehabilitation beds at the period end; 0 when closed"),
+    "n_rehabilitation_beds_by_hospital": (_PH, "beds", "stock",
+                                          "Rehabilitation beds at the period end; 0 when closed"),
     "new_admissions_by_hospital": (_PH, "people", "flow", "Elderly admissions in the period"),
     "new_referred_in_by_hospital": (_PH, "people", "flow", "Admissions referred one tier up"),
     "new_diverted_by_hospital": (_PH, "people", "flow", "Patients for whom this was the first choice, admitted "
@@ -210,12 +219,12 @@ HOSPITAL_GROUP_SERIES = {
                                        "Most acute beds occupied (all ages) on any day of the period"),
     "new_delayed_discharge_days_by_hospital": (_PH, "bed-days", "flow",
                                                "Acute bed-days used by patients waiting for a care place"),
-    "new_rehabilitation_bed_days_by_hospital": (_PH, "bed-days", "flow",
-                                                "Rehabilitation bed-days used by patients waiting for a care place"),
+    "new_rehabilitation_bed_days_by_hospital": (_PH, "bed-days", "flow", "Rehabilitation bed-days used by "
+                                                "patients waiting for a care place"),
     "new_stays_ended_by_hospital": (_PH, "people", "flow", "Stays ending in the period (discharge or death): "
                                     "the weights of mean_length_of_stay_by_hospital"),
-    "mean_length_of_stay_by_hospital": (_PH, "days", "mean",
-                                        "Mean length of the stays ending in the period, delays included (NaN if none)"),
+    "mean_length_of_stay_by_hospital": (_PH, "days", "mean", "Mean length of the stays ending in the period, "
+                                        "delays included (NaN if none)"),
 }
 #: the values of the ``kind`` attribute
 KINDS = ("stock", "flow", "mean", "max", "cumulative")

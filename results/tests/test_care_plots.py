@@ -159,7 +159,8 @@ def test_capacity_ignores_districts_without_beds(care):
     ds["nursing_beds_per_100"][:, 0] = 0.0
     line = lines_by_label(plots.capacity_and_waits(ds).axes[0])["institution beds"]
     homes = (ds["facility_type"].values == "institution") & (ds["facility_district"].values != "Yuexiu")
-    expected = 100 * data["n_occupied_by_facility"][:, homes].sum(axis=1) / data["n_places_by_facility"][:, homes].sum(axis=1)
+    expected = (100 * data["n_occupied_by_facility"][:, homes].sum(axis=1)
+                / data["n_places_by_facility"][:, homes].sum(axis=1))
     np.testing.assert_allclose(line.get_ydata(), expected, rtol=1e-12)
 
 

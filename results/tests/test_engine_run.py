@@ -106,8 +106,8 @@ def test_engine_facilities_and_info(engine_run):
     ds = engine_run
     n = ds.sizes["facility"]
     assert n > 0
-    for name in ("n_places_by_facility", "n_occupied_by_facility", "n_waiting_by_facility", "new_admissions_by_facility",
-                 "mean_wait_days_by_facility"):
+    for name in ("n_places_by_facility", "n_occupied_by_facility", "n_waiting_by_facility",
+                 "new_admissions_by_facility", "mean_wait_days_by_facility"):
         assert ds[name].dims == ("period", "facility")
     assert set(ds["facility_type"].values) <= {"institution", "community"}
     assert set(ds["facility_ownership"].values) <= {"public", "private"}
@@ -129,10 +129,11 @@ def test_engine_run_plots(engine_run):
 
 
 HOSPITAL_GROUP = ("n_beds_by_hospital", "n_rehabilitation_beds_by_hospital", "new_admissions_by_hospital",
-                  "new_referred_in_by_hospital", "new_diverted_by_hospital", "new_turned_away_by_hospital", "new_deaths_by_hospital",
-                  "new_elderly_bed_days_by_hospital", "elderly_occupancy_by_hospital", "total_occupancy_by_hospital",
-                  "peak_occupied_beds_by_hospital", "new_delayed_discharge_days_by_hospital",
-                  "new_rehabilitation_bed_days_by_hospital", "mean_length_of_stay_by_hospital")
+                  "new_referred_in_by_hospital", "new_diverted_by_hospital", "new_turned_away_by_hospital",
+                  "new_deaths_by_hospital", "new_elderly_bed_days_by_hospital", "elderly_occupancy_by_hospital",
+                  "total_occupancy_by_hospital", "peak_occupied_beds_by_hospital",
+                  "new_delayed_discharge_days_by_hospital", "new_rehabilitation_bed_days_by_hospital",
+                  "new_stays_ended_by_hospital", "mean_length_of_stay_by_hospital")
 
 
 def test_engine_hospitals_and_info(engine_run):
@@ -148,14 +149,14 @@ def test_engine_hospitals_and_info(engine_run):
     assert set(ds["hospital_ownership"].values) <= {"public", "private"}
     # hospitals add up to their districts
     by_district = lambda name: ds[name].groupby(ds["hospital_district"]).sum().rename(
-        hospital_district="district").reindex(district=ds["district"].values, fill_value=0)
-    np.testing.assert_array_equal(by_district("n_beds_by_hospital").transpose("period", "district").values,
-                                  ds["n_hospital_beds"].values)
-    np.testing.assert_allclose(by_district("new_elderly_bed_days_by_hospital").transpose("period", "district").values,
-                               ds["new_hospital_bed_days"].values)
-    np.testing.assert_allclose(by_district("new_delayed_discharge_days_by_hospital").transpose("period", "district").values,
+        hospital_district="district").reindex(district=ds["district"].values,
+                                              fill_value=0).transpose("period", "district").values
+    np.testing.assert_array_equal(by_district("n_beds_by_hospital"), ds["n_hospital_beds"].values)
+    np.testing.assert_allclose(by_district("new_elderly_bed_days_by_hospital"), ds["new_hospital_bed_days"].values)
+    np.testing.assert_allclose(by_district("new_delayed_discharge_days_by_hospital"),
                                ds["new_delayed_discharge_days"].values)
-    assert (ds["peak_occupied_beds_by_hospital"] <= ds["n_beds_by_hospital"]).where(ds["n_beds_by_hospital"] > 0, True).all()
+    beds = ds["n_beds_by_hospital"]
+    assert (ds["peak_occupied_beds_by_hospital"] <= beds).where(beds > 0, True).all()
 
 
 def test_engine_hospital_helpers(engine_run):
