@@ -127,6 +127,7 @@ std::vector<sim::StringTable> ElderModel::tables() const {
 //      admissions, bed-days; after the care step so that discharges see the places its
 //      allocation left free
 void ElderModel::step() {
+  if (damaged_) throw std::logic_error("the model's state was not restored completely");
   if (next_step_ >= calendar_.n_steps()) throw std::logic_error("step after the last step");
   const sim::Step& s = calendar_.step(next_step_);
   times_.run("policy", Kind::kSerial, [&] {
@@ -245,9 +246,11 @@ void ElderModel::restore_state(std::span<const std::byte> bytes) {
                                                     calendar_.n_steps()};
   if (seed != seed_ || shape != expected)
     throw sim::ArchiveError("the saved state belongs to another scenario or seed");
+  damaged_ = true;  // until every part is read
   ar(next_step_, dead_rows_, people_);
   ar(policy_, demography_, health_, care_, hospitals_, finance_);
   if (!ar.at_end()) throw sim::ArchiveError("the saved state has data after its end");
+  damaged_ = false;
 }
 
 sim::ModelDefinition definition() {

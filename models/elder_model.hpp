@@ -71,6 +71,7 @@ class ElderModel final : public sim::Model {
   std::size_t initial_agents_ = 0;
   int next_step_ = 0;
   std::size_t dead_rows_ = 0;  // rows of the dead not compacted away yet
+  bool damaged_ = false;       // a restore failed part way: the state is not to be used
 
   People people_;
   Policy policy_;

@@ -53,7 +53,8 @@ class Model {
   virtual void end_period(SeriesSink& sink) = 0;
   // All mutable state (population, the processes' states, partly filled flows, the policy
   // cursor, the next step), as bytes, and back: a restored model continues exactly as the saved
-  // one would have.
+  // one would have. restore_state throws ArchiveError for a state of another scenario, seed or
+  // version, or damaged bytes; a model whose restore failed part way refuses to step.
   virtual std::vector<std::byte> save_state() const = 0;
   virtual void restore_state(std::span<const std::byte> bytes) = 0;
   // Wall time by section of the step (docs/performance.md).

@@ -336,6 +336,25 @@ def spending_by_payer(ds: xr.Dataset) -> Figure:
 # Several runs
 
 
+def _info(ds: xr.Dataset, dim: str, name: str) -> xr.DataArray:
+    """The /<dim>_info table ``name`` as read by open_run: coordinate ``<dim>_<name>``, or
+    ``<dim>_info_<name>`` when that name was taken (KeyError if the run has neither)."""
+    for coord in (f"{dim}_{name}", f"{dim}_info_{name}"):
+        if coord in ds.coords and ds[coord].dims == (dim,):
+            return ds[coord]
+    raise KeyError(f"table /{dim}_info/{name} not in this run")
+
+
+def _stays_ended_by_district(ds: xr.Dataset) -> xr.DataArray:
+    """Hospital stays ending in each period in each district's hospitals, [period, district]:
+    the weights of ``mean_length_of_stay`` (``new_stays_ended_by_hospital`` summed by
+    ``/hospital_info/district``; 0 for a district without hospitals)."""
+    stays = ds["new_stays_ended_by_hospital"]
+    district = _info(ds, "hospital", "district").rename("district")
+    by_district = stays.groupby(district).sum("hospital")
+    return by_district.reindex(district=ds["district"].values, fill_value=0)
+
+
 _CAPACITY_NEEDS = ("new_hospital_bed_days", "hospital_occupancy", "n_hospital_beds")
 _UNIT_CAPACITY_NEEDS = ("new_elderly_bed_days_by_hospital", "elderly_occupancy_by_hospital", "n_beds_by_hospital")
 
@@ -353,8 +372,10 @@ _WEIGHTS = {
     "hospital_occupancy_total": (_CAPACITY_NEEDS, capacity_bed_days),
     "elderly_occupancy_by_hospital": (_UNIT_CAPACITY_NEEDS, hospital_capacity_bed_days),
     "total_occupancy_by_hospital": (_UNIT_CAPACITY_NEEDS, hospital_capacity_bed_days),
-    "mean_length_of_stay": None,  # weights are the stays ending, not in the output
-    "mean_length_of_stay_by_hospital": None,
+    # the weights of the mean lengths of stay are the stays ending (discharge or death)
+    "mean_length_of_stay": (("new_stays_ended_by_hospital",), _stays_ended_by_district),
+    "mean_length_of_stay_by_hospital": (("new_stays_ended_by_hospital",),
+                                        lambda ds: ds["new_stays_ended_by_hospital"]),
 }
 
 
@@ -374,9 +395,13 @@ def _resolve_reduce(da: xr.DataArray, ds: xr.Dataset, reduce: str) -> str:
         return "mean"
     needs, weigh = _weights(ds, str(da.name))
     reduced = set(da.dims) - {"replicate", PERIOD}
-    if reduced and all(n in ds.data_vars for n in needs) and reduced <= set(weigh(ds).dims):
-        return "weighted"
-    return "mean"
+    if not reduced or not all(n in ds.data_vars for n in needs):
+        return "mean"
+    try:
+        weight_dims = set(weigh(ds).dims)
+    except KeyError:  # a table the weights need is missing
+        return "mean"
+    return "weighted" if reduced <= weight_dims else "mean"
 
 
 def citywide(ds: xr.Dataset, series: str, reduce: str = "sum") -> xr.DataArray:
@@ -394,9 +419,9 @@ def citywide(ds: xr.Dataset, series: str, reduce: str = "sum") -> xr.DataArray:
       ``total_occupancy_by_hospital``) by acute bed-days available
       (:func:`eldersim_results.hospitals.capacity_bed_days`), any other series by
       district (``share_*``, ``mean_age``) by ``n_alive`` (only an approximation for,
-      e.g., ``community_occupancy`` and ``home_care_utilisation``); ValueError for
-      ``mean_length_of_stay`` and ``mean_length_of_stay_by_hospital``, whose weights (stays
-      ending) the run does not hold;
+      e.g., ``community_occupancy`` and ``home_care_utilisation``);
+      ``mean_length_of_stay`` and ``mean_length_of_stay_by_hospital`` by the stays ending
+      (``new_stays_ended_by_hospital``, summed by the hospital's district for the former);
     * ``"auto"``: weighted for shares and means that have weights, plain mean for other
       shares and means, sum for everything else.
     """

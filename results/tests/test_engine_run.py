@@ -157,6 +157,10 @@ def test_engine_hospitals_and_info(engine_run):
                                ds["new_delayed_discharge_days"].values)
     beds = ds["n_beds_by_hospital"]
     assert (ds["peak_occupied_beds_by_hospital"] <= beds).where(beds > 0, True).all()
+    # the districts' mean lengths of stay pool their hospitals' by the stays ending
+    np.testing.assert_allclose(plots.citywide(ds, "mean_length_of_stay", "weighted").values,
+                               plots.citywide(ds, "mean_length_of_stay_by_hospital", "weighted").values,
+                               rtol=1e-9)
 
 
 def test_engine_hospital_helpers(engine_run):

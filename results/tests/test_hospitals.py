@@ -295,10 +295,27 @@ def test_citywide_weights_hospital_ratios_by_bed_days(hosp):
                                    / data["capacity_bed_days"].sum(axis=1), rtol=1e-12)
         per_hospital = plots.citywide(ds, "elderly_occupancy_by_hospital", reduce)
         np.testing.assert_allclose(per_hospital.values, city.values, rtol=1e-12)
-    np.testing.assert_allclose(plots.citywide(ds, "mean_length_of_stay", "auto").values,
+
+
+def test_citywide_weights_lengths_of_stay_by_stays_ended(hosp):
+    ds, data = hosp
+    stays = data["new_stays_ended_by_hospital"]
+    days = np.nan_to_num(data["mean_length_of_stay_by_hospital"]) * stays
+    expected = days.sum(axis=1) / stays.sum(axis=1)  # pooled: sum of stay lengths / stays
+    for series in ("mean_length_of_stay", "mean_length_of_stay_by_hospital"):
+        for reduce in ("auto", "weighted"):
+            np.testing.assert_allclose(plots.citywide(ds, series, reduce).values, expected, rtol=1e-12)
+    weights = plots._stays_ended_by_district(ds)
+    assert weights.dims == ("period", "district")
+    np.testing.assert_array_equal(weights.sel(district="Liwan").values, stays[:, 2:4].sum(axis=1))
+    # not the plain mean of the districts' means
+    assert not np.allclose(plots.citywide(ds, "mean_length_of_stay", "mean").values, expected)
+    # without the hospitals' districts there are no weights by district: auto takes the plain mean
+    bare = ds.drop_vars("hospital_district")
+    np.testing.assert_allclose(plots.citywide(bare, "mean_length_of_stay", "auto").values,
                                np.nanmean(data["mean_length_of_stay"], axis=1))
-    with pytest.raises(ValueError, match="no weights for mean_length_of_stay"):
-        plots.citywide(ds, "mean_length_of_stay", "weighted")
+    with pytest.raises(KeyError, match="hospital_info/district"):
+        plots.citywide(bare, "mean_length_of_stay", "weighted")
 
 
 def test_missing_series_raise_key_error(care_file):

@@ -4,7 +4,9 @@
 #include <cmath>
 #include <numeric>
 
+#include "models/care.hpp"
 #include "models/finance.hpp"
+#include "models/synthesis.hpp"
 #include "models/elder_model.hpp"
 #include "tests/test_support.hpp"
 
@@ -118,6 +120,11 @@ TEST(Finance, MonthlyCostSplitsThePriceBetweenPayers) {
   EXPECT_NEAR(c.ltc, std::min(70 * kDaysPerMonth, 0.7 * 2500), 1e-9);
   EXPECT_NEAR(c.vouchers, 300, 1e-9);
   EXPECT_NEAR(c.out_of_pocket, 2500 - c.ltc - 300, 1e-9);
+  // Exactly at the eligible level (3): insured; one level below: not; not enrolled: not.
+  EXPECT_NEAR(monthly_cost(p, home, kInstitution, 2500, {3, 0, true}).ltc,
+              std::min(70 * kDaysPerMonth, 0.7 * 2500), 1e-9);
+  EXPECT_EQ(monthly_cost(p, home, kInstitution, 2500, {2, 0, true}).ltc, 0);
+  EXPECT_EQ(monthly_cost(p, home, kInstitution, 2500, {3, 0, false}).ltc, 0);
   // Below the eligible level: no insurance; vouchers never exceed the price.
   const MonthlyCost d = monthly_cost(p, home, kInstitution, 200, {2, kGroupOldestOld, true});
   EXPECT_EQ(d.ltc, 0);
@@ -269,6 +276,45 @@ TEST(CareDirections, WiderLtcInsuranceShiftsSpendingFromPeopleToInsurance) {
                 last_year_share(wider, "n_community"),
             last_year_share(base, "n_institution") + last_year_share(base, "n_home") +
                 last_year_share(base, "n_community"));
+}
+
+}  // namespace
+}  // namespace eldersim
+
+namespace eldersim {
+namespace {
+
+TEST(Finance, TheStepChargeInsuresFromTheEligibleLevelExactly) {
+  // One resident of a home, charged for a 7-day step at each level: insurance pays from
+  // ltc_insurance.eligible_from_level (3 here) on, not below; the payers add up to the price.
+  const Scenario s = testing::small_scenario(
+      {"programmes.ltc_insurance={enrolment_share: 1, eligible_from_level: 3, daily_benefit: "
+       "{home: 60, community: 60, institution: 90}, copay: 0.25}",
+       "programmes.vouchers=[]"});
+  const care::CareSystem care(s);
+  const std::size_t home = testing::facility_named(s, "Yuexiu public homes");
+  People p;
+  append_people(p, 1);
+  p.id[0] = 5;
+  p.birth_day[0] = sim::make_day(1950, 6, 1);
+  p.district[0] = 0;
+  p.traits[0] = make_traits(kWithSpouse, kMiddleIncome, 0);
+  p.care_mode[0] = kInstitution;
+  p.care_facility[0] = static_cast<std::uint16_t>(home);
+  const sim::Step step{0, sim::make_day(2020, 1, 1), 7, 0, false};
+  for (int level = 0; level < kAdlLevels; ++level) {
+    Spending spent(11);
+    care.charge_step(p, 0, level, step, s.programmes, 1, spent);
+    const double price = care.ledger().place(home).monthly_price[static_cast<std::size_t>(level)];
+    const Fen insurance = spent.by_payer[kLtcInsurance];
+    if (level >= 3)
+      EXPECT_EQ(insurance, to_fen(std::min(90 * kDaysPerMonth, 0.75 * price) * 7 / kDaysPerMonth))
+          << "level " << level;
+    else
+      EXPECT_EQ(insurance, 0) << "level " << level;
+    const Fen all = std::accumulate(spent.by_payer.begin(), spent.by_payer.end(), Fen{0});
+    EXPECT_NEAR(static_cast<double>(all), price * 7 / kDaysPerMonth * 100, 2.0) << level;
+  }
 }
 
 }  // namespace
