@@ -1,5 +1,7 @@
 #include "models/care.hpp"
 
+#include <tbb/blocked_range.h>
+#include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
@@ -44,24 +46,54 @@ std::uint8_t CareSystem::hours_needed(int level) const {
 
 // ---- the sweep's part ---------------------------------------------------------------------------
 
-void CareSystem::charge_step(const People& p, std::size_t i, int level, const sim::Step& step,
-                             const ProgrammeSpec& programme, std::uint64_t seed,
-                             Spending& block) const {
+namespace {
+// A charge class packed: district (16 bits) | mode (2) | facility, or hours for home care (16) |
+// level (3) | target groups (4) | enrolled (1).
+struct ChargeClass {
+  std::uint64_t district, mode, place, level, groups, enrolled;
+  std::uint64_t pack() const {
+    return district << 26 | mode << 24 | place << 8 | level << 5 | groups << 1 | enrolled;
+  }
+  static ChargeClass unpack(std::uint64_t k) {
+    return {k >> 26, (k >> 24) & 3, (k >> 8) & 0xFFFF, (k >> 5) & 7, (k >> 1) & 15, k & 1};
+  }
+};
+}  // namespace
+
+std::uint64_t CareSystem::charge_class(const People& p, std::size_t i, int district, int level,
+                                       sim::Day today, const ProgrammeSpec& programme,
+                                       std::uint64_t seed) const {
   const auto mode = static_cast<CareMode>(p.care_mode[i]);
-  const std::uint8_t groups = target_groups(p, i, step.first_day);
   // Enrolment matters only from the eligible level (monthly_cost).
   const bool enrolled = level >= programme.ltc.eligible_from_level &&
                         ltc_enrolled(seed, p.id[i], programme.ltc.enrolment_share);
+  return ChargeClass{static_cast<std::uint64_t>(district), mode,
+                     mode == kHomeCare ? p.care_hours[i] : p.care_facility[i],
+                     static_cast<std::uint64_t>(level), target_groups(p, i, today),
+                     enrolled ? 1u : 0u}
+      .pack();
+}
+
+void CareSystem::charge(std::uint64_t charge_class, std::int64_t people, const sim::Step& step,
+                        const ProgrammeSpec& programme, Spending& spending) const {
+  const ChargeClass c = ChargeClass::unpack(charge_class);
+  const auto mode = static_cast<CareMode>(c.mode);
+  const int level = static_cast<int>(c.level);
+  const auto groups = static_cast<std::uint8_t>(c.groups);
   const double gross =
-      mode == kHomeCare
-          ? p.care_hours[i] * kWeeksPerMonth * spec_.home.hourly_price
-          : ledger_.place(p.care_facility[i]).monthly_price[static_cast<std::size_t>(level)];
-  const std::size_t d = p.district[i];
-  block.person_pays(d, monthly_cost(programme, spec_.home, mode, gross, {level, groups, enrolled}),
-                    step.days / kDaysPerMonth);
+      mode == kHomeCare ? static_cast<double>(c.place) * kWeeksPerMonth * spec_.home.hourly_price
+                        : ledger_.place(c.place).monthly_price[static_cast<std::size_t>(level)];
+  Spending one(spending.by_payer.size() / kPayers);
+  const std::size_t d = c.district;
+  one.person_pays(d, monthly_cost(programme, spec_.home, mode, gross, {level, groups, c.enrolled == 1}),
+                  step.days / kDaysPerMonth);
   const HomeSupportSpec& hs = programme.home_support;
   if (mode == kHomeCare && hs.meal_subsidy_per_week > 0 && in_groups(groups, hs.meal_groups))
-    block.government_pays(d, kMeals, to_fen(hs.meal_subsidy_per_week * step.days / 7.0));
+    one.government_pays(d, kMeals, to_fen(hs.meal_subsidy_per_week * step.days / 7.0));
+  for (std::size_t k = d * kPayers; k < (d + 1) * kPayers; ++k)
+    spending.by_payer[k] += people * one.by_payer[k];
+  for (std::size_t k = d * kGovernmentSpendingTypes; k < (d + 1) * kGovernmentSpendingTypes; ++k)
+    spending.government[k] += people * one.government[k];
 }
 
 // ---- the step -----------------------------------------------------------------------------------
@@ -76,18 +108,27 @@ void CareSystem::step(const sim::Step& step, std::vector<Due>& due, CareContext&
     add_reneging(step, due);
   });
   ctx.times.run("care: choices", Kind::kParallel, [&] { decisions = choose(step, due, ctx); });
-  ctx.times.run("care: waiting lists, allocation", Kind::kSerial, [&] {
-    apply(due, decisions, ctx);
-    evict_overfull(overfull_, ctx);
-    allocate(step, ctx);
-  });
+  Applied applied;
+  ctx.times.run("care: choices applied to the people", Kind::kParallel,
+                [&] { applied = apply_to_people(due, decisions, ctx); });
+  Ledger::QueueChanges changes;
+  ctx.times.run("care: choices applied to the ledger", Kind::kSerial,
+                [&] { changes = apply_to_ledger(due, decisions, applied, ctx); });
+  ctx.times.run("care: waiting lists reordered", Kind::kParallel,
+                [&] { ledger_.change_queues(changes); });
+  ctx.times.run("care: over-full homes", Kind::kSerial, [&] { evict_overfull(overfull_, ctx); });
+  ctx.times.run("care: allocation", Kind::kSerial, [&] { allocate(step, ctx); });
 }
 
-void CareSystem::add_reneging(const sim::Step& step, std::vector<Due>& due) const {
+void CareSystem::add_reneging(const sim::Step& step, std::vector<Due>& due) {
+  // The sweep's choosers come in row order; closures, moves and reneging add a few more.
+  const auto sorted_end = std::is_sorted_until(due.begin(), due.end());
+  const auto tail = sorted_end - due.begin();
   // Waits that reach their renege day: the person gives up and chooses again.
-  for (std::uint32_t slot : ledger_.reneging(step.first_day))
+  for (std::uint32_t slot : ledger_.take_reneging(step.first_day))
     due.push_back({ledger_.entry(slot).row, false});
-  std::sort(due.begin(), due.end());
+  std::sort(due.begin() + tail, due.end());
+  std::inplace_merge(due.begin(), due.begin() + tail, due.end());
   // One entry per row, due for another reason if any of its entries is.
   std::size_t out = 0;
   for (std::size_t k = 0; k < due.size(); ++k) {
@@ -148,11 +189,11 @@ void CareSystem::settle_closures(std::vector<Due>& due, CareContext& ctx) {
   }
 }
 
-Chooser CareSystem::chooser_of(const People& p, std::size_t i, sim::Day today,
+Chooser CareSystem::chooser_of(const People& p, std::size_t i, int level, sim::Day today,
                                CareContext& ctx) const {
   Chooser c;
   c.district = p.district[i];
-  c.level = p.adl[i];
+  c.level = level;
   c.income = income_of(p.traits[i]);
   c.living_alone = living_of(p.traits[i]) == kAlone;
   c.groups = target_groups(p, i, today);
@@ -170,7 +211,7 @@ const WaitEntry* CareSystem::waiting_entry(const People& p, std::size_t i) const
   return p.waiting(i) ? &ledger_.entry(p.wait_slot[i]) : nullptr;
 }
 
-Wish CareSystem::wish_of(const People& p, std::size_t i, const Choice& choice) const {
+Wish CareSystem::wish_of(const People& p, std::size_t i, int level, const Choice& choice) const {
   Wish w;
   w.choice = choice;
   const CareMode mode = choice.mode;
@@ -179,9 +220,9 @@ Wish CareSystem::wish_of(const People& p, std::size_t i, const Choice& choice) c
   // Staying, but the place no longer fits the level: a resident who now needs a nursing-type bed
   // asks for one in the same home; a home-care client asks for the hours the new level needs.
   w.needs_transfer = w.same_as_now && mode == kInstitution && !(p.care_flags[i] & kNursingBed) &&
-                     p.adl[i] >= spec_.nursing_level;
+                     level >= spec_.nursing_level;
   w.needs_new_hours =
-      w.same_as_now && mode == kHomeCare && p.care_hours[i] != hours_needed(p.adl[i]);
+      w.same_as_now && mode == kHomeCare && p.care_hours[i] != hours_needed(level);
   return w;
 }
 
@@ -247,7 +288,7 @@ CareSystem::Decision CareSystem::decide(const sim::Step& step, const Due& due,
   if (reneging) c.excluded = wait->mode;
   sim::RandomStream rng(ctx.seed, p.id[i], static_cast<std::uint32_t>(step.index),
                         kind(RandomEvent::kCareChoice));
-  const Wish wish = wish_of(p, i, choices_.draw(c, rng));
+  const Wish wish = wish_of(p, i, p.adl[i], choices_.draw(c, rng));
   // The first review is staggered over the interval so reviews do not come in waves.
   if (p.next_review[i] == kFirstReview) {
     sim::RandomStream stagger(ctx.seed, p.id[i], 0, kind(RandomEvent::kReviewStagger));
@@ -274,7 +315,8 @@ std::vector<CareSystem::Decision> CareSystem::choose(const sim::Step& step,
                                                      CareContext& ctx) {
   std::vector<Chooser> choosers(due.size());
   tbb::parallel_for(std::size_t{0}, due.size(), [&](std::size_t k) {
-    choosers[k] = chooser_of(ctx.people, due[k].row, step.first_day, ctx);
+    choosers[k] = chooser_of(ctx.people, due[k].row, ctx.people.adl[due[k].row], step.first_day,
+                             ctx);
   });
   choices_.prepare(choosers, ledger_, ctx.programme, ctx.programme_version);
   std::vector<Decision> decisions(due.size());
@@ -288,41 +330,91 @@ void CareSystem::join(People& p, std::size_t i, const WaitEntry& e) {
   p.wait_slot[i] = ledger_.join(e);
 }
 
-void CareSystem::apply(const std::vector<Due>& due, const std::vector<Decision>& decisions,
-                       CareContext& ctx) {
+CareSystem::Applied CareSystem::apply_to_people(const std::vector<Due>& due,
+                                                const std::vector<Decision>& decisions,
+                                                CareContext& ctx) {
   People& p = ctx.people;
-  for (std::size_t k = 0; k < due.size(); ++k) {
-    const std::size_t i = due[k].row;
-    const Decision& d = decisions[k];
-    p.care_flags[i] &= static_cast<std::uint8_t>(~kChoiceDue);
-    if (d.reneged) {
-      flows_.reneges[p.district[i] * kCareModes + d.reneged_mode] += 1;
-      ctx.ops.stop_waiting(i);
-    }
-    switch (d.action) {
-      case Action::kNone:
-        continue;
-      case Action::kLeave:
-      case Action::kStay:
-        ctx.ops.leave_care(i);
-        ctx.ops.stop_waiting(i);
-        break;
-      case Action::kKeep:
-        ctx.ops.stop_waiting(i);
-        break;
-      case Action::kRequest: {
-        const WaitEntry* now = waiting_entry(p, i);
-        const WaitEntry& r = d.request;
-        if (now && now->key == r.key && now->mode == r.mode && now->facility == r.facility &&
-            now->nursing == r.nursing && now->in_place == r.in_place && now->demand == r.demand)
-          break;  // the same request: it keeps its place as it is
-        ctx.ops.stop_waiting(i);
-        join(p, i, r);
-        break;
+  const std::size_t n = due.size();
+  // What each decision does: the row's part in parallel (rows are distinct), the ledger's part
+  // afterwards, in row order and as one batch.
+  Applied out;
+  out.leaving.assign(n, kNoSlot);
+  out.freed.assign(n, {});
+  out.joins.assign(n, 0);
+  std::vector<std::uint32_t>& leaving = out.leaving;
+  std::vector<PersonOps::HeldPlace>& freed = out.freed;
+  std::vector<char>& joins = out.joins;
+  tbb::enumerable_thread_specific<std::vector<std::int64_t>> reneges(
+      [&] { return std::vector<std::int64_t>(flows_.reneges.size(), 0); });
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 256),
+                    [&](const tbb::blocked_range<std::size_t>& r) {
+    std::vector<std::int64_t>& my_reneges = reneges.local();
+    for (std::size_t k = r.begin(); k != r.end(); ++k) {
+      const std::size_t i = due[k].row;
+      const Decision& d = decisions[k];
+      p.care_flags[i] &= static_cast<std::uint8_t>(~kChoiceDue);
+      if (d.reneged) {
+        my_reneges[p.district[i] * kCareModes + d.reneged_mode] += 1;
+        leaving[k] = ctx.ops.take_wait_slot(i);
       }
+      switch (d.action) {
+        case Action::kNone:
+          continue;
+        case Action::kLeave:
+        case Action::kStay:
+          freed[k] = ctx.ops.take_place(i);
+          leaving[k] = leaving[k] != kNoSlot ? leaving[k] : ctx.ops.take_wait_slot(i);
+          break;
+        case Action::kKeep:
+          leaving[k] = leaving[k] != kNoSlot ? leaving[k] : ctx.ops.take_wait_slot(i);
+          break;
+        case Action::kRequest: {
+          const WaitEntry* now = waiting_entry(p, i);
+          const WaitEntry& req = d.request;
+          if (now && now->key == req.key && now->mode == req.mode &&
+              now->facility == req.facility && now->nursing == req.nursing &&
+              now->in_place == req.in_place && now->demand == req.demand)
+            break;  // the same request: it keeps its place as it is
+          leaving[k] = leaving[k] != kNoSlot ? leaving[k] : ctx.ops.take_wait_slot(i);
+          joins[k] = 1;
+          break;
+        }
+      }
+      if (d.action != Action::kLeave) p.next_review[i] = d.next_review;
     }
-    if (d.action != Action::kLeave) p.next_review[i] = d.next_review;
+  });
+  reneges.combine_each([&](const std::vector<std::int64_t>& r) {
+    for (std::size_t k = 0; k < r.size(); ++k) flows_.reneges[k] += r[k];
+  });
+  return out;
+}
+
+Ledger::QueueChanges CareSystem::apply_to_ledger(const std::vector<Due>& due,
+                                                 const std::vector<Decision>& decisions,
+                                                 const Applied& applied, CareContext& ctx) {
+  // The places freed, counted per facility and district (integers: any order).
+  const std::size_t n = due.size();
+  std::vector<std::int64_t> occupied(ledger_.facility_count(), 0), nursing(occupied);
+  std::vector<std::int64_t> hours(static_cast<std::size_t>(scenario_.district_count()), 0);
+  Ledger::Batch batch;
+  for (std::size_t k = 0; k < n; ++k) {
+    const PersonOps::HeldPlace& h = applied.freed[k];
+    if (h.mode == kInstitution || h.mode == kCommunityCare) {
+      occupied[h.facility] -= 1;
+      nursing[h.facility] -= h.nursing ? 1 : 0;
+    } else if (h.mode == kHomeCare) {
+      hours[h.district] -= h.hours;
+    }
+    if (applied.leaving[k] != kNoSlot) batch.leave.push_back(applied.leaving[k]);
+    if (applied.joins[k]) batch.join.push_back(decisions[k].request);
   }
+  for (std::size_t f = 0; f < occupied.size(); ++f) ledger_.add_occupancy(f, occupied[f], nursing[f]);
+  for (std::size_t d = 0; d < hours.size(); ++d) ledger_.add_hours_used(d, hours[d]);
+  std::vector<std::uint32_t> joined;
+  Ledger::QueueChanges changes = ledger_.take_slots(batch, joined);
+  for (std::size_t k = 0, j = 0; k < n; ++k)
+    if (applied.joins[k]) ctx.people.wait_slot[due[k].row] = joined[j++];
+  return changes;
 }
 
 void CareSystem::evict_overfull(const std::vector<std::size_t>& facilities, CareContext& ctx) {
@@ -426,14 +518,21 @@ void CareSystem::start_care(std::size_t i, const WaitEntry& e, bool nursing, sim
 
 // ---- the hospital's requests --------------------------------------------------------------------
 
-Wish CareSystem::discharge_wish(std::size_t i, sim::Day day, const sim::Step& step,
-                                CareContext& ctx) {
+std::vector<Wish> CareSystem::discharge_wishes(std::span<const DischargeChooser> who,
+                                               const sim::Step& step, CareContext& ctx) {
   const People& p = ctx.people;
-  const Chooser c = chooser_of(p, i, day, ctx);
-  choices_.prepare({&c, 1}, ledger_, ctx.programme, ctx.programme_version);
-  sim::RandomStream rng(ctx.seed, p.id[i], static_cast<std::uint32_t>(step.index),
-                        kind(RandomEvent::kDischargeChoice));
-  return wish_of(p, i, choices_.draw(c, rng));
+  std::vector<Chooser> choosers(who.size());
+  tbb::parallel_for(std::size_t{0}, who.size(), [&](std::size_t k) {
+    choosers[k] = chooser_of(p, who[k].row, who[k].level, who[k].day, ctx);
+  });
+  choices_.prepare(choosers, ledger_, ctx.programme, ctx.programme_version);
+  std::vector<Wish> wishes(who.size());
+  tbb::parallel_for(std::size_t{0}, who.size(), [&](std::size_t k) {
+    sim::RandomStream rng(ctx.seed, p.id[who[k].row], static_cast<std::uint32_t>(step.index),
+                          kind(RandomEvent::kDischargeChoice));
+    wishes[k] = wish_of(p, who[k].row, who[k].level, choices_.draw(choosers[k], rng));
+  });
+  return wishes;
 }
 
 DischargeOutcome CareSystem::settle_discharge(std::size_t i, const Wish& wish, sim::Day day,
@@ -450,6 +549,7 @@ DischargeOutcome CareSystem::settle_discharge(std::size_t i, const Wish& wish, s
     return DischargeOutcome::kSettled;
   }
   const WaitEntry r = request_of(p, i, wish, day, ctx.programme, waiting_entry(p, i));
+  // (request_of reads the level of the row: the caller has applied any decline already.)
   const bool unlimited = ledger_.unlimited();
   const std::size_t d = p.district[i];
   if (r.in_place) {

@@ -21,13 +21,16 @@
 //   add_reneging      people whose wait reached its renege day join the choosers
 //   choose (parallel) each chooser: lost need -> leave; else the logit choice -> stay, leave,
 //                     or ask for a place
-//   apply             the choices, in row order: leave care, leave or join a waiting list
+//   apply             the choices: the people's rows in parallel, then the ledger (slots in
+//                     row order, each waiting list's changes as its own task)
 //   evict_overfull    after a capacity cut, the newest residents leave and choose next step
 //   allocate          the waiting lists in priority order against the free places
-// The per-person part of each step's cost of care is charged in the sweep (charge_step).
+// The per-person part of each step's cost of care is counted in the sweep by class of care
+// held (charge_class) and charged after it (charge).
 
 #include <array>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "models/care_choice.hpp"
@@ -108,16 +111,36 @@ class CareSystem {
     return level_changed || (p.care_flags[i] & kChoiceDue) ||
            (level >= spec_.choice_level && p.next_review[i] <= today);
   }
-  // Charges the step's cost of the care person i holds to the payers.
+  // The step's cost of care is the same for everyone who holds the same care in the same
+  // district at the same level, in the same target groups and LTC enrolment: the sweep counts
+  // people by that class (charge_class) and the classes are charged after it (charge), so each
+  // person-step is still rounded to the fen once.
+  std::uint64_t charge_class(const People& p, std::size_t i, int district, int level,
+                             sim::Day today, const ProgrammeSpec& programme,
+                             std::uint64_t seed) const;
+  void charge(std::uint64_t charge_class, std::int64_t people, const sim::Step& step,
+              const ProgrammeSpec& programme, Spending& spending) const;
+  // Both for one person (tests).
   void charge_step(const People& p, std::size_t i, int level, const sim::Step& step,
-                   const ProgrammeSpec& programme, std::uint64_t seed, Spending& block) const;
+                   const ProgrammeSpec& programme, std::uint64_t seed, Spending& spending) const {
+    charge(charge_class(p, i, p.district[i], level, step.first_day, programme, seed), 1, step,
+           programme, spending);
+  }
 
   // ---- the step ----
   void step(const sim::Step& step, std::vector<Due>& due, CareContext& ctx);
 
   // ---- the hospital's requests ----
-  // The care choice of a patient leaving hospital on `day` (its own stream).
-  Wish discharge_wish(std::size_t i, sim::Day day, const sim::Step& step, CareContext& ctx);
+  // The care choices of patients leaving hospital (each its own stream), at the level they
+  // leave with, made in parallel: nothing the hospital step does changes them (a patient's
+  // care changes only at their own discharge, the offer only between steps).
+  struct DischargeChooser {
+    std::uint32_t row;
+    int level;
+    sim::Day day;
+  };
+  std::vector<Wish> discharge_wishes(std::span<const DischargeChooser> who, const sim::Step& step,
+                                     CareContext& ctx);
   // The patient takes the place chosen now if it is free, else joins its waiting list.
   DischargeOutcome settle_discharge(std::size_t i, const Wish& wish, sim::Day day,
                                     CareContext& ctx);
@@ -154,20 +177,31 @@ class CareSystem {
   };
 
   void pay_providers(const sim::Step& step, CareContext& ctx);
-  void add_reneging(const sim::Step& step, std::vector<Due>& due) const;
+  void add_reneging(const sim::Step& step, std::vector<Due>& due);
   void settle_closures(std::vector<Due>& due, CareContext& ctx);
   std::vector<Decision> choose(const sim::Step& step, const std::vector<Due>& due,
                                CareContext& ctx);
   Decision decide(const sim::Step& step, const Due& due, const Chooser& chooser,
                   CareContext& ctx) const;
-  void apply(const std::vector<Due>& due, const std::vector<Decision>& decisions,
-             CareContext& ctx);
+  // The choices' effects on the people's rows (in parallel), then on the ledger: places freed,
+  // slots of the requests leaving and joining (in row order), and the waiting lists' changes.
+  struct Applied {
+    std::vector<std::uint32_t> leaving;  // slot left, or kNoSlot
+    std::vector<PersonOps::HeldPlace> freed;
+    std::vector<char> joins;
+  };
+  Applied apply_to_people(const std::vector<Due>& due, const std::vector<Decision>& decisions,
+                          CareContext& ctx);
+  Ledger::QueueChanges apply_to_ledger(const std::vector<Due>& due,
+                                       const std::vector<Decision>& decisions,
+                                       const Applied& applied, CareContext& ctx);
   void evict_overfull(const std::vector<std::size_t>& facilities, CareContext& ctx);
   void allocate(const sim::Step& step, CareContext& ctx);
   void serve(std::uint32_t slot, sim::Day today, CareContext& ctx);
 
-  Chooser chooser_of(const People& p, std::size_t i, sim::Day today, CareContext& ctx) const;
-  Wish wish_of(const People& p, std::size_t i, const Choice& choice) const;
+  Chooser chooser_of(const People& p, std::size_t i, int level, sim::Day today,
+                     CareContext& ctx) const;
+  Wish wish_of(const People& p, std::size_t i, int level, const Choice& choice) const;
   // The request for `wish` made on `day`, given the wait the person is on now (or nullptr).
   WaitEntry request_of(const People& p, std::size_t i, const Wish& wish, sim::Day day,
                        const ProgrammeSpec& programme, const WaitEntry* now) const;

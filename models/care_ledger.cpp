@@ -1,5 +1,8 @@
 #include "models/care_ledger.hpp"
 
+#include <tbb/parallel_for.h>
+
+#include <atomic>
 #include <cmath>
 #include <stdexcept>
 
@@ -27,7 +30,7 @@ Ledger::Ledger(const Scenario& s) : unlimited_(s.care.unlimited_capacity) {
   for (const District& d : s.districts) home_hours_.push_back(d.home_care_hours_per_week * scale);
   home_hours_used_.assign(s.districts.size(), 0);
   queues_.resize(2 * places_.size());
-  home_queues_.resize(s.districts.size());
+  home_index_.resize(s.districts.size());
 }
 
 std::int64_t Ledger::free_other(std::size_t f) const {
@@ -122,16 +125,31 @@ void Ledger::reopen_facility(std::size_t f, bool nursing_freed) {
 }
 
 void Ledger::reopen_district(std::size_t d) {
-  for (const auto& [demand, q] : home_queues_[d])
-    if (const auto it = pass_index_.find(&q); it != pass_index_.end()) pass_->reopen(it->second);
+  for (const auto& [demand, q] : home_index_[d])
+    if (const auto it = pass_index_.find(&queues_[q]); it != pass_index_.end())
+      pass_->reopen(it->second);
 }
 
-sim::PriorityQueue& Ledger::queue_of(const WaitEntry& e) {
-  if (e.mode == kHomeCare) return home_queues_[e.district][e.demand];
-  return queues_[e.nursing ? queue_nursing(e.facility) : queue_any(e.facility)];
+std::uint32_t Ledger::queue_index(const WaitEntry& e) {
+  if (e.mode != kHomeCare)
+    return static_cast<std::uint32_t>(e.nursing ? queue_nursing(e.facility)
+                                                : queue_any(e.facility));
+  auto& index = home_index_[e.district];
+  const auto it = index.find(e.demand);
+  if (it != index.end()) return it->second;
+  const auto q = static_cast<std::uint32_t>(queues_.size());
+  queues_.emplace_back();
+  index.emplace(e.demand, q);
+  return q;
 }
 
 std::uint32_t Ledger::join(const WaitEntry& e) {
+  const std::uint32_t slot = take_slot(e);
+  queue_of(entries_[slot]).insert(entries_[slot].key, slot);
+  return slot;
+}
+
+std::uint32_t Ledger::take_slot(const WaitEntry& e) {
   std::uint32_t slot;
   if (!free_slots_.empty()) {
     slot = free_slots_.back();
@@ -141,11 +159,17 @@ std::uint32_t Ledger::join(const WaitEntry& e) {
     entries_.emplace_back();
   }
   WaitEntry& w = entries_[slot];
+  const std::uint32_t generation = w.generation + 1;
   w = e;
   w.used = true;
-  queue_of(w).insert(w.key, slot);
-  if (w.renege_on != kNever) deadlines_.emplace(w.renege_on, slot);
+  w.generation = generation;
+  if (w.renege_on != kNever) deadlines_[w.renege_on].emplace_back(slot, generation);
   return slot;
+}
+
+void Ledger::free_slot(std::uint32_t slot) {
+  entries_[slot].used = false;
+  free_slots_.push_back(slot);
 }
 
 void Ledger::leave(std::uint32_t slot) {
@@ -153,9 +177,39 @@ void Ledger::leave(std::uint32_t slot) {
   if (!w.used) throw std::logic_error("care ledger: leaving an unused waiting slot");
   if (!queue_of(w).erase(w.key, slot))
     throw std::logic_error("care ledger: a waiting entry was not in its queue");
-  if (w.renege_on != kNever) deadlines_.erase({w.renege_on, slot});
-  w.used = false;
-  free_slots_.push_back(slot);
+  free_slot(slot);
+}
+
+Ledger::QueueChanges Ledger::take_slots(const Batch& batch, std::vector<std::uint32_t>& joined) {
+  // Erasures keep the key of the request that leaves (its slot may be taken again below).
+  QueueChanges changes(queues_.size());
+  for (std::uint32_t slot : batch.leave) {
+    const WaitEntry& w = entries_.at(slot);
+    if (!w.used) throw std::logic_error("care ledger: leaving an unused waiting slot");
+    changes[queue_index(w)].push_back({w.key, slot, false});
+    free_slot(slot);
+  }
+  joined.clear();
+  joined.reserve(batch.join.size());
+  for (const WaitEntry& e : batch.join) {
+    const std::uint32_t slot = take_slot(e);
+    const std::uint32_t q = queue_index(entries_[slot]);
+    if (q >= changes.size()) changes.resize(q + 1);
+    changes[q].push_back({entries_[slot].key, slot, true});
+    joined.push_back(slot);
+  }
+  return changes;
+}
+
+void Ledger::change_queues(const QueueChanges& changes) {
+  std::atomic<bool> missing{false};
+  tbb::parallel_for(std::size_t{0}, changes.size(), [&](std::size_t q) {
+    for (const QueueChange& c : changes[q])
+      if (!c.insert && !queues_[q].erase(c.key, c.slot)) missing = true;
+    for (const QueueChange& c : changes[q])
+      if (c.insert) queues_[q].insert(c.key, c.slot);
+  });
+  if (missing) throw std::logic_error("care ledger: a waiting entry was not in its queue");
 }
 
 void Ledger::rekey(std::uint32_t slot, const sim::Priority& key) {
@@ -170,10 +224,16 @@ std::size_t Ledger::waiting_for(std::size_t f) const {
   return queues_[queue_any(f)].size() + queues_[queue_nursing(f)].size();
 }
 
-std::vector<std::uint32_t> Ledger::reneging(sim::Day today) const {
+std::vector<std::uint32_t> Ledger::take_reneging(sim::Day today) {
   std::vector<std::uint32_t> out;
-  for (auto it = deadlines_.begin(); it != deadlines_.end() && it->first <= today; ++it)
-    out.push_back(it->second);
+  while (!deadlines_.empty() && deadlines_.begin()->first <= today) {
+    const sim::Day day = deadlines_.begin()->first;
+    for (const auto& [slot, generation] : deadlines_.begin()->second) {
+      const WaitEntry& w = entries_[slot];
+      if (w.used && w.generation == generation && w.renege_on == day) out.push_back(slot);
+    }
+    deadlines_.erase(deadlines_.begin());
+  }
   return out;
 }
 

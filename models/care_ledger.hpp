@@ -64,10 +64,11 @@ struct WaitEntry {
   sim::Day counted_from = 0;             // start of the wait for this very place (statistics)
   sim::Day renege_on = kNever;           // the day the person gives up (never for in-place)
   bool used = false;
+  std::uint32_t generation = 0;  // how many requests this slot has held (renege calendar)
   template <class Archive>
   void serialize(Archive& ar) {
     ar(key, row, mode, facility, district, hours, nursing, in_place, demand, since, counted_from,
-       renege_on, used);
+       renege_on, used, generation);
   }
 };
 
@@ -113,13 +114,40 @@ class Ledger {
   void rekey(std::uint32_t slot, const sim::Priority& key);
   std::size_t waiting_for(std::size_t f) const;  // people on facility f's lists
   std::size_t waiting_count() const { return entries_.size() - free_slots_.size(); }
-  // Slots whose renege day is on or before `today`, in slot order of their day.
-  std::vector<std::uint32_t> reneging(sim::Day today) const;
+  // Slots whose renege day is on or before `today` (by day, then in the order they joined);
+  // the care step makes each of them choose again, which ends the request.
+  std::vector<std::uint32_t> take_reneging(sim::Day today);
   template <class F>
   void for_each_entry(F&& f) const {
     for (std::uint32_t s = 0; s < entries_.size(); ++s)
       if (entries_[s].used) f(s, entries_[s]);
   }
+
+  // ---- many changes at once (the care step's choices) ----
+  // Requests leaving their lists (by slot) and joining (in row order). Slots are freed and
+  // taken in order, so slot numbers never depend on threads; then each queue's erasures and
+  // insertions run as a task of their own (a queue's final order does not depend on the order
+  // of its changes). Returns the joined requests' slots.
+  struct Batch {
+    std::vector<std::uint32_t> leave;
+    std::vector<WaitEntry> join;
+  };
+  struct QueueChange {
+    sim::Priority key;
+    std::uint32_t slot;
+    bool insert;
+  };
+  using QueueChanges = std::vector<std::vector<QueueChange>>;  // [queue]
+  // Serially: frees and takes the slots, and returns the queues' changes and the joined slots.
+  QueueChanges take_slots(const Batch& batch, std::vector<std::uint32_t>& joined);
+  // In parallel, a task per queue.
+  void change_queues(const QueueChanges& changes);
+  // Occupancy changes counted elsewhere (places freed by people leaving care in a batch).
+  void add_occupancy(std::size_t f, std::int64_t occupied, std::int64_t nursing) {
+    places_[f].occupied += occupied;
+    places_[f].occupied_nursing += nursing;
+  }
+  void add_hours_used(std::size_t d, std::int64_t hours) { home_hours_used_[d] += hours; }
 
   // ---- allocation ----
   // Serves the waiting lists in one global priority order; serve(slot) is called for each
@@ -133,14 +161,19 @@ class Ledger {
   void remap_rows(const sim::RowMap& map);
   template <class Archive>
   void serialize(Archive& ar) {
-    ar(places_, home_hours_, home_hours_used_, entries_, free_slots_, queues_, home_queues_,
+    ar(places_, home_hours_, home_hours_used_, entries_, free_slots_, queues_, home_index_,
        deadlines_, offer_version_);
   }
 
  private:
   std::size_t queue_any(std::size_t f) const { return 2 * f; }
   std::size_t queue_nursing(std::size_t f) const { return 2 * f + 1; }
-  sim::PriorityQueue& queue_of(const WaitEntry& e);
+  // The queue an entry belongs in (a district's queue for a number of hours is made on first
+  // use).
+  std::uint32_t queue_index(const WaitEntry& e);
+  sim::PriorityQueue& queue_of(const WaitEntry& e) { return queues_[queue_index(e)]; }
+  std::uint32_t take_slot(const WaitEntry& e);  // fills a free slot, adds the renege day
+  void free_slot(std::uint32_t slot);
   void bump_offer() { ++offer_version_; }
   void reopen_facility(std::size_t f, bool nursing_freed);
   void reopen_district(std::size_t d);
@@ -152,9 +185,13 @@ class Ledger {
   bool unlimited_ = false;
   std::vector<WaitEntry> entries_;
   std::vector<std::uint32_t> free_slots_;
-  std::vector<sim::PriorityQueue> queues_;                  // [2 f + {any, nursing}]
-  std::vector<std::map<int, sim::PriorityQueue>> home_queues_;  // [district][demand]
-  std::set<std::pair<sim::Day, std::uint32_t>> deadlines_;      // (renege day, slot)
+  // Facility f's queues at 2 f (any) and 2 f + 1 (nursing), then the districts' home-care
+  // queues, one per number of hours, indexed by home_index_[district][hours].
+  std::vector<sim::PriorityQueue> queues_;
+  std::vector<std::map<int, std::uint32_t>> home_index_;
+  // Renege days: the (slot, generation) of the requests that give up on each day. Leaving does
+  // not search this calendar; a request that left is recognised by its slot's generation.
+  std::map<sim::Day, std::vector<std::pair<std::uint32_t, std::uint32_t>>> deadlines_;
   std::uint64_t offer_version_ = 0;
   // During allocate(): the pass and where each of its queues is.
   sim::PriorityPass* pass_ = nullptr;
@@ -183,8 +220,8 @@ void Ledger::allocate(Serve&& serve) {
     add(queues_[queue_any(f)], community_[f] ? 2 : 0, f, 1);
     add(queues_[queue_nursing(f)], 1, f, 1);
   }
-  for (std::size_t d = 0; d < home_queues_.size(); ++d)
-    for (auto& [demand, q] : home_queues_[d]) add(q, 3, d, demand);
+  for (std::size_t d = 0; d < home_index_.size(); ++d)
+    for (const auto& [demand, q] : home_index_[d]) add(queues_[q], 3, d, demand);
   if (targets.empty()) return;
   sim::PriorityPass pass(std::move(queues));
   pass_ = &pass;

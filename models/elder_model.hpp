@@ -37,7 +37,8 @@ class ElderModel final : public sim::Model {
   sim::SeriesTable& series() override { return series_; }
   std::vector<std::pair<std::string, sim::h5::AttributeValue>> metadata() const override;
   std::vector<sim::StringTable> tables() const override;
-  std::size_t agent_count() const override { return people_.size(); }
+  // The living (rows of the dead not yet compacted away excluded).
+  std::size_t agent_count() const override { return people_.size() - dead_rows_; }
   int next_step() const override { return next_step_; }
   void step() override;
   void end_period(sim::SeriesSink& sink) override;

@@ -1,9 +1,11 @@
 #include "models/hospital.hpp"
 
+#include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 #include <tbb/parallel_sort.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <optional>
 #include <queue>
@@ -83,12 +85,15 @@ enum class EventType : std::uint8_t {
   kAdmission = 3,  // a new patient arrives
 };
 
+// Everything the serial pass needs of the person is read beforehand, in parallel, so that the
+// pass does not wait on the population's memory.
 struct Hospitals::Event {
   sim::Day day = 0;
   EventType type = EventType::kAdmission;
   std::uint64_t tie = 0;
   std::uint64_t id = 0;
   std::uint32_t row = 0;
+  std::uint32_t slot = kNoSlot;  // kRecheck, kStayEnds: the stay
   bool reserved_to_end = false;  // kStayEnds: the bed is held to the step's end until settled
   // kAdmission draws.
   std::uint8_t tier = 1;  // needed, after referral
@@ -96,6 +101,15 @@ struct Hospitals::Event {
   std::uint8_t outcome = 0;  // kDiesInHospital | kDeclinesInHospital
   double pick = 0;           // uniform: which hospital of the tier
   double stay_z = 0;         // standard normal: length of stay
+  // The person.
+  std::uint16_t district = 0;
+  std::uint8_t sex = 0;
+  std::uint8_t band = 0;
+  std::uint8_t level = 0;     // ADL level now (before a decline at the stay's end)
+  bool still_waiting = false;  // kRecheck: waits for a new place of a delay_for mode
+  bool assessed = false;       // kStayEnds: chooses care on leaving
+  bool wish_ready = false;     // ... and that choice is in `wish`
+  care::Wish wish;
   auto key() const { return std::tie(day, type, tie, id); }
   bool operator<(const Event& o) const { return key() < o.key(); }
   bool operator>(const Event& o) const { return key() > o.key(); }
@@ -276,8 +290,10 @@ void Hospitals::step(const sim::Step& step,
         draw_admissions(step, candidates, ctx.people, ctx.seed, ctx.care.ledger(), ctx.programme);
   });
   std::optional<StepBeds> beds;
-  ctx.times.run("hospital: beds held", Kind::kSerial,
-                [&] { beds.emplace(hold_beds(step, ctx.people, events)); });
+  ctx.times.run("hospital: beds held, discharge choices", Kind::kParallel, [&] {
+    beds.emplace(hold_beds(step, ctx.people, ctx.care, events));
+    choose_on_discharge(step, events, ctx);
+  });
   ctx.times.run("hospital: event order", Kind::kParallel,
                 [&] { tbb::parallel_sort(events.begin(), events.end()); });
   ctx.times.run("hospital: events", Kind::kSerial, [&] { run_events(step, events, *beds, ctx); });
@@ -302,6 +318,10 @@ std::vector<Hospitals::Event> Hospitals::draw_admissions(
     e.type = EventType::kAdmission;
     e.row = static_cast<std::uint32_t>(i);
     e.id = people.id[i];
+    e.district = people.district[i];
+    e.sex = people.sex[i];
+    e.band = static_cast<std::uint8_t>(band);
+    e.level = static_cast<std::uint8_t>(level);
     e.tie = sim::tie_break_hash(e.id, static_cast<std::uint64_t>(step.index));
     sim::RandomStream rng(seed, e.id, static_cast<std::uint32_t>(step.index),
                           kind(RandomEvent::kHospitalAdmission));
@@ -336,6 +356,7 @@ std::vector<Hospitals::Event> Hospitals::draw_admissions(
 }
 
 Hospitals::StepBeds Hospitals::hold_beds(const sim::Step& step, const People& people,
+                                         const care::CareSystem& care,
                                          std::vector<Event>& events) {
   const std::size_t nh = spec_.hospitals.size();
   const int days = step.days;
@@ -352,34 +373,57 @@ Hospitals::StepBeds Hospitals::hold_beds(const sim::Step& step, const People& pe
                              static_cast<double>(state_.units[h].beds))
               : 0;
     }
-  // Difference arrays of the beds held by the patients already in: +1 from, -1 to.
-  std::vector<std::int64_t> acute(nh * static_cast<std::size_t>(days + 1), 0), rehab(acute);
-  const auto hold = [&](std::vector<std::int64_t>& v, std::size_t h, int from, int to) {
-    if (from >= to) return;
-    v[h * static_cast<std::size_t>(days + 1) + static_cast<std::size_t>(from)] += 1;
-    v[h * static_cast<std::size_t>(days + 1) + static_cast<std::size_t>(to)] -= 1;
+  // Difference arrays of the beds held by the patients already in (+1 from, -1 to) and the
+  // events of their stays, per thread: both are exact in any order (the events are sorted).
+  const std::size_t width = nh * static_cast<std::size_t>(days + 1);
+  struct Part {
+    std::vector<std::int64_t> acute, rehab;
+    std::vector<Event> events;
   };
-  for (std::uint32_t slot = 0; slot < state_.stay_slots(); ++slot) {
-    const Stay& s = state_.stay(slot);
-    if (!s.used) continue;
-    const std::size_t i = s.row;
-    Event e;
-    e.row = s.row;
-    e.id = people.id[i];
-    e.tie = sim::tie_break_hash(e.id, static_cast<std::uint64_t>(step.index));
-    if (s.flags & kDelayedDischarge) {
-      e.day = first, e.type = EventType::kRecheck;
-      hold((s.flags & kInRehabilitationBed) ? rehab : acute, s.hospital, 0, days);
-    } else if (s.until < end) {
-      e.day = s.until, e.type = EventType::kStayEnds;
-      e.reserved_to_end = may_be_delayed(people.adl[i], s.flags);
-      hold(acute, s.hospital, 0, e.reserved_to_end ? days : e.day - first);
-    } else {
-      hold(acute, s.hospital, 0, days);
-      continue;
+  tbb::enumerable_thread_specific<Part> parts([&] {
+    return Part{std::vector<std::int64_t>(width, 0), std::vector<std::int64_t>(width, 0), {}};
+  });
+  tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, static_cast<std::uint32_t>(
+                                                              state_.stay_slots()),
+                                                      1024),
+                    [&](const tbb::blocked_range<std::uint32_t>& r) {
+    Part& part = parts.local();
+    const auto hold = [&](std::vector<std::int64_t>& v, std::size_t h, int from, int to) {
+      if (from >= to) return;
+      v[h * static_cast<std::size_t>(days + 1) + static_cast<std::size_t>(from)] += 1;
+      v[h * static_cast<std::size_t>(days + 1) + static_cast<std::size_t>(to)] -= 1;
+    };
+    for (std::uint32_t slot = r.begin(); slot != r.end(); ++slot) {
+      const Stay& s = state_.stay(slot);
+      if (!s.used) continue;
+      const std::size_t i = s.row;
+      Event e;
+      e.row = s.row;
+      e.slot = slot;
+      e.id = people.id[i];
+      e.tie = sim::tie_break_hash(e.id, static_cast<std::uint64_t>(step.index));
+      e.level = people.adl[i];
+      if (s.flags & kDelayedDischarge) {
+        e.day = first, e.type = EventType::kRecheck;
+        e.still_waiting = care.waits_for_new_place(people, i, spec_.delay_for);
+        hold((s.flags & kInRehabilitationBed) ? part.rehab : part.acute, s.hospital, 0, days);
+      } else if (s.until < end) {
+        e.day = s.until, e.type = EventType::kStayEnds;
+        e.reserved_to_end = may_be_delayed(e.level, s.flags);
+        e.assessed = assessed(e.level, s.flags, care.enabled());
+        hold(part.acute, s.hospital, 0, e.reserved_to_end ? days : e.day - first);
+      } else {
+        hold(part.acute, s.hospital, 0, days);
+        continue;
+      }
+      part.events.push_back(e);
     }
-    events.push_back(e);
-  }
+  });
+  std::vector<std::int64_t> acute(width, 0), rehab(width, 0);
+  parts.combine_each([&](const Part& p) {
+    for (std::size_t k = 0; k < width; ++k) acute[k] += p.acute[k], rehab[k] += p.rehab[k];
+    events.insert(events.end(), p.events.begin(), p.events.end());
+  });
   for (std::size_t h = 0; h < nh; ++h) {
     std::int64_t a = 0, r = 0;
     for (int t = 0; t < days; ++t) {
@@ -422,8 +466,9 @@ void Hospitals::run_events(const sim::Step& step, std::vector<Event>& events, St
   }
 }
 
-void Hospitals::stay_delayed(std::size_t i, int from, StepBeds& beds, HospitalContext& ctx) {
-  Stay& s = state_.stay(ctx.people.stay[i]);
+void Hospitals::stay_delayed(std::size_t i, std::uint32_t slot, int from, StepBeds& beds,
+                             HospitalContext& ctx) {
+  Stay& s = state_.stay(slot);
   const std::size_t h = s.hospital;
   s.flags |= kDelayedDischarge;
   ctx.care.set_waiting_in_hospital(ctx.people, i, true, ctx.care_context);
@@ -438,8 +483,7 @@ void Hospitals::stay_delayed(std::size_t i, int from, StepBeds& beds, HospitalCo
   if (!(s.flags & kInRehabilitationBed)) flows_.delayed_days[h] += beds.days - from;
 }
 
-void Hospitals::finish_stay(std::size_t i, sim::Day day, People& people) {
-  const std::uint32_t slot = people.stay[i];
+void Hospitals::finish_stay(std::size_t i, std::uint32_t slot, sim::Day day, People& people) {
   const Stay& s = state_.stay(slot);
   flows_.discharges[s.hospital] += 1;
   flows_.stay_days[s.hospital] += day - s.admitted;
@@ -451,26 +495,50 @@ void Hospitals::end_stay_on_death(std::size_t i, sim::Day day, People& people) {
   const Stay& s = state_.stay(people.stay[i]);
   flows_.deaths[s.hospital] += 1;
   flows_.deaths_by_district[people.district[i]] += 1;
-  finish_stay(i, day, people);
+  finish_stay(i, people.stay[i], day, people);
+}
+
+void Hospitals::choose_on_discharge(const sim::Step& step, std::vector<Event>& events,
+                                    HospitalContext& ctx) {
+  std::vector<care::CareSystem::DischargeChooser> who;
+  std::vector<std::size_t> at;
+  for (std::size_t k = 0; k < events.size(); ++k)
+    if (events[k].type == EventType::kStayEnds && events[k].assessed) {
+      const Event& e = events[k];
+      const bool declines =
+          (state_.stay(e.slot).flags & kDeclinesInHospital) && e.level + 1 < kAdlLevels;
+      who.push_back({e.row, e.level + (declines ? 1 : 0), e.day});
+      at.push_back(k);
+    }
+  const std::vector<care::Wish> wishes = ctx.care.discharge_wishes(who, step, ctx.care_context);
+  for (std::size_t k = 0; k < at.size(); ++k) {
+    events[at[k]].wish = wishes[k];
+    events[at[k]].wish_ready = true;
+  }
+}
+
+bool Hospitals::assessed(int level, std::uint8_t outcome, bool care_enabled) const {
+  if (!care_enabled || (outcome & kDiesInHospital)) return false;
+  const int after = level + ((outcome & kDeclinesInHospital) && level + 1 < kAdlLevels ? 1 : 0);
+  return after >= spec_.assessment_level && after >= scenario_.care.choice_level;
 }
 
 void Hospitals::recheck(const Event& e, StepBeds& beds, HospitalContext& ctx) {
   const std::size_t i = e.row;
-  const Stay& s = state_.stay(ctx.people.stay[i]);
-  if (ctx.care.waits_for_new_place(ctx.people, i, spec_.delay_for)) {
-    stay_delayed(i, 0, beds, ctx);
+  const Stay& s = state_.stay(e.slot);
+  if (e.still_waiting) {
+    stay_delayed(i, e.slot, 0, beds, ctx);
     return;
   }
   ((s.flags & kInRehabilitationBed) ? beds.rehab : beds.acute).add(s.hospital, 0, beds.days, -1);
   ctx.care.set_waiting_in_hospital(ctx.people, i, false, ctx.care_context);
-  finish_stay(i, e.day, ctx.people);
+  finish_stay(i, e.slot, e.day, ctx.people);
 }
 
 void Hospitals::stay_ends(const sim::Step& step, const Event& e, StepBeds& beds,
                           HospitalContext& ctx) {
-  People& p = ctx.people;
   const std::size_t i = e.row;
-  Stay& s = state_.stay(p.stay[i]);
+  Stay& s = state_.stay(e.slot);
   const std::size_t h = s.hospital;
   const int t = static_cast<int>(e.day - step.first_day);
   const auto release = [&] {
@@ -481,23 +549,26 @@ void Hospitals::stay_ends(const sim::Step& step, const Event& e, StepBeds& beds,
     ctx.ops.die(i, step, e.day);
     return;
   }
-  if ((s.flags & kDeclinesInHospital) && p.adl[i] + 1 < kAdlLevels)
-    ctx.ops.change_level(i, p.adl[i] + 1);
+  if ((s.flags & kDeclinesInHospital) && e.level + 1 < kAdlLevels)
+    ctx.ops.change_level(i, e.level + 1);
   s.flags &= static_cast<std::uint8_t>(~(kDiesInHospital | kDeclinesInHospital));
   bool delayed = false;
-  if (p.adl[i] >= spec_.assessment_level && p.adl[i] >= scenario_.care.choice_level &&
-      ctx.care.enabled()) {
-    const care::Wish wish = ctx.care.discharge_wish(i, e.day, step, ctx.care_context);
+  if (e.assessed) {
+    care::Wish wish = e.wish;
+    if (!e.wish_ready) {  // a stay that began in this step
+      const care::CareSystem::DischargeChooser one{e.row, ctx.people.adl[i], e.day};
+      wish = ctx.care.discharge_wishes({&one, 1}, step, ctx.care_context).front();
+    }
     const care::DischargeOutcome outcome =
         ctx.care.settle_discharge(i, wish, e.day, ctx.care_context);
     delayed = outcome == care::DischargeOutcome::kWaitingForPlace &&
               spec_.delay_for[wish.choice.mode];
   }
   if (delayed && e.reserved_to_end) {
-    stay_delayed(i, t, beds, ctx);
+    stay_delayed(i, e.slot, t, beds, ctx);
   } else {
     release();
-    finish_stay(i, e.day, p);
+    finish_stay(i, e.slot, e.day, ctx.people);
   }
 }
 
@@ -505,15 +576,20 @@ void Hospitals::admit(const sim::Step& step, const Event& e, StepBeds& beds, Hos
                       std::vector<Event>& later) {
   People& p = ctx.people;
   const std::size_t i = e.row;
-  if (!p.alive[i] || p.in_hospital(i)) return;  // died or admitted earlier in the step
-  const int d = p.district[i];
-  const int level = p.adl[i];
+  const int d = e.district;
+  const int level = e.level;
   const int t = static_cast<int>(e.day - step.first_day);
   const int days = beds.days;
   const bool hold_to_end = may_be_delayed(level, e.outcome);
-  const auto window_end = [&](int h) {
-    return hold_to_end ? days : std::min(days, t + stay_days(h, level, e.stay_z));
+  // The stay's length depends on the hospital's tier: computed once per tier.
+  std::array<sim::Day, kHospitalTiers> length_by_tier{0, 0, 0};
+  const auto length_at = [&](int h) {
+    sim::Day& length =
+        length_by_tier[static_cast<std::size_t>(spec_.hospitals[static_cast<std::size_t>(h)].tier - 1)];
+    if (length == 0) length = stay_days(h, level, e.stay_z);
+    return length;
   };
+  const auto window_end = [&](int h) { return hold_to_end ? days : std::min(days, t + length_at(h)); };
   const auto acute_capacity = [&](std::size_t h, int day) -> std::int64_t {
     if (!state_.units[h].admitting) return 0;
     return state_.units[h].beds - state_.units[h].converting() -
@@ -540,26 +616,29 @@ void Hospitals::admit(const sim::Step& step, const Event& e, StepBeds& beds, Hos
   if (chosen != preferred && preferred >= 0)
     flows_.diverted[static_cast<std::size_t>(preferred)] += 1;
   const auto h = static_cast<std::size_t>(chosen);
-  const sim::Day length = stay_days(chosen, level, e.stay_z);
+  const sim::Day length = length_at(chosen);
   beds.acute.add(h, t, window_end(chosen), 1);
-  p.stay[i] = state_.add({e.row, static_cast<std::uint16_t>(chosen), e.outcome, e.day,
-                          e.day + length, true});
+  const std::uint32_t slot = state_.add({e.row, static_cast<std::uint16_t>(chosen), e.outcome,
+                                         e.day, e.day + length, true});
+  p.stay[i] = slot;
   flows_.admissions[h] += 1;
   if (e.referred) {
     flows_.referred_in[h] += 1;
     flows_.referrals[static_cast<std::size_t>(d)] += 1;
   }
-  const int band = scenario_.bands.band_of_age_days(step.mid_day() - p.birth_day[i]);
-  flows_.admissions_by_cell[(static_cast<std::size_t>(d) * kSexes + p.sex[i]) *
+  flows_.admissions_by_cell[(static_cast<std::size_t>(d) * kSexes + e.sex) *
                                 static_cast<std::size_t>(scenario_.bands.count()) +
-                            static_cast<std::size_t>(band)] += 1;
+                            e.band] += 1;
   flows_.admissions_by_origin[static_cast<std::size_t>(d * scenario_.district_count() +
                                                        spec_.hospitals[h].district)] += 1;
   if (e.day + length < step.end_day()) {
     Event ends = e;
     ends.type = EventType::kStayEnds;
     ends.day = e.day + length;
+    ends.slot = slot;
     ends.reserved_to_end = hold_to_end;
+    ends.assessed = assessed(level, e.outcome, ctx.care.enabled());
+    ends.wish_ready = false;
     later.push_back(ends);
   }
 }

@@ -29,8 +29,9 @@
 // left):
 //   draw_admissions (parallel)  the exact admission test of the sweep's candidates (with the
 //                               care they hold now), then day, tier, referral, stay and outcome
-//   hold_beds                   the daily beds of the patients already in; their events: stays
+//   hold_beds (parallel)        the daily beds of the patients already in; their events: stays
 //                               ending in the step, re-checks of those waiting for a place
+//   choose_on_discharge         the care choices of the patients whose stays end (parallel)
 //   events, in day order        re-check  -> still waiting: stays (rehabilitation bed if free)
 //                                            else discharged
 //                               stay end  -> dies | ADL decline; assessment: care choice ->
@@ -205,7 +206,11 @@ class Hospitals {
   struct Event;
   class DailyBeds;
   struct StepBeds;
-  StepBeds hold_beds(const sim::Step& step, const People& people, std::vector<Event>& events);
+  StepBeds hold_beds(const sim::Step& step, const People& people, const care::CareSystem& care,
+                     std::vector<Event>& events);
+  void choose_on_discharge(const sim::Step& step, std::vector<Event>& events,
+                           HospitalContext& ctx);
+  bool assessed(int level, std::uint8_t outcome, bool care_enabled) const;
   std::vector<Event> draw_admissions(
       const sim::Step& step,
       const std::vector<std::pair<std::uint32_t, std::uint32_t>>& candidates,
@@ -218,8 +223,9 @@ class Hospitals {
   void stay_ends(const sim::Step& step, const Event& e, StepBeds& beds, HospitalContext& ctx);
   void admit(const sim::Step& step, const Event& e, StepBeds& beds, HospitalContext& ctx,
              std::vector<Event>& later);
-  void stay_delayed(std::size_t i, int from, StepBeds& beds, HospitalContext& ctx);
-  void finish_stay(std::size_t i, sim::Day day, People& people);
+  void stay_delayed(std::size_t i, std::uint32_t slot, int from, StepBeds& beds,
+                    HospitalContext& ctx);
+  void finish_stay(std::size_t i, std::uint32_t slot, sim::Day day, People& people);
   void count_bed_days(const sim::Step& step, StepBeds& beds, care::Ledger& ledger);
   void move_beds(std::size_t h, std::int64_t n, bool to_nursing, care::Ledger& ledger);
   int first_choice(int district, int tier, double pick) const;

@@ -1,5 +1,9 @@
 #include "models/person_ops.hpp"
 
+#include <tbb/blocked_range.h>
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
+
 #include "models/care_ledger.hpp"
 #include "models/demography.hpp"
 #include "models/health.hpp"
@@ -29,6 +33,27 @@ void PersonOps::change_level(std::size_t i, int to) {
   people_.care_flags[i] |= kChoiceDue;
 }
 
+void PersonOps::change_levels(std::span<const std::pair<std::uint32_t, std::uint8_t>> changes) {
+  std::vector<std::int64_t>& transitions = health_.period_transitions();
+  tbb::enumerable_thread_specific<std::vector<std::int64_t>> counts(
+      [&] { return std::vector<std::int64_t>(transitions.size(), 0); });
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, changes.size(), 1024),
+                    [&](const tbb::blocked_range<std::size_t>& r) {
+                      std::vector<std::int64_t>& mine = counts.local();
+                      for (std::size_t k = r.begin(); k != r.end(); ++k) {
+                        const auto [i, to] = changes[k];
+                        const int from = people_.adl[i];
+                        if (to == from) continue;
+                        mine[health_.transition_cell(people_.district[i], from, to)] += 1;
+                        people_.adl[i] = to;
+                        people_.care_flags[i] |= kChoiceDue;
+                      }
+                    });
+  counts.combine_each([&](const std::vector<std::int64_t>& mine) {
+    for (std::size_t k = 0; k < mine.size(); ++k) transitions[k] += mine[k];
+  });
+}
+
 void PersonOps::move(std::size_t i, int to) {
   const int from = people_.district[i];
   const std::uint8_t mode = people_.care_mode[i];
@@ -43,28 +68,43 @@ void PersonOps::move(std::size_t i, int to) {
   flows.migrants_in[static_cast<std::size_t>(to)] += 1;
 }
 
-void PersonOps::leave_care(std::size_t i) {
-  switch (people_.care_mode[i]) {
-    case kInstitution:
-    case kCommunityCare:
-      ledger_.free_bed(people_.care_facility[i], people_.care_flags[i] & kNursingBed);
-      break;
-    case kHomeCare:
-      ledger_.free_hours(people_.district[i], people_.care_hours[i]);
-      break;
-    default:
-      break;
-  }
+PersonOps::HeldPlace PersonOps::take_place(std::size_t i) {
+  HeldPlace held{static_cast<CareMode>(people_.care_mode[i]), people_.care_facility[i],
+                 people_.district[i], people_.care_hours[i],
+                 (people_.care_flags[i] & kNursingBed) != 0};
   people_.care_mode[i] = kNoCare;
   people_.care_facility[i] = kNoFacility;
   people_.care_hours[i] = 0;
   people_.care_flags[i] &= static_cast<std::uint8_t>(~kNursingBed);
+  return held;
+}
+
+void PersonOps::free_place(const HeldPlace& held) {
+  switch (held.mode) {
+    case kInstitution:
+    case kCommunityCare:
+      ledger_.free_bed(held.facility, held.nursing);
+      break;
+    case kHomeCare:
+      ledger_.free_hours(held.district, held.hours);
+      break;
+    default:
+      break;
+  }
+}
+
+std::uint32_t PersonOps::take_wait_slot(std::size_t i) {
+  const std::uint32_t slot = people_.wait_slot[i];
+  people_.wait_slot[i] = kNoSlot;
+  return slot;
+}
+
+void PersonOps::leave_care(std::size_t i) {
+  free_place(take_place(i));
 }
 
 void PersonOps::stop_waiting(std::size_t i) {
-  if (!people_.waiting(i)) return;
-  ledger_.leave(people_.wait_slot[i]);
-  people_.wait_slot[i] = kNoSlot;
+  if (const std::uint32_t slot = take_wait_slot(i); slot != kNoSlot) ledger_.leave(slot);
 }
 
 }  // namespace eldersim

@@ -5,6 +5,9 @@
 // list (a choice, a death, a move, a closure, a discharge).
 
 #include <cstddef>
+#include <cstdint>
+#include <span>
+#include <utility>
 
 #include "models/people.hpp"
 #include "models/scenario.hpp"
@@ -39,6 +42,8 @@ class PersonOps {
   void die(std::size_t i, const sim::Step& step, sim::Day day);
   // ADL level becomes `to`: counted as a transition; the person chooses care again.
   void change_level(std::size_t i, int to);
+  // The same for many people at once, in parallel (each row at most once).
+  void change_levels(std::span<const std::pair<std::uint32_t, std::uint8_t>> changes);
   // Moves to district `to`: local care (home-care hours, a day-care place, any waiting list)
   // ends and the person chooses again there; residents of a home keep their bed.
   void move(std::size_t i, int to);
@@ -46,6 +51,19 @@ class PersonOps {
   void leave_care(std::size_t i);
   // Leaves the waiting list, if on one.
   void stop_waiting(std::size_t i);
+
+  // The same in two halves, for many people at once: the row's part (in parallel, rows are
+  // distinct) and the ledger's part (afterwards, in row order).
+  struct HeldPlace {
+    CareMode mode = kNoCare;
+    std::uint16_t facility = kNoFacility;
+    std::uint16_t district = 0;
+    std::uint8_t hours = 0;
+    bool nursing = false;
+  };
+  HeldPlace take_place(std::size_t i);           // the row holds none; returns what it held
+  void free_place(const HeldPlace& place);       // in the ledger
+  std::uint32_t take_wait_slot(std::size_t i);   // the row waits for nothing; returns the slot
 
  private:
   People& people_;

@@ -6,6 +6,7 @@
 #include <array>
 
 #include "models/random_events.hpp"
+#include "sim/count_table.hpp"
 #include "sim/parallel.hpp"
 #include "sim/rng.hpp"
 
@@ -149,14 +150,11 @@ struct ThreadPart {
   // People alive at the start of the step by cell, in four interleaved copies so that
   // neighbours in the same cell do not wait on each other's increment.
   std::vector<std::int64_t> alive_at_start;  // [4][district][sex][band]
-  Spending spending;
+  sim::CountTable charges;                   // people by class of care held (CareSystem)
   std::vector<std::uint32_t> lanes;  // kLanes x block size
   Decided decided;
-  ThreadPart(std::size_t block, std::size_t cells, std::size_t districts)
-      : alive_at_start(4 * cells, 0),
-        spending(districts),
-        lanes(sim::kLanes * block),
-        decided(block) {}
+  ThreadPart(std::size_t block, std::size_t cells)
+      : alive_at_start(4 * cells, 0), lanes(sim::kLanes * block), decided(block) {}
 };
 
 // What the events pass needs besides the decide pass's results.
@@ -190,17 +188,17 @@ void collect_events(const EventContext c, const sim::BlockRange& r,
     }
     const People& people = *c.people;
     SweepInputs& in = *c.in;
-    if (migration) {
-      const std::size_t d = people.district[i];
-      if (lane[kMigrationLane][j] < (*c.move_thresholds)[d])
-        ev.moves.emplace_back(i, static_cast<std::uint16_t>(in.demography.destination(
-                                     in.seed, people.id[i], *c.step, static_cast<int>(d))));
+    int d = people.district[i];  // after the step's move, if any
+    if (migration && lane[kMigrationLane][j] < (*c.move_thresholds)[static_cast<std::size_t>(d)]) {
+      d = in.demography.destination(in.seed, people.id[i], *c.step, d);
+      ev.moves.emplace_back(i, static_cast<std::uint16_t>(d));
     }
     const int now = dec.level[j];
     if (o & kLevelChanges) ev.level_changes.emplace_back(i, static_cast<std::uint8_t>(now));
     if (o & kCareBusiness) {
       if (people.care_mode[i] != kNoCare)
-        in.care.charge_step(people, i, now, *c.step, in.programme, in.seed, part.spending);
+        part.charges.add(in.care.charge_class(people, i, d, now, c.step->first_day, in.programme,
+                                              in.seed));
       if (in.care.due(people, i, now, o & kLevelChanges, c.step->first_day))
         ev.care_due.push_back({i, true});
     }
@@ -218,8 +216,7 @@ void Sweep::run(const sim::Step& step, const People& people, SweepInputs& in, Sw
   if (block_events_.size() < blocks.count()) block_events_.resize(blocks.count());
   const std::size_t cells = static_cast<std::size_t>(s.district_count()) * kSexes *
                             static_cast<std::size_t>(s.bands.count());
-  tbb::enumerable_thread_specific<ThreadPart> parts(
-      [&] { return ThreadPart(block, cells, static_cast<std::size_t>(s.district_count())); });
+  tbb::enumerable_thread_specific<ThreadPart> parts([&] { return ThreadPart(block, cells); });
 
   const DeathTable& deaths = in.demography.death_table(step.days);
   const std::vector<std::uint32_t>* move_t =
@@ -267,10 +264,14 @@ void Sweep::run(const sim::Step& step, const People& people, SweepInputs& in, Sw
   out.clear();
   for (std::size_t b = 0; b < blocks.count(); ++b) out.append(block_events_[b]);
   DemographyFlows& flows = in.demography.flows();
+  sim::CountTable charges;
   parts.combine_each([&](const ThreadPart& p) {
     for (std::size_t k = 0; k < 4 * cells; ++k)
       flows.exposure_days[k % cells] += p.alive_at_start[k] * step.days;
-    spending.merge(p.spending);
+    charges.merge(p.charges);
+  });
+  charges.for_each([&](std::uint64_t key, std::int64_t n) {
+    in.care.charge(key, n, step, in.programme, spending);
   });
 }
 

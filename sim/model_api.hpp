@@ -43,6 +43,7 @@ class Model {
   virtual std::vector<std::pair<std::string, h5::AttributeValue>> metadata() const = 0;
   // Descriptive tables written once (facility types, districts, ...).
   virtual std::vector<StringTable> tables() const { return {}; }
+  // People alive now (the unit of person-steps).
   virtual std::size_t agent_count() const = 0;
   // Index of the next step to run (0 before the first).
   virtual int next_step() const = 0;

@@ -150,6 +150,7 @@ RunSummary run_model(const ModelDefinition& definition, const RunRequest& reques
   while (!run.finished()) {
     if (interrupt_requested().load()) throw Interrupted();
     summary.person_steps += model.agent_count();
+    summary.most_agents = std::max(summary.most_agents, model.agent_count());
     const int k = model.next_step();
     run.advance(sink);
     const Step& step = calendar.step(k);
@@ -190,6 +191,7 @@ RunSummary run_model(const ModelDefinition& definition, const RunRequest& reques
   writer.commit();
   summary.write_seconds =
       sink.seconds + std::chrono::duration<double>(Clock::now() - t_commit).count();
+  summary.sections = model.section_times();
   return summary;
 }
 

@@ -17,6 +17,7 @@
 #include "sim/config_reader.hpp"
 #include "sim/model_api.hpp"
 #include "sim/parallel.hpp"
+#include "sim/timing.hpp"
 
 namespace sim {
 
@@ -76,6 +77,8 @@ struct RunSummary {
   double simulate_seconds = 0;  // the step loop, output included
   double write_seconds = 0;     // of which handing rows to the file and closing it
   double peak_rss_mib = 0;
+  std::size_t most_agents = 0;  // the largest population of any step
+  SectionTimes sections;        // the model's time by section of the step
 };
 
 // Set by SIGINT/SIGTERM (see install_interrupt_handlers); the step loop stops at the next step

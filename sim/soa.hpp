@@ -3,6 +3,10 @@
 // members, one per attribute) in a for_each_column(f) member; these helpers resize, append to and
 // compact every column together, so a column can never fall out of step with the others.
 
+#include <tbb/parallel_for.h>
+#include <tbb/task_group.h>
+
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -55,17 +59,44 @@ class RowMap {
 
 // Removes every row whose keep[i] is false, keeping the others in their order (so the order of
 // agents, and with it every result, does not depend on when compaction runs), and returns
-// where each row went so that whoever holds row numbers can update them.
+// where each row went so that whoever holds row numbers can update them. Columns are compacted
+// in place, each as its own task (no column is copied whole).
 template <class Table, class Flag>
 RowMap compact_rows(Table& table, std::span<const Flag> keep) {
   const std::size_t n = row_count(table);
   if (keep.size() != n) throw std::logic_error("compact_rows: mask length differs from table");
   if (n >= RowMap::kRemoved) throw std::length_error("compact_rows: too many rows");
-  std::vector<std::uint32_t> to(n, RowMap::kRemoved);
-  std::uint32_t kept = 0;
-  for (std::size_t i = 0; i < n; ++i)
-    if (keep[i]) to[i] = kept++;
+  // Where each row goes: rows kept per chunk, their prefix sums, then each chunk's rows.
+  constexpr std::size_t kChunk = 1 << 16;
+  const std::size_t chunks = (n + kChunk - 1) / kChunk;
+  std::vector<std::uint32_t> first(chunks + 1, 0);
+  tbb::parallel_for(std::size_t{0}, chunks, [&](std::size_t c) {
+    std::uint32_t k = 0;
+    for (std::size_t i = c * kChunk; i < std::min(n, (c + 1) * kChunk); ++i) k += keep[i] ? 1 : 0;
+    first[c + 1] = k;
+  });
+  for (std::size_t c = 0; c < chunks; ++c) first[c + 1] += first[c];
+  const std::uint32_t kept = first[chunks];
+  std::vector<std::uint32_t> to(n);
+  tbb::parallel_for(std::size_t{0}, chunks, [&](std::size_t c) {
+    std::uint32_t next = first[c];
+    for (std::size_t i = c * kChunk; i < std::min(n, (c + 1) * kChunk); ++i)
+      to[i] = keep[i] ? next++ : RowMap::kRemoved;
+  });
+  // The mask may be a column: every other column first, then the mask's own.
+  tbb::task_group tasks;
+  const void* mask = keep.data();
   table.for_each_column([&](auto& column) {
+    if (static_cast<const void*>(column.data()) == mask) return;
+    tasks.run([&column, &to, n, kept] {
+      for (std::size_t i = 0; i < n; ++i)
+        if (to[i] != RowMap::kRemoved) column[to[i]] = column[i];
+      column.resize(kept);
+    });
+  });
+  tasks.wait();
+  table.for_each_column([&](auto& column) {
+    if (static_cast<const void*>(column.data()) != mask) return;
     for (std::size_t i = 0; i < n; ++i)
       if (to[i] != RowMap::kRemoved) column[to[i]] = column[i];
     column.resize(kept);

@@ -151,8 +151,20 @@ TEST(CareLedger, RenegeDaysRekeyAndRowsFollowACompaction) {
   e.facility = static_cast<std::uint16_t>(f);
   e.renege_on = 190;
   const std::uint32_t slot = fx.ledger.join(e);
-  EXPECT_TRUE(fx.ledger.reneging(189).empty());
-  EXPECT_EQ(fx.ledger.reneging(190), std::vector<std::uint32_t>{slot});
+  EXPECT_TRUE(fx.ledger.take_reneging(189).empty());
+  EXPECT_EQ(fx.ledger.take_reneging(190), std::vector<std::uint32_t>{slot});
+  EXPECT_TRUE(fx.ledger.take_reneging(200).empty()) << "taken once";
+  // A request that left before its day, and a new one in its slot, are told apart.
+  WaitEntry other = e;
+  other.renege_on = 300;
+  fx.ledger.leave(slot);
+  const std::uint32_t reused = fx.ledger.join(other);
+  EXPECT_EQ(reused, slot);
+  e.renege_on = 250;
+  const std::uint32_t second = fx.ledger.join(e);
+  fx.ledger.leave(second);
+  EXPECT_TRUE(fx.ledger.take_reneging(299).empty());
+  EXPECT_EQ(fx.ledger.take_reneging(300), std::vector<std::uint32_t>{reused});
   fx.ledger.rekey(slot, {0, -3, 100, 7, 70});
   EXPECT_EQ(fx.ledger.entry(slot).key.klass, 0u);
   // Row 70 becomes row 3 when the rows before it are dropped.

@@ -68,6 +68,7 @@ TEST(Series, FlowsAddUpToStocksAndRunningTotals) {
       ASSERT_EQ(alive[t][d], start.alive_in(static_cast<int>(d)) + entrants[d] - deaths[d])
           << "period " << t << " district " << d;
     }
+  EXPECT_EQ(model.agent_count(), model.living());
   EXPECT_EQ(model.living(), static_cast<std::size_t>(std::accumulate(
                                 alive.back().begin(), alive.back().end(), std::int64_t{0})));
 }
