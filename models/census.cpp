@@ -52,37 +52,99 @@ void Census::merge(const Census& o) {
   add(inpatients, o.inpatients), add(delayed, o.delayed);
 }
 
+namespace {
+
+// One thread's counts: people by joint cell (district, sex, band, ADL level, care mode), in
+// which every stock but the rare ones is a marginal, and the sum of ages by district.
+struct Joint {
+  std::vector<std::int64_t> cells;  // [district][sex][band][level][mode]
+  std::vector<std::int64_t> age_days;
+  Census rare;  // waiting and in hospital
+  std::vector<std::uint32_t> cell_of;  // a block's cells (kOutside for the dead)
+  std::vector<std::int32_t> age_of;
+};
+constexpr std::uint32_t kOutside = 0xFFFFFFFFu;
+
+}  // namespace
+
 void count_census(const People& people, const Scenario& scenario, sim::Day day,
                   const care::Ledger& ledger, const hospital::State& hospitals,
                   std::size_t block_size, Census& out) {
   const int nd = scenario.district_count(), nb = scenario.bands.count();
-  const int need_level = scenario.care.need_level;
-  tbb::enumerable_thread_specific<Census> parts([&] { return Census(nd, nb); });
+  const std::size_t per_district = static_cast<std::size_t>(kSexes * nb * kAdlLevels * kCareModes);
+  const std::size_t n_cells = static_cast<std::size_t>(nd) * per_district;
+  tbb::enumerable_thread_specific<Joint> parts([&] {
+    return Joint{std::vector<std::int64_t>(n_cells, 0),
+                 std::vector<std::int64_t>(static_cast<std::size_t>(nd), 0), Census(nd, nb),
+                 std::vector<std::uint32_t>(block_size), std::vector<std::int32_t>(block_size)};
+  });
+  const AgeBands bands = scenario.bands;
   sim::for_each_block(sim::Blocks(people.size(), block_size), [&](const sim::BlockRange& r) {
-    Census& acc = parts.local();
-    for (std::size_t i = r.begin; i < r.end; ++i) {
-      if (!people.alive[i]) continue;
-      const int d = people.district[i];
-      const auto di = static_cast<std::size_t>(d);
-      const std::int32_t age_days = day - people.birth_day[i];
-      acc.alive[acc.cell(d, people.sex[i], scenario.bands.band_of_age_days(age_days))] += 1;
-      acc.adl[di * kAdlLevels + people.adl[i]] += 1;
-      acc.age_days[di] += age_days;
-      acc.in_mode[di * kCareModes + people.care_mode[i]] += 1;
-      if (people.waiting(i)) acc.waiting[di * kCareModes + ledger.entry(people.wait_slot[i]).mode] += 1;
+    Joint& acc = parts.local();
+    std::uint32_t* __restrict cell = acc.cell_of.data();
+    std::int32_t* __restrict age = acc.age_of.data();
+    const std::uint8_t* __restrict alive = people.alive.data() + r.begin;
+    const std::uint16_t* __restrict district = people.district.data() + r.begin;
+    const std::uint8_t* __restrict sex = people.sex.data() + r.begin;
+    const std::uint8_t* __restrict adl = people.adl.data() + r.begin;
+    const std::uint8_t* __restrict mode = people.care_mode.data() + r.begin;
+    const std::int32_t* __restrict birth = people.birth_day.data() + r.begin;
+    const std::int32_t min_age = bands.min_age, last_band = nb - 1;
+    // The cells, vectorised.
+#pragma GCC ivdep
+    for (std::size_t j = 0; j < r.size(); ++j) {
+      const std::int32_t a = day - birth[j];
+      const std::int32_t years =
+          static_cast<std::int32_t>((4u * static_cast<std::uint32_t>(a < 0 ? 0 : a)) / 1461u);
+      std::int32_t band = (years - min_age) / AgeBands::kWidth;
+      band = band < 0 ? 0 : (band > last_band ? last_band : band);
+      const std::uint32_t c = static_cast<std::uint32_t>(
+          (((district[j] * kSexes + sex[j]) * nb + band) * kAdlLevels + adl[j]) * kCareModes +
+          mode[j]);
+      cell[j] = alive[j] ? c : kOutside;
+      age[j] = a;
+    }
+    for (std::size_t j = 0; j < r.size(); ++j) {
+      if (cell[j] == kOutside) continue;
+      acc.cells[cell[j]] += 1;
+      acc.age_days[district[j]] += age[j];
+      const std::size_t i = r.begin + j;
+      const auto di = static_cast<std::size_t>(district[j]);
+      if (people.waiting(i))
+        acc.rare.waiting[di * kCareModes + ledger.entry(people.wait_slot[i]).mode] += 1;
       if (people.in_hospital(i)) {
-        acc.inpatients[di] += 1;
+        acc.rare.inpatients[di] += 1;
         if (hospitals.stay(people.stay[i]).flags & hospital::kDelayedDischarge)
-          acc.delayed[di] += 1;
-      }
-      if (people.adl[i] >= need_level) {
-        acc.need[di] += 1;
-        if (people.care_mode[i] == kNoCare) acc.unmet[di] += 1;
+          acc.rare.delayed[di] += 1;
       }
     }
   });
+  // The marginals.
+  std::vector<std::int64_t> cells(n_cells, 0);
   out = Census(nd, nb);
-  parts.combine_each([&](const Census& c) { out.merge(c); });
+  parts.combine_each([&](const Joint& p) {
+    for (std::size_t k = 0; k < n_cells; ++k) cells[k] += p.cells[k];
+    for (std::size_t d = 0; d < p.age_days.size(); ++d) out.age_days[d] += p.age_days[d];
+    out.merge(p.rare);
+  });
+  const int need_level = scenario.care.need_level;
+  std::size_t k = 0;
+  for (int d = 0; d < nd; ++d)
+    for (int s = 0; s < kSexes; ++s)
+      for (int b = 0; b < nb; ++b)
+        for (int l = 0; l < kAdlLevels; ++l)
+          for (int m = 0; m < kCareModes; ++m, ++k) {
+            const std::int64_t n = cells[k];
+            if (n == 0) continue;
+            const auto di = static_cast<std::size_t>(d);
+            out.alive[out.cell(d, s, b)] += n;
+            out.adl[di * kAdlLevels + static_cast<std::size_t>(l)] += n;
+            out.in_mode[di * kCareModes + static_cast<std::size_t>(m)] += n;
+            if (l >= need_level) {
+              out.need[di] += n;
+              if (m == kNoCare) out.unmet[di] += n;
+            }
+          }
 }
 
 }  // namespace eldersim

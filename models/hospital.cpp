@@ -442,9 +442,22 @@ void Hospitals::run_events(const sim::Step& step, std::vector<Event>& events, St
   std::priority_queue<Event, std::vector<Event>, std::greater<>> later;
   std::vector<Event> added;
   std::size_t next = 0;
+  // The pass is bound by memory latency (each event is a person somewhere in the population):
+  // the rows and stays of the events a little ahead are fetched while this one is handled.
+  constexpr std::size_t kAhead = 16;
+  const People& people = ctx.people;
+  const auto prefetch = [&](const Event& a) {
+    __builtin_prefetch(&people.stay[a.row], 1);
+    __builtin_prefetch(&people.care_flags[a.row], 1);
+    __builtin_prefetch(&people.care_mode[a.row], 1);
+    __builtin_prefetch(&people.wait_slot[a.row], 1);
+    if (a.slot != kNoSlot) __builtin_prefetch(&state_.stay(a.slot), 1);
+  };
+  for (std::size_t k = 0; k < std::min(kAhead, events.size()); ++k) prefetch(events[k]);
   while (next < events.size() || !later.empty()) {
     Event e;
     if (later.empty() || (next < events.size() && events[next] < later.top())) {
+      if (next + kAhead < events.size()) prefetch(events[next + kAhead]);
       e = events[next++];
     } else {
       e = later.top();

@@ -18,8 +18,9 @@
 //        key     = {seed, id}
 //        counter = {counter (usually the step index), event kind, block of four draws, 0}
 //    Draw i is output word i % 4 of block i / 4. Event kinds are distinct per purpose.
-// 3. Fixed per-person uniforms (enrolment, programme coverage) are draw 0 of the event stream
-//    with counter 0 and their own kind (fixed_uniform below).
+// 3. Fixed per-person uniforms (enrolment, programme coverage): a hash of (seed, kind, id),
+//    SplitMix64's finaliser applied twice (fixed_uniform below). Not a stream: one number per
+//    person and kind for the whole run, cheap enough to recompute wherever it is needed.
 // The lanes and the streams use different Philox variants, so they can never coincide.
 
 #include <Random123/philox.h>
@@ -130,10 +131,19 @@ class RandomStream {
 
 // ---- 3. fixed per-person uniforms ---------------------------------------------------------------
 
+// SplitMix64's finaliser (Steele, Lea and Flood 2014): a bijection of 64-bit words with full
+// avalanche.
+inline std::uint64_t mix64(std::uint64_t z) noexcept {
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
 // A uniform on [0, 1) fixed for (seed, entity, kind) over the whole run: a person is in a
 // programme of coverage c while it is below c, so raising c adds people and removes nobody.
 inline double fixed_uniform(std::uint64_t seed, std::uint64_t entity, std::uint32_t kind) noexcept {
-  return RandomStream(seed, entity, 0, kind).uniform();
+  const std::uint64_t salt = mix64(seed + 0x9E3779B97F4A7C15ull * (kind + 1));
+  return static_cast<double>(mix64(salt ^ entity) >> 11) * 0x1.0p-53;
 }
 
 }  // namespace sim

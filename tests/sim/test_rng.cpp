@@ -200,9 +200,26 @@ TEST(FixedUniform, IsFixedPerPersonAndKindAndUniform) {
   EXPECT_NE(fixed_uniform(1, 2, 3), fixed_uniform(1, 2, 4));
   EXPECT_NE(fixed_uniform(1, 2, 3), fixed_uniform(1, 3, 3));
   EXPECT_NE(fixed_uniform(1, 2, 3), fixed_uniform(2, 2, 3));
-  double sum = 0;
-  for (int i = 0; i < 100'000; ++i) sum += fixed_uniform(9, static_cast<std::uint64_t>(i), 10);
-  EXPECT_NEAR(sum / 100'000, 0.5, 5 * std::sqrt(1.0 / 12 / 100'000));
+  // Uniform over 100 bins (chi-square, 99 degrees of freedom: below 160 with probability
+  // 1 - 1e-4), a coverage share covers its share, and two kinds (or seeds) are uncorrelated.
+  const int n = 200'000;
+  std::vector<int> bins(100, 0);
+  int covered = 0;
+  double cross_kind = 0, cross_seed = 0;
+  for (int i = 0; i < n; ++i) {
+    const auto id = static_cast<std::uint64_t>(i);
+    const double u = fixed_uniform(9, id, 10);
+    bins[static_cast<std::size_t>(u * 100)] += 1;
+    covered += u < 0.3;
+    cross_kind += (u - 0.5) * (fixed_uniform(9, id, 11) - 0.5);
+    cross_seed += (u - 0.5) * (fixed_uniform(10, id, 10) - 0.5);
+  }
+  double chi2 = 0;
+  for (int b : bins) chi2 += (b - n / 100.0) * (b - n / 100.0) / (n / 100.0);
+  EXPECT_LT(chi2, 160.0);
+  EXPECT_NEAR(covered / static_cast<double>(n), 0.3, 5 * std::sqrt(0.3 * 0.7 / n));
+  EXPECT_NEAR(cross_kind / n * 12, 0.0, 5 / std::sqrt(n));
+  EXPECT_NEAR(cross_seed / n * 12, 0.0, 5 / std::sqrt(n));
 }
 
 }  // namespace
