@@ -117,7 +117,7 @@ void CareSystem::step(const sim::Step& step, std::vector<Due>& due, CareContext&
   ctx.times.run("care: waiting lists reordered", Kind::kParallel,
                 [&] { ledger_.change_queues(changes); });
   ctx.times.run("care: over-full homes", Kind::kSerial, [&] { evict_overfull(overfull_, ctx); });
-  ctx.times.run("care: allocation", Kind::kSerial, [&] { allocate(step, ctx); });
+  allocate(step, ctx);
 }
 
 void CareSystem::add_reneging(const sim::Step& step, std::vector<Due>& due) {
@@ -259,6 +259,8 @@ WaitEntry CareSystem::request_of(const People& p, std::size_t i, const Wish& wis
       now && now->mode == e.mode && now->facility == e.facility ? now->counted_from : day;
   e.renege_on = e.in_place ? kNever : e.since + spec_.renege_days[e.mode];
   e.key = priority_of(p, i, level, e.since, programme);
+  e.held = {static_cast<CareMode>(p.care_mode[i]), p.care_facility[i], p.district[i],
+            p.care_hours[i], (p.care_flags[i] & kNursingBed) != 0};
   return e;
 }
 
@@ -452,38 +454,46 @@ void CareSystem::evict_overfull(const std::vector<std::size_t>& facilities, Care
 }
 
 void CareSystem::allocate(const sim::Step& step, CareContext& ctx) {
-  ledger_.allocate([&](std::uint32_t slot) { serve(slot, step.first_day, ctx); });
+  // The pass works on the ledger alone (who is served, which places they free and take); the
+  // people's rows are updated afterwards, in parallel.
+  std::vector<Served> served;
+  ctx.times.run("care: allocation", sim::SectionTimes::Kind::kSerial, [&] {
+    ledger_.allocate([&](std::uint32_t slot) { served.push_back(serve(slot, step.first_day)); });
+  });
+  ctx.times.run("care: the served start their care", sim::SectionTimes::Kind::kParallel,
+                [&] { start_care(served, step.first_day, ctx); });
 }
 
-void CareSystem::serve(std::uint32_t slot, sim::Day today, CareContext& ctx) {
-  People& p = ctx.people;
+CareSystem::Served CareSystem::serve(std::uint32_t slot, sim::Day today) {
   const WaitEntry e = ledger_.entry(slot);
-  const std::size_t i = e.row;
+  ledger_.leave(slot);
+  Served out{e.row, e.mode, e.facility, e.hours, false, e.in_place};
   if (e.in_place) {
     // A change within the place held: a nursing-type bed in the same home, or other hours.
-    ctx.ops.stop_waiting(i);
     if (e.mode == kInstitution) {
       ledger_.free_bed(e.facility, false);
       ledger_.take_bed(e.facility, true);
-      p.care_flags[i] |= kNursingBed;
+      out.nursing = true;
     } else {
-      ledger_.free_hours(e.district, p.care_hours[i]);
+      ledger_.free_hours(e.district, e.held.hours);
       ledger_.take_hours(e.district, e.hours);
-      p.care_hours[i] = e.hours;
     }
-    return;
+    return out;
   }
   // A new place: a non-nursing request takes another bed if one is free.
-  const bool nursing = e.mode == kInstitution &&
-                       (e.nursing || (!ledger_.unlimited() && ledger_.free_other(e.facility) <= 0));
-  start_care(i, e, nursing, today, ctx);
+  out.nursing = e.mode == kInstitution &&
+                (e.nursing || (!ledger_.unlimited() && ledger_.free_other(e.facility) <= 0));
+  count_admission(e, today);
+  ledger_.free_place(e.held);
+  if (e.mode == kHomeCare)
+    ledger_.take_hours(e.district, e.hours);
+  else
+    ledger_.take_bed(e.facility, out.nursing);
+  return out;
 }
 
-void CareSystem::start_care(std::size_t i, const WaitEntry& e, bool nursing, sim::Day today,
-                            CareContext& ctx) {
-  People& p = ctx.people;
-  const std::size_t d = p.district[i];
-  const std::size_t md = d * kCareModes + e.mode;
+void CareSystem::count_admission(const WaitEntry& e, sim::Day today) {
+  const std::size_t md = static_cast<std::size_t>(e.district) * kCareModes + e.mode;
   if (e.counted_from < today) {
     const sim::Day waited = today - e.counted_from;
     flows_.wait_days[md] += waited;
@@ -493,27 +503,71 @@ void CareSystem::start_care(std::size_t i, const WaitEntry& e, bool nursing, sim
       flows_.facility_admitted_from_wait[e.facility] += 1;
     }
   }
-  ctx.ops.stop_waiting(i);
-  ctx.ops.leave_care(i);
-  p.care_mode[i] = e.mode;
+  if (e.mode != kHomeCare) flows_.facility_admissions[e.facility] += 1;
+  flows_.admissions[md] += 1;
+}
+
+void CareSystem::start_row(const Served& s, sim::Day today, CareContext& ctx,
+                           std::vector<Fen>& grants) {
+  People& p = ctx.people;
+  const std::size_t i = s.row;
+  p.wait_slot[i] = kNoSlot;
+  if (s.in_place) {
+    if (s.mode == kInstitution)
+      p.care_flags[i] |= kNursingBed;
+    else
+      p.care_hours[i] = s.hours;
+    return;
+  }
+  ctx.ops.take_place(i);  // freed in the ledger already
+  p.care_mode[i] = s.mode;
   p.care_since[i] = today;
-  if (e.mode == kHomeCare) {
-    p.care_hours[i] = e.hours;
-    ledger_.take_hours(d, e.hours);
+  if (s.mode == kHomeCare) {
+    p.care_hours[i] = s.hours;
     const HomeSupportSpec& hs = ctx.programme.home_support;
     if (hs.modification_grant > 0 && !(p.care_flags[i] & kGotModificationGrant) &&
         p.adl[i] >= hs.modification_min_level &&
         in_groups(target_groups(p, i, today), hs.modification_groups)) {
       p.care_flags[i] |= kGotModificationGrant;
-      ctx.spending.government_pays(d, kHomeModification, to_fen(hs.modification_grant));
+      grants[p.district[i]] += to_fen(hs.modification_grant);
     }
   } else {
-    p.care_facility[i] = e.facility;
-    if (nursing) p.care_flags[i] |= kNursingBed;
-    ledger_.take_bed(e.facility, nursing);
-    flows_.facility_admissions[e.facility] += 1;
+    p.care_facility[i] = s.facility;
+    if (s.nursing) p.care_flags[i] |= kNursingBed;
   }
-  flows_.admissions[md] += 1;
+}
+
+void CareSystem::start_care(const std::vector<Served>& served, sim::Day today,
+                            CareContext& ctx) {
+  const auto districts = static_cast<std::size_t>(scenario_.district_count());
+  tbb::enumerable_thread_specific<std::vector<Fen>> grants(
+      [&] { return std::vector<Fen>(districts, 0); });
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, served.size(), 256),
+                    [&](const tbb::blocked_range<std::size_t>& r) {
+                      std::vector<Fen>& mine = grants.local();
+                      for (std::size_t k = r.begin(); k != r.end(); ++k)
+                        start_row(served[k], today, ctx, mine);
+                    });
+  grants.combine_each([&](const std::vector<Fen>& g) {
+    for (std::size_t d = 0; d < g.size(); ++d)
+      if (g[d]) ctx.spending.government_pays(d, kHomeModification, g[d]);
+  });
+}
+
+void CareSystem::start_care_now(std::size_t i, const WaitEntry& e, bool nursing, sim::Day today,
+                                CareContext& ctx) {
+  count_admission(e, today);
+  ctx.ops.stop_waiting(i);
+  ctx.ops.leave_care(i);
+  if (e.mode == kHomeCare)
+    ledger_.take_hours(e.district, e.hours);
+  else
+    ledger_.take_bed(e.facility, nursing);
+  std::vector<Fen> grants(static_cast<std::size_t>(scenario_.district_count()), 0);
+  start_row({static_cast<std::uint32_t>(i), e.mode, e.facility, e.hours, nursing, false}, today,
+            ctx, grants);
+  for (std::size_t d = 0; d < grants.size(); ++d)
+    if (grants[d]) ctx.spending.government_pays(d, kHomeModification, grants[d]);
 }
 
 // ---- the hospital's requests --------------------------------------------------------------------
@@ -591,7 +645,7 @@ DischargeOutcome CareSystem::settle_discharge(std::size_t i, const Wish& wish, s
     join(p, i, r);
     return DischargeOutcome::kWaitingForPlace;
   }
-  start_care(i, r, nursing, day, ctx);
+  start_care_now(i, r, nursing, day, ctx);
   return DischargeOutcome::kSettled;
 }
 

@@ -197,7 +197,17 @@ class CareSystem {
                                        const Applied& applied, CareContext& ctx);
   void evict_overfull(const std::vector<std::size_t>& facilities, CareContext& ctx);
   void allocate(const sim::Step& step, CareContext& ctx);
-  void serve(std::uint32_t slot, sim::Day today, CareContext& ctx);
+  // A request served by the allocation pass: what the person's row is to be.
+  struct Served {
+    std::uint32_t row;
+    CareMode mode;
+    std::uint16_t facility;
+    std::uint8_t hours;
+    bool nursing;
+    bool in_place;
+  };
+  Served serve(std::uint32_t slot, sim::Day today);  // the ledger's part
+  void count_admission(const WaitEntry& e, sim::Day today);
 
   Chooser chooser_of(const People& p, std::size_t i, int level, sim::Day today,
                      CareContext& ctx) const;
@@ -208,9 +218,12 @@ class CareSystem {
   const WaitEntry* waiting_entry(const People& p, std::size_t i) const;
   sim::Priority priority_of(const People& p, std::size_t i, int level, sim::Day since,
                             const ProgrammeSpec& programme) const;
-  // Starts care from a served request (the place is taken in the ledger here).
-  void start_care(std::size_t i, const WaitEntry& e, bool nursing, sim::Day today,
-                  CareContext& ctx);
+  // The rows of the served (in parallel): their new care, and home-modification grants.
+  void start_care(const std::vector<Served>& served, sim::Day today, CareContext& ctx);
+  void start_row(const Served& s, sim::Day today, CareContext& ctx, std::vector<Fen>& grants);
+  // One request served at once (a discharge): ledger and row.
+  void start_care_now(std::size_t i, const WaitEntry& e, bool nursing, sim::Day today,
+                      CareContext& ctx);
   void join(People& p, std::size_t i, const WaitEntry& e);
 
   const Scenario& scenario_;

@@ -116,6 +116,20 @@ void Ledger::free_hours(std::size_t d, int hours) {
   if (pass_ && hours > 0) reopen_district(d);
 }
 
+void Ledger::free_place(const HeldPlace& held) {
+  switch (held.mode) {
+    case kInstitution:
+    case kCommunityCare:
+      free_bed(held.facility, held.nursing);
+      break;
+    case kHomeCare:
+      free_hours(held.district, held.hours);
+      break;
+    default:
+      break;
+  }
+}
+
 void Ledger::reopen_facility(std::size_t f, bool nursing_freed) {
   const auto reopen = [&](const sim::PriorityQueue& q) {
     if (const auto it = pass_index_.find(&q); it != pass_index_.end()) pass_->reopen(it->second);

@@ -49,6 +49,20 @@ struct Place {
   }
 };
 
+// The place a person holds: a bed (which kind) or day-care place of a facility, or home-care
+// hours in a district.
+struct HeldPlace {
+  CareMode mode = kNoCare;
+  std::uint16_t facility = kNoFacility;
+  std::uint16_t district = 0;
+  std::uint8_t hours = 0;
+  bool nursing = false;
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(mode, facility, district, hours, nursing);
+  }
+};
+
 // One person's place on a waiting list.
 struct WaitEntry {
   sim::Priority key;
@@ -65,10 +79,11 @@ struct WaitEntry {
   sim::Day renege_on = kNever;           // the day the person gives up (never for in-place)
   bool used = false;
   std::uint32_t generation = 0;  // how many requests this slot has held (renege calendar)
+  HeldPlace held;  // what the person holds while waiting (freed when served)
   template <class Archive>
   void serialize(Archive& ar) {
     ar(key, row, mode, facility, district, hours, nursing, in_place, demand, since, counted_from,
-       renege_on, used, generation);
+       renege_on, used, generation, held);
   }
 };
 
@@ -106,12 +121,15 @@ class Ledger {
   void free_bed(std::size_t f, bool nursing);
   void take_hours(std::size_t d, int hours);
   void free_hours(std::size_t d, int hours);
+  void free_place(const HeldPlace& place);
 
   // ---- waiting lists ----
   std::uint32_t join(const WaitEntry& e);  // returns the slot
   void leave(std::uint32_t slot);
   const WaitEntry& entry(std::uint32_t slot) const { return entries_[slot]; }
   void rekey(std::uint32_t slot, const sim::Priority& key);
+  // The person of a waiting request no longer holds what they held (they left it).
+  void forget_held(std::uint32_t slot) { entries_[slot].held = {}; }
   std::size_t waiting_for(std::size_t f) const;  // people on facility f's lists
   std::size_t waiting_count() const { return entries_.size() - free_slots_.size(); }
   // Slots whose renege day is on or before `today` (by day, then in the order they joined);

@@ -1,5 +1,7 @@
 #include "models/demography.hpp"
 
+#include <tbb/parallel_for.h>
+
 #include <cmath>
 
 #include "models/random_events.hpp"
@@ -88,25 +90,39 @@ void Demography::enter_cohorts(const sim::Step& step, People& people, std::uint6
   const sim::Day year_first = sim::make_day(year, 1, 1);
   const std::int64_t days_in_year = sim::days_in_year(year);
   const std::int64_t from = step.first_day - year_first, to = step.end_day() - year_first;
+  // Each district's entrants of the step: cohort indices [first, last), rows from row0.
+  struct Range {
+    int district;
+    std::int64_t n, first, last;
+    std::size_t row0;
+  };
+  std::vector<Range> ranges;
+  std::size_t rows = people.size();
   for (int d = 0; d < s.district_count(); ++d) {
     const std::int64_t n = cohort_size(s, d, year);
     const std::int64_t first = first_index_from(from, n, days_in_year);
     const std::int64_t last = first_index_from(to, n, days_in_year);  // exclusive
     if (last <= first) continue;
-    const std::size_t row0 = sim::append_rows(people, static_cast<std::size_t>(last - first));
-    for (std::int64_t j = first; j < last; ++j) {
-      const std::size_t row = row0 + static_cast<std::size_t>(j - first);
-      const auto birthday_this_year = static_cast<sim::Day>(year_first + j * days_in_year / n);
-      people.id[row] = entrant_id(year, d, static_cast<std::uint32_t>(j));
-      people.birth_day[row] = years_before(birthday_this_year, s.bands.min_age);
-      people.district[row] = static_cast<std::uint16_t>(d);
-      sim::RandomStream rng(seed, people.id[row], 2, kind(RandomEvent::kSynthesis));
-      people.sex[row] = rng.bernoulli(s.population.male_share_by_band[0]) ? kMale : kFemale;
-      draw_attributes(people, row, 0, s, seed);
-    }
+    ranges.push_back({d, n, first, last, rows});
+    rows += static_cast<std::size_t>(last - first);
     flows_.entrants[static_cast<std::size_t>(d)] += last - first;
     flows_.cum_entrants[static_cast<std::size_t>(d)] += last - first;
   }
+  if (ranges.empty()) return;
+  sim::append_rows(people, rows - people.size());
+  // Their attributes from their own streams, in parallel.
+  for (const Range& r : ranges)
+    tbb::parallel_for(r.first, r.last, [&](std::int64_t j) {
+      const std::size_t row = r.row0 + static_cast<std::size_t>(j - r.first);
+      const auto birthday_this_year =
+          static_cast<sim::Day>(year_first + j * days_in_year / r.n);
+      people.id[row] = entrant_id(year, r.district, static_cast<std::uint32_t>(j));
+      people.birth_day[row] = years_before(birthday_this_year, s.bands.min_age);
+      people.district[row] = static_cast<std::uint16_t>(r.district);
+      sim::RandomStream rng(seed, people.id[row], 2, kind(RandomEvent::kSynthesis));
+      people.sex[row] = rng.bernoulli(s.population.male_share_by_band[0]) ? kMale : kFemale;
+      draw_attributes(people, row, 0, s, seed);
+    });
 }
 
 void Demography::declare(sim::SeriesTable& t, const Census& census) const {

@@ -49,9 +49,10 @@ constexpr std::uint32_t kStateVersion = 1;
 ElderModel::ElderModel(std::shared_ptr<const Scenario> scenario,
                        const sim::ExecutionSettings& settings)
     : ElderModel(scenario,
-                 synthesize_population(*scenario, scenario->simulation.seed,
-                                       settings.block_size > 0 ? settings.block_size
-                                                               : sim::kDefaultBlockSize),
+                 synthesize_population(
+                     *scenario, scenario->simulation.seed,
+                     settings.block_size > 0 ? settings.block_size : sim::kDefaultBlockSize,
+                     static_cast<std::size_t>(entrants_over_run(*scenario))),
                  settings) {}
 
 ElderModel::ElderModel(std::shared_ptr<const Scenario> scenario, People population,
@@ -70,9 +71,11 @@ ElderModel::ElderModel(std::shared_ptr<const Scenario> scenario, People populati
       sweep_(block_size_),
       census_(scenario_->district_count(), scenario_->bands.count()),
       series_(dimensions_of(*scenario_)) {
-  // Room for every row the run can append (untouched reserved memory costs nothing resident).
+  // Room for every row the run can append (untouched reserved memory costs nothing resident);
+  // a synthesised population comes with it already.
   people_ = std::move(population);
-  sim::reserve_rows(people_, people_.size() + static_cast<std::size_t>(entrants_over_run(*scenario_)));
+  const std::size_t rows = people_.size() + static_cast<std::size_t>(entrants_over_run(*scenario_));
+  if (people_.id.capacity() < rows) sim::reserve_rows(people_, rows);
   initial_agents_ = people_.size();
   declare_series();
 }
@@ -135,10 +138,16 @@ void ElderModel::step() {
     policy_.step(s, care_, hospitals_, finance_.period(), people_);
     hospitals_.prepare_step(s, policy_.programme());
   });
-  times_.run("entrants", Kind::kSerial,
+  times_.run("entrants", Kind::kParallel,
              [&] { demography_.enter_cohorts(s, people_, seed_); });
   times_.run("sweep", Kind::kParallel, [&] { sweep(s); });
-  times_.run("sweep events: deaths, moves", Kind::kSerial, [&] { apply_sweep_events(s); });
+  PersonOps::Deaths deaths;
+  times_.run("sweep events: deaths (rows)", Kind::kParallel,
+             [&] { deaths = ops_.die_rows(events_.deaths, s); });
+  times_.run("sweep events: deaths (ledger), moves", Kind::kSerial, [&] {
+    ops_.die_settle(events_.deaths, deaths, s);
+    apply_moves();
+  });
   times_.run("sweep events: ADL changes", Kind::kParallel,
              [&] { ops_.change_levels(events_.level_changes); });
   care_step(s);
@@ -151,8 +160,7 @@ void ElderModel::sweep(const sim::Step& s) {
   sweep_.run(s, people_, in, events_, finance_.period());
 }
 
-void ElderModel::apply_sweep_events(const sim::Step& s) {
-  for (std::uint32_t i : events_.deaths) ops_.die(i, s, s.first_day);
+void ElderModel::apply_moves() {
   for (const auto& [i, to] : events_.moves) {
     ops_.move(i, to);
     if (people_.care_flags[i] & kChoiceDue) events_.care_due.push_back({i, true});

@@ -58,7 +58,7 @@ class ElderModel final : public sim::Model {
 
  private:
   void sweep(const sim::Step& step);
-  void apply_sweep_events(const sim::Step& step);
+  void apply_moves();
   void care_step(const sim::Step& step);
   void hospital_step(const sim::Step& step);
   void clear_period_flows();

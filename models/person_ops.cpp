@@ -25,6 +25,61 @@ void PersonOps::die(std::size_t i, const sim::Step& step, sim::Day day) {
   flows.cum_deaths[static_cast<std::size_t>(d)] += 1;
 }
 
+PersonOps::Deaths PersonOps::die_rows(std::span<const std::uint32_t> rows, const sim::Step& step) {
+  const std::size_t n = rows.size();
+  Deaths out{std::vector<std::uint32_t>(n, kNoSlot), std::vector<HeldPlace>(n),
+             std::vector<char>(n, 0)};
+  std::vector<std::uint32_t>& slots = out.slots;
+  std::vector<HeldPlace>& held = out.held;
+  std::vector<char>& inpatient = out.inpatient;
+  DemographyFlows& flows = demography_.flows();
+  struct Counts {
+    std::vector<std::int64_t> deaths, cum;
+  };
+  tbb::enumerable_thread_specific<Counts> counts([&] {
+    return Counts{std::vector<std::int64_t>(flows.deaths.size(), 0),
+                  std::vector<std::int64_t>(flows.cum_deaths.size(), 0)};
+  });
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 256),
+                    [&](const tbb::blocked_range<std::size_t>& r) {
+                      Counts& mine = counts.local();
+                      for (std::size_t k = r.begin(); k != r.end(); ++k) {
+                        const std::size_t i = rows[k];
+                        slots[k] = take_wait_slot(i);
+                        held[k] = take_place(i);
+                        people_.care_flags[i] &= static_cast<std::uint8_t>(~kWaitsInHospital);
+                        inpatient[k] = people_.in_hospital(i);
+                        if (!inpatient[k]) people_.alive[i] = 0;
+                        const int d = people_.district[i];
+                        const int band = scenario_.bands.band_of_age_days(step.mid_day() -
+                                                                          people_.birth_day[i]);
+                        mine.deaths[demography_.cell(d, people_.sex[i], band)] += 1;
+                        mine.cum[static_cast<std::size_t>(d)] += 1;
+                      }
+                    });
+  counts.combine_each([&](const Counts& c) {
+    for (std::size_t k = 0; k < c.deaths.size(); ++k) flows.deaths[k] += c.deaths[k];
+    for (std::size_t k = 0; k < c.cum.size(); ++k) flows.cum_deaths[k] += c.cum[k];
+  });
+  return out;
+}
+
+void PersonOps::die_settle(std::span<const std::uint32_t> rows, const Deaths& deaths,
+                           const sim::Step& step) {
+  care::Ledger::Batch batch;
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    free_place(deaths.held[k]);
+    if (deaths.slots[k] != kNoSlot) batch.leave.push_back(deaths.slots[k]);
+    if (deaths.inpatient[k]) {
+      hospitals_.end_stay_on_death(rows[k], step.first_day, people_);
+      people_.alive[rows[k]] = 0;
+    }
+  }
+  std::vector<std::uint32_t> none;
+  ledger_.change_queues(ledger_.take_slots(batch, none));
+  dead_rows_ += rows.size();
+}
+
 void PersonOps::change_level(std::size_t i, int to) {
   const int from = people_.adl[i];
   if (to == from) return;
@@ -76,21 +131,12 @@ PersonOps::HeldPlace PersonOps::take_place(std::size_t i) {
   people_.care_facility[i] = kNoFacility;
   people_.care_hours[i] = 0;
   people_.care_flags[i] &= static_cast<std::uint8_t>(~kNursingBed);
+  if (people_.waiting(i)) ledger_.forget_held(people_.wait_slot[i]);
   return held;
 }
 
 void PersonOps::free_place(const HeldPlace& held) {
-  switch (held.mode) {
-    case kInstitution:
-    case kCommunityCare:
-      ledger_.free_bed(held.facility, held.nursing);
-      break;
-    case kHomeCare:
-      ledger_.free_hours(held.district, held.hours);
-      break;
-    default:
-      break;
-  }
+  ledger_.free_place(held);
 }
 
 std::uint32_t PersonOps::take_wait_slot(std::size_t i) {

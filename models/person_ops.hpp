@@ -9,6 +9,7 @@
 #include <span>
 #include <utility>
 
+#include "models/care_ledger.hpp"
 #include "models/people.hpp"
 #include "models/scenario.hpp"
 #include "sim/calendar.hpp"
@@ -17,9 +18,6 @@ namespace eldersim {
 
 class Demography;
 class Health;
-namespace care {
-class Ledger;
-}
 namespace hospital {
 class Hospitals;
 }
@@ -40,6 +38,16 @@ class PersonOps {
   // is counted by district, sex and age band (age at the middle of the step). The row stays,
   // marked dead, until the next compaction.
   void die(std::size_t i, const sim::Step& step, sim::Day day);
+  // The same for many people dying on the step's first day (the sweep's deaths): the rows in
+  // parallel (die_rows), then the ledger and the hospitals in row order (die_settle).
+  struct Deaths {
+    std::vector<std::uint32_t> slots;  // waiting slots left
+    std::vector<care::HeldPlace> held;  // places left
+    std::vector<char> inpatient;
+  };
+  Deaths die_rows(std::span<const std::uint32_t> rows, const sim::Step& step);
+  void die_settle(std::span<const std::uint32_t> rows, const Deaths& deaths,
+                  const sim::Step& step);
   // ADL level becomes `to`: counted as a transition; the person chooses care again.
   void change_level(std::size_t i, int to);
   // The same for many people at once, in parallel (each row at most once).
@@ -54,16 +62,11 @@ class PersonOps {
 
   // The same in two halves, for many people at once: the row's part (in parallel, rows are
   // distinct) and the ledger's part (afterwards, in row order).
-  struct HeldPlace {
-    CareMode mode = kNoCare;
-    std::uint16_t facility = kNoFacility;
-    std::uint16_t district = 0;
-    std::uint8_t hours = 0;
-    bool nursing = false;
-  };
-  HeldPlace take_place(std::size_t i);           // the row holds none; returns what it held
-  void free_place(const HeldPlace& place);       // in the ledger
-  std::uint32_t take_wait_slot(std::size_t i);   // the row waits for nothing; returns the slot
+  using HeldPlace = care::HeldPlace;
+  // The row holds none; returns what it held (and a waiting request forgets it).
+  HeldPlace take_place(std::size_t i);
+  void free_place(const HeldPlace& place);      // in the ledger
+  std::uint32_t take_wait_slot(std::size_t i);  // the row waits for nothing; returns the slot
 
  private:
   People& people_;

@@ -82,7 +82,7 @@ std::size_t append_people(People& people, std::size_t n) {
 }
 
 People synthesize_population(const Scenario& scenario, std::uint64_t seed,
-                             std::size_t block_size, std::size_t reserve_rows) {
+                             std::size_t block_size, std::size_t extra_rows) {
   const PopulationSpec& p = scenario.population;
   const sim::Day start = scenario.simulation.calendar.start;
   const int n_bands = scenario.bands.count();
@@ -95,7 +95,7 @@ People synthesize_population(const Scenario& scenario, std::uint64_t seed,
     total += district_size.back();
   }
   People people;
-  sim::reserve_rows(people, std::max(reserve_rows, static_cast<std::size_t>(total)));
+  sim::reserve_rows(people, static_cast<std::size_t>(total) + extra_rows);
   sim::append_rows(people, static_cast<std::size_t>(total));
   std::vector<std::uint8_t> band_of_row(static_cast<std::size_t>(total));
   std::size_t row = 0;
