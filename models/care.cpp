@@ -68,7 +68,7 @@ std::uint64_t CareSystem::charge_class(const People& p, std::size_t i, int distr
   const bool enrolled = level >= programme.ltc.eligible_from_level &&
                         ltc_enrolled(seed, p.id[i], programme.ltc.enrolment_share);
   return ChargeClass{static_cast<std::uint64_t>(district), mode,
-                     mode == kHomeCare ? p.care_hours[i] : p.care_facility[i],
+                     static_cast<std::uint64_t>(mode == kHomeCare ? p.care_hours[i] : p.care_facility[i]),
                      static_cast<std::uint64_t>(level), target_groups(p, i, today),
                      enrolled ? 1u : 0u}
       .pack();
@@ -107,15 +107,22 @@ void CareSystem::step(const sim::Step& step, std::vector<Due>& due, CareContext&
     settle_closures(due, ctx);
     add_reneging(step, due);
   });
-  ctx.times.run("care: choices", Kind::kParallel, [&] { decisions = choose(step, due, ctx); });
-  Applied applied;
-  ctx.times.run("care: choices applied to the people", Kind::kParallel,
-                [&] { applied = apply_to_people(due, decisions, ctx); });
-  Ledger::QueueChanges changes;
-  ctx.times.run("care: choices applied to the ledger", Kind::kSerial,
-                [&] { changes = apply_to_ledger(due, decisions, applied, ctx); });
-  ctx.times.run("care: waiting lists reordered", Kind::kParallel,
-                [&] { ledger_.change_queues(changes); });
+  // Choices in chunks of rows, each chunk applied before the next is decided: a decision reads
+  // only its own row, its own wait and the offer (which changes only by policy), so the result
+  // is the same as one batch, while the memory of the choices stays bounded (the first step,
+  // when everyone in need chooses, would otherwise hold a decision per person in need).
+  for (std::size_t first = 0; first < due.size(); first += kChoiceChunk) {
+    const auto chunk = std::span<const Due>(due).subspan(first, std::min(kChoiceChunk, due.size() - first));
+    ctx.times.run("care: choices", Kind::kParallel, [&] { decisions = choose(step, chunk, ctx); });
+    Applied applied;
+    ctx.times.run("care: choices applied to the people", Kind::kParallel,
+                  [&] { applied = apply_to_people(chunk, decisions, ctx); });
+    Ledger::QueueChanges changes;
+    ctx.times.run("care: choices applied to the ledger", Kind::kSerial,
+                  [&] { changes = apply_to_ledger(chunk, decisions, applied, ctx); });
+    ctx.times.run("care: waiting lists reordered", Kind::kParallel,
+                  [&] { ledger_.change_queues(changes); });
+  }
   ctx.times.run("care: over-full homes", Kind::kSerial, [&] { evict_overfull(overfull_, ctx); });
   allocate(step, ctx);
 }
@@ -313,7 +320,7 @@ CareSystem::Decision CareSystem::decide(const sim::Step& step, const Due& due,
 }
 
 std::vector<CareSystem::Decision> CareSystem::choose(const sim::Step& step,
-                                                     const std::vector<Due>& due,
+                                                     std::span<const Due> due,
                                                      CareContext& ctx) {
   std::vector<Chooser> choosers(due.size());
   tbb::parallel_for(std::size_t{0}, due.size(), [&](std::size_t k) {
@@ -332,7 +339,7 @@ void CareSystem::join(People& p, std::size_t i, const WaitEntry& e) {
   p.wait_slot[i] = ledger_.join(e);
 }
 
-CareSystem::Applied CareSystem::apply_to_people(const std::vector<Due>& due,
+CareSystem::Applied CareSystem::apply_to_people(std::span<const Due> due,
                                                 const std::vector<Decision>& decisions,
                                                 CareContext& ctx) {
   People& p = ctx.people;
@@ -391,7 +398,7 @@ CareSystem::Applied CareSystem::apply_to_people(const std::vector<Due>& due,
   return out;
 }
 
-Ledger::QueueChanges CareSystem::apply_to_ledger(const std::vector<Due>& due,
+Ledger::QueueChanges CareSystem::apply_to_ledger(std::span<const Due> due,
                                                  const std::vector<Decision>& decisions,
                                                  const Applied& applied, CareContext& ctx) {
   // The places freed, counted per facility and district (integers: any order).

@@ -176,10 +176,11 @@ class CareSystem {
     WaitEntry request;
   };
 
+  static constexpr std::size_t kChoiceChunk = std::size_t{1} << 15;  // rows decided at once
   void pay_providers(const sim::Step& step, CareContext& ctx);
   void add_reneging(const sim::Step& step, std::vector<Due>& due);
   void settle_closures(std::vector<Due>& due, CareContext& ctx);
-  std::vector<Decision> choose(const sim::Step& step, const std::vector<Due>& due,
+  std::vector<Decision> choose(const sim::Step& step, std::span<const Due> due,
                                CareContext& ctx);
   Decision decide(const sim::Step& step, const Due& due, const Chooser& chooser,
                   CareContext& ctx) const;
@@ -190,9 +191,9 @@ class CareSystem {
     std::vector<PersonOps::HeldPlace> freed;
     std::vector<char> joins;
   };
-  Applied apply_to_people(const std::vector<Due>& due, const std::vector<Decision>& decisions,
+  Applied apply_to_people(std::span<const Due> due, const std::vector<Decision>& decisions,
                           CareContext& ctx);
-  Ledger::QueueChanges apply_to_ledger(const std::vector<Due>& due,
+  Ledger::QueueChanges apply_to_ledger(std::span<const Due> due,
                                        const std::vector<Decision>& decisions,
                                        const Applied& applied, CareContext& ctx);
   void evict_overfull(const std::vector<std::size_t>& facilities, CareContext& ctx);

@@ -14,7 +14,6 @@
 #include <cstdint>
 #include <functional>
 #include <limits>
-#include <optional>
 #include <queue>
 #include <set>
 #include <utility>
@@ -92,12 +91,13 @@ class PriorityPass {
         active_[c.queue] = false;  // full: passed over until a place frees after current_
         continue;
       }
+      // The next request is read before serving, which removes this one from the queue.
       const auto* next = queues_[c.queue]->first_after(c.key);
-      const std::optional<PriorityQueue::Entry> after =
-          next ? std::optional<PriorityQueue::Entry>(*next) : std::nullopt;
+      const bool has_next = next != nullptr;
+      const PriorityQueue::Entry after = has_next ? *next : PriorityQueue::Entry{};
       serve(c.queue, c.slot);
-      if (after)
-        heap_.push({after->first, after->second, c.queue});
+      if (has_next)
+        heap_.push({after.first, after.second, c.queue});
       else
         active_[c.queue] = false;
     }
