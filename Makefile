@@ -47,7 +47,7 @@ bench: build
 	bench/macro.sh
 
 format:
-	clang-format -i sim/*.hpp sim/*.cpp models/*.hpp models/*.cpp app/*.cpp tests/*/*.cpp tests/*.hpp bench/*.cpp
+	clang-format -i sim/*.hpp sim/*.cpp models/*.hpp models/*.cpp app/*.cpp tests/*/*.cpp tests/*.hpp bench/*.cpp bench/*.hpp
 
 clean:
 	rm -rf $(BUILD_DIR)

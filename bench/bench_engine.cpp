@@ -37,9 +37,9 @@ void BM_FillLanes(benchmark::State& state) {
   std::uint32_t step = 0;
   for (auto _ : state) {
     for (std::size_t b = 0; b < n; b += 2048)
-      sim::fill_lanes_with(kernel, 1, ids.data() + b, 2048, step,
-                           {{lanes.data(), lanes.data() + 2048, lanes.data() + 4096,
-                             lanes.data() + 6144}});
+      sim::fill_lanes_with(
+          kernel, 1, ids.data() + b, 2048, step,
+          {{lanes.data(), lanes.data() + 2048, lanes.data() + 4096, lanes.data() + 6144}});
     benchmark::DoNotOptimize(lanes.data());
     ++step;
   }

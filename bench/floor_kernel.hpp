@@ -27,7 +27,8 @@ class FloorKernel {
       std::uint32_t* l = lanes.data();
       sim::fill_lanes(0x5EED, ids_.data() + r.begin, r.size(), step,
                       {{l, l + block_size_, l + 2 * block_size_, l + 3 * block_size_}});
-      for (std::size_t j = 0; j < r.size(); ++j) out_[r.begin + j] = static_cast<std::uint8_t>(l[j]);
+      for (std::size_t j = 0; j < r.size(); ++j)
+        out_[r.begin + j] = static_cast<std::uint8_t>(l[j]);
     });
   }
   std::uint8_t checksum() const {

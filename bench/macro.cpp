@@ -7,11 +7,11 @@
 // The last line is machine-readable: RESULT key=value ... (bench/macro.sh collects them).
 #include <fmt/core.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <filesystem>
-#include <unistd.h>
 
 #include "bench/floor_kernel.hpp"
 #include "models/elder_model.hpp"
@@ -72,21 +72,24 @@ int main(int argc, char** argv) {
              sim::lane_kernel_name());
   fmt::print("agents {} -> {} (most {}), {} steps, {:.3g} person-steps\n", s.agents_at_start,
              s.agents_at_end, s.most_agents, s.steps, static_cast<double>(s.person_steps));
-  fmt::print("setup (configuration, population) {:.2f} s; steps and output {:.2f} s; of which "
-             "HDF5 output {:.2f} s ({:.1f}% of wall time, file {:.1f} MiB)\n",
-             s.setup_seconds, s.simulate_seconds, s.write_seconds,
-             100 * s.write_seconds / wall, static_cast<double>(file_bytes) / (1 << 20));
-  fmt::print("model {:.1f} M person-steps/s; floor kernel {:.1f} M/s on the same threads; "
-             "ratio {:.2f}\n",
-             rate / 1e6, floor / 1e6, floor / rate);
+  fmt::print(
+      "setup (configuration, population) {:.2f} s; steps and output {:.2f} s; of which "
+      "HDF5 output {:.2f} s ({:.1f}% of wall time, file {:.1f} MiB)\n",
+      s.setup_seconds, s.simulate_seconds, s.write_seconds, 100 * s.write_seconds / wall,
+      static_cast<double>(file_bytes) / (1 << 20));
+  fmt::print(
+      "model {:.1f} M person-steps/s; floor kernel {:.1f} M/s on the same threads; "
+      "ratio {:.2f}\n",
+      rate / 1e6, floor / 1e6, floor / rate);
   fmt::print("\n{:<44} {:>8} {:>9} {:>7}\n", "section of the step", "kind", "seconds", "share");
   for (const auto& sec : s.sections.sections())
     fmt::print("{:<44} {:>8} {:>9.3f} {:>6.2f}%\n", sec.name,
                sec.kind == sim::SectionTimes::Kind::kSerial ? "serial" : "parallel", sec.seconds,
                100 * sec.seconds / total);
-  fmt::print("serial share {:.2f}% of the step time on {} threads; Amdahl speed-up at 2, 16, 64 "
-             "cores: {:.2f}, {:.1f}, {:.1f}\n",
-             100 * serial, s.threads, amdahl(serial, 2), amdahl(serial, 16), amdahl(serial, 64));
+  fmt::print(
+      "serial share {:.2f}% of the step time on {} threads; Amdahl speed-up at 2, 16, 64 "
+      "cores: {:.2f}, {:.1f}, {:.1f}\n",
+      100 * serial, s.threads, amdahl(serial, 2), amdahl(serial, 16), amdahl(serial, 64));
   fmt::print("peak memory {:.0f} MiB: {:.1f} bytes per agent at the most agents\n", s.peak_rss_mib,
              s.peak_rss_mib * (1 << 20) / static_cast<double>(s.most_agents));
   fmt::print(

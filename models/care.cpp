@@ -27,12 +27,11 @@ void CareFlows::clear() {
     std::fill(v->begin(), v->end(), 0);
 }
 
-CareSystem::CareSystem(const Scenario& s)
-    : scenario_(s), spec_(s.care), ledger_(s), choices_(s) {
+CareSystem::CareSystem(const Scenario& s) : scenario_(s), spec_(s.care), ledger_(s), choices_(s) {
   const auto nd = static_cast<std::size_t>(s.district_count());
   const auto nf = static_cast<std::size_t>(s.facility_count());
-  for (auto* v : {&flows_.admissions, &flows_.admitted_from_wait, &flows_.wait_days,
-                  &flows_.reneges})
+  for (auto* v :
+       {&flows_.admissions, &flows_.admitted_from_wait, &flows_.wait_days, &flows_.reneges})
     v->assign(nd * kCareModes, 0);
   for (auto* v : {&flows_.facility_admissions, &flows_.facility_admitted_from_wait,
                   &flows_.facility_wait_days})
@@ -67,10 +66,13 @@ std::uint64_t CareSystem::charge_class(const People& p, std::size_t i, int distr
   // Enrolment matters only from the eligible level (monthly_cost).
   const bool enrolled = level >= programme.ltc.eligible_from_level &&
                         ltc_enrolled(seed, p.id[i], programme.ltc.enrolment_share);
-  return ChargeClass{static_cast<std::uint64_t>(district), mode,
-                     static_cast<std::uint64_t>(mode == kHomeCare ? p.care_hours[i] : p.care_facility[i]),
-                     static_cast<std::uint64_t>(level), target_groups(p, i, today),
-                     enrolled ? 1u : 0u}
+  return ChargeClass{
+      static_cast<std::uint64_t>(district),
+      mode,
+      static_cast<std::uint64_t>(mode == kHomeCare ? p.care_hours[i] : p.care_facility[i]),
+      static_cast<std::uint64_t>(level),
+      target_groups(p, i, today),
+      enrolled ? 1u : 0u}
       .pack();
 }
 
@@ -80,13 +82,14 @@ void CareSystem::charge(std::uint64_t charge_class, std::int64_t people, const s
   const auto mode = static_cast<CareMode>(c.mode);
   const int level = static_cast<int>(c.level);
   const auto groups = static_cast<std::uint8_t>(c.groups);
-  const double gross =
-      mode == kHomeCare ? static_cast<double>(c.place) * kWeeksPerMonth * spec_.home.hourly_price
-                        : ledger_.place(c.place).monthly_price[static_cast<std::size_t>(level)];
+  const double gross = mode == kHomeCare
+                           ? static_cast<double>(c.place) * kWeeksPerMonth * spec_.home.hourly_price
+                           : ledger_.place(c.place).monthly_price[static_cast<std::size_t>(level)];
   Spending one(spending.by_payer.size() / kPayers);
   const std::size_t d = c.district;
-  one.person_pays(d, monthly_cost(programme, spec_.home, mode, gross, {level, groups, c.enrolled == 1}),
-                  step.days / kDaysPerMonth);
+  one.person_pays(
+      d, monthly_cost(programme, spec_.home, mode, gross, {level, groups, c.enrolled == 1}),
+      step.days / kDaysPerMonth);
   const HomeSupportSpec& hs = programme.home_support;
   if (mode == kHomeCare && hs.meal_subsidy_per_week > 0 && in_groups(groups, hs.meal_groups))
     one.government_pays(d, kMeals, to_fen(hs.meal_subsidy_per_week * step.days / 7.0));
@@ -112,7 +115,8 @@ void CareSystem::step(const sim::Step& step, std::vector<Due>& due, CareContext&
   // is the same as one batch, while the memory of the choices stays bounded (the first step,
   // when everyone in need chooses, would otherwise hold a decision per person in need).
   for (std::size_t first = 0; first < due.size(); first += kChoiceChunk) {
-    const auto chunk = std::span<const Due>(due).subspan(first, std::min(kChoiceChunk, due.size() - first));
+    const auto chunk =
+        std::span<const Due>(due).subspan(first, std::min(kChoiceChunk, due.size() - first));
     ctx.times.run("care: choices", Kind::kParallel, [&] { decisions = choose(step, chunk, ctx); });
     Applied applied;
     ctx.times.run("care: choices applied to the people", Kind::kParallel,
@@ -222,14 +226,13 @@ Wish CareSystem::wish_of(const People& p, std::size_t i, int level, const Choice
   Wish w;
   w.choice = choice;
   const CareMode mode = choice.mode;
-  w.same_as_now = mode == p.care_mode[i] && (mode == kHomeCare || mode == kNoCare ||
-                                             choice.facility == p.care_facility[i]);
+  w.same_as_now = mode == p.care_mode[i] &&
+                  (mode == kHomeCare || mode == kNoCare || choice.facility == p.care_facility[i]);
   // Staying, but the place no longer fits the level: a resident who now needs a nursing-type bed
   // asks for one in the same home; a home-care client asks for the hours the new level needs.
   w.needs_transfer = w.same_as_now && mode == kInstitution && !(p.care_flags[i] & kNursingBed) &&
                      level >= spec_.nursing_level;
-  w.needs_new_hours =
-      w.same_as_now && mode == kHomeCare && p.care_hours[i] != hours_needed(level);
+  w.needs_new_hours = w.same_as_now && mode == kHomeCare && p.care_hours[i] != hours_needed(level);
   return w;
 }
 
@@ -320,18 +323,16 @@ CareSystem::Decision CareSystem::decide(const sim::Step& step, const Due& due,
 }
 
 std::vector<CareSystem::Decision> CareSystem::choose(const sim::Step& step,
-                                                     std::span<const Due> due,
-                                                     CareContext& ctx) {
+                                                     std::span<const Due> due, CareContext& ctx) {
   std::vector<Chooser> choosers(due.size());
   tbb::parallel_for(std::size_t{0}, due.size(), [&](std::size_t k) {
-    choosers[k] = chooser_of(ctx.people, due[k].row, ctx.people.adl[due[k].row], step.first_day,
-                             ctx);
+    choosers[k] =
+        chooser_of(ctx.people, due[k].row, ctx.people.adl[due[k].row], step.first_day, ctx);
   });
   choices_.prepare(choosers, ledger_, ctx.programme, ctx.programme_version);
   std::vector<Decision> decisions(due.size());
-  tbb::parallel_for(std::size_t{0}, due.size(), [&](std::size_t k) {
-    decisions[k] = decide(step, due[k], choosers[k], ctx);
-  });
+  tbb::parallel_for(std::size_t{0}, due.size(),
+                    [&](std::size_t k) { decisions[k] = decide(step, due[k], choosers[k], ctx); });
   return decisions;
 }
 
@@ -355,43 +356,43 @@ CareSystem::Applied CareSystem::apply_to_people(std::span<const Due> due,
   std::vector<char>& joins = out.joins;
   tbb::enumerable_thread_specific<std::vector<std::int64_t>> reneges(
       [&] { return std::vector<std::int64_t>(flows_.reneges.size(), 0); });
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 256),
-                    [&](const tbb::blocked_range<std::size_t>& r) {
-    std::vector<std::int64_t>& my_reneges = reneges.local();
-    for (std::size_t k = r.begin(); k != r.end(); ++k) {
-      const std::size_t i = due[k].row;
-      const Decision& d = decisions[k];
-      p.care_flags[i] &= static_cast<std::uint8_t>(~kChoiceDue);
-      if (d.reneged) {
-        my_reneges[p.district[i] * kCareModes + d.reneged_mode] += 1;
-        leaving[k] = ctx.ops.take_wait_slot(i);
-      }
-      switch (d.action) {
-        case Action::kNone:
-          continue;
-        case Action::kLeave:
-        case Action::kStay:
-          freed[k] = ctx.ops.take_place(i);
-          leaving[k] = leaving[k] != kNoSlot ? leaving[k] : ctx.ops.take_wait_slot(i);
-          break;
-        case Action::kKeep:
-          leaving[k] = leaving[k] != kNoSlot ? leaving[k] : ctx.ops.take_wait_slot(i);
-          break;
-        case Action::kRequest: {
-          const WaitEntry* now = waiting_entry(p, i);
-          const WaitEntry& req = d.request;
-          if (now && now->key == req.key && now->mode == req.mode &&
-              now->facility == req.facility && now->nursing == req.nursing &&
-              now->in_place == req.in_place && now->demand == req.demand)
-            break;  // the same request: it keeps its place as it is
-          leaving[k] = leaving[k] != kNoSlot ? leaving[k] : ctx.ops.take_wait_slot(i);
-          joins[k] = 1;
-          break;
+  tbb::parallel_for(
+      tbb::blocked_range<std::size_t>(0, n, 256), [&](const tbb::blocked_range<std::size_t>& r) {
+        std::vector<std::int64_t>& my_reneges = reneges.local();
+        for (std::size_t k = r.begin(); k != r.end(); ++k) {
+          const std::size_t i = due[k].row;
+          const Decision& d = decisions[k];
+          p.care_flags[i] &= static_cast<std::uint8_t>(~kChoiceDue);
+          if (d.reneged) {
+            my_reneges[p.district[i] * kCareModes + d.reneged_mode] += 1;
+            leaving[k] = ctx.ops.take_wait_slot(i);
+          }
+          switch (d.action) {
+            case Action::kNone:
+              continue;
+            case Action::kLeave:
+            case Action::kStay:
+              freed[k] = ctx.ops.take_place(i);
+              leaving[k] = leaving[k] != kNoSlot ? leaving[k] : ctx.ops.take_wait_slot(i);
+              break;
+            case Action::kKeep:
+              leaving[k] = leaving[k] != kNoSlot ? leaving[k] : ctx.ops.take_wait_slot(i);
+              break;
+            case Action::kRequest: {
+              const WaitEntry* now = waiting_entry(p, i);
+              const WaitEntry& req = d.request;
+              if (now && now->key == req.key && now->mode == req.mode &&
+                  now->facility == req.facility && now->nursing == req.nursing &&
+                  now->in_place == req.in_place && now->demand == req.demand)
+                break;  // the same request: it keeps its place as it is
+              leaving[k] = leaving[k] != kNoSlot ? leaving[k] : ctx.ops.take_wait_slot(i);
+              joins[k] = 1;
+              break;
+            }
+          }
+          if (d.action != Action::kLeave) p.next_review[i] = d.next_review;
         }
-      }
-      if (d.action != Action::kLeave) p.next_review[i] = d.next_review;
-    }
-  });
+      });
   reneges.combine_each([&](const std::vector<std::int64_t>& r) {
     for (std::size_t k = 0; k < r.size(); ++k) flows_.reneges[k] += r[k];
   });
@@ -417,7 +418,8 @@ Ledger::QueueChanges CareSystem::apply_to_ledger(std::span<const Due> due,
     if (applied.leaving[k] != kNoSlot) batch.leave.push_back(applied.leaving[k]);
     if (applied.joins[k]) batch.join.push_back(decisions[k].request);
   }
-  for (std::size_t f = 0; f < occupied.size(); ++f) ledger_.add_occupancy(f, occupied[f], nursing[f]);
+  for (std::size_t f = 0; f < occupied.size(); ++f)
+    ledger_.add_occupancy(f, occupied[f], nursing[f]);
   for (std::size_t d = 0; d < hours.size(); ++d) ledger_.add_hours_used(d, hours[d]);
   std::vector<std::uint32_t> joined;
   Ledger::QueueChanges changes = ledger_.take_slots(batch, joined);
@@ -544,8 +546,7 @@ void CareSystem::start_row(const Served& s, sim::Day today, CareContext& ctx,
   }
 }
 
-void CareSystem::start_care(const std::vector<Served>& served, sim::Day today,
-                            CareContext& ctx) {
+void CareSystem::start_care(const std::vector<Served>& served, sim::Day today, CareContext& ctx) {
   const auto districts = static_cast<std::size_t>(scenario_.district_count());
   tbb::enumerable_thread_specific<std::vector<Fen>> grants(
       [&] { return std::vector<Fen>(districts, 0); });
@@ -663,8 +664,7 @@ bool CareSystem::waits_for_new_place(const People& p, std::size_t i,
   return !e.in_place && modes[e.mode];
 }
 
-void CareSystem::set_waiting_in_hospital(People& p, std::size_t i, bool waiting,
-                                         CareContext& ctx) {
+void CareSystem::set_waiting_in_hospital(People& p, std::size_t i, bool waiting, CareContext& ctx) {
   const bool was = p.care_flags[i] & kWaitsInHospital;
   if (was == waiting) return;
   if (waiting)
@@ -742,9 +742,10 @@ void CareSystem::declare(sim::SeriesTable& t, const Census& census) const {
         [&census, nd](Real row) {
           for (std::size_t k = 0; k < nd; ++k) {
             const double alive = static_cast<double>(census.alive_in(static_cast<int>(k)));
-            row[k] = ratio(alive - static_cast<double>(census.in_mode[k * kCareModes + kCommunityCare] +
-                                                       census.in_mode[k * kCareModes + kInstitution]),
-                           alive);
+            row[k] =
+                ratio(alive - static_cast<double>(census.in_mode[k * kCareModes + kCommunityCare] +
+                                                  census.in_mode[k * kCareModes + kInstitution]),
+                      alive);
           }
         });
   t.add({"share_community", d, SeriesKind::kStock, "share",
@@ -770,9 +771,9 @@ void CareSystem::declare(sim::SeriesTable& t, const Census& census) const {
   t.add({"n_waiting", ds, SeriesKind::kStock, "people",
          "People on a waiting list, by the service waited for and the person's district"},
         by_service(census.waiting));
-  t.add({"new_admissions", ds, SeriesKind::kFlow, "people",
-         "Admissions to a service in the period"},
-        by_service(flows_.admissions));
+  t.add(
+      {"new_admissions", ds, SeriesKind::kFlow, "people", "Admissions to a service in the period"},
+      by_service(flows_.admissions));
   t.add({"new_admissions_after_wait", ds, SeriesKind::kFlow, "people",
          "Admissions in the period of people who had been waiting for that very place since an "
          "earlier step"},
@@ -826,9 +827,10 @@ void CareSystem::declare(sim::SeriesTable& t, const Census& census) const {
   t.add({"institution_occupancy", d, SeriesKind::kStock, "share",
          "Occupied beds / beds of the open institutions in the district (NaN if none)"},
         by_district([](const Sums& x, std::size_t) { return ratio(x.occupied, x.beds); }));
-  t.add({"nursing_bed_occupancy", d, SeriesKind::kStock, "share",
-         "Occupied nursing-type beds / nursing-type beds (NaN if none)"},
-        by_district([](const Sums& x, std::size_t) { return ratio(x.occupied_nursing, x.nursing); }));
+  t.add(
+      {"nursing_bed_occupancy", d, SeriesKind::kStock, "share",
+       "Occupied nursing-type beds / nursing-type beds (NaN if none)"},
+      by_district([](const Sums& x, std::size_t) { return ratio(x.occupied_nursing, x.nursing); }));
   t.add({"community_occupancy", d, SeriesKind::kStock, "share",
          "Occupied day-care places / places (NaN if none)"},
         by_district([](const Sums& x, std::size_t) { return ratio(x.occupied_places, x.places); }));
@@ -841,7 +843,8 @@ void CareSystem::declare(sim::SeriesTable& t, const Census& census) const {
   t.add({"beds_per_1000", d, SeriesKind::kStock, "beds per 1000 people 60+",
          "Institution beds in the district per 1000 people 60+ living there (NaN where nobody "
          "lives)"},
-        by_district([alive](const Sums& x, std::size_t k) { return ratio(1000 * x.beds, alive(k)); }));
+        by_district(
+            [alive](const Sums& x, std::size_t k) { return ratio(1000 * x.beds, alive(k)); }));
   t.add({"nursing_beds_per_100", d, SeriesKind::kStock, "beds per 100 people 60+",
          "Nursing-type institution beds per 100 people 60+ (NaN where nobody lives)"},
         by_district(
@@ -872,20 +875,20 @@ void CareSystem::declare(sim::SeriesTable& t, const Census& census) const {
           for (std::size_t k = 0; k < row.size(); ++k)
             row[k] = static_cast<std::int64_t>(ledger_.waiting_for(k));
         });
-  t.add({"new_admissions_by_facility", f, SeriesKind::kFlow, "people",
-         "Admissions in the period", "facilities"},
+  t.add({"new_admissions_by_facility", f, SeriesKind::kFlow, "people", "Admissions in the period",
+         "facilities"},
         [this](Int row) {
           std::copy(flows_.facility_admissions.begin(), flows_.facility_admissions.end(),
                     row.begin());
         });
-  t.add({"mean_wait_days_by_facility", f, SeriesKind::kMean, "days",
-         "Mean completed wait of admissions after a wait in the period (NaN if none)",
-         "facilities"},
-        [this](Real row) {
-          for (std::size_t k = 0; k < row.size(); ++k)
-            row[k] = ratio(static_cast<double>(flows_.facility_wait_days[k]),
-                           static_cast<double>(flows_.facility_admitted_from_wait[k]));
-        });
+  t.add(
+      {"mean_wait_days_by_facility", f, SeriesKind::kMean, "days",
+       "Mean completed wait of admissions after a wait in the period (NaN if none)", "facilities"},
+      [this](Real row) {
+        for (std::size_t k = 0; k < row.size(); ++k)
+          row[k] = ratio(static_cast<double>(flows_.facility_wait_days[k]),
+                         static_cast<double>(flows_.facility_admitted_from_wait[k]));
+      });
 }
 
 }  // namespace eldersim::care

@@ -81,10 +81,10 @@ struct CareContext {
 
 // Flows of one period.
 struct CareFlows {
-  std::vector<std::int64_t> admissions;          // [district][mode]
-  std::vector<std::int64_t> admitted_from_wait;  // [district][mode]
-  std::vector<std::int64_t> wait_days;           // [district][mode], over those admitted
-  std::vector<std::int64_t> reneges;             // [district][mode]
+  std::vector<std::int64_t> admissions;                   // [district][mode]
+  std::vector<std::int64_t> admitted_from_wait;           // [district][mode]
+  std::vector<std::int64_t> wait_days;                    // [district][mode], over those admitted
+  std::vector<std::int64_t> reneges;                      // [district][mode]
   std::vector<std::int64_t> facility_admissions;          // [facility]
   std::vector<std::int64_t> facility_admitted_from_wait;  // [facility]
   std::vector<std::int64_t> facility_wait_days;           // [facility]
@@ -180,8 +180,7 @@ class CareSystem {
   void pay_providers(const sim::Step& step, CareContext& ctx);
   void add_reneging(const sim::Step& step, std::vector<Due>& due);
   void settle_closures(std::vector<Due>& due, CareContext& ctx);
-  std::vector<Decision> choose(const sim::Step& step, std::span<const Due> due,
-                               CareContext& ctx);
+  std::vector<Decision> choose(const sim::Step& step, std::span<const Due> due, CareContext& ctx);
   Decision decide(const sim::Step& step, const Due& due, const Chooser& chooser,
                   CareContext& ctx) const;
   // The choices' effects on the people's rows (in parallel), then on the ledger: places freed,

@@ -28,9 +28,9 @@ std::array<double, kCareModes> mode_probabilities(const ChoiceSet& set) {
 }
 
 std::uint32_t ChoiceModel::class_key(const Chooser& c) {
-  return static_cast<std::uint32_t>(c.district) << 16 |
-         static_cast<std::uint32_t>(c.income) << 12 | static_cast<std::uint32_t>(c.level) << 8 |
-         static_cast<std::uint32_t>(c.groups) << 1 | (c.ltc_enrolled ? 1u : 0u);
+  return static_cast<std::uint32_t>(c.district) << 16 | static_cast<std::uint32_t>(c.income) << 12 |
+         static_cast<std::uint32_t>(c.level) << 8 | static_cast<std::uint32_t>(c.groups) << 1 |
+         (c.ltc_enrolled ? 1u : 0u);
 }
 
 double ChoiceModel::person_terms(const Chooser& c, int mode) const {
@@ -59,9 +59,8 @@ ChoiceModel::ClassWeights ChoiceModel::build(const Chooser& c, const Ledger& led
   // Home care: the hours the level needs at the hourly price, plus home-support effects.
   const double hours = s.care.home.hours_per_week_by_level[static_cast<std::size_t>(c.level)];
   const HomeSupportSpec& hs = programme.home_support;
-  w.home_value =
-      price_coefficient * net_price(kHomeCare, hours * kWeeksPerMonth * s.care.home.hourly_price) /
-      1000;
+  w.home_value = price_coefficient *
+                 net_price(kHomeCare, hours * kWeeksPerMonth * s.care.home.hourly_price) / 1000;
   if (hs.modification_utility != 0 && c.level >= hs.modification_min_level &&
       in_groups(c.groups, hs.modification_groups))
     w.home_value += hs.modification_utility;
@@ -161,9 +160,8 @@ Choice ChoiceModel::draw(const Chooser& c, sim::RandomStream& rng) const {
   const int h = held[out.mode];
   double target = rng.uniform() * sums[out.mode];
   const auto pick = [&](double t, std::size_t from, std::size_t to) {
-    const auto it =
-        std::upper_bound(o.cumulative.begin() + static_cast<std::ptrdiff_t>(from),
-                         o.cumulative.begin() + static_cast<std::ptrdiff_t>(to), t);
+    const auto it = std::upper_bound(o.cumulative.begin() + static_cast<std::ptrdiff_t>(from),
+                                     o.cumulative.begin() + static_cast<std::ptrdiff_t>(to), t);
     return std::min<std::size_t>(static_cast<std::size_t>(it - o.cumulative.begin()), to - 1);
   };
   std::size_t k;

@@ -50,7 +50,8 @@ std::int64_t Ledger::free_places(std::size_t f) const {
 void Ledger::set_places(std::size_t f, std::int64_t places, double nursing_share) {
   Place& p = places_[f];
   p.places = std::max<std::int64_t>(0, places);
-  p.nursing_places = community_[f] ? 0 : std::llround(static_cast<double>(p.places) * nursing_share);
+  p.nursing_places =
+      community_[f] ? 0 : std::llround(static_cast<double>(p.places) * nursing_share);
   p.check_capacity = true;
   bump_offer();
 }

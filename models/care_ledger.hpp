@@ -79,7 +79,7 @@ struct WaitEntry {
   sim::Day renege_on = kNever;           // the day the person gives up (never for in-place)
   bool used = false;
   std::uint32_t generation = 0;  // how many requests this slot has held (renege calendar)
-  HeldPlace held;  // what the person holds while waiting (freed when served)
+  HeldPlace held;                // what the person holds while waiting (freed when served)
   template <class Archive>
   void serialize(Archive& ar) {
     ar(key, row, mode, facility, district, hours, nursing, in_place, demand, since, counted_from,
@@ -221,7 +221,7 @@ void Ledger::allocate(Serve&& serve) {
   // Every queue with someone waiting, with what it needs to be served.
   struct Target {
     sim::PriorityQueue* queue;
-    int kind;  // 0 institution any, 1 institution nursing, 2 community, 3 home
+    int kind;           // 0 institution any, 1 institution nursing, 2 community, 3 home
     std::size_t index;  // facility or district
     int demand;         // home: hours
   };

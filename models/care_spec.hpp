@@ -15,7 +15,6 @@
 
 namespace eldersim {
 
-
 // ADL transition intensities (annual, excluding death), piecewise constant by age band and
 // evaluated at the band's midpoint: see models/health.hpp for the exact form.
 struct HealthSpec {
@@ -159,8 +158,8 @@ struct HomeSupportSpec {  // home-modification grants and meal subsidies
   double meal_utility = 0;
   template <class Archive>
   void serialize(Archive& ar) {
-    ar(modification_groups, modification_min_level, modification_grant, modification_utility, meal_groups,
-       meal_subsidy_per_week, meal_utility);
+    ar(modification_groups, modification_min_level, modification_grant, modification_utility,
+       meal_groups, meal_subsidy_per_week, meal_utility);
   }
 };
 
@@ -202,7 +201,8 @@ struct MedicalCareSpec {
   bool discharge_priority = false;
   template <class Archive>
   void serialize(Archive& ar) {
-    ar(resident_admission_ratio, resident_referral_ratio, home_sickbeds, family_doctor, discharge_priority);
+    ar(resident_admission_ratio, resident_referral_ratio, home_sickbeds, family_doctor,
+       discharge_priority);
   }
 };
 
@@ -218,7 +218,5 @@ struct ProgrammeSpec {
     ar(subsidies, vouchers, purchased_services, home_support, ltc, medical);
   }
 };
-
-
 
 }  // namespace eldersim

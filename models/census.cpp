@@ -59,7 +59,7 @@ namespace {
 struct Joint {
   std::vector<std::int64_t> cells;  // [district][sex][band][level][mode]
   std::vector<std::int64_t> age_days;
-  Census rare;  // waiting and in hospital
+  Census rare;                         // waiting and in hospital
   std::vector<std::uint32_t> cell_of;  // a block's cells (kOutside for the dead)
   std::vector<std::int32_t> age_of;
 };

@@ -114,8 +114,7 @@ void Demography::enter_cohorts(const sim::Step& step, People& people, std::uint6
   for (const Range& r : ranges)
     tbb::parallel_for(r.first, r.last, [&](std::int64_t j) {
       const std::size_t row = r.row0 + static_cast<std::size_t>(j - r.first);
-      const auto birthday_this_year =
-          static_cast<sim::Day>(year_first + j * days_in_year / r.n);
+      const auto birthday_this_year = static_cast<sim::Day>(year_first + j * days_in_year / r.n);
       people.id[row] = entrant_id(year, r.district, static_cast<std::uint32_t>(j));
       people.birth_day[row] = years_before(birthday_this_year, s.bands.min_age);
       people.district[row] = static_cast<std::uint16_t>(r.district);

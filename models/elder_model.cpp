@@ -138,8 +138,7 @@ void ElderModel::step() {
     policy_.step(s, care_, hospitals_, finance_.period(), people_);
     hospitals_.prepare_step(s, policy_.programme());
   });
-  times_.run("entrants", Kind::kParallel,
-             [&] { demography_.enter_cohorts(s, people_, seed_); });
+  times_.run("entrants", Kind::kParallel, [&] { demography_.enter_cohorts(s, people_, seed_); });
   times_.run("sweep", Kind::kParallel, [&] { sweep(s); });
   PersonOps::Deaths deaths;
   times_.run("sweep events: deaths (rows)", Kind::kParallel,
@@ -168,14 +167,16 @@ void ElderModel::apply_moves() {
 }
 
 void ElderModel::care_step(const sim::Step& s) {
-  care::CareContext ctx{people_,           ops_,  policy_.programme(), policy_.programme_version(),
-                        finance_.period(), seed_, times_};
+  care::CareContext ctx{
+      people_, ops_,  policy_.programme(), policy_.programme_version(), finance_.period(),
+      seed_,   times_};
   care_.step(s, events_.care_due, ctx);
 }
 
 void ElderModel::hospital_step(const sim::Step& s) {
-  care::CareContext care_ctx{people_,           ops_,  policy_.programme(),
-                             policy_.programme_version(), finance_.period(), seed_, times_};
+  care::CareContext care_ctx{
+      people_, ops_,  policy_.programme(), policy_.programme_version(), finance_.period(),
+      seed_,   times_};
   hospital::HospitalContext ctx{people_, ops_, care_, care_ctx, policy_.programme(), seed_, times_};
   hospitals_.step(s, events_.admission_candidates, ctx);
 }
@@ -221,8 +222,7 @@ void ElderModel::clear_period_flows() {
 }
 
 void ElderModel::compact_if_worthwhile() {
-  if (static_cast<double>(dead_rows_) < kCompactShare * static_cast<double>(people_.size()))
-    return;
+  if (static_cast<double>(dead_rows_) < kCompactShare * static_cast<double>(people_.size())) return;
   const sim::RowMap map = sim::compact_rows(people_, std::span<const std::uint8_t>(people_.alive));
   care_.remap_rows(map);
   hospitals_.remap_rows(map);
@@ -233,8 +233,7 @@ std::vector<std::byte> ElderModel::save_state() const {
   sim::OutArchive ar;
   auto& self = const_cast<ElderModel&>(*this);  // serialize() lists fields; saving only reads
   std::uint64_t seed = seed_;
-  auto shape = std::array<std::int64_t, 4>{scenario_->district_count(),
-                                           scenario_->facility_count(),
+  auto shape = std::array<std::int64_t, 4>{scenario_->district_count(), scenario_->facility_count(),
                                            scenario_->hospital_count(), calendar_.n_steps()};
   ar(kStateMagic, kStateVersion, seed, shape, self.next_step_, self.dead_rows_, self.people_);
   ar(self.policy_, self.demography_, self.health_, self.care_, self.hospitals_, self.finance_);
@@ -250,10 +249,9 @@ void ElderModel::restore_state(std::span<const std::byte> bytes) {
   if (magic != kStateMagic || version != kStateVersion)
     throw sim::ArchiveError("not a saved eldersim state of this version");
   ar(seed, shape);
-  const auto expected = std::array<std::int64_t, 4>{scenario_->district_count(),
-                                                    scenario_->facility_count(),
-                                                    scenario_->hospital_count(),
-                                                    calendar_.n_steps()};
+  const auto expected =
+      std::array<std::int64_t, 4>{scenario_->district_count(), scenario_->facility_count(),
+                                  scenario_->hospital_count(), calendar_.n_steps()};
   if (seed != seed_ || shape != expected)
     throw sim::ArchiveError("the saved state belongs to another scenario or seed");
   damaged_ = true;  // until every part is read

@@ -51,8 +51,7 @@ class AdlTransitions {
  private:
   // Step length first, so that one step's rows are contiguous.
   std::size_t index(int band, Sex sex, int days) const {
-    return (static_cast<std::size_t>(days - 1) * bands_ + static_cast<std::size_t>(band)) *
-               kSexes +
+    return (static_cast<std::size_t>(days - 1) * bands_ + static_cast<std::size_t>(band)) * kSexes +
            sex;
   }
   bool enabled_;

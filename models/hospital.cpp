@@ -105,7 +105,7 @@ struct Hospitals::Event {
   std::uint16_t district = 0;
   std::uint8_t sex = 0;
   std::uint8_t band = 0;
-  std::uint8_t level = 0;     // ADL level now (before a decline at the stay's end)
+  std::uint8_t level = 0;      // ADL level now (before a decline at the stay's end)
   bool still_waiting = false;  // kRecheck: waits for a new place of a delay_for mode
   bool assessed = false;       // kStayEnds: chooses care on leaving
   bool wish_ready = false;     // ... and that choice is in `wish`
@@ -194,18 +194,18 @@ void Hospitals::prepare_step(const sim::Step& step, const ProgrammeSpec& program
   const auto lever = [](const MedicalCareSpec::HomeService& h) {
     return h.coverage > 0 ? std::max(1.0, h.admission_ratio) : 1.0;
   };
-  max_ratio_ = std::max({1.0, m.resident_admission_ratio[0], m.resident_admission_ratio[1],
-                         m.resident_admission_ratio[2], lever(m.home_sickbeds) *
-                                                            lever(m.family_doctor)});
+  max_ratio_ =
+      std::max({1.0, m.resident_admission_ratio[0], m.resident_admission_ratio[1],
+                m.resident_admission_ratio[2], lever(m.home_sickbeds) * lever(m.family_doctor)});
   for (int b = 0; b < n_bands; ++b)
     for (int l = 0; l < kAdlLevels; ++l) {
       const auto k = static_cast<std::size_t>(b * kAdlLevels + l);
       base_rate_[k] = spec_.admission_rate_by_band[static_cast<std::size_t>(b)] *
                       spec_.admission_ratio_by_adl[static_cast<std::size_t>(l)] * season;
       base_threshold_[k] = sim::threshold(sim::rate_to_probability(base_rate_[k], days_));
-      bound_[k] = max_ratio_ == 1 ? base_threshold_[k]
-                                  : sim::threshold(sim::rate_to_probability(
-                                        base_rate_[k] * max_ratio_, days_));
+      bound_[k] = max_ratio_ == 1
+                      ? base_threshold_[k]
+                      : sim::threshold(sim::rate_to_probability(base_rate_[k] * max_ratio_, days_));
     }
   // First choices by district and tier, fixed for the step: the admitting hospitals of the tier
   // in the nearest district that has one (its own if it has one), weighted by beds.
@@ -213,8 +213,7 @@ void Hospitals::prepare_step(const sim::Step& step, const ProgrammeSpec& program
   const int nd = scenario_.district_count();
   choices_.assign(static_cast<std::size_t>(nd * kHospitalTiers), {});
   const auto admits = [&](std::size_t h, int tier) {
-    return spec_.hospitals[h].tier == tier && state_.units[h].admitting &&
-           state_.units[h].beds > 0;
+    return spec_.hospitals[h].tier == tier && state_.units[h].admitting && state_.units[h].beds > 0;
   };
   for (int d = 0; d < nd; ++d)
     for (int tier = 1; tier <= kHospitalTiers; ++tier) {
@@ -356,8 +355,7 @@ std::vector<Hospitals::Event> Hospitals::draw_admissions(
 }
 
 Hospitals::StepBeds Hospitals::hold_beds(const sim::Step& step, const People& people,
-                                         const care::CareSystem& care,
-                                         std::vector<Event>& events) {
+                                         const care::CareSystem& care, std::vector<Event>& events) {
   const std::size_t nh = spec_.hospitals.size();
   const int days = step.days;
   const sim::Day first = step.first_day, end = step.end_day();
@@ -368,10 +366,9 @@ Hospitals::StepBeds Hospitals::hold_beds(const sim::Step& step, const People& pe
     for (int t = 0; t < days; ++t) {
       const auto month = sim::to_ymd(first + t).month - 1;
       beds.background[h * static_cast<std::size_t>(days) + static_cast<std::size_t>(t)] =
-          state_.units[h].admitting
-              ? std::llround(spec_.hospitals[h].background_occupancy[month] *
-                             static_cast<double>(state_.units[h].beds))
-              : 0;
+          state_.units[h].admitting ? std::llround(spec_.hospitals[h].background_occupancy[month] *
+                                                   static_cast<double>(state_.units[h].beds))
+                                    : 0;
     }
   // Difference arrays of the beds held by the patients already in (+1 from, -1 to) and the
   // events of their stays, per thread: both are exact in any order (the events are sorted).
@@ -383,42 +380,41 @@ Hospitals::StepBeds Hospitals::hold_beds(const sim::Step& step, const People& pe
   tbb::enumerable_thread_specific<Part> parts([&] {
     return Part{std::vector<std::int64_t>(width, 0), std::vector<std::int64_t>(width, 0), {}};
   });
-  tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, static_cast<std::uint32_t>(
-                                                              state_.stay_slots()),
-                                                      1024),
-                    [&](const tbb::blocked_range<std::uint32_t>& r) {
-    Part& part = parts.local();
-    const auto hold = [&](std::vector<std::int64_t>& v, std::size_t h, int from, int to) {
-      if (from >= to) return;
-      v[h * static_cast<std::size_t>(days + 1) + static_cast<std::size_t>(from)] += 1;
-      v[h * static_cast<std::size_t>(days + 1) + static_cast<std::size_t>(to)] -= 1;
-    };
-    for (std::uint32_t slot = r.begin(); slot != r.end(); ++slot) {
-      const Stay& s = state_.stay(slot);
-      if (!s.used) continue;
-      const std::size_t i = s.row;
-      Event e;
-      e.row = s.row;
-      e.slot = slot;
-      e.id = people.id[i];
-      e.tie = sim::tie_break_hash(e.id, static_cast<std::uint64_t>(step.index));
-      e.level = people.adl[i];
-      if (s.flags & kDelayedDischarge) {
-        e.day = first, e.type = EventType::kRecheck;
-        e.still_waiting = care.waits_for_new_place(people, i, spec_.delay_for);
-        hold((s.flags & kInRehabilitationBed) ? part.rehab : part.acute, s.hospital, 0, days);
-      } else if (s.until < end) {
-        e.day = s.until, e.type = EventType::kStayEnds;
-        e.reserved_to_end = may_be_delayed(e.level, s.flags);
-        e.assessed = assessed(e.level, s.flags, care.enabled());
-        hold(part.acute, s.hospital, 0, e.reserved_to_end ? days : e.day - first);
-      } else {
-        hold(part.acute, s.hospital, 0, days);
-        continue;
-      }
-      part.events.push_back(e);
-    }
-  });
+  tbb::parallel_for(
+      tbb::blocked_range<std::uint32_t>(0, static_cast<std::uint32_t>(state_.stay_slots()), 1024),
+      [&](const tbb::blocked_range<std::uint32_t>& r) {
+        Part& part = parts.local();
+        const auto hold = [&](std::vector<std::int64_t>& v, std::size_t h, int from, int to) {
+          if (from >= to) return;
+          v[h * static_cast<std::size_t>(days + 1) + static_cast<std::size_t>(from)] += 1;
+          v[h * static_cast<std::size_t>(days + 1) + static_cast<std::size_t>(to)] -= 1;
+        };
+        for (std::uint32_t slot = r.begin(); slot != r.end(); ++slot) {
+          const Stay& s = state_.stay(slot);
+          if (!s.used) continue;
+          const std::size_t i = s.row;
+          Event e;
+          e.row = s.row;
+          e.slot = slot;
+          e.id = people.id[i];
+          e.tie = sim::tie_break_hash(e.id, static_cast<std::uint64_t>(step.index));
+          e.level = people.adl[i];
+          if (s.flags & kDelayedDischarge) {
+            e.day = first, e.type = EventType::kRecheck;
+            e.still_waiting = care.waits_for_new_place(people, i, spec_.delay_for);
+            hold((s.flags & kInRehabilitationBed) ? part.rehab : part.acute, s.hospital, 0, days);
+          } else if (s.until < end) {
+            e.day = s.until, e.type = EventType::kStayEnds;
+            e.reserved_to_end = may_be_delayed(e.level, s.flags);
+            e.assessed = assessed(e.level, s.flags, care.enabled());
+            hold(part.acute, s.hospital, 0, e.reserved_to_end ? days : e.day - first);
+          } else {
+            hold(part.acute, s.hospital, 0, days);
+            continue;
+          }
+          part.events.push_back(e);
+        }
+      });
   std::vector<std::int64_t> acute(width, 0), rehab(width, 0);
   parts.combine_each([&](const Part& p) {
     for (std::size_t k = 0; k < width; ++k) acute[k] += p.acute[k], rehab[k] += p.rehab[k];
@@ -442,22 +438,9 @@ void Hospitals::run_events(const sim::Step& step, std::vector<Event>& events, St
   std::priority_queue<Event, std::vector<Event>, std::greater<>> later;
   std::vector<Event> added;
   std::size_t next = 0;
-  // The pass is bound by memory latency (each event is a person somewhere in the population):
-  // the rows and stays of the events a little ahead are fetched while this one is handled.
-  constexpr std::size_t kAhead = 16;
-  const People& people = ctx.people;
-  const auto prefetch = [&](const Event& a) {
-    __builtin_prefetch(&people.stay[a.row], 1);
-    __builtin_prefetch(&people.care_flags[a.row], 1);
-    __builtin_prefetch(&people.care_mode[a.row], 1);
-    __builtin_prefetch(&people.wait_slot[a.row], 1);
-    if (a.slot != kNoSlot) __builtin_prefetch(&state_.stay(a.slot), 1);
-  };
-  for (std::size_t k = 0; k < std::min(kAhead, events.size()); ++k) prefetch(events[k]);
   while (next < events.size() || !later.empty()) {
     Event e;
     if (later.empty() || (next < events.size() && events[next] < later.top())) {
-      if (next + kAhead < events.size()) prefetch(events[next + kAhead]);
       e = events[next++];
     } else {
       e = later.top();
@@ -574,8 +557,8 @@ void Hospitals::stay_ends(const sim::Step& step, const Event& e, StepBeds& beds,
     }
     const care::DischargeOutcome outcome =
         ctx.care.settle_discharge(i, wish, e.day, ctx.care_context);
-    delayed = outcome == care::DischargeOutcome::kWaitingForPlace &&
-              spec_.delay_for[wish.choice.mode];
+    delayed =
+        outcome == care::DischargeOutcome::kWaitingForPlace && spec_.delay_for[wish.choice.mode];
   }
   if (delayed && e.reserved_to_end) {
     stay_delayed(i, e.slot, t, beds, ctx);
@@ -597,12 +580,14 @@ void Hospitals::admit(const sim::Step& step, const Event& e, StepBeds& beds, Hos
   // The stay's length depends on the hospital's tier: computed once per tier.
   std::array<sim::Day, kHospitalTiers> length_by_tier{0, 0, 0};
   const auto length_at = [&](int h) {
-    sim::Day& length =
-        length_by_tier[static_cast<std::size_t>(spec_.hospitals[static_cast<std::size_t>(h)].tier - 1)];
+    sim::Day& length = length_by_tier[static_cast<std::size_t>(
+        spec_.hospitals[static_cast<std::size_t>(h)].tier - 1)];
     if (length == 0) length = stay_days(h, level, e.stay_z);
     return length;
   };
-  const auto window_end = [&](int h) { return hold_to_end ? days : std::min(days, t + length_at(h)); };
+  const auto window_end = [&](int h) {
+    return hold_to_end ? days : std::min(days, t + length_at(h));
+  };
   const auto acute_capacity = [&](std::size_t h, int day) -> std::int64_t {
     if (!state_.units[h].admitting) return 0;
     return state_.units[h].beds - state_.units[h].converting() -
@@ -631,8 +616,8 @@ void Hospitals::admit(const sim::Step& step, const Event& e, StepBeds& beds, Hos
   const auto h = static_cast<std::size_t>(chosen);
   const sim::Day length = length_at(chosen);
   beds.acute.add(h, t, window_end(chosen), 1);
-  const std::uint32_t slot = state_.add({e.row, static_cast<std::uint16_t>(chosen), e.outcome,
-                                         e.day, e.day + length, true});
+  const std::uint32_t slot = state_.add(
+      {e.row, static_cast<std::uint16_t>(chosen), e.outcome, e.day, e.day + length, true});
   p.stay[i] = slot;
   flows_.admissions[h] += 1;
   if (e.referred) {
@@ -670,10 +655,10 @@ void Hospitals::convert_beds(int hospital, bool relative, double amount, bool to
   const auto h = static_cast<std::size_t>(hospital);
   Unit& unit = state_.units[h];
   const std::int64_t in_use = unit.beds - unit.converting();  // acute beds not yet converting
-  const std::int64_t n = std::clamp<std::int64_t>(
-      relative ? std::llround(static_cast<double>(in_use) * amount)
-               : std::llround(amount * scenario_.population.scale),
-      0, in_use);
+  const std::int64_t n =
+      std::clamp<std::int64_t>(relative ? std::llround(static_cast<double>(in_use) * amount)
+                                        : std::llround(amount * scenario_.population.scale),
+                               0, in_use);
   // Elderly patients at the end of the last step hold beds; the rest are free now.
   const std::int64_t free_now = std::clamp<std::int64_t>(in_use - state_.occupied[h], 0, n);
   move_beds(h, free_now, to_nursing, ledger);
@@ -858,11 +843,10 @@ void Hospitals::declare(sim::SeriesTable& t, const Census& census) const {
          "hospitals"},
         copy(flows_.diverted));
   t.add({"new_turned_away_by_hospital", h, SeriesKind::kFlow, "people",
-         "Patients for whom this was the first choice and no hospital had a free bed",
-         "hospitals"},
+         "Patients for whom this was the first choice and no hospital had a free bed", "hospitals"},
         copy(flows_.turned_away));
-  t.add({"new_deaths_by_hospital", h, SeriesKind::kFlow, "people",
-         "Elderly deaths in the hospital", "hospitals"},
+  t.add({"new_deaths_by_hospital", h, SeriesKind::kFlow, "people", "Elderly deaths in the hospital",
+         "hospitals"},
         copy(flows_.deaths));
   t.add({"new_elderly_bed_days_by_hospital", h, SeriesKind::kFlow, "bed-days",
          "Acute bed-days used by elderly patients", "hospitals"},
@@ -891,10 +875,10 @@ void Hospitals::declare(sim::SeriesTable& t, const Census& census) const {
          "mean_length_of_stay_by_hospital",
          "hospitals"},
         copy(flows_.discharges));
-  t.add({"mean_length_of_stay_by_hospital", h, SeriesKind::kMean, "days",
-         "Mean length of the stays ending in the period, delays included (NaN if none)",
-         "hospitals"},
-        per_hospital_ratio(f(&HospitalFlows::stay_days), f(&HospitalFlows::discharges)));
+  t.add(
+      {"mean_length_of_stay_by_hospital", h, SeriesKind::kMean, "days",
+       "Mean length of the stays ending in the period, delays included (NaN if none)", "hospitals"},
+      per_hospital_ratio(f(&HospitalFlows::stay_days), f(&HospitalFlows::discharges)));
 }
 
 }  // namespace eldersim::hospital

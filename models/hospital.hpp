@@ -208,15 +208,12 @@ class Hospitals {
   struct StepBeds;
   StepBeds hold_beds(const sim::Step& step, const People& people, const care::CareSystem& care,
                      std::vector<Event>& events);
-  void choose_on_discharge(const sim::Step& step, std::vector<Event>& events,
-                           HospitalContext& ctx);
+  void choose_on_discharge(const sim::Step& step, std::vector<Event>& events, HospitalContext& ctx);
   bool assessed(int level, std::uint8_t outcome, bool care_enabled) const;
   std::vector<Event> draw_admissions(
-      const sim::Step& step,
-      const std::vector<std::pair<std::uint32_t, std::uint32_t>>& candidates,
-      const People& people, std::uint64_t seed,
-                                     const care::Ledger& ledger,
-                                     const ProgrammeSpec& programme) const;
+      const sim::Step& step, const std::vector<std::pair<std::uint32_t, std::uint32_t>>& candidates,
+      const People& people, std::uint64_t seed, const care::Ledger& ledger,
+      const ProgrammeSpec& programme) const;
   void run_events(const sim::Step& step, std::vector<Event>& events, StepBeds& beds,
                   HospitalContext& ctx);
   void recheck(const Event& e, StepBeds& beds, HospitalContext& ctx);
@@ -237,8 +234,8 @@ class Hospitals {
   State state_;
   HospitalFlows flows_;
   // The step's tables.
-  std::vector<double> base_rate_;       // [band][level], annual, with the season
-  std::vector<std::uint32_t> bound_;    // [band][level]
+  std::vector<double> base_rate_;              // [band][level], annual, with the season
+  std::vector<std::uint32_t> bound_;           // [band][level]
   std::vector<std::uint32_t> base_threshold_;  // [band][level]
   double max_ratio_ = 1;
   int days_ = 0;

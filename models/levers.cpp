@@ -19,7 +19,8 @@ using sim::config::Map;
 using sim::config::Value;
 namespace cfg = sim::config;
 
-// ---- facilities: places and prices ---------------------------------------------------------------
+// ---- facilities: places and prices
+// ---------------------------------------------------------------
 
 // Facilities named, or every elderly home (or community centre) of some districts; hospitals'
 // nursing wards are changed by name or by bed conversion only.

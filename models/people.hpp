@@ -58,7 +58,7 @@ inline constexpr std::uint32_t kNoSlot = std::numeric_limits<std::uint32_t>::max
 enum CareFlag : std::uint8_t {
   kNursingBed = 1u << 0,  // holds a nursing-type bed
   kGotModificationGrant = 1u << 1,
-  kChoiceDue = 1u << 2,  // chooses at the next care step (level changed, lost a place, moved)
+  kChoiceDue = 1u << 2,        // chooses at the next care step (level changed, lost a place, moved)
   kWaitsInHospital = 1u << 3,  // on a waiting list from a hospital bed (discharge priority)
 };
 

@@ -40,23 +40,22 @@ PersonOps::Deaths PersonOps::die_rows(std::span<const std::uint32_t> rows, const
     return Counts{std::vector<std::int64_t>(flows.deaths.size(), 0),
                   std::vector<std::int64_t>(flows.cum_deaths.size(), 0)};
   });
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 256),
-                    [&](const tbb::blocked_range<std::size_t>& r) {
-                      Counts& mine = counts.local();
-                      for (std::size_t k = r.begin(); k != r.end(); ++k) {
-                        const std::size_t i = rows[k];
-                        slots[k] = take_wait_slot(i);
-                        held[k] = take_place(i);
-                        people_.care_flags[i] &= static_cast<std::uint8_t>(~kWaitsInHospital);
-                        inpatient[k] = people_.in_hospital(i);
-                        if (!inpatient[k]) people_.alive[i] = 0;
-                        const int d = people_.district[i];
-                        const int band = scenario_.bands.band_of_age_days(step.mid_day() -
-                                                                          people_.birth_day[i]);
-                        mine.deaths[demography_.cell(d, people_.sex[i], band)] += 1;
-                        mine.cum[static_cast<std::size_t>(d)] += 1;
-                      }
-                    });
+  tbb::parallel_for(
+      tbb::blocked_range<std::size_t>(0, n, 256), [&](const tbb::blocked_range<std::size_t>& r) {
+        Counts& mine = counts.local();
+        for (std::size_t k = r.begin(); k != r.end(); ++k) {
+          const std::size_t i = rows[k];
+          slots[k] = take_wait_slot(i);
+          held[k] = take_place(i);
+          people_.care_flags[i] &= static_cast<std::uint8_t>(~kWaitsInHospital);
+          inpatient[k] = people_.in_hospital(i);
+          if (!inpatient[k]) people_.alive[i] = 0;
+          const int d = people_.district[i];
+          const int band = scenario_.bands.band_of_age_days(step.mid_day() - people_.birth_day[i]);
+          mine.deaths[demography_.cell(d, people_.sex[i], band)] += 1;
+          mine.cum[static_cast<std::size_t>(d)] += 1;
+        }
+      });
   counts.combine_each([&](const Counts& c) {
     for (std::size_t k = 0; k < c.deaths.size(); ++k) flows.deaths[k] += c.deaths[k];
     for (std::size_t k = 0; k < c.cum.size(); ++k) flows.cum_deaths[k] += c.cum[k];

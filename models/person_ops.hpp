@@ -41,13 +41,12 @@ class PersonOps {
   // The same for many people dying on the step's first day (the sweep's deaths): the rows in
   // parallel (die_rows), then the ledger and the hospitals in row order (die_settle).
   struct Deaths {
-    std::vector<std::uint32_t> slots;  // waiting slots left
+    std::vector<std::uint32_t> slots;   // waiting slots left
     std::vector<care::HeldPlace> held;  // places left
     std::vector<char> inpatient;
   };
   Deaths die_rows(std::span<const std::uint32_t> rows, const sim::Step& step);
-  void die_settle(std::span<const std::uint32_t> rows, const Deaths& deaths,
-                  const sim::Step& step);
+  void die_settle(std::span<const std::uint32_t> rows, const Deaths& deaths, const sim::Step& step);
   // ADL level becomes `to`: counted as a transition; the person chooses care again.
   void change_level(std::size_t i, int to);
   // The same for many people at once, in parallel (each row at most once).

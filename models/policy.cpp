@@ -19,8 +19,9 @@ void set_places(PolicyContext& ctx, std::size_t f, std::int64_t places) {
   // New places are paid for when they open: a change to a facility not yet open (or closed)
   // only sets the places it will open with.
   if (added > 0 && ledger.place(f).open) {
-    const double per_place = ctx.programme.subsidies.of(spec.type)
-                                 .construction_per_new_bed[static_cast<std::size_t>(spec.ownership)];
+    const double per_place =
+        ctx.programme.subsidies.of(spec.type)
+            .construction_per_new_bed[static_cast<std::size_t>(spec.ownership)];
     ctx.spending.government_pays(static_cast<std::size_t>(spec.district), kConstruction,
                                  to_fen(per_place * static_cast<double>(added)));
   }
@@ -50,7 +51,8 @@ void Policy::open_and_close(const sim::Step& step, PolicyContext& ctx) {
   care::Ledger& ledger = ctx.care.ledger();
   for (std::size_t f = 0; f < s.care.facilities.size(); ++f) {
     const FacilitySpec& spec = s.care.facilities[f];
-    if (!ledger.place(f).open && in_step(spec.opens, step) && spec.opens > s.simulation.calendar.start) {
+    if (!ledger.place(f).open && in_step(spec.opens, step) &&
+        spec.opens > s.simulation.calendar.start) {
       // Construction is paid for every place it opens with.
       const std::int64_t places = ledger.place(f).places;
       ledger.set_places(f, 0, spec.nursing_share);

@@ -160,14 +160,13 @@ void read_hospitals(Map& root, Scenario& s) {
       a.missing("annual_rate_by_band");
     }
     if (h.admission_rate_by_band.size() != bands) h.admission_rate_by_band.assign(bands, 0.0);
-    h.admission_ratio_by_adl = read_list<kAdlLevels>(a, "ratio_by_adl", cfg::between(0, 100),
-                                                         h.admission_ratio_by_adl);
+    h.admission_ratio_by_adl =
+        read_list<kAdlLevels>(a, "ratio_by_adl", cfg::between(0, 100), h.admission_ratio_by_adl);
     h.admission_seasonality = read_seasonality(a, "seasonality");
     if (const Value t = a["tier_share_by_adl"]; t.present()) {
       const auto rows = t.as_list();
       if (rows.size() != kAdlLevels)
-        t.error(
-            fmt::format("needs {} rows (one per ADL level), has {}", kAdlLevels, rows.size()));
+        t.error(fmt::format("needs {} rows (one per ADL level), has {}", kAdlLevels, rows.size()));
       for (std::size_t l = 0; l < std::min<std::size_t>(rows.size(), kAdlLevels); ++l) {
         const auto shares = read_shares(rows[l], kHospitalTiers);
         std::copy(shares.begin(), shares.end(), h.tier_share_by_adl[l].begin());
@@ -192,8 +191,8 @@ void read_hospitals(Map& root, Scenario& s) {
     h.stay_ratio_by_adl =
         read_list<kAdlLevels>(st, "ratio_by_adl", cfg::between(0.1, 10), h.stay_ratio_by_adl);
     h.stay_log_sd = st.get<double>("log_sd", 0.6, cfg::between(0, 3));
-    h.death_probability = read_list<kAdlLevels>(st, "death_probability_by_adl",
-                                                    cfg::probability(), h.death_probability);
+    h.death_probability = read_list<kAdlLevels>(st, "death_probability_by_adl", cfg::probability(),
+                                                h.death_probability);
     h.adl_decline =
         read_list<kAdlLevels>(st, "adl_decline_by_adl", cfg::probability(), h.adl_decline);
     if (h.adl_decline[kAdlLevels - 1] > 0)

@@ -151,7 +151,7 @@ struct ThreadPart {
   // neighbours in the same cell do not wait on each other's increment.
   std::vector<std::int64_t> alive_at_start;  // [4][district][sex][band]
   sim::CountTable charges;                   // people by class of care held (CareSystem)
-  std::vector<std::uint32_t> lanes;  // kLanes x block size
+  std::vector<std::uint32_t> lanes;          // kLanes x block size
   Decided decided;
   ThreadPart(std::size_t block, std::size_t cells)
       : alive_at_start(4 * cells, 0), lanes(sim::kLanes * block), decided(block) {}
@@ -197,8 +197,8 @@ void collect_events(const EventContext c, const sim::BlockRange& r,
     if (o & kLevelChanges) ev.level_changes.emplace_back(i, static_cast<std::uint8_t>(now));
     if (o & kCareBusiness) {
       if (people.care_mode[i] != kNoCare)
-        part.charges.add(in.care.charge_class(people, i, d, now, c.step->first_day, in.programme,
-                                              in.seed));
+        part.charges.add(
+            in.care.charge_class(people, i, d, now, c.step->first_day, in.programme, in.seed));
       if (in.care.due(people, i, now, o & kLevelChanges, c.step->first_day))
         ev.care_due.push_back({i, true});
     }

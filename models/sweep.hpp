@@ -32,7 +32,7 @@ namespace eldersim {
 
 struct SweepEvents {
   std::vector<std::uint32_t> deaths;
-  std::vector<std::pair<std::uint32_t, std::uint16_t>> moves;  // (row, to district)
+  std::vector<std::pair<std::uint32_t, std::uint16_t>> moves;         // (row, to district)
   std::vector<std::pair<std::uint32_t, std::uint8_t>> level_changes;  // (row, new level)
   std::vector<care::Due> care_due;
   // (row, admission lane) of people whose lane is below the admission bound: the hospital step

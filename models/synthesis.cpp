@@ -81,8 +81,8 @@ std::size_t append_people(People& people, std::size_t n) {
   return first;
 }
 
-People synthesize_population(const Scenario& scenario, std::uint64_t seed,
-                             std::size_t block_size, std::size_t extra_rows) {
+People synthesize_population(const Scenario& scenario, std::uint64_t seed, std::size_t block_size,
+                             std::size_t extra_rows) {
   const PopulationSpec& p = scenario.population;
   const sim::Day start = scenario.simulation.calendar.start;
   const int n_bands = scenario.bands.count();

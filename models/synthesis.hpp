@@ -19,8 +19,8 @@ std::vector<std::int64_t> apportion(std::int64_t total, const std::vector<double
 // The people alive on the start date, drawn from `seed`; ids 0.. in district order. Attribute
 // draws run in parallel blocks of `block_size` (the result does not depend on it). Room is
 // reserved for `extra_rows` more rows (the entrants to come), so columns never reallocate.
-People synthesize_population(const Scenario& scenario, std::uint64_t seed,
-                             std::size_t block_size, std::size_t extra_rows = 0);
+People synthesize_population(const Scenario& scenario, std::uint64_t seed, std::size_t block_size,
+                             std::size_t extra_rows = 0);
 
 // Draws living arrangement, income band, targeted-group flags, registration and ADL level for
 // row `row`, whose id, district, sex and age band are already set, and sets the rest of the

@@ -93,8 +93,7 @@ class OutArchive {
     if (o) put(*o);
   }
   template <class T>
-    requires(!PlainValue<T>)
-  void put(const T& t) {
+  requires(!PlainValue<T>) void put(const T& t) {
     // serialize() lists the fields for both directions; saving only reads them.
     const_cast<T&>(t).serialize(*this);
   }
@@ -198,10 +197,7 @@ class InArchive {
     o = std::move(x);
   }
   template <class T>
-    requires(!PlainValue<T>)
-  void get(T& t) {
-    t.serialize(*this);
-  }
+  requires(!PlainValue<T>) void get(T& t) { t.serialize(*this); }
 
   std::span<const std::byte> bytes_;
   std::size_t pos_ = 0;

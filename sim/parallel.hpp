@@ -75,8 +75,7 @@ void accumulate_blocks(const Blocks& blocks, std::vector<Acc>& scratch, Acc& int
 // called inside run() uses them.
 class Executor {
  public:
-  explicit Executor(int threads)
-      : arena_(threads > 0 ? threads : tbb::task_arena::automatic) {
+  explicit Executor(int threads) : arena_(threads > 0 ? threads : tbb::task_arena::automatic) {
     arena_.initialize();
   }
   Executor(const Executor&) = delete;

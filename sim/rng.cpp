@@ -74,9 +74,9 @@ __attribute__((target("avx2"))) inline __m256i mulhilo(__m256i x, __m256i m, __m
   return _mm256_blend_epi32(even, _mm256_slli_epi64(odd, 32), 0xAA);
 }
 
-__attribute__((target("avx2"))) void fill_lanes_avx2(std::uint64_t seed,
-                                                     const std::uint64_t* ids, std::size_t n,
-                                                     std::uint32_t step, LaneArrays out) noexcept {
+__attribute__((target("avx2"))) void fill_lanes_avx2(std::uint64_t seed, const std::uint64_t* ids,
+                                                     std::size_t n, std::uint32_t step,
+                                                     LaneArrays out) noexcept {
   const __m256i m0 = _mm256_set1_epi64x(kM0), m1 = _mm256_set1_epi64x(kM1);
   const __m256i w0 = _mm256_set1_epi32(static_cast<int>(kW0));
   const __m256i w1 = _mm256_set1_epi32(static_cast<int>(kW1));
@@ -184,8 +184,8 @@ void fill_lanes(std::uint64_t seed, const std::uint64_t* ids, std::size_t n, std
   best_fill_lanes(seed, ids, n, step, out);
 }
 
-void fill_lanes_with(LaneKernel kernel, std::uint64_t seed, const std::uint64_t* ids,
-                     std::size_t n, std::uint32_t step, LaneArrays out) noexcept {
+void fill_lanes_with(LaneKernel kernel, std::uint64_t seed, const std::uint64_t* ids, std::size_t n,
+                     std::uint32_t step, LaneArrays out) noexcept {
   switch (kernel) {
 #if defined(__x86_64__)
     case LaneKernel::kAvx512:

@@ -53,8 +53,8 @@ void fill_lanes(std::uint64_t seed, const std::uint64_t* ids, std::size_t n, std
 // portable loop); every kernel gives the same bits. These name and force one (for tests and
 // benchmarks); a kernel the processor lacks falls back to the portable loop.
 enum class LaneKernel { kPortable, kAvx2, kAvx512 };
-void fill_lanes_with(LaneKernel kernel, std::uint64_t seed, const std::uint64_t* ids,
-                     std::size_t n, std::uint32_t step, LaneArrays out) noexcept;
+void fill_lanes_with(LaneKernel kernel, std::uint64_t seed, const std::uint64_t* ids, std::size_t n,
+                     std::uint32_t step, LaneArrays out) noexcept;
 std::string_view lane_kernel_name();
 
 // The 32-bit threshold of probability p: an event fires when lane < threshold(p).

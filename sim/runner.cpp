@@ -10,8 +10,8 @@
 
 #include "sim/output.hpp"
 #include "sim/parallel.hpp"
-#include "sim/series.hpp"
 #include "sim/progress.hpp"
+#include "sim/series.hpp"
 #include "sim/version.hpp"
 
 namespace sim {

@@ -41,8 +41,9 @@ SeriesSpec SeriesTable::spec_of(SeriesInfo info, h5::Element element) const {
   if (!follows_naming_rule(info.name, info.kind, element == h5::Element::kInt64))
     throw std::logic_error("series " + info.name + " does not follow the naming rule for a " +
                            std::string(to_string(info.kind)));
-  return {std::move(info.name), std::move(info.dims), element, info.kind,
-          std::move(info.unit), std::move(info.description), std::move(info.group)};
+  return {
+      std::move(info.name),        std::move(info.dims), element, info.kind, std::move(info.unit),
+      std::move(info.description), std::move(info.group)};
 }
 
 void SeriesTable::add(SeriesInfo info, IntFill fill) {

@@ -171,10 +171,10 @@ TEST(Care, InertiaKeepsResidentsInTheirOwnHome) {
     }
     // Staying: exp(V_f + inertia) instead of (share of places) * exp(V_f).
     seen = true;
-    EXPECT_NEAR(ratio,
-                std::exp(s.care.choice.inertia) * total /
-                    static_cast<double>(ledger.place(home).places),
-                1e-9);
+    EXPECT_NEAR(
+        ratio,
+        std::exp(s.care.choice.inertia) * total / static_cast<double>(ledger.place(home).places),
+        1e-9);
   }
   EXPECT_TRUE(seen);
   EXPECT_EQ(held.utility[kHomeCare], free.utility[kHomeCare]);
@@ -242,8 +242,8 @@ TEST(Care, UnlimitedCapacityReproducesTheLogitProbabilities) {
     c.living_alone = living_of(p.traits[i]) == kAlone;
     c.groups = target_groups(p, i, first.first_day);
     c.age_80_plus = c.groups & kGroupOldestOld;
-    c.ltc_enrolled = ltc_enrolled(scenario->simulation.seed, p.id[i],
-                                  scenario->programmes.ltc.enrolment_share);
+    c.ltc_enrolled =
+        ltc_enrolled(scenario->simulation.seed, p.id[i], scenario->programmes.ltc.enrolment_share);
     const auto probabilities =
         care::mode_probabilities(choices.choice_set(c, before, scenario->programmes));
     for (std::size_t m = 0; m < kCareModes; ++m) {
@@ -285,10 +285,9 @@ TEST(Care, CapacityXServesExactlyXHighestPriorityFirst) {
     if (p.care_mode[i] == kInstitution) {
       ++admitted;
       const bool targeted = p.traits[i] & (kNoFamilySupport | kLowIncomeHousehold);
-      const sim::Priority key{targeted ? 1u : 2u, -p.adl[i], first.first_day,
-                              sim::tie_break_hash(p.id[i], static_cast<std::uint64_t>(
-                                                               first.first_day)),
-                              p.id[i]};
+      const sim::Priority key{
+          targeted ? 1u : 2u, -p.adl[i], first.first_day,
+          sim::tie_break_hash(p.id[i], static_cast<std::uint64_t>(first.first_day)), p.id[i]};
       worst_admitted = std::max(worst_admitted.value_or(key), key);
     } else if (p.waiting(i) && ledger.entry(p.wait_slot[i]).mode == kInstitution) {
       ++waiting;

@@ -43,7 +43,8 @@ TEST(CareLedger, ServesTheHighestPriorityRequestsUpToThePlaces) {
   Fixture fx;
   const std::size_t f = fx.facility("Liwan public homes");
   fx.ledger.set_places(f, 3, 0.0);  // three other beds, no nursing-type ones
-  for (std::uint32_t r = 0; r < 10; ++r) fx.ask(r, f, static_cast<int>(r % 5), 100 + static_cast<int>(r));
+  for (std::uint32_t r = 0; r < 10; ++r)
+    fx.ask(r, f, static_cast<int>(r % 5), 100 + static_cast<int>(r));
   std::vector<std::uint32_t> served;
   fx.ledger.allocate([&](std::uint32_t slot) {
     served.push_back(fx.ledger.entry(slot).row);
@@ -94,10 +95,10 @@ TEST(CareLedger, APlaceFreedByAMoveGoesToTheRequestsAfterTheOneThatFreedIt) {
   const std::size_t a = fx.facility("Tianhe public homes"), b = fx.facility("Tianhe private homes");
   fx.ledger.set_places(a, 1, 0.0);
   fx.ledger.set_places(b, 1, 0.0);
-  fx.ledger.take_bed(a, false);              // person 1 lies in A
-  fx.ask(0, a, 4, 10, false, /*klass=*/0);   // first of all, for A (full at its turn)
-  fx.ask(1, b, 4, 10, false, /*klass=*/1);   // person 1 asks for B
-  fx.ask(2, a, 4, 10, false, /*klass=*/2);   // after person 1, for A
+  fx.ledger.take_bed(a, false);             // person 1 lies in A
+  fx.ask(0, a, 4, 10, false, /*klass=*/0);  // first of all, for A (full at its turn)
+  fx.ask(1, b, 4, 10, false, /*klass=*/1);  // person 1 asks for B
+  fx.ask(2, a, 4, 10, false, /*klass=*/2);  // after person 1, for A
   std::vector<std::uint32_t> served;
   fx.ledger.allocate([&](std::uint32_t slot) {
     const WaitEntry e = fx.ledger.entry(slot);

@@ -51,10 +51,10 @@ TEST(Mortality, HazardRatiosAndTheLogisticTailJoinSmoothly) {
 // returns the survivors.
 std::int64_t simulate_cohort(Sex sex, int age, int years, std::int64_t n, std::uint64_t seed) {
   const auto end = sim::format_date(sim::make_day(2020 + years, 1, 1) - 1);
-  auto scenario = std::make_shared<const Scenario>(small_scenario(
-      {"entrants.first_year_share=0", "simulation.end=" + end,
-       "simulation.seed=" + std::to_string(seed), "care.enabled=false",
-       "hospital_system.enabled=false", "health.enabled=false"}));
+  auto scenario = std::make_shared<const Scenario>(
+      small_scenario({"entrants.first_year_share=0", "simulation.end=" + end,
+                      "simulation.seed=" + std::to_string(seed), "care.enabled=false",
+                      "hospital_system.enabled=false", "health.enabled=false"}));
   People p;
   append_people(p, static_cast<std::size_t>(n));
   for (std::size_t i = 0; i < p.size(); ++i) {
@@ -152,8 +152,8 @@ TEST(Demography, EntrantsArriveOnTheirBirthdaysWithStableIds) {
         // Birthdays are spread evenly: each month gets its share of days, within one person.
         const int days = model.calendar().period(static_cast<int>(month)).last_day -
                          model.calendar().period(static_cast<int>(month)).first_day + 1;
-        const double share = static_cast<double>(cohort_size(*scenario, d, year)) *
-                             days / sim::days_in_year(year);
+        const double share =
+            static_cast<double>(cohort_size(*scenario, d, year)) * days / sim::days_in_year(year);
         EXPECT_NEAR(static_cast<double>(got), share, 1.0);
       }
       EXPECT_EQ(total, cohort_size(*scenario, d, year));
@@ -178,8 +178,7 @@ TEST(Demography, CohortSizesFollowShareGrowthAndExplicitYears) {
   const Scenario s = small_scenario({"districts.Yuexiu.entrants_by_year={2022: 50000}"});
   // Liwan: 0.075 * 264,164 * 1.01^k * 0.01
   EXPECT_EQ(cohort_size(s, 1, 2020), std::llround(0.075 * 264164 * 0.01));
-  EXPECT_EQ(cohort_size(s, 1, 2030),
-            std::llround(0.075 * 264164 * std::pow(1.01, 10) * 0.01));
+  EXPECT_EQ(cohort_size(s, 1, 2030), std::llround(0.075 * 264164 * std::pow(1.01, 10) * 0.01));
   EXPECT_EQ(cohort_size(s, 0, 2022), 500);
 }
 

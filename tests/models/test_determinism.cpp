@@ -93,8 +93,8 @@ TEST(Determinism, RestoreRefusesAnotherScenarioOrDamagedState) {
   ElderModel model(scenario);
   model.step();
   const std::vector<std::byte> state = model.save_state();
-  ElderModel other_seed(scenario_with({"simulation.end=2023-06-30", "population.scale=0.02",
-                                       "simulation.seed=77"}));
+  ElderModel other_seed(
+      scenario_with({"simulation.end=2023-06-30", "population.scale=0.02", "simulation.seed=77"}));
   EXPECT_THROW(other_seed.restore_state(state), sim::ArchiveError);
   ElderModel fresh(scenario);
   const std::vector<std::byte> truncated(state.begin(), state.begin() + state.size() / 2);

@@ -46,12 +46,13 @@ std::map<std::string, std::string> digests_of(const testing::MemorySink& sink) {
 
 TEST(Golden, SmallRunMatchesTheRecordedDigests) {
   const auto path = testing::source_dir() / "tests" / "golden" / "guangzhou-small.txt";
-  const testing::MemorySink sink = testing::run_scenario(
-      std::make_shared<const Scenario>(testing::small_scenario()), 2);
+  const testing::MemorySink sink =
+      testing::run_scenario(std::make_shared<const Scenario>(testing::small_scenario()), 2);
   const auto now = digests_of(sink);
   if (const char* record = std::getenv("ELDERSIM_RECORD_GOLDEN"); record && *record == '1') {
     std::ofstream out(path);
-    out << "# FNV-1a-64 of each series' rows and the number of rows, of configs/guangzhou-small.yaml\n"
+    out << "# FNV-1a-64 of each series' rows and the number of rows, of "
+           "configs/guangzhou-small.yaml\n"
         << "# (tests/models/test_golden.cpp). Re-record with ELDERSIM_RECORD_GOLDEN=1.\n";
     for (const auto& [name, d] : now) out << name << " " << d << "\n";
     GTEST_SKIP() << "recorded " << now.size() << " digests to " << path;

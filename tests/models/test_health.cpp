@@ -2,8 +2,8 @@
 
 #include <cmath>
 
-#include "models/health.hpp"
 #include "models/elder_model.hpp"
+#include "models/health.hpp"
 #include "models/synthesis.hpp"
 #include "sim/soa.hpp"
 #include "tests/test_support.hpp"
@@ -63,10 +63,10 @@ TEST(AdlTransitions, GeneratorHasTheConfiguredStructure) {
 TEST(AdlTransitions, SimulatedYearMatchesTheMatrixExponential) {
   // 100,000 women aged 70-74 at each level, one year of weekly steps with no deaths: the share
   // ending at each level matches expm(Q * 364/365.25) within 4 standard errors.
-  auto scenario = std::make_shared<const Scenario>(small_scenario(
-      {"entrants.first_year_share=0", "simulation.end=2020-12-29",
-       "simulation.reporting_period=year", "mortality.improvement=1e-9", "care.enabled=false",
-       "hospital_system.enabled=false"}));
+  auto scenario = std::make_shared<const Scenario>(
+      small_scenario({"entrants.first_year_share=0", "simulation.end=2020-12-29",
+                      "simulation.reporting_period=year", "mortality.improvement=1e-9",
+                      "care.enabled=false", "hospital_system.enabled=false"}));
   const std::size_t per_level = 20'000;
   People people;
   append_people(people, per_level * kAdlLevels);
@@ -102,8 +102,7 @@ TEST(AdlTransitions, SimulatedYearMatchesTheMatrixExponential) {
   for (auto n : sink.ints.at("new_adl_transitions").at(0)) counted += n;
   // Each person's final level differs from the first unless they changed back and forth; the
   // transitions counted are at least the people who ended elsewhere.
-  for (std::size_t i = 0; i < people_now.size(); ++i)
-    changed += people_now.adl[i] != i / per_level;
+  for (std::size_t i = 0; i < people_now.size(); ++i) changed += people_now.adl[i] != i / per_level;
   EXPECT_GE(counted, changed);
   EXPECT_GT(counted, 10'000);
 }

@@ -19,6 +19,7 @@
 namespace eldersim {
 namespace {
 
+using testing::district_named;
 using testing::facility_named;
 using testing::hospital_named;
 using testing::MemorySink;
@@ -91,8 +92,7 @@ Inpatients count_inpatients(const ElderModel& model) {
   const std::size_t nh = spec.hospitals.size();
   Inpatients n{std::vector<std::int64_t>(nh, 0), std::vector<std::int64_t>(nh, 0),
                std::vector<std::int64_t>(nh, 0)};
-  std::size_t dead = 0, unknown = 0, rehab_not_delayed = 0, delayed_not_waiting = 0,
-              wrong_row = 0;
+  std::size_t dead = 0, unknown = 0, rehab_not_delayed = 0, delayed_not_waiting = 0, wrong_row = 0;
   for (std::size_t i = 0; i < p.size(); ++i) {
     if (!p.in_hospital(i)) continue;
     const hospital::Stay& stay = state.stay(p.stay[i]);
@@ -184,7 +184,8 @@ TEST(HospitalBeds, OccupiedBedsNeverExceedBeds) {
   EXPECT_GT(full_seen, 0);
   EXPECT_GT(rehab_seen, 0);
   EXPECT_GT(total(rehab_days), 0);
-  EXPECT_GT(total(sink.ints.at("new_diverted_by_hospital")) + total(sink.ints.at("new_turned_away")), 0);
+  EXPECT_GT(
+      total(sink.ints.at("new_diverted_by_hospital")) + total(sink.ints.at("new_turned_away")), 0);
 }
 
 // Converting beds that patients lie in: the patients stay until their stays end, and every
@@ -387,8 +388,7 @@ TEST(HospitalFlows, FullHospitalsSendPatientsToTheNearestFreeBedOrTurnThemAway) 
   const auto nd = static_cast<std::size_t>(scenario->district_count());
   const auto nh = static_cast<std::size_t>(scenario->hospital_count());
   const std::size_t open = hospital_named(*scenario, "Yuexiu secondary");
-  const std::size_t yuexiu = 0;
-  ASSERT_EQ(scenario->districts[yuexiu].name, "Yuexiu");
+  const std::size_t yuexiu = district_named(*scenario, "Yuexiu");
   const Rows& admissions = sink.ints.at("new_admissions_by_hospital");
   const Rows& matrix = sink.ints.at("new_hospital_admissions_by_origin");
   std::int64_t admitted = 0, from_elsewhere = 0, diverted = 0, turned_away = 0;
@@ -417,7 +417,8 @@ TEST(HospitalFlows, FullHospitalsSendPatientsToTheNearestFreeBedOrTurnThemAway) 
   std::int64_t tertiary_turned_away = 0;
   for (std::size_t h = 0; h < nh; ++h)
     if (scenario->hospitals.hospitals[h].tier == 3)
-      for (const auto& row : sink.ints.at("new_turned_away_by_hospital")) tertiary_turned_away += row[h];
+      for (const auto& row : sink.ints.at("new_turned_away_by_hospital"))
+        tertiary_turned_away += row[h];
   EXPECT_GT(tertiary_turned_away, 0);
   std::int64_t tertiary_diverted = 0;
   for (std::size_t h = 0; h < nh; ++h)
@@ -492,8 +493,7 @@ TEST(HospitalConversion, MovesExactlyTheBedsOnItsDate) {
         << sim::format_date(step.first_day);
     EXPECT_EQ(ledger.place(tertiary_ward).places,
               initial_places[tertiary_ward] + (after_march ? 20 : 0));
-    EXPECT_EQ(ledger.place(tertiary_ward).nursing_places,
-              ledger.place(tertiary_ward).places);
+    EXPECT_EQ(ledger.place(tertiary_ward).nursing_places, ledger.place(tertiary_ward).places);
     EXPECT_EQ(units[primary].beds, initial[primary].beds - (after_march ? 5 : 0));
     EXPECT_EQ(ledger.place(primary_ward).places,
               initial_places[primary_ward] + (after_march ? 5 : 0));
@@ -567,8 +567,9 @@ TEST(HospitalDischarge, NoDelayWithUnlimitedCarePlacesAndMoreWithFewerHomeBeds) 
     return total(s.doubles.at("new_delayed_discharge_days"), 12, 36);
   };
   // The district series adds up the hospitals'.
-  EXPECT_DOUBLE_EQ(total(half.doubles.at("new_delayed_discharge_days")),
-                   static_cast<double>(total(half.ints.at("new_delayed_discharge_days_by_hospital"))));
+  EXPECT_DOUBLE_EQ(
+      total(half.doubles.at("new_delayed_discharge_days")),
+      static_cast<double>(total(half.ints.at("new_delayed_discharge_days_by_hospital"))));
   EXPECT_GE(delayed(baseline), 0.0);
   EXPECT_GT(delayed(half), delayed(baseline));
   EXPECT_GT(delayed(fifth), delayed(half));
@@ -666,8 +667,7 @@ AdmissionsSeen count_admissions(const std::vector<std::string>& overrides) {
   run_checking(model, [&](const sim::Step& step) {
     const People& p = model.people();
     for (std::size_t i = 0; i < p.size(); ++i) {
-      if (!p.in_hospital(i) ||
-          model.hospitals().state().stay(p.stay[i]).admitted < step.first_day)
+      if (!p.in_hospital(i) || model.hospitals().state().stay(p.stay[i]).admitted < step.first_day)
         continue;
       if (p.care_mode[i] == kInstitution)
         seen.residents += 1;

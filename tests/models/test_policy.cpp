@@ -5,9 +5,9 @@
 #include <numeric>
 
 #include "models/care.hpp"
+#include "models/elder_model.hpp"
 #include "models/finance.hpp"
 #include "models/synthesis.hpp"
-#include "models/elder_model.hpp"
 #include "tests/test_support.hpp"
 
 namespace eldersim {
@@ -74,7 +74,7 @@ TEST(Policy, NewFacilityOpensOnItsDateAndIsPaidForOnce) {
   EXPECT_GT(sink.ints.at("n_occupied_by_facility")[23][f], 0);
   // Construction subsidy: 500 new private beds * 5,000 yuan, paid in July 2021 in Baiyun.
   const auto& gov = sink.doubles.at("new_government_spending");
-  const std::size_t baiyun = 4;
+  const std::size_t baiyun = testing::district_named(*scenario, "Baiyun");
   EXPECT_NEAR(gov[18][baiyun * kGovernmentSpendingTypes + kConstruction], 500 * 5000.0, 1e-6);
   double construction_total = 0;
   for (const auto& row : gov)

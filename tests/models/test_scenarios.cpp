@@ -25,6 +25,12 @@ MemorySink run_config(const std::string& name) {
   return run_in_memory(model);
 }
 
+// A district's index in the default scenario's district axis, by name.
+std::size_t district(const std::string& name) {
+  static const auto scenario = config("guangzhou.yaml");
+  return testing::district_named(*scenario, name);
+}
+
 const MemorySink& baseline() {
   static const MemorySink sink = run_config("guangzhou.yaml");
   return sink;
@@ -46,13 +52,14 @@ double spending_2025_2027(const MemorySink& s, Payer payer) {
   double total = 0;
   const auto& rows = s.doubles.at("new_spending");
   for (std::size_t t = rows.size() - 36; t < rows.size(); ++t)
-    for (std::size_t d = 0; d < 11; ++d) total += rows[t][d * kPayers + payer];
+    for (std::size_t d = 0; d < rows[t].size() / kPayers; ++d)
+      total += rows[t][d * kPayers + payer];
   return total;
 }
 
 TEST(Scenarios, MoreBedsInTheOldCoreRaiseInstitutionalCareThere) {
   const MemorySink more = run_config("beds-core-plus20.yaml");
-  const std::vector<std::size_t> core{0, 1, 2};  // Yuexiu, Liwan, Haizhu
+  const std::vector<std::size_t> core{district("Yuexiu"), district("Liwan"), district("Haizhu")};
   EXPECT_GT(mean_2027(more, "n_institution", core), mean_2027(baseline(), "n_institution", core));
   // 2024 identical: the change starts on 2025-01-01.
   EXPECT_EQ(more.ints.at("n_institution")[59], baseline().ints.at("n_institution")[59]);
@@ -60,14 +67,14 @@ TEST(Scenarios, MoreBedsInTheOldCoreRaiseInstitutionalCareThere) {
 
 TEST(Scenarios, ANewHomeInBaiyunAddsBedsAndResidents) {
   const MemorySink with_home = run_config("new-home-baiyun.yaml");
-  const std::size_t baiyun = 4;
+  const std::size_t baiyun = district("Baiyun");
   EXPECT_GT(mean_2027(with_home, "n_institution"), mean_2027(baseline(), "n_institution"));
   const auto& per_1000 = with_home.doubles.at("beds_per_1000");
   const auto& base_per_1000 = baseline().doubles.at("beds_per_1000");
   EXPECT_GT(per_1000.back()[baiyun], base_per_1000.back()[baiyun] + 1.0);
   // The new home has residents.
-  const std::size_t home = testing::facility_named(*config("new-home-baiyun.yaml"),
-                                                   "Baiyun new nursing home");
+  const std::size_t home =
+      testing::facility_named(*config("new-home-baiyun.yaml"), "Baiyun new nursing home");
   EXPECT_GT(with_home.ints.at("n_occupied_by_facility").back()[home], 0);
 }
 

@@ -87,18 +87,19 @@ TEST(Calendar, QuartersEndAtTheirCalendarEndFromAnyStartMonth) {
   // start (a start in March ends on 31 March, not in June), and every later period is a whole
   // calendar quarter.
   for (unsigned month = 1; month <= 12; ++month) {
-    const Calendar q({make_day(2021, month, 15), make_day(2023, 12, 31), 7, PeriodLength::kQuarter});
+    const Calendar q(
+        {make_day(2021, month, 15), make_day(2023, 12, 31), 7, PeriodLength::kQuarter});
     const unsigned quarter_end = (month + 2) / 3 * 3;  // 3, 6, 9 or 12
-    const Day expected_end = quarter_end == 12 ? make_day(2021, 12, 31)
-                                               : make_day(2021, quarter_end + 1, 1) - 1;
+    const Day expected_end =
+        quarter_end == 12 ? make_day(2021, 12, 31) : make_day(2021, quarter_end + 1, 1) - 1;
     EXPECT_EQ(q.period(0).last_day, expected_end) << "start month " << month;
     for (int p = 1; p < q.n_periods(); ++p) {
       const auto first = to_ymd(q.period(p).first_day), last = to_ymd(q.period(p).last_day);
       EXPECT_EQ(first.day, 1u);
       EXPECT_EQ((first.month - 1) % 3, 0u) << "period " << p << " start month " << month;
       EXPECT_EQ(last.month, first.month + 2);
-      EXPECT_EQ(q.period(p).last_day + 1, p + 1 < q.n_periods() ? q.period(p + 1).first_day
-                                                                : make_day(2024, 1, 1));
+      EXPECT_EQ(q.period(p).last_day + 1,
+                p + 1 < q.n_periods() ? q.period(p + 1).first_day : make_day(2024, 1, 1));
     }
     // Steps never cross a period's end.
     for (const Step& step : q.steps())

@@ -1,5 +1,4 @@
 #include <gtest/gtest.h>
-
 #include <tbb/enumerable_thread_specific.h>
 
 #include <atomic>

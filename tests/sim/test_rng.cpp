@@ -120,8 +120,8 @@ TEST(StepLanes, AreRandom123Philox4x32WithTheDocumentedKeyAndCounter) {
   // Lanes of (seed, id, step) are Philox4x32-10 with key {id low, id high} and counter
   // {step, 0, seed low, seed high} (sim/rng.hpp): checked against Random123 itself.
   const std::uint64_t seed = 0x0123456789ABCDEFull, id = (2031ull << 44) | (7ull << 32) | 99;
-  const r123::Philox4x32::ctr_type c = {{17u, 0u, static_cast<std::uint32_t>(seed),
-                                          static_cast<std::uint32_t>(seed >> 32)}};
+  const r123::Philox4x32::ctr_type c = {
+      {17u, 0u, static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)}};
   const r123::Philox4x32::key_type k = {
       {static_cast<std::uint32_t>(id), static_cast<std::uint32_t>(id >> 32)}};
   const auto expected = r123::Philox4x32{}(c, k);
