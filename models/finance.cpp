@@ -17,16 +17,6 @@ std::vector<std::string> government_spending_names() {
           "meals"};
 }
 
-std::uint8_t target_groups(const People& people, std::size_t i, sim::Day today) {
-  std::uint8_t g = 0;
-  const std::uint8_t traits = people.traits[i];
-  if (traits & kNoFamilySupport) g |= kGroupNoFamilySupport;
-  if (today - people.birth_day[i] >= static_cast<sim::Day>(80 * 365.25)) g |= kGroupOldestOld;
-  if (living_of(traits) == kAlone) g |= kGroupLivingAlone;
-  if (traits & kLowIncomeHousehold) g |= kGroupLowIncome;
-  return g;
-}
-
 MonthlyCost monthly_cost(const ProgrammeSpec& programme, const HomeCareSpec& home, CareMode mode,
                          double gross, const PersonView& person) {
   MonthlyCost c;
@@ -51,11 +41,6 @@ MonthlyCost monthly_cost(const ProgrammeSpec& programme, const HomeCareSpec& hom
   }
   c.out_of_pocket = std::max(0.0, left);
   return c;
-}
-
-bool ltc_enrolled(std::uint64_t seed, std::uint64_t person_id, double enrolment_share) {
-  if (enrolment_share <= 0) return false;
-  return sim::fixed_uniform(seed, person_id, kind(RandomEvent::kLtcEnrolment)) < enrolment_share;
 }
 
 void Spending::clear() {

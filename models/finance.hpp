@@ -15,6 +15,8 @@
 
 #include "models/care_spec.hpp"
 #include "models/people.hpp"
+#include "models/random_events.hpp"
+#include "sim/rng.hpp"
 #include "sim/series.hpp"
 
 namespace eldersim {
@@ -46,8 +48,18 @@ enum GovernmentSpending : std::uint8_t {
 inline constexpr int kGovernmentSpendingTypes = 7;
 std::vector<std::string> government_spending_names();
 
-// The target groups a person belongs to on `today` (TargetGroup bits).
-std::uint8_t target_groups(const People& people, std::size_t i, sim::Day today);
+// The target groups a person belongs to on `today` (TargetGroup bits). Inline: the sweep asks
+// for everyone in care every step.
+inline std::uint8_t target_groups(const People& people, std::size_t i, sim::Day today) {
+  constexpr auto kEightyYears = static_cast<sim::Day>(80 * 365.25);
+  const std::uint8_t traits = people.traits[i];
+  std::uint8_t g = 0;
+  if (traits & kNoFamilySupport) g |= kGroupNoFamilySupport;
+  if (today - people.birth_day[i] >= kEightyYears) g |= kGroupOldestOld;
+  if (living_of(traits) == kAlone) g |= kGroupLivingAlone;
+  if (traits & kLowIncomeHousehold) g |= kGroupLowIncome;
+  return g;
+}
 
 // Whether a person gets a benefit restricted to `groups` (all of them required; 0 = everyone).
 inline bool in_groups(std::uint8_t person, std::uint8_t required) {
@@ -73,7 +85,10 @@ MonthlyCost monthly_cost(const ProgrammeSpec& programme, const HomeCareSpec& hom
 
 // Long-term-care insurance enrolment: a fixed uniform per person, so changing the enrolment
 // share changes who is enrolled consistently and scenarios share draws.
-bool ltc_enrolled(std::uint64_t seed, std::uint64_t person_id, double enrolment_share);
+inline bool ltc_enrolled(std::uint64_t seed, std::uint64_t person_id, double enrolment_share) {
+  return enrolment_share > 0 &&
+         sim::fixed_uniform(seed, person_id, kind(RandomEvent::kLtcEnrolment)) < enrolment_share;
+}
 
 // Spending of one period (or one block of a sweep), in fen, by district.
 struct Spending {

@@ -51,6 +51,7 @@ struct DecideInputs {
   std::int32_t today;
   bool health;
   bool care;
+  bool hospitals;
 };
 
 // What the decide pass finds for each person of a block: Outcome bits, the level after the
@@ -74,7 +75,7 @@ struct Decided {
 // death, the level after the step, the admission bound and whether care has business with the
 // person. The loop is vectorised; its table look-ups are loads, not vector gathers (gathers
 // measured slower on this machine, docs/performance.md).
-template <bool kHealth>
+template <bool kHealth, bool kCare, bool kHospitals>
 void decide_block(const DecideInputs& in, std::size_t begin, std::size_t n,
                   const std::uint32_t* const* lane, Decided& decided) {
   std::uint8_t* __restrict outcome_out = decided.outcome.data();
@@ -99,7 +100,6 @@ void decide_block(const DecideInputs& in, std::size_t begin, std::size_t n,
   const std::int32_t mid = in.mid_day, base = in.death_base, last_bucket = in.buckets - 1;
   const std::int32_t min_age = in.min_age, last_band = in.bands - 1, bands = in.bands;
   const std::int32_t choice_level = in.choice_level, today = in.today;
-  const std::uint32_t care = in.care ? 1u : 0u;
   // The outputs are the block's own arrays, never a column or a table read here.
 #pragma GCC ivdep
   for (std::size_t j = 0; j < n; ++j) {
@@ -107,8 +107,10 @@ void decide_block(const DecideInputs& in, std::size_t begin, std::size_t n,
     // Whole years are floor(4 * days / 1461) (AgeBands::band_of_age_days).
     const std::int32_t years =
         static_cast<std::int32_t>((4u * static_cast<std::uint32_t>(age < 0 ? 0 : age)) / 1461u);
-    std::int32_t band = (years - min_age) / 5;
-    band = band < 0 ? 0 : (band > last_band ? last_band : band);
+    const std::int32_t over_min = years - min_age;
+    std::int32_t band =
+        static_cast<std::int32_t>(static_cast<std::uint32_t>(over_min < 0 ? 0 : over_min) / 5u);
+    band = band > last_band ? last_band : band;
     std::int32_t bucket = (age - base) >> DeathTable::kBucketShift;
     bucket = bucket < 0 ? 0 : (bucket > last_bucket ? last_bucket : bucket);
     const std::int32_t s = sex[j];
@@ -123,12 +125,14 @@ void decide_block(const DecideInputs& in, std::size_t begin, std::size_t n,
       now = static_cast<std::int32_t>((u >= adl_t[row]) + (u >= adl_t[row + 1]) +
                                       (u >= adl_t[row + 2]) + (u >= adl_t[row + 3]));
     }
-    const std::uint32_t admit =
-        (stay[j] == kNoSlot) & (l_admit[j] < admission[band * kAdlLevels + now]);
+    std::uint32_t admit = 0;
+    if constexpr (kHospitals)
+      admit = (stay[j] == kNoSlot) & (l_admit[j] < admission[band * kAdlLevels + now]);
     const std::uint32_t changes = now != level;
-    const std::uint32_t busy =
-        care & ((care_mode[j] != kNoCare) | changes | ((care_flags[j] & kChoiceDue) != 0) |
-                ((now >= choice_level) & (next_review[j] <= today)));
+    std::uint32_t busy = 0;
+    if constexpr (kCare)
+      busy = (care_mode[j] != kNoCare) | changes | ((care_flags[j] & kChoiceDue) != 0) |
+             ((now >= choice_level) & (next_review[j] <= today));
     outcome_out[j] = static_cast<std::uint8_t>(is_alive | (dies << 1) | (changes << 2) |
                                                (admit << 3) | (busy << 4));
     level_out[j] = static_cast<std::uint8_t>(now);
@@ -139,10 +143,16 @@ void decide_block(const DecideInputs& in, std::size_t begin, std::size_t n,
 
 void decide(const DecideInputs& in, std::size_t begin, std::size_t n,
             const std::uint32_t* const* lane, Decided& decided) {
-  if (in.health)
-    decide_block<true>(in, begin, n, lane, decided);
-  else
-    decide_block<false>(in, begin, n, lane, decided);
+  // Processes switched off cost nothing: each combination is its own loop.
+  using Kernel = void (*)(const DecideInputs&, std::size_t, std::size_t,
+                          const std::uint32_t* const*, Decided&);
+  static constexpr Kernel kernels[8] = {
+      decide_block<false, false, false>, decide_block<false, false, true>,
+      decide_block<false, true, false>,  decide_block<false, true, true>,
+      decide_block<true, false, false>,  decide_block<true, false, true>,
+      decide_block<true, true, false>,   decide_block<true, true, true>};
+  kernels[(in.health ? 4 : 0) + (in.care ? 2 : 0) + (in.hospitals ? 1 : 0)](in, begin, n, lane,
+                                                                            decided);
 }
 
 // One thread's counts and buffers.
@@ -244,7 +254,8 @@ void Sweep::run(const sim::Step& step, const People& people, SweepInputs& in, Sw
       s.care.choice_level,
       step.first_day,
       in.health.transitions().enabled(),
-      in.care.enabled()};
+      in.care.enabled(),
+      in.hospitals.enabled()};
   const EventContext ctx{&people, &in, &step, move_t, cells};
   const auto step_index = static_cast<std::uint32_t>(step.index);
 
