@@ -693,9 +693,7 @@ void CareSystem::rekey_all(const People& p, const ProgrammeSpec& programme) {
 namespace eldersim::care {
 
 namespace {
-double ratio(double num, double den) {
-  return den > 0 ? num / den : std::numeric_limits<double>::quiet_NaN();
-}
+using sim::ratio_or_nan;
 using Int = sim::SeriesTable::IntRow;
 using Real = sim::SeriesTable::RealRow;
 }  // namespace
@@ -713,8 +711,8 @@ void CareSystem::declare(sim::SeriesTable& t, const Census& census) const {
   const auto share_of = [&census, nd](CareMode m) {
     return [&census, nd, m](Real row) {
       for (std::size_t k = 0; k < nd; ++k)
-        row[k] = ratio(static_cast<double>(census.in_mode[k * kCareModes + m]),
-                       static_cast<double>(census.alive_in(static_cast<int>(k))));
+        row[k] = ratio_or_nan(static_cast<double>(census.in_mode[k * kCareModes + m]),
+                              static_cast<double>(census.alive_in(static_cast<int>(k))));
     };
   };
   // A [district][mode] count as [district][service] (the services are the modes but none).
@@ -742,10 +740,10 @@ void CareSystem::declare(sim::SeriesTable& t, const Census& census) const {
         [&census, nd](Real row) {
           for (std::size_t k = 0; k < nd; ++k) {
             const double alive = static_cast<double>(census.alive_in(static_cast<int>(k)));
-            row[k] =
-                ratio(alive - static_cast<double>(census.in_mode[k * kCareModes + kCommunityCare] +
-                                                  census.in_mode[k * kCareModes + kInstitution]),
-                      alive);
+            row[k] = ratio_or_nan(
+                alive - static_cast<double>(census.in_mode[k * kCareModes + kCommunityCare] +
+                                            census.in_mode[k * kCareModes + kInstitution]),
+                alive);
           }
         });
   t.add({"share_community", d, SeriesKind::kStock, "share",
@@ -765,8 +763,8 @@ void CareSystem::declare(sim::SeriesTable& t, const Census& census) const {
          "is in need)"},
         [&census, nd](Real row) {
           for (std::size_t k = 0; k < nd; ++k)
-            row[k] = ratio(static_cast<double>(census.need[k] - census.unmet[k]),
-                           static_cast<double>(census.need[k]));
+            row[k] = ratio_or_nan(static_cast<double>(census.need[k] - census.unmet[k]),
+                                  static_cast<double>(census.need[k]));
         });
   t.add({"n_waiting", ds, SeriesKind::kStock, "people",
          "People on a waiting list, by the service waited for and the person's district"},
@@ -784,8 +782,8 @@ void CareSystem::declare(sim::SeriesTable& t, const Census& census) const {
           for (std::size_t k = 0; k < nd; ++k)
             for (std::size_t m = 1; m < kCareModes; ++m)
               row[k * 3 + m - 1] =
-                  ratio(static_cast<double>(flows_.wait_days[k * kCareModes + m]),
-                        static_cast<double>(flows_.admitted_from_wait[k * kCareModes + m]));
+                  ratio_or_nan(static_cast<double>(flows_.wait_days[k * kCareModes + m]),
+                               static_cast<double>(flows_.admitted_from_wait[k * kCareModes + m]));
         });
   t.add({"new_reneges", ds, SeriesKind::kFlow, "people",
          "People who gave up waiting (after care.renege_days) and chose again"},
@@ -826,34 +824,39 @@ void CareSystem::declare(sim::SeriesTable& t, const Census& census) const {
   };
   t.add({"institution_occupancy", d, SeriesKind::kStock, "share",
          "Occupied beds / beds of the open institutions in the district (NaN if none)"},
-        by_district([](const Sums& x, std::size_t) { return ratio(x.occupied, x.beds); }));
-  t.add(
-      {"nursing_bed_occupancy", d, SeriesKind::kStock, "share",
-       "Occupied nursing-type beds / nursing-type beds (NaN if none)"},
-      by_district([](const Sums& x, std::size_t) { return ratio(x.occupied_nursing, x.nursing); }));
+        by_district([](const Sums& x, std::size_t) { return ratio_or_nan(x.occupied, x.beds); }));
+  t.add({"nursing_bed_occupancy", d, SeriesKind::kStock, "share",
+         "Occupied nursing-type beds / nursing-type beds (NaN if none)"},
+        by_district([](const Sums& x, std::size_t) {
+          return ratio_or_nan(x.occupied_nursing, x.nursing);
+        }));
   t.add({"community_occupancy", d, SeriesKind::kStock, "share",
          "Occupied day-care places / places (NaN if none)"},
-        by_district([](const Sums& x, std::size_t) { return ratio(x.occupied_places, x.places); }));
+        by_district(
+            [](const Sums& x, std::size_t) { return ratio_or_nan(x.occupied_places, x.places); }));
   t.add({"home_care_utilisation", d, SeriesKind::kStock, "share",
          "Home-care worker hours allocated / hours available (NaN if none)"},
         [this, nd](Real row) {
           for (std::size_t k = 0; k < nd; ++k)
-            row[k] = ratio(static_cast<double>(ledger_.home_hours_used(k)), ledger_.home_hours(k));
+            row[k] = ratio_or_nan(static_cast<double>(ledger_.home_hours_used(k)),
+                                  ledger_.home_hours(k));
         });
   t.add({"beds_per_1000", d, SeriesKind::kStock, "beds per 1000 people 60+",
          "Institution beds in the district per 1000 people 60+ living there (NaN where nobody "
          "lives)"},
-        by_district(
-            [alive](const Sums& x, std::size_t k) { return ratio(1000 * x.beds, alive(k)); }));
+        by_district([alive](const Sums& x, std::size_t k) {
+          return ratio_or_nan(1000 * x.beds, alive(k));
+        }));
   t.add({"nursing_beds_per_100", d, SeriesKind::kStock, "beds per 100 people 60+",
          "Nursing-type institution beds per 100 people 60+ (NaN where nobody lives)"},
-        by_district(
-            [alive](const Sums& x, std::size_t k) { return ratio(100 * x.nursing, alive(k)); }));
+        by_district([alive](const Sums& x, std::size_t k) {
+          return ratio_or_nan(100 * x.nursing, alive(k));
+        }));
   t.add({"respite_beds_per_100_in_need", d, SeriesKind::kStock, "beds per 100 people in need",
          "Respite beds of the open community centres per 100 people in need (seed 004 asks for 3 "
          "per 100 disabled; NaN if nobody is in need)"},
         by_district([&census](const Sums& x, std::size_t k) {
-          return ratio(100 * x.respite, static_cast<double>(census.need[k]));
+          return ratio_or_nan(100 * x.respite, static_cast<double>(census.need[k]));
         }));
 
   // Per facility.
@@ -886,8 +889,8 @@ void CareSystem::declare(sim::SeriesTable& t, const Census& census) const {
        "Mean completed wait of admissions after a wait in the period (NaN if none)", "facilities"},
       [this](Real row) {
         for (std::size_t k = 0; k < row.size(); ++k)
-          row[k] = ratio(static_cast<double>(flows_.facility_wait_days[k]),
-                         static_cast<double>(flows_.facility_admitted_from_wait[k]));
+          row[k] = ratio_or_nan(static_cast<double>(flows_.facility_wait_days[k]),
+                                static_cast<double>(flows_.facility_admitted_from_wait[k]));
       });
 }
 

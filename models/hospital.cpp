@@ -710,9 +710,7 @@ void Hospitals::count_bed_days(const sim::Step& step, StepBeds& beds, care::Ledg
 namespace eldersim::hospital {
 
 namespace {
-double ratio(double num, double den) {
-  return den > 0 ? num / den : std::numeric_limits<double>::quiet_NaN();
-}
+using sim::ratio_or_nan;
 using Int = sim::SeriesTable::IntRow;
 using Real = sim::SeriesTable::RealRow;
 }  // namespace
@@ -739,7 +737,7 @@ void Hospitals::declare(sim::SeriesTable& t, const Census& census) const {
         const auto k = static_cast<std::size_t>(spec_.hospitals[h].district);
         a[k] += num(h), b[k] += den(h);
       }
-      for (std::size_t k = 0; k < nd; ++k) row[k] = ratio(a[k], b[k]);
+      for (std::size_t k = 0; k < nd; ++k) row[k] = ratio_or_nan(a[k], b[k]);
     };
   };
   const auto f = [this](const std::vector<std::int64_t> HospitalFlows::*member) {
@@ -817,7 +815,7 @@ void Hospitals::declare(sim::SeriesTable& t, const Census& census) const {
   const std::vector<std::string> h{"hospital"};
   const auto per_hospital_ratio = [](auto num, auto den) {
     return [num, den](Real row) {
-      for (std::size_t k = 0; k < row.size(); ++k) row[k] = ratio(num(k), den(k));
+      for (std::size_t k = 0; k < row.size(); ++k) row[k] = ratio_or_nan(num(k), den(k));
     };
   };
   t.add({"n_beds_by_hospital", h, SeriesKind::kStock, "beds",

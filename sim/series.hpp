@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <map>
 #include <span>
 #include <string>
@@ -36,6 +37,12 @@ struct SeriesInfo {
   std::string description;
   std::string group = "series";  // HDF5 group: "series" (per district), "facilities", ...
 };
+
+// A share or mean for an output row: NaN where the denominator is zero (nothing to divide), so
+// an empty facility or district reads as "no value", not as 0.
+inline double ratio_or_nan(double num, double den) {
+  return den > 0 ? num / den : std::numeric_limits<double>::quiet_NaN();
+}
 
 class SeriesTable {
  public:
