@@ -50,7 +50,7 @@ ElderModel::ElderModel(std::shared_ptr<const Scenario> scenario,
                        const sim::ExecutionSettings& settings)
     : ElderModel(scenario,
                  synthesize_population(
-                     *scenario, scenario->simulation.seed,
+                     *scenario, scenario->simulation.population_seed,
                      settings.block_size > 0 ? settings.block_size : sim::kDefaultBlockSize,
                      static_cast<std::size_t>(entrants_over_run(*scenario))),
                  settings) {}
@@ -94,6 +94,7 @@ std::vector<std::pair<std::string, sim::h5::AttributeValue>> ElderModel::metadat
           {"city", s.city},
           {"description", s.description},
           {"scale", s.population.scale},
+          {"population_seed", s.simulation.population_seed},
           {"min_age", static_cast<std::int32_t>(s.population.min_age)},
           {"n_agents_start", static_cast<std::int64_t>(initial_agents_)},
           {"rng_contract", std::string(kRngContract)},

@@ -3,10 +3,16 @@
 #include <fmt/core.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <thread>
 
 #include "sim/config_tree.hpp"
+#include "sim/experiment.hpp"
 #include "sim/h5.hpp"
 #include "sim/progress.hpp"
 #include "sim/runner.hpp"
@@ -92,6 +98,37 @@ void print_info(const std::filesystem::path& path, bool full) {
   }
 }
 
+int run_sweep(const ModelDefinition& model, ExperimentRequest request) {
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int threads = request.threads > 0 ? request.threads : cores;
+  const int jobs = request.jobs > 0 ? std::min(request.jobs, threads) : threads;
+  LocalBackend backend(model, jobs, threads / jobs, interrupt_requested());
+  request.threads = threads;
+  const ExperimentSummary s = run_experiment(model, request, backend);
+  spdlog::info("wrote {}: {} runs ({} resumed) in {:.1f} s", request.out_path.string(), s.runs,
+               s.resumed, s.seconds);
+  return 0;
+}
+
+// `eldersim report` is the Python package's report: results/ next to the executable's source
+// tree (ELDERSIM_RESULTS_DIR overrides), run by Debian's Python.
+int run_report(const char* argv0, const std::filesystem::path& file,
+               const std::vector<std::string>& args) {
+  std::filesystem::path results = ELDERSIM_RESULTS_DIR;
+  if (const char* env = std::getenv("ELDERSIM_RESULTS_DIR")) results = env;
+  (void)argv0;
+  ::setenv("PYTHONPATH", results.c_str(), 1);
+  std::vector<std::string> words{"/usr/bin/python3", "-m", "eldersim_results", "report",
+                                 file.string()};
+  words.insert(words.end(), args.begin(), args.end());
+  std::vector<char*> c_args;
+  for (auto& w : words) c_args.push_back(w.data());
+  c_args.push_back(nullptr);
+  ::execv(c_args[0], c_args.data());
+  spdlog::error("cannot start /usr/bin/python3: {}", std::strerror(errno));
+  return kExitRuntime;
+}
+
 }  // namespace
 
 int run_cli(int argc, char** argv, const ModelDefinition& model) {
@@ -139,6 +176,44 @@ int run_cli(int argc, char** argv, const ModelDefinition& model) {
   info->add_flag("--full", full, "Print long texts (the configuration) in full");
   info->add_flag("-q,--quiet", quiet, "Only print warnings and errors");
 
+  ExperimentRequest sweep_request;
+  CLI::App* sweep = app.add_subcommand(
+      "sweep", "Run every scenario and replicate of a sweep file into one HDF5 file");
+  sweep->add_option("sweep", sweep_request.sweep_file, "Sweep YAML file (docs/experiments.md)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  sweep->add_option("-o,--out", sweep_request.out_path,
+                    "Output file (default results/<sweep name>.h5)");
+  sweep
+      ->add_option("-t,--threads", sweep_request.threads,
+                   "Worker threads in all (default: all cores)")
+      ->check(CLI::NonNegativeNumber);
+  sweep
+      ->add_option("-j,--jobs", sweep_request.jobs,
+                   "Runs at once, each on threads/jobs threads (default: one run per thread)")
+      ->check(CLI::NonNegativeNumber);
+  sweep
+      ->add_option("-r,--replicates", sweep_request.replicates,
+                   "Replicates instead of the sweep file's")
+      ->check(CLI::Range(1, 100000));
+  sweep->add_flag("--resume", sweep_request.resume,
+                  "Continue an interrupted or failed sweep, skipping its finished runs");
+  sweep->add_flag("--no-parameter-draws", sweep_request.no_parameter_draws,
+                  "Every replicate uses the central values of the uncertain parameters");
+  sweep
+      ->add_option("--set", sweep_request.overrides,
+                   "Override a config value in every run: key.path=value (repeatable)")
+      ->take_all();
+  sweep->add_flag("-q,--quiet", quiet, "Only print warnings and errors");
+
+  std::filesystem::path report_path;
+  std::vector<std::string> report_args;
+  CLI::App* report = app.add_subcommand(
+      "report", "Write a self-contained HTML report of a run or sweep file (Python)");
+  report->add_option("file", report_path, "HDF5 run or sweep file")->required();
+  report->add_option("args", report_args, "Passed on: --out FILE.html, --year YYYY");
+  report->allow_extras();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -171,6 +246,17 @@ int run_cli(int argc, char** argv, const ModelDefinition& model) {
     } else if (*validate) {
       model.validate(load_configuration(validate_path, validate_overrides));
       fmt::print("{}: ok\n", validate_path.string());
+    } else if (*sweep) {
+      if (sweep_request.out_path.empty())
+        sweep_request.out_path =
+            std::filesystem::path("results") / sweep_request.sweep_file.stem() += ".h5";
+      sweep_request.command_line = joined_command_line(argc, argv);
+      install_interrupt_handlers();
+      return run_sweep(model, sweep_request);
+    } else if (*report) {
+      auto extras = report->remaining();
+      report_args.insert(report_args.end(), extras.begin(), extras.end());
+      return run_report(argv[0], report_path, report_args);
     } else if (*info) {
       print_info(info_path, full);
     }

@@ -26,6 +26,10 @@ struct StringTable {
   std::string group;
   std::string name;
   std::vector<std::string> values;
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(group, name, values);
+  }
 };
 
 // How a run splits its work; results never depend on it.

@@ -21,6 +21,11 @@ namespace sim {
 struct DimensionSpec {
   std::string name;  // e.g. "district"
   std::vector<std::string> labels;
+  bool operator==(const DimensionSpec&) const = default;
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(name, labels);
+  }
 };
 
 // stock: at the period end; flow: within the period; mean: a ratio or mean over the period (or
@@ -37,6 +42,10 @@ struct SeriesSpec {
   std::string unit;
   std::string description;
   std::string group = "series";  // HDF5 group: "series" (per district) or e.g. "facilities"
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(name, dims, element, kind, unit, description, group);
+  }
 };
 
 class RunWriter {

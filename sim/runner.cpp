@@ -26,6 +26,7 @@ SimulationSpec read_simulation(config::Map& root) {
   const auto period = m.choice("reporting_period", {"month", "quarter", "year"}, "month");
   spec.calendar.period = parse_period_length(period).value_or(PeriodLength::kMonth);
   spec.seed = m.require<std::uint64_t>("seed");
+  spec.population_seed = m.get<std::uint64_t>("population_seed", spec.seed);
   if (m.has("start") && m.has("end") && spec.calendar.end < spec.calendar.start)
     m["end"].error("end date " + format_date(spec.calendar.end) + " is before start date " +
                    format_date(spec.calendar.start));
@@ -48,21 +49,6 @@ std::atomic<bool>& interrupt_requested() {
 namespace {
 extern "C" void on_interrupt(int) {
   interrupt_requested().store(true);
-}
-
-std::string now_iso8601() {
-  const std::time_t t = std::time(nullptr);
-  std::tm utc{};
-  gmtime_r(&t, &utc);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return buf;
-}
-
-std::string host_name() {
-  char buf[256] = {};
-  if (::gethostname(buf, sizeof buf - 1) != 0) return "unknown";
-  return buf;
 }
 
 // Hands a model's period rows to the writer, timing it.
@@ -92,6 +78,21 @@ std::string all_sources(const config::Document& doc) {
   return text;
 }
 }  // namespace
+
+std::string now_iso8601() {
+  const std::time_t t = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&t, &utc);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return buf;
+}
+
+std::string host_name() {
+  char buf[256] = {};
+  if (::gethostname(buf, sizeof buf - 1) != 0) return "unknown";
+  return buf;
+}
 
 void install_interrupt_handlers() {
   std::signal(SIGINT, on_interrupt);
@@ -161,6 +162,7 @@ RunSummary run_model(const ModelDefinition& definition, const RunRequest& reques
   summary.steps = calendar.n_steps();
   summary.agents_at_end = model.agent_count();
 
+  writer.set_metadata("file_kind", std::string("run"));
   writer.set_metadata("eldersim_version", std::string(version()));
   writer.set_metadata("git_commit", std::string(git_commit()));
   writer.set_metadata("model", definition.name);

@@ -25,6 +25,9 @@ namespace sim {
 struct SimulationSpec {
   CalendarSpec calendar;
   std::uint64_t seed = 1;
+  // The seed of the initial population (default: seed), so a sweep can hold the population
+  // fixed across replicates while the processes draw anew.
+  std::uint64_t population_seed = 1;
 };
 // Reads `simulation: {start, end, step_days, reporting_period, seed}` from a scenario's root.
 SimulationSpec read_simulation(config::Map& root);
@@ -92,6 +95,10 @@ class Interrupted : public std::runtime_error {
 };
 
 RunSummary run_model(const ModelDefinition& definition, const RunRequest& request);
+
+// UTC now as 2026-12-01T10:00:00Z, and this machine's name (for provenance).
+std::string now_iso8601();
+std::string host_name();
 
 // Peak resident memory of this process so far, in MiB.
 double peak_rss_mib();

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "models/elder_model.hpp"
+#include "sim/experiment.hpp"
 #include "sim/h5.hpp"
 #include "tests/test_support.hpp"
 
@@ -179,6 +180,34 @@ TEST(Cli, AnInterruptedRunLeavesNoOutputUnderAnyName) {
   EXPECT_EQ(WEXITSTATUS(status), 130);
   EXPECT_FALSE(std::filesystem::exists(out));
   EXPECT_FALSE(std::filesystem::exists(tmp));
+}
+
+}  // namespace
+}  // namespace eldersim
+
+namespace eldersim {
+namespace {
+
+TEST(CliSweep, RefusesABadScenarioBeforeRunningAnythingAndRunsAGoodSweep) {
+  TempDir dir;
+  const std::string base = testing::config_path("guangzhou-small.yaml").string();
+  const auto bad = dir.write("bad.yaml", "baseline: " + base +
+                                             "\nscenarios:\n  - name: typo\n    set: "
+                                             "[population.scael=0.5]\n");
+  const auto out = dir.path() / "bad.h5";
+  const Result r = run(dir, {"sweep", bad.string(), "--out", out.string(), "-q"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("population.scael"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("(scenario typo)"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(out));
+  EXPECT_FALSE(std::filesystem::exists(sim::runs_directory(out)));
+
+  const auto good = dir.path() / "good.h5";
+  const Result ok = run(dir, {"sweep", config("sweeps/test-small.yaml"), "--out", good.string(),
+                              "--set", "simulation.end=2020-06-30", "-r", "2", "-q"});
+  ASSERT_EQ(ok.exit_code, 0) << ok.err;
+  const sim::h5::File f = sim::h5::File::open_read_only(good);
+  EXPECT_EQ(f.root().open_group("dims").read_strings("replicate").size(), 2u);
 }
 
 }  // namespace

@@ -1,0 +1,45 @@
+#pragma once
+// The sweep file (docs/experiments.md): every run's series stacked along leading scenario and
+// replicate axes, dimensions that differ between scenarios (a facility one scenario opens) laid
+// over the union of their labels, the scenario definitions, seeds and parameter draws, and per
+// series the mean across replicates and the paired difference against the baseline, each with
+// its 95% interval. Written to a temporary file renamed into place only when complete.
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "sim/run_record.hpp"
+
+namespace sim {
+
+struct ScenarioRecord {
+  std::string name;
+  std::string description;
+  std::string config_file;
+  std::vector<std::string> overrides;
+};
+
+struct ParameterRecord {
+  std::string path;
+  std::string distribution;
+  std::string source;
+};
+
+struct ExperimentContents {
+  std::vector<ScenarioRecord> scenarios;  // [0] the baseline
+  int replicates = 1;
+  std::vector<ParameterRecord> parameters;
+  std::vector<std::vector<double>> parameter_values;  // [replicate][parameter]
+  std::vector<std::vector<std::uint64_t>> seeds;      // [scenario][replicate]
+  std::vector<std::vector<std::uint64_t>> population_seeds;
+  std::vector<MetadataEntry> metadata;  // /metadata, besides the baseline run's own
+  // Reads the record of (scenario, replicate); called at most twice per record.
+  std::function<RunRecord(std::size_t, int)> record;
+};
+
+void write_experiment_file(const std::filesystem::path& out, const ExperimentContents& contents);
+
+}  // namespace sim

@@ -1,0 +1,194 @@
+#include "sim/run_record.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+#include <fstream>
+#include <map>
+
+#include "sim/archive.hpp"
+#include "sim/rng.hpp"
+
+namespace sim {
+
+h5::AttributeValue MetadataEntry::value() const {
+  switch (kind) {
+    case 0:
+      return text;
+    case 1:
+      return integer;
+    case 2:
+      return static_cast<std::uint64_t>(integer);
+    case 3:
+      return static_cast<std::int32_t>(integer);
+    default:
+      return real;
+  }
+}
+
+MetadataEntry MetadataEntry::of(const std::string& name, const h5::AttributeValue& value) {
+  MetadataEntry e;
+  e.name = name;
+  e.kind = static_cast<std::uint8_t>(value.index());
+  std::visit(
+      [&e](const auto& v) {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, std::string>)
+          e.text = v;
+        else if constexpr (std::is_same_v<T, double>)
+          e.real = v;
+        else
+          e.integer = static_cast<std::int64_t>(v);
+      },
+      value);
+  return e;
+}
+
+std::size_t RunRecord::index_of(std::string_view series) const {
+  for (std::size_t i = 0; i < specs.size(); ++i)
+    if (specs[i].name == series) return i;
+  throw std::invalid_argument("the run has no series " + std::string(series));
+}
+
+std::uint64_t text_digest(std::string_view text) {
+  std::uint64_t h = mix64(text.size());
+  for (std::size_t i = 0; i < text.size(); i += 8) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, text.data() + i, std::min<std::size_t>(8, text.size() - i));
+    h = mix64(mix64(h ^ word) + i);
+  }
+  return h;
+}
+
+namespace {
+
+// Appends each period's rows to the record, in declaration order.
+class CollectingSink final : public SeriesSink {
+ public:
+  explicit CollectingSink(RunRecord& record) : record_(record) {
+    for (std::size_t i = 0; i < record.specs.size(); ++i) index_.emplace(record.specs[i].name, i);
+  }
+  void put(std::string_view series, std::span<const std::int64_t> row) override {
+    auto& v = record_.ints[find(series)];
+    v.insert(v.end(), row.begin(), row.end());
+  }
+  void put(std::string_view series, std::span<const double> row) override {
+    auto& v = record_.reals[find(series)];
+    v.insert(v.end(), row.begin(), row.end());
+  }
+
+ private:
+  std::size_t find(std::string_view series) const {
+    const auto it = index_.find(series);
+    if (it == index_.end()) throw std::logic_error("undeclared series " + std::string(series));
+    return it->second;
+  }
+  RunRecord& record_;
+  std::map<std::string, std::size_t, std::less<>> index_;
+};
+
+constexpr std::uint64_t kRecordMagic = 0x4543455245434F52ull;  // "ROCERECE": a run record
+constexpr std::uint32_t kRecordVersion = 1;
+
+}  // namespace
+
+RunRecord execute_run(const ModelDefinition& definition, const config::Document& doc,
+                      const RunOptions& options, const std::atomic<bool>& stop) {
+  const auto t0 = std::chrono::steady_clock::now();
+  Run run(definition, doc, options);
+  Model& model = run.model();
+  RunRecord record;
+  record.dims = model.series().dimensions();
+  record.specs = model.series().specs();
+  record.ints.resize(record.specs.size());
+  record.reals.resize(record.specs.size());
+  for (const auto& p : model.calendar().periods()) {
+    record.period_start.push_back(format_date(p.first_day));
+    record.period_end.push_back(format_date(p.last_day));
+  }
+  record.tables = model.tables();
+  for (const auto& [name, value] : model.metadata())
+    record.metadata.push_back(MetadataEntry::of(name, value));
+  record.config_resolved = config::to_yaml(doc.root);
+  record.config_digest = text_digest(record.config_resolved);
+  record.seed = model.seed();
+  CollectingSink sink(record);
+  while (!run.finished()) {
+    if (stop.load()) throw Interrupted();
+    record.person_steps += model.agent_count();
+    run.advance(sink);
+  }
+  record.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return record;
+}
+
+std::vector<std::byte> save_record(const RunRecord& record) {
+  OutArchive body;
+  body(record);
+  OutArchive out;
+  out(kRecordMagic, kRecordVersion,
+      text_digest({reinterpret_cast<const char*>(body.bytes().data()), body.bytes().size()}));
+  std::vector<std::byte> bytes = out.take();
+  bytes.insert(bytes.end(), body.bytes().begin(), body.bytes().end());
+  return bytes;
+}
+
+RunRecord load_record(std::span<const std::byte> bytes) {
+  InArchive head(bytes);
+  std::uint64_t magic = 0, digest = 0;
+  std::uint32_t version = 0;
+  head(magic, version, digest);
+  if (magic != kRecordMagic) throw ArchiveError("not an eldersim run record");
+  if (version != kRecordVersion)
+    throw ArchiveError("a run record of another version (" + std::to_string(version) + ")");
+  constexpr std::size_t kHead = sizeof magic + sizeof version + sizeof digest;
+  const auto body = bytes.subspan(kHead);
+  if (text_digest({reinterpret_cast<const char*>(body.data()), body.size()}) != digest)
+    throw ArchiveError("the run record is damaged (checksum mismatch)");
+  InArchive in(body);
+  RunRecord record;
+  in(record);
+  if (!in.at_end()) throw ArchiveError("the run record has trailing bytes");
+  return record;
+}
+
+void write_record_file(const std::filesystem::path& path, const RunRecord& record) {
+  const std::vector<std::byte> bytes = save_record(record);
+  std::filesystem::path tmp = path;
+  tmp += ".tmp-" + std::to_string(::getpid());
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0)
+    throw std::runtime_error("cannot write " + tmp.string() + ": " + std::strerror(errno));
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const std::string why = std::strerror(errno);
+      ::close(fd);
+      std::filesystem::remove(tmp);
+      throw std::runtime_error("cannot write " + tmp.string() + ": " + why);
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    std::filesystem::remove(tmp);
+    throw std::runtime_error("cannot write " + tmp.string() + ": " + std::strerror(errno));
+  }
+  std::filesystem::rename(tmp, path);
+}
+
+RunRecord read_record_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ArchiveError("cannot read " + path.string());
+  std::vector<char> chars((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  try {
+    return load_record(std::as_bytes(std::span(chars)));
+  } catch (const ArchiveError& e) {
+    throw ArchiveError(path.string() + ": " + e.what());
+  }
+}
+
+}  // namespace sim

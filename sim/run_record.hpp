@@ -1,0 +1,74 @@
+#pragma once
+// One finished run held as a value: its dimensions, periods, series rows, descriptive tables and
+// provenance. A sweep keeps each finished run as a record on disk (so an interrupted sweep
+// resumes) and moves records between MPI ranks as bytes; both use save_record/load_record, whose
+// bytes carry a checksum, so a damaged or truncated record is refused, never half read.
+
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "sim/config_tree.hpp"
+#include "sim/model_api.hpp"
+#include "sim/output.hpp"
+#include "sim/runner.hpp"
+
+namespace sim {
+
+struct MetadataEntry {
+  std::string name;
+  std::uint8_t kind = 0;  // the index in h5::AttributeValue
+  std::string text;
+  std::int64_t integer = 0;
+  double real = 0;
+  h5::AttributeValue value() const;
+  static MetadataEntry of(const std::string& name, const h5::AttributeValue& value);
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(name, kind, text, integer, real);
+  }
+};
+
+struct RunRecord {
+  std::vector<DimensionSpec> dims;
+  std::vector<std::string> period_start, period_end;
+  std::vector<SeriesSpec> specs;
+  std::vector<std::vector<std::int64_t>> ints;  // per spec: periods x row (empty for reals)
+  std::vector<std::vector<double>> reals;       // per spec: periods x row (empty for integers)
+  std::vector<StringTable> tables;
+  std::vector<MetadataEntry> metadata;  // the model's provenance (scenario, scale, ...)
+  std::string config_resolved;          // the resolved configuration, as YAML
+  std::uint64_t config_digest = 0;      // of config_resolved: resume checks it
+  std::uint64_t seed = 0;
+  double seconds = 0;  // building and stepping
+  std::uint64_t person_steps = 0;
+
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(dims, period_start, period_end, specs, ints, reals, tables, metadata, config_resolved,
+       config_digest, seed, seconds, person_steps);
+  }
+  std::size_t index_of(std::string_view series) const;  // throws if absent
+};
+
+// A digest of a text (two rounds of SplitMix64's finaliser per 8 bytes): not cryptographic, for
+// telling a changed configuration or a damaged record from an intact one.
+std::uint64_t text_digest(std::string_view text);
+
+// Builds and runs a model to its end on `threads` threads, collecting every row. Throws
+// Interrupted if `stop` becomes true between steps, and whatever the model throws.
+RunRecord execute_run(const ModelDefinition& definition, const config::Document& doc,
+                      const RunOptions& options, const std::atomic<bool>& stop);
+
+std::vector<std::byte> save_record(const RunRecord& record);
+// Throws ArchiveError for bytes that are not an intact record of this version.
+RunRecord load_record(std::span<const std::byte> bytes);
+
+// Writes a record to `path` durably (a temporary file, fsync, then rename), and reads it back.
+void write_record_file(const std::filesystem::path& path, const RunRecord& record);
+RunRecord read_record_file(const std::filesystem::path& path);
+
+}  // namespace sim
