@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-__all__ = ["open_run", "metadata", "list_series"]
+__all__ = ["open_run", "metadata", "list_series", "file_kind"]
 
 PERIOD = "period"
 #: /dims entries that label the period dimension, and the coordinate each becomes.
@@ -71,8 +71,8 @@ def _open(path) -> h5py.File:
     return f
 
 
-#: groups that never hold series
-_NOT_SERIES = {"metadata", "dims"}
+#: groups that never hold series (the last four are those of a sweep file, docs/experiments.md)
+_NOT_SERIES = {"metadata", "dims", "summary", "scenarios", "runs", "parameters"}
 #: suffix of groups holding per-label tables of a dimension (``/facility_info``)
 _INFO_SUFFIX = "_info"
 
@@ -112,6 +112,31 @@ def _series_dims(f: h5py.File, name: str, group: str = "series") -> tuple[str, .
     return tuple(d.strip() for d in _decode(raw).split(",") if d.strip())
 
 
+def _read_values(dset: h5py.Dataset) -> np.ndarray:
+    """The data of a series, its ``fill_value`` cells (sweep files: a label a scenario does
+    not have) as NaN; an integer series becomes float64 only if it has such cells."""
+    data = dset[()]
+    if "fill_value" not in dset.attrs:
+        return data
+    fill = np.asarray(dset.attrs["fill_value"]).item()
+    if isinstance(fill, float) and np.isnan(fill):
+        return data
+    mask = data == fill
+    if not np.any(mask):
+        return data
+    data = data.astype(np.float64)
+    data[mask] = np.nan
+    return data
+
+
+def _replicate_labels(values: np.ndarray) -> np.ndarray:
+    """Replicate labels as integers (a file may store them as the strings "0", "1", ...)."""
+    try:
+        return np.asarray(values).astype(np.int64)
+    except (TypeError, ValueError):
+        return values
+
+
 def _coords(f: h5py.File) -> dict[str, tuple[str, np.ndarray]]:
     """Coordinates from /dims: ``{coord name: (dim name, values)}``.
 
@@ -129,6 +154,8 @@ def _coords(f: h5py.File) -> dict[str, tuple[str, np.ndarray]]:
             except (ValueError, TypeError) as err:
                 raise ValueError(f"{f.filename}: /dims/{key} is not a list of YYYY-MM-DD dates: {err}") from None
             coords[_PERIOD_DIMS[key]] = (PERIOD, values)
+        elif key == "replicate":
+            coords[key] = (key, _replicate_labels(values))
         else:
             coords[key] = (key, values)
     sizes = {c: len(v) for c, (d, v) in coords.items() if d == PERIOD}
@@ -189,8 +216,11 @@ def open_run(path) -> xr.Dataset:
     ``facility_district``, ``facility_ownership``; ``hospital_district``,
     ``hospital_tier``, ``hospital_ownership``), or ``<dim>_info_<name>`` when that
     name is already a dimension, coordinate or variable.  Variable attributes (unit,
-    description, kind, ...) are copied except ``dims``; the Dataset's attributes are
-    all /metadata attributes as str/int/float.
+    description, kind, ...) are copied except ``dims`` and ``fill_value``: cells holding
+    a dataset's ``fill_value`` become NaN (an integer series with such cells becomes
+    float64).  The Dataset's attributes are all /metadata attributes as str/int/float.
+    A sweep file read this way has leading ``scenario`` and ``replicate`` axes but none
+    of the scenario tables; read it with :func:`eldersim_results.sweep.open_sweep`.
 
     Raises FileNotFoundError if ``path`` does not exist, and ValueError naming the
     file and dataset if the file is not an eldersim file, a ``dims`` attribute is
@@ -199,34 +229,47 @@ def open_run(path) -> xr.Dataset:
     differs from its dimension's, or neither name for an info coordinate is free.
     """
     with _open(path) as f:
-        coords = _coords(f)
-        data_vars = {}
-        for group, name, dset in _series_items(f):
-            dims = _series_dims(f, name, group)
-            expected = []
-            for dim in dims:
-                size = _dim_size(coords, dim)
-                if size is None:
-                    where = "/dims/period_start" if dim == PERIOD else f"/dims/{dim}"
-                    raise ValueError(
-                        f"{f.filename}: dataset /{group}/{name} has dimension {dim!r} "
-                        f"but the file has no {where}")
-                expected.append(size)
-            if tuple(expected) != dset.shape:
-                raise ValueError(
-                    f"{f.filename}: dataset /{group}/{name} has shape {dset.shape} but its dims "
-                    f"{','.join(dims)} from /dims have sizes {tuple(expected)}")
-            attrs = {k: _decode(v) for k, v in dset.attrs.items() if k != "dims"}
-            data_vars[name] = xr.Variable(dims, dset[()], attrs=attrs)
-        coords.update(_info_coords(f, coords, taken=data_vars))
-        attrs = {k: _decode(v) for k, v in f["metadata"].attrs.items()}
+        data_vars, coords, attrs = _read(f)
     return xr.Dataset(data_vars, coords=coords, attrs=attrs)
+
+
+def _read(f: h5py.File):
+    """``(variables, coordinates, attributes)`` of an open eldersim file (see open_run)."""
+    coords = _coords(f)
+    data_vars = {}
+    for group, name, dset in _series_items(f):
+        dims = _series_dims(f, name, group)
+        expected = []
+        for dim in dims:
+            size = _dim_size(coords, dim)
+            if size is None:
+                where = "/dims/period_start" if dim == PERIOD else f"/dims/{dim}"
+                raise ValueError(
+                    f"{f.filename}: dataset /{group}/{name} has dimension {dim!r} "
+                    f"but the file has no {where}")
+            expected.append(size)
+        if tuple(expected) != dset.shape:
+            raise ValueError(
+                f"{f.filename}: dataset /{group}/{name} has shape {dset.shape} but its dims "
+                f"{','.join(dims)} from /dims have sizes {tuple(expected)}")
+        attrs = {k: _decode(v) for k, v in dset.attrs.items() if k not in ("dims", "fill_value")}
+        data_vars[name] = xr.Variable(dims, _read_values(dset), attrs=attrs)
+    coords.update(_info_coords(f, coords, taken=data_vars))
+    attrs = {k: _decode(v) for k, v in f["metadata"].attrs.items()}
+    return data_vars, coords, attrs
 
 
 def metadata(path) -> dict:
     """All /metadata attributes of a run file, decoded to str/int/float."""
     with _open(path) as f:
         return {k: _decode(v) for k, v in f["metadata"].attrs.items()}
+
+
+def file_kind(path) -> str:
+    """``"sweep"`` or ``"run"``: the /metadata attribute ``file_kind`` (a run file written
+    before sweeps existed has none and is a run)."""
+    with _open(path) as f:
+        return str(_decode(f["metadata"].attrs.get("file_kind", "run")))
 
 
 def list_series(path) -> dict[str, tuple[tuple[str, ...], tuple[int, ...]]]:

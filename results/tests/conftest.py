@@ -37,6 +37,7 @@ SEED = 2**63 + 12345  # above int64 range: checks that uint64 survives decoding
 #: /metadata attributes, in the engine's order and with its HDF5 types.  make_run_file
 #: replaces those that depend on the file (PER_FILE_METADATA) with values that fit its data.
 METADATA = {
+    "file_kind": "run",
     "eldersim_version": "0.1.0",
     "git_commit": "0123456789abcdef",
     "model": "eldersim",
@@ -44,6 +45,7 @@ METADATA = {
     "config_text": "name: 广州 baseline\nscale: 0.1\n",
     "config_resolved": "name: 广州 baseline\nscale: 0.1\nstep_days: 7\n",
     "seed": np.uint64(SEED),
+    "population_seed": np.uint64(SEED),
     "threads": np.int32(8),
     "ranks": np.int32(1),
     "command_line": "eldersim run scenarios/guangzhou.yaml",
@@ -634,3 +636,43 @@ def hospital_file(tmp_path):
     """A synthetic run file with the care and hospital systems: ``(path, data written)``."""
     path = tmp_path / "hosp.h5"
     return path, make_run_file(path, care=True, hospitals=True)
+
+
+@pytest.fixture(scope="session")
+def sweep_file(tmp_path_factory):
+    """A synthetic sweep file (tests/sweep_fixture.py), shared by the session: do not modify
+    it (copy it first).  ``(path, what was written)``."""
+    from sweep_fixture import make_sweep_file
+
+    directory = tmp_path_factory.mktemp("sweep")
+    path = directory / "beds-plus.h5"
+    return path, make_sweep_file(path)
+
+
+def run_module(*args, cwd=None, timeout=180):
+    """``/usr/bin/python3 -m eldersim_results ARGS`` with PYTHONPATH=results/, as `eldersim
+    report` runs it."""
+    import os
+    import subprocess
+
+    env = {**os.environ, "PYTHONPATH": str(RESULTS_DIR)}
+    return subprocess.run(["/usr/bin/python3", "-m", "eldersim_results", *map(str, args)], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture(scope="session")
+def sweep_report(sweep_file):
+    """The report of the sweep fixture, written by the command line with the default output
+    path (FILE.html next to FILE.h5): ``(html path, stdout)``."""
+    path, _ = sweep_file
+    proc = run_module("report", path, cwd=path.parent.parent)
+    assert proc.returncode == 0, proc.stderr
+    return path.with_suffix(".html"), proc.stdout
+
+
+@pytest.fixture(scope="session")
+def sweep_table(sweep_file):
+    """summary_table of the sweep fixture with the default year (2021): computed once."""
+    from eldersim_results import open_sweep, summary_table
+
+    return summary_table(open_sweep(sweep_file[0]))

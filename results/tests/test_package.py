@@ -44,3 +44,24 @@ def test_public_functions_stay_where_users_import_them():
         assert name in plots.__all__ and callable(getattr(plots, name))
     assert plots.CJK_FONTS and plots.DAYS_PER_YEAR == 365.25
     assert set(eldersim_results.__all__) >= {"open_run", "metadata", "list_series", "plots", "hospitals"}
+
+
+def test_no_import_cycle_in_the_package():
+    modules = {p.stem for p in PACKAGE.glob("*.py")}
+    graph = {m: imported_modules(m) & modules for m in modules}
+
+    def reaches(start, target, seen=()):
+        return any(n == target or (n not in seen and reaches(n, target, (*seen, n))) for n in graph[start])
+
+    cycles = [m for m in modules if reaches(m, m)]
+    assert cycles == [], cycles
+    # one concern per module: the reader modules draw nothing, the plots do not write pages
+    for reader in ("reader", "sweep", "files", "stats", "scale", "selection", "tidy", "units"):
+        assert not graph[reader] & {"plots", "hospitals", "compare", "report", "table"}, reader
+    assert "report" not in graph["compare"] and "compare" not in graph["table"]
+
+
+def test_sweep_names_are_exported():
+    for name in ("open_sweep", "open_summary", "file_kind", "to_frame", "summary_table", "write_report"):
+        assert name in eldersim_results.__all__ and callable(getattr(eldersim_results, name))
+    assert callable(eldersim_results.open) and "open" not in eldersim_results.__all__
