@@ -24,7 +24,7 @@ build: deps $(BUILD_DIR)/CMakeCache.txt
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
 run: build
-	$(BUILD_DIR)/eldersim run $(CONFIG) --out $(OUT) --threads $(THREADS)
+	$(BUILD_DIR)/eldersim run $(CONFIG) --out $(OUT) --threads $(THREADS) --force
 	$(PYTHON) results/plot_run.py $(OUT)
 
 # Baseline and two hospital scenarios at 10% scale (about a minute each on 2 cores), then the
@@ -33,7 +33,7 @@ TRADEOFF_SCALE ?= 0.1
 tradeoff: build
 	for c in guangzhou hospital-beds-to-nursing fewer-institution-beds; do \
 	  $(BUILD_DIR)/eldersim run configs/$$c.yaml --set population.scale=$(TRADEOFF_SCALE) \
-	    --out results/$$c-scale$(TRADEOFF_SCALE).h5 --threads $(THREADS) -q || exit 1; \
+	    --out results/$$c-scale$(TRADEOFF_SCALE).h5 --threads $(THREADS) --force -q || exit 1; \
 	done
 	$(PYTHON) results/compare_runs.py --tradeoff results/guangzhou-scale$(TRADEOFF_SCALE).h5 \
 	  results/hospital-beds-to-nursing-scale$(TRADEOFF_SCALE).h5 \

@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 
+#include "models/planning.hpp"
 #include "models/synthesis.hpp"
 #include "sim/parallel.hpp"
 #include "sim/rng.hpp"
@@ -268,7 +269,8 @@ sim::ModelDefinition definition() {
              const sim::ExecutionSettings& settings) -> std::unique_ptr<sim::Model> {
             return std::make_unique<ElderModel>(
                 std::make_shared<const Scenario>(parse_scenario(doc)), settings);
-          }};
+          },
+          read_capacity_lever};
 }
 
 }  // namespace eldersim

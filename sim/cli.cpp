@@ -14,6 +14,8 @@
 #include "sim/config_tree.hpp"
 #include "sim/experiment.hpp"
 #include "sim/h5.hpp"
+#include "sim/mpi_backend.hpp"
+#include "sim/plan.hpp"
 #include "sim/progress.hpp"
 #include "sim/runner.hpp"
 #include "sim/text.hpp"
@@ -29,7 +31,10 @@ constexpr int kExitInterrupted = 130;
 
 std::string joined_command_line(int argc, char** argv) {
   std::string out;
-  for (int i = 0; i < argc; ++i) out += (i ? " " : "") + std::string(argv[i]);
+  for (int i = 0; i < argc; ++i) {
+    if (i > 0) out += ' ';
+    out += argv[i];
+  }
   return out;
 }
 
@@ -52,6 +57,33 @@ bool has_attribute(const h5::Group& group, const std::string& dataset, const std
   } catch (const h5::Error&) {
     return false;
   }
+}
+
+// Reads every dataset of a group and below, so the chunk checksums are checked; throws naming
+// the first one that cannot be read.
+std::size_t verify_group(const h5::Group& group) {
+  std::size_t n = 0;
+  for (const std::string& name : group.children()) {
+    if (!h5::is_dataset(group, name)) {
+      n += verify_group(group.open_group(name));
+      continue;
+    }
+    const std::string path = group.path() == "/" ? "/" + name : group.path() + "/" + name;
+    try {
+      const auto type = h5::dataset_info(group, name).type;
+      if (type == "int64")
+        h5::read_int64(group, name);
+      else if (type == "float64")
+        h5::read_float64(group, name);
+      else
+        group.read_strings(name);
+    } catch (const h5::Error&) {
+      throw h5::Error("the dataset " + path +
+                      " is damaged (its checksum or structure does not match)");
+    }
+    ++n;
+  }
+  return n;
 }
 
 // Prints /metadata and every dataset with its shape; long texts are cut unless `full`.
@@ -98,7 +130,50 @@ void print_info(const std::filesystem::path& path, bool full) {
   }
 }
 
+// Under mpirun with several ranks (docs/cluster.md): rank 0 runs the sweep on an MpiBackend and
+// writes everything; the other ranks serve its runs without a word and exit 0. --threads is per
+// run (default 1); each rank runs one run at a time, and rank 0 one beside its coordination.
+int run_sweep_mpi(const ModelDefinition& model, ExperimentRequest request, int launched) {
+#ifdef ELDERSIM_HAVE_MPI
+  const MpiSession mpi;
+  if (mpi.size() != launched)
+    throw std::runtime_error(fmt::format(
+        "started as one of {} ranks, but MPI sees {}: start eldersim with the mpirun of the MPI "
+        "it was built with",
+        launched, mpi.size()));
+  if (mpi.rank() > 0) {
+    spdlog::set_level(spdlog::level::off);
+    serve_mpi_jobs(model, interrupt_requested());
+    return 0;
+  }
+  if (request.jobs > 1) spdlog::warn("--jobs is ignored under mpirun: each rank runs one run");
+  request.threads = request.threads > 0 ? request.threads : 1;
+  MpiBackend backend(model, mpi, request.threads, interrupt_requested());
+  ExperimentSummary s;
+  try {
+    s = run_experiment(model, request, backend);
+  } catch (const Interrupted&) {
+    // Said before MPI_Finalize: mpirun, when it is interrupted, kills the ranks a second later.
+    spdlog::error("interrupted; the finished runs are kept in {} for --resume",
+                  runs_directory(request.out_path).string());
+    return kExitInterrupted;
+  }
+  backend.stop_workers();
+  spdlog::info("wrote {}: {} runs ({} resumed) in {:.1f} s on {} ranks", request.out_path.string(),
+               s.runs, s.resumed, s.seconds, mpi.size());
+  return 0;
+#else
+  (void)model, (void)request;
+  throw std::runtime_error(fmt::format(
+      "started by mpirun as one of {} ranks, but this eldersim was built without MPI, so every "
+      "rank would run the whole sweep (docs/cluster.md)",
+      launched));
+#endif
+}
+
 int run_sweep(const ModelDefinition& model, ExperimentRequest request) {
+  if (const int ranks = launcher_ranks(); ranks > 1)
+    return run_sweep_mpi(model, std::move(request), ranks);
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   const int threads = request.threads > 0 ? request.threads : cores;
   const int jobs = request.jobs > 0 ? std::min(request.jobs, threads) : threads;
@@ -107,6 +182,16 @@ int run_sweep(const ModelDefinition& model, ExperimentRequest request) {
   const ExperimentSummary s = run_experiment(model, request, backend);
   spdlog::info("wrote {}: {} runs ({} resumed) in {:.1f} s", request.out_path.string(), s.runs,
                s.resumed, s.seconds);
+  return 0;
+}
+
+int run_plan_command(const ModelDefinition& model, const PlanRequest& request, int threads) {
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int n = threads > 0 ? threads : cores;
+  LocalBackend backend(model, n, 1, interrupt_requested());
+  const PlanResult r = run_plan(model, request, backend);
+  fmt::print("{}", describe_plan(r));
+  spdlog::info("wrote {}: {} runs in {:.1f} s", request.out_path.string(), r.runs, r.seconds);
   return 0;
 }
 
@@ -147,6 +232,7 @@ int run_cli(int argc, char** argv, const ModelDefinition& model) {
       ->required()
       ->check(CLI::ExistingFile);
   run->add_option("-o,--out", request.out_path, "Output file (default results/<config name>.h5)");
+  run->add_flag("-f,--force", request.force, "Replace an existing output file");
   run->add_option("--seed", seed, "Root random seed (overrides simulation.seed)");
   run->add_option("-t,--threads", request.options.threads, "Worker threads (default: all cores)")
       ->check(CLI::NonNegativeNumber);
@@ -174,6 +260,8 @@ int run_cli(int argc, char** argv, const ModelDefinition& model) {
       app.add_subcommand("info", "Print the provenance and datasets of an output file");
   info->add_option("file", info_path, "HDF5 run file")->required();
   info->add_flag("--full", full, "Print long texts (the configuration) in full");
+  bool verify = false;
+  info->add_flag("--verify", verify, "Read every dataset, checking its checksums");
   info->add_flag("-q,--quiet", quiet, "Only print warnings and errors");
 
   ExperimentRequest sweep_request;
@@ -196,6 +284,7 @@ int run_cli(int argc, char** argv, const ModelDefinition& model) {
       ->add_option("-r,--replicates", sweep_request.replicates,
                    "Replicates instead of the sweep file's")
       ->check(CLI::Range(1, 100000));
+  sweep->add_flag("-f,--force", sweep_request.force, "Replace an existing output file");
   sweep->add_flag("--resume", sweep_request.resume,
                   "Continue an interrupted or failed sweep, skipping its finished runs");
   sweep->add_flag("--no-parameter-draws", sweep_request.no_parameter_draws,
@@ -205,6 +294,25 @@ int run_cli(int argc, char** argv, const ModelDefinition& model) {
                    "Override a config value in every run: key.path=value (repeatable)")
       ->take_all();
   sweep->add_flag("-q,--quiet", quiet, "Only print warnings and errors");
+
+  PlanRequest plan_request;
+  int plan_threads = 0;
+  CLI::App* plan = app.add_subcommand(
+      "plan", "Find the fewest added places such that a target holds (docs/planning.md)");
+  plan->add_option("plan", plan_request.plan_file, "Plan YAML file")
+      ->required()
+      ->check(CLI::ExistingFile);
+  plan->add_option("-o,--out", plan_request.out_path,
+                   "Output file (default results/<plan name>.h5)");
+  plan->add_option("-t,--threads", plan_threads, "Worker threads in all (default: all cores)")
+      ->check(CLI::NonNegativeNumber);
+  plan->add_option("-r,--replicates", plan_request.replicates, "Replicates instead of the file's")
+      ->check(CLI::Range(1, 10000));
+  plan->add_flag("-f,--force", plan_request.force, "Replace an existing output file");
+  plan->add_option("--set", plan_request.overrides,
+                   "Override a config value in every run: key.path=value (repeatable)")
+      ->take_all();
+  plan->add_flag("-q,--quiet", quiet, "Only print warnings and errors");
 
   std::filesystem::path report_path;
   std::vector<std::string> report_args;
@@ -226,6 +334,10 @@ int run_cli(int argc, char** argv, const ModelDefinition& model) {
   spdlog::set_level(quiet ? spdlog::level::warn : spdlog::level::info);
 
   try {
+    for (CLI::App* command : {run, sweep, plan})
+      if (*command && command->count("--out") > 0 &&
+          command->get_option("--out")->as<std::string>().empty())
+        throw std::runtime_error("--out needs a file name");
     if (*run) {
       if (seed)
         request.overrides.insert(request.overrides.begin(),
@@ -253,12 +365,29 @@ int run_cli(int argc, char** argv, const ModelDefinition& model) {
       sweep_request.command_line = joined_command_line(argc, argv);
       install_interrupt_handlers();
       return run_sweep(model, sweep_request);
+    } else if (*plan) {
+      if (plan_request.out_path.empty())
+        plan_request.out_path = std::filesystem::path("results") / plan_request.plan_file.stem() +=
+            ".h5";
+      plan_request.command_line = joined_command_line(argc, argv);
+      install_interrupt_handlers();
+      return run_plan_command(model, plan_request, plan_threads);
     } else if (*report) {
       auto extras = report->remaining();
       report_args.insert(report_args.end(), extras.begin(), extras.end());
       return run_report(argv[0], report_path, report_args);
     } else if (*info) {
-      print_info(info_path, full);
+      if (const h5::FileCheck c = h5::check_file(info_path); !c.ok) throw h5::Error(c.problem);
+      try {
+        print_info(info_path, full);
+        if (verify) {
+          const h5::File file = h5::File::open_read_only(info_path);
+          fmt::print("verified: every one of {} datasets reads back intact\n",
+                     verify_group(file.root()));
+        }
+      } catch (const h5::Error& e) {
+        throw h5::Error(info_path.string() + " is damaged: " + e.what());
+      }
     }
   } catch (const config::ConfigError& e) {
     print_config_error(e);

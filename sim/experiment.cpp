@@ -9,6 +9,7 @@
 
 #include "sim/config_reader.hpp"
 #include "sim/experiment_file.hpp"
+#include "sim/output.hpp"
 #include "sim/runner.hpp"
 #include "sim/version.hpp"
 
@@ -46,7 +47,7 @@ std::vector<std::filesystem::path> record_paths(const std::vector<PlannedRun>& r
                                                 std::vector<std::uint64_t>& digests) {
   std::vector<std::filesystem::path> out;
   for (const auto& run : runs) {
-    const config::Document doc = load_configuration(run.job.config, run.job.overrides);
+    const config::Document doc = load_job(run.job);
     digests.push_back(text_digest(config::to_yaml(doc.root)));
     out.push_back(record_path(dir, run, digests.back()));
   }
@@ -113,6 +114,13 @@ std::vector<MetadataEntry> provenance(const ExperimentSpec& spec, const Experime
   put("start_time", started);
   put("end_time", now_iso8601());
   put("wall_seconds", seconds);
+  const SimulationSpec sim =
+      simulation_of(load_configuration(spec.scenarios[0].config, request.overrides));
+  put("start_date", format_date(sim.calendar.start));
+  put("end_date", format_date(sim.calendar.end));
+  put("step_days", static_cast<std::int32_t>(sim.calendar.step_days));
+  put("reporting_period", std::string(to_string(sim.calendar.period)));
+  put("threads", static_cast<std::int32_t>(request.threads));
   put("interval_method", std::string("95% Student t across replicates (docs/experiments.md)"));
   return m;
 }
@@ -151,7 +159,7 @@ void validate_runs(const ModelDefinition& definition, const ExperimentSpec& spec
   for (const PlannedRun& run : runs) {
     if (run.replicate != 0) continue;
     try {
-      const config::Document doc = load_configuration(run.job.config, run.job.overrides);
+      const config::Document doc = load_job(run.job);
       definition.validate(doc);
       const CalendarSpec c = simulation_of(doc).calendar;
       if (!calendar) calendar = c;
@@ -190,6 +198,14 @@ ExperimentSummary run_experiment(const ModelDefinition& definition,
   const std::vector<PlannedRun> runs = plan_runs(spec, root, request.overrides);
   validate_runs(definition, spec, runs);
 
+  {
+    std::vector<std::filesystem::path> inputs{request.sweep_file};
+    for (const auto& s : spec.scenarios)
+      for (const auto& [file, text] : config::load_document(s.config).sources)
+        inputs.emplace_back(file);
+    remove_stale_temporaries(request.out_path);
+    check_output_path(request.out_path, inputs, request.force);
+  }
   const std::filesystem::path dir = runs_directory(request.out_path);
   std::vector<std::uint64_t> digests;
   const auto paths = record_paths(runs, dir, digests);

@@ -21,6 +21,7 @@ struct ExperimentRequest {
   int threads = 0;                     // in all (0: every core)
   int jobs = 0;                        // runs at once (0: threads, one thread each)
   bool resume = false;
+  bool force = false;  // replace an existing output file
   bool no_parameter_draws = false;
   int replicates = 0;  // > 0: instead of the sweep file's (to try a sweep small)
   std::string command_line;

@@ -10,6 +10,7 @@
 
 #include "sim/h5.hpp"
 #include "sim/interval.hpp"
+#include "sim/output.hpp"
 
 namespace sim {
 
@@ -292,12 +293,21 @@ struct PendingFile {
     std::filesystem::remove(temporary, ignored);
   }
   void commit() {
-    std::filesystem::rename(temporary, final_path);
+    durable_rename(temporary, final_path);
     committed = true;
   }
 };
 
 }  // namespace
+
+void write_rows(const h5::Group& g, const std::string& name,
+                const std::vector<std::vector<std::int64_t>>& rows, const std::string& dims) {
+  write_matrix(g, name, rows, dims);
+}
+void write_rows(const h5::Group& g, const std::string& name,
+                const std::vector<std::vector<double>>& rows, const std::string& dims) {
+  write_matrix(g, name, rows, dims);
+}
 
 void write_experiment_file(const std::filesystem::path& out, const ExperimentContents& c) {
   const std::size_t n_scenarios = c.scenarios.size();
@@ -369,10 +379,14 @@ void write_experiment_file(const std::filesystem::path& out, const ExperimentCon
     }
 
     std::vector<RunRecord> baseline;
+    std::vector<std::vector<double>> seconds(n_scenarios);
+    std::vector<std::vector<std::int64_t>> person_steps(n_scenarios);
     for (std::size_t s = 0; s < n_scenarios; ++s) {
       std::vector<RunRecord> runs;
       for (std::size_t r = 0; r < replicates; ++r) {
         runs.push_back(c.record(s, static_cast<int>(r)));
+        seconds[s].push_back(runs.back().seconds);
+        person_steps[s].push_back(static_cast<std::int64_t>(runs.back().person_steps));
         if (runs.back().dims != heads[s].dims)
           throw std::runtime_error("the replicates of scenario " + c.scenarios[s].name +
                                    " have different dimensions");
@@ -391,6 +405,10 @@ void write_experiment_file(const std::filesystem::path& out, const ExperimentCon
       for (auto& d : o.summary) d.flush();
     }
     outs.clear();
+    const h5::Group runs_group = root.open_group("runs");
+    write_matrix(runs_group, "seconds", seconds, "scenario,replicate");
+    write_matrix(runs_group, "person_steps", person_steps, "scenario,replicate");
+    if (c.extra) c.extra(root);
     file.close();
   }
   pending.commit();

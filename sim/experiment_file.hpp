@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/h5.hpp"
 #include "sim/run_record.hpp"
 
 namespace sim {
@@ -38,7 +39,15 @@ struct ExperimentContents {
   std::vector<MetadataEntry> metadata;  // /metadata, besides the baseline run's own
   // Reads the record of (scenario, replicate); called at most twice per record.
   std::function<RunRecord(std::size_t, int)> record;
+  // Writes more groups into the file before it is closed (the plan's search), if set.
+  std::function<void(const h5::Group& root)> extra;
 };
+
+// A 2-D [rows x columns] dataset with a `dims` attribute.
+void write_rows(const h5::Group& g, const std::string& name,
+                const std::vector<std::vector<std::int64_t>>& rows, const std::string& dims);
+void write_rows(const h5::Group& g, const std::string& name,
+                const std::vector<std::vector<double>>& rows, const std::string& dims);
 
 void write_experiment_file(const std::filesystem::path& out, const ExperimentContents& contents);
 

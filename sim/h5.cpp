@@ -3,6 +3,8 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <cstring>
+#include <fstream>
 #include <type_traits>
 
 namespace sim::h5 {
@@ -10,8 +12,14 @@ namespace sim::h5 {
 namespace {
 
 // HDF5 prints its error stack to stderr by default; we throw instead.
+// And at exit it closes whatever is still open; after a close that failed (disk full) that
+// close crashes inside the library (HDF5 1.10), so it is not asked to: every object is closed
+// by its owner anyway.
 struct SilenceHdf5 {
-  SilenceHdf5() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+  SilenceHdf5() {
+    H5dont_atexit();
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  }
 };
 void silence() {
   static const SilenceHdf5 once;
@@ -88,23 +96,65 @@ Handle::~Handle() {
 }
 
 void Handle::close() {
-  if (id_ >= 0 && closer_) closer_(id_);
+  close_checked();
+}
+
+herr_t Handle::close_checked() {
+  herr_t status = 0;
+  if (id_ >= 0 && closer_) status = closer_(id_);
   id_ = H5I_INVALID_HID;
+  return status;
 }
 
 File File::create(const std::filesystem::path& path) {
   silence();
-  return File(Handle(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose,
+  // The 1.10 file format: superblock version 3 and version-2 object headers carry checksums, so
+  // damaged metadata is reported by the library instead of being read as garbage.
+  Handle access(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "create " + path.string());
+  check(H5Pset_libver_bounds(access.id(), H5F_LIBVER_V110, H5F_LIBVER_LATEST),
+        "create " + path.string(), 0);
+  return File(Handle(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, access.id()), H5Fclose,
                      "create " + path.string()),
               path);
 }
 
-File File::open_read_only(const std::filesystem::path& path) {
+FileCheck check_file(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return {false, "no such file: " + path.string()};
+  if (!std::filesystem::is_regular_file(path, ec))
+    return {false, path.string() + " is not a regular file"};
+  const auto size = std::filesystem::file_size(path, ec);
+  std::ifstream in(path, std::ios::binary);
+  char head[8] = {};
+  in.read(head, sizeof head);
+  static constexpr char kSignature[8] = {'\x89', 'H', 'D', 'F', '\r', '\n', '\x1a', '\n'};
+  if (!in || std::memcmp(head, kSignature, sizeof head) != 0)
+    return {false, fmt::format("{} is not an HDF5 file ({} bytes, no HDF5 signature at the start)",
+                               path.string(), size)};
   silence();
-  if (!std::filesystem::exists(path)) throw Error("no such file: " + path.string());
-  return File(Handle(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose,
-                     "open " + path.string() + " (not an HDF5 file?)"),
-              path);
+  const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (id < 0)
+    return {false, fmt::format("{} is a damaged or truncated HDF5 file ({} bytes): the library "
+                               "cannot read its structure",
+                               path.string(), size)};
+  H5Fclose(id);
+  return {true, ""};
+}
+
+File File::open_read_only(const std::filesystem::path& path) {
+  if (const FileCheck c = check_file(path); !c.ok) throw Error(c.problem);
+  return File(
+      Handle(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "open " + path.string()),
+      path);
+}
+
+void File::close() {
+  if (!handle_.valid()) return;
+  const std::string what = "write " + path_.string();
+  const herr_t flushed = H5Fflush(handle_.id(), H5F_SCOPE_GLOBAL);
+  const herr_t closed = handle_.close_checked();
+  if (flushed < 0 || closed < 0)
+    throw Error("HDF5: cannot " + what + " (disk full, a file-size limit or an I/O error?)");
 }
 
 Group File::root() const {
@@ -267,6 +317,7 @@ RowDataset::RowDataset(const Group& parent, const std::string& name, Element ele
   check(H5Pset_chunk(props.id(), static_cast<int>(chunk.size()), chunk.data()), what, 0);
   check(H5Pset_shuffle(props.id()), what, 0);
   check(H5Pset_deflate(props.id(), 4), what, 0);
+  check(H5Pset_fletcher32(props.id()), what, 0);  // a checksum per chunk: damage is an error
   const hid_t type = element == Element::kInt64 ? H5T_STD_I64LE : H5T_IEEE_F64LE;
   handle_ = Handle(
       H5Dcreate2(parent.id(), name.c_str(), type, space.id(), H5P_DEFAULT, props.id(), H5P_DEFAULT),

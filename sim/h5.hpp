@@ -35,6 +35,8 @@ class Handle {
   hid_t id() const { return id_; }
   bool valid() const { return id_ >= 0; }
   void close();
+  // Closes and returns the library's status (negative: the close failed, e.g. a final write).
+  herr_t close_checked();
 
  private:
   hid_t id_ = H5I_INVALID_HID;
@@ -76,7 +78,8 @@ class File {
   static File open_read_only(const std::filesystem::path& path);
   Group root() const;
   const std::filesystem::path& path() const { return path_; }
-  void close() { handle_.close(); }
+  // Flushes and closes, throwing Error if either fails (a write that could not complete).
+  void close();
 
  private:
   File(Handle handle, std::filesystem::path path)
@@ -84,6 +87,14 @@ class File {
   Handle handle_;
   std::filesystem::path path_;
 };
+
+// Whether a path is a readable HDF5 file, and if not, why in words: missing, not a regular file,
+// foreign (no HDF5 signature), or damaged/truncated (the library cannot read its structure).
+struct FileCheck {
+  bool ok;
+  std::string problem;
+};
+FileCheck check_file(const std::filesystem::path& path);
 
 enum class Element { kInt64, kFloat64 };
 

@@ -14,6 +14,7 @@
 
 #include "sim/archive.hpp"
 #include "sim/calendar.hpp"
+#include "sim/capacity_lever.hpp"
 #include "sim/config_tree.hpp"
 #include "sim/h5.hpp"
 #include "sim/series.hpp"
@@ -72,6 +73,8 @@ struct ModelDefinition {
   std::string name;
   std::function<void(const config::Document&)> validate;
   std::function<std::unique_ptr<Model>(const config::Document&, const ExecutionSettings&)> create;
+  // For `plan`: what adding capacity means (empty if the model has no such lever).
+  CapacityLeverReader capacity_lever;
 };
 
 }  // namespace sim

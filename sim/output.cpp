@@ -1,7 +1,12 @@
 #include "sim/output.hpp"
 
+#include <fcntl.h>
+#include <signal.h>
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <stdexcept>
 
 namespace sim {
@@ -20,6 +25,81 @@ std::string_view to_string(SeriesKind kind) {
       return "cumulative";
   }
   return "?";
+}
+
+namespace {
+void sync_path(const std::filesystem::path& p, int flags) {
+  const int fd = ::open(p.c_str(), flags | O_CLOEXEC);
+  if (fd < 0) throw std::runtime_error("cannot open " + p.string() + ": " + std::strerror(errno));
+  const int synced = ::fsync(fd);
+  const int e = errno;
+  ::close(fd);
+  if (synced != 0)
+    throw std::runtime_error("cannot write " + p.string() + " to the disk: " + std::strerror(e));
+}
+}  // namespace
+
+void durable_rename(const std::filesystem::path& temporary,
+                    const std::filesystem::path& final_path) {
+  sync_path(temporary, O_RDONLY);
+  std::error_code ec;
+  std::filesystem::rename(temporary, final_path, ec);
+  if (ec)
+    throw std::runtime_error("cannot rename " + temporary.string() + " to " + final_path.string() +
+                             ": " + ec.message());
+  const auto dir =
+      final_path.has_parent_path() ? final_path.parent_path() : std::filesystem::path(".");
+  sync_path(dir, O_RDONLY | O_DIRECTORY);
+}
+
+int remove_stale_temporaries(const std::filesystem::path& path) {
+  const auto dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+  const std::string prefix = path.filename().string() + ".tmp-";
+  int removed = 0;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (!name.starts_with(prefix)) continue;
+    const std::string pid_text = name.substr(prefix.size());
+    if (pid_text.empty() || pid_text.find_first_not_of("0123456789") != std::string::npos) continue;
+    const pid_t pid = static_cast<pid_t>(std::stol(pid_text));
+    if (pid == ::getpid() || ::kill(pid, 0) == 0 || errno == EPERM) continue;  // alive
+    std::error_code ignored;
+    if (std::filesystem::remove_all(entry.path(), ignored) > 0) {
+      spdlog::warn("removed {}, left by an earlier run that was killed", entry.path().string());
+      ++removed;
+    }
+  }
+  return removed;
+}
+
+void check_output_path(const std::filesystem::path& out,
+                       const std::vector<std::filesystem::path>& inputs, bool force) {
+  if (out.empty()) throw std::runtime_error("--out needs a file name");
+  std::error_code ec;
+  const auto status = std::filesystem::status(out, ec);
+  if (std::filesystem::exists(status)) {
+    if (!std::filesystem::is_regular_file(status))
+      throw std::runtime_error(out.string() +
+                               " exists and is not a regular file: not writing over it");
+    for (const auto& in : inputs)
+      if (std::filesystem::equivalent(out, in, ec))
+        throw std::runtime_error(out.string() + " is one of the run's own input files (" +
+                                 in.string() + "): not writing over it");
+    if (!force)
+      throw std::runtime_error(out.string() +
+                               " exists: pass --force to replace it (it is kept until the new "
+                               "file is complete)");
+  }
+  if (out.has_parent_path() && !std::filesystem::is_directory(out.parent_path(), ec)) {
+    std::filesystem::create_directories(out.parent_path(), ec);
+    if (ec)
+      throw std::runtime_error("cannot create the directory " + out.parent_path().string() +
+                               " for the output: " + ec.message());
+  }
+  if (::access((out.has_parent_path() ? out.parent_path() : std::filesystem::path(".")).c_str(),
+               W_OK) != 0)
+    throw std::runtime_error("cannot write to " + out.string() + ": " + std::strerror(errno));
 }
 
 RunWriter::RunWriter(std::filesystem::path final_path, std::vector<DimensionSpec> dims,
@@ -116,8 +196,9 @@ void RunWriter::commit() {
   for (auto& [name, set] : series_) set.flush();
   series_.clear();
   metadata_.reset();
-  file_.reset();  // closes and flushes
-  std::filesystem::rename(temporary_path_, final_path_);
+  file_->close();  // throws if the last writes fail
+  file_.reset();
+  durable_rename(temporary_path_, final_path_);
   committed_ = true;
 }
 

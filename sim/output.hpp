@@ -48,6 +48,22 @@ struct SeriesSpec {
   }
 };
 
+// Makes a finished temporary file the file `final_path`: its data to the disk (fsync), then the
+// rename, then the directory entry to the disk, so after a crash either the old file or the
+// complete new one is there. Throws std::runtime_error (with the reason) on any failure.
+void durable_rename(const std::filesystem::path& temporary,
+                    const std::filesystem::path& final_path);
+
+// Removes `<path>.tmp-<pid>` files left by a run that was killed (its pid no longer alive), and
+// says so; returns how many.
+int remove_stale_temporaries(const std::filesystem::path& path);
+
+// Refuses an output path that would lose something: an existing file unless `force`; anything
+// that is not a regular file; any of the run's own input files; an empty name. Throws
+// std::runtime_error saying which.
+void check_output_path(const std::filesystem::path& out,
+                       const std::vector<std::filesystem::path>& inputs, bool force);
+
 class RunWriter {
  public:
   // Opens `<final_path>.tmp-<pid>` and lays out /dims and one empty dataset per series.

@@ -8,11 +8,21 @@
 
 namespace sim {
 
+config::Document load_job(const RunJob& job) {
+  config::Document doc = config::load_document(job.config);
+  if (!job.overlay.empty()) {
+    config::merge(doc.root, config::parse_yaml(job.overlay, "(planned additions)"));
+    doc.sources.emplace_back("(planned additions)", job.overlay);
+  }
+  for (const auto& o : job.overrides) config::apply_override(doc, o);
+  return doc;
+}
+
 RunOutcome execute_job(const ModelDefinition& definition, const RunJob& job,
                        const RunOptions& options, const std::atomic<bool>& stop) {
   RunOutcome outcome;
   try {
-    const config::Document doc = load_configuration(job.config, job.overrides);
+    const config::Document doc = load_job(job);
     outcome.record = execute_run(definition, doc, options, stop);
   } catch (const config::ConfigError& e) {
     for (const auto& d : e.diagnostics())

@@ -12,18 +12,13 @@
 #include <vector>
 
 #include "sim/model_api.hpp"
+#include "sim/run_job.hpp"
 #include "sim/run_record.hpp"
 
 namespace sim {
 
-struct RunJob {
-  std::string config;                  // scenario file
-  std::vector<std::string> overrides;  // applied in order
-  template <class Archive>
-  void serialize(Archive& ar) {
-    ar(config, overrides);
-  }
-};
+// The job's configuration: the file, the overlay merged over it, then the overrides.
+config::Document load_job(const RunJob& job);
 
 struct RunOutcome {
   std::optional<RunRecord> record;  // set when the run finished

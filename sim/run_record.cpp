@@ -173,11 +173,17 @@ void write_record_file(const std::filesystem::path& path, const RunRecord& recor
     }
     done += static_cast<std::size_t>(n);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+  if (::close(fd) != 0) {
     std::filesystem::remove(tmp);
     throw std::runtime_error("cannot write " + tmp.string() + ": " + std::strerror(errno));
   }
-  std::filesystem::rename(tmp, path);
+  try {
+    durable_rename(tmp, path);
+  } catch (...) {
+    std::error_code ignored;
+    std::filesystem::remove(tmp, ignored);
+    throw;
+  }
 }
 
 RunRecord read_record_file(const std::filesystem::path& path) {

@@ -97,6 +97,10 @@ std::string host_name() {
 void install_interrupt_handlers() {
   std::signal(SIGINT, on_interrupt);
   std::signal(SIGTERM, on_interrupt);
+  std::signal(SIGHUP, on_interrupt);  // a closed terminal or a batch system's hang-up
+  // Over a file-size limit a write fails with EFBIG (and the run reports it) instead of the
+  // process being killed part way through a write.
+  std::signal(SIGXFSZ, SIG_IGN);
 }
 
 double peak_rss_mib() {
@@ -123,6 +127,10 @@ RunSummary run_model(const ModelDefinition& definition, const RunRequest& reques
   const auto t0 = Clock::now();
   const std::string started = now_iso8601();
   const config::Document doc = load_configuration(request.config_path, request.overrides);
+  std::vector<std::filesystem::path> inputs;
+  for (const auto& [file, text] : doc.sources) inputs.emplace_back(file);
+  remove_stale_temporaries(request.out_path);
+  check_output_path(request.out_path, inputs, request.force);
   Run run(definition, doc, request.options);
   Model& model = run.model();
   const Calendar& calendar = model.calendar();

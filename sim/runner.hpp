@@ -66,6 +66,7 @@ struct RunRequest {
   std::vector<std::string> overrides;  // "key.path=value", applied in order
   RunOptions options;
   bool show_progress = false;
+  bool force = false;  // replace an existing output file
   std::string command_line;
 };
 

@@ -27,7 +27,7 @@ SERIES = {"home": "n_home", "community": "n_community", "institution": "n_instit
 def simulated_shares(binary, config, constants, scale, end, out):
     sets = [f"care.choice.constant={{home: {constants['home']:.4f}, community: {constants['community']:.4f}, "
             f"institution: {constants['institution']:.4f}}}", f"population.scale={scale}", f"simulation.end={end}"]
-    cmd = [str(binary), "run", str(config), "--out", str(out), "-q"]
+    cmd = [str(binary), "run", str(config), "--out", str(out), "--force", "-q"]
     for s in sets:
         cmd += ["--set", s]
     subprocess.run(cmd, check=True)

@@ -36,7 +36,8 @@ BINARY = REPO / "build" / "eldersim"
 
 def run_sweep(args, out: Path) -> None:
     """The sweep at the scale asked for (and the other options), into ``out``."""
-    cmd = [str(BINARY), "sweep", str(SWEEP), "--out", str(out), "--set", f"population.scale={args.scale:g}"]
+    cmd = [str(BINARY), "sweep", str(SWEEP), "--out", str(out), "--force",
+           "--set", f"population.scale={args.scale:g}"]
     if args.end:
         cmd += ["--set", f"simulation.end={args.end}"]
     if args.replicates:

@@ -28,7 +28,7 @@ def test_sweep_command(example, monkeypatch, tmp_path):
     example.run_sweep(Args, tmp_path / "x.h5")
     cmd, kw = calls[0]
     assert cmd == [str(example.BINARY), "sweep", str(example.SWEEP), "--out", str(tmp_path / "x.h5"),
-                   "--set", "population.scale=0.01", "--set", "simulation.end=2030-12-31",
+                   "--force", "--set", "population.scale=0.01", "--set", "simulation.end=2030-12-31",
                    "--replicates", "4", "--jobs", "2", "--resume"]
     assert kw["cwd"] == example.REPO and kw["check"] and example.SWEEP.name == "beds-vs-ltc.yaml"
 

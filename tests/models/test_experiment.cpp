@@ -24,7 +24,7 @@ void collect(const sim::h5::Group& g, const std::string& path,
              std::map<std::string, std::vector<char>>& out) {
   for (const auto& name : g.children()) {
     const std::string p = path + "/" + name;
-    if (p == "/metadata") continue;
+    if (p == "/metadata" || p == "/runs/seconds") continue;  // provenance: when and how fast
     if (!sim::h5::is_dataset(g, name)) {
       collect(g.open_group(name), p, out);
       continue;
