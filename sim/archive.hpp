@@ -46,8 +46,10 @@ class OutArchive {
 
  private:
   void raw(const void* data, std::size_t size) {
-    const auto* p = static_cast<const std::byte*>(data);
-    bytes_.insert(bytes_.end(), p, p + size);
+    if (size == 0) return;
+    const std::size_t at = bytes_.size();
+    bytes_.resize(at + size);
+    std::memcpy(bytes_.data() + at, data, size);
   }
   template <PlainValue T>
   void put(const T& v) {
@@ -117,6 +119,7 @@ class InArchive {
   void raw(void* data, std::size_t size) {
     if (size > bytes_.size() - pos_)
       throw ArchiveError("saved state ends early (truncated or not a state of this version)");
+    if (size == 0) return;  // an empty vector's data() may be null: memcpy must not see it
     std::memcpy(data, bytes_.data() + pos_, size);
     pos_ += size;
   }

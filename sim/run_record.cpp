@@ -124,38 +124,46 @@ RunRecord execute_run(const ModelDefinition& definition, const config::Document&
   return record;
 }
 
-std::vector<std::byte> save_record(const RunRecord& record) {
-  OutArchive body;
-  body(record);
+std::vector<std::byte> with_checksum(std::uint64_t magic, std::uint32_t version,
+                                     const std::vector<std::byte>& body) {
   OutArchive out;
-  out(kRecordMagic, kRecordVersion,
-      text_digest({reinterpret_cast<const char*>(body.bytes().data()), body.bytes().size()}));
+  out(magic, version, text_digest({reinterpret_cast<const char*>(body.data()), body.size()}));
   std::vector<std::byte> bytes = out.take();
-  bytes.insert(bytes.end(), body.bytes().begin(), body.bytes().end());
+  bytes.insert(bytes.end(), body.begin(), body.end());
   return bytes;
 }
 
-RunRecord load_record(std::span<const std::byte> bytes) {
+std::span<const std::byte> checked_body(std::span<const std::byte> bytes, std::uint64_t magic,
+                                        std::uint32_t version, const std::string& what) {
   InArchive head(bytes);
-  std::uint64_t magic = 0, digest = 0;
-  std::uint32_t version = 0;
-  head(magic, version, digest);
-  if (magic != kRecordMagic) throw ArchiveError("not an eldersim run record");
-  if (version != kRecordVersion)
-    throw ArchiveError("a run record of another version (" + std::to_string(version) + ")");
-  constexpr std::size_t kHead = sizeof magic + sizeof version + sizeof digest;
+  std::uint64_t found = 0, digest = 0;
+  std::uint32_t found_version = 0;
+  head(found, found_version, digest);
+  if (found != magic) throw ArchiveError("not an eldersim " + what);
+  if (found_version != version)
+    throw ArchiveError("a " + what + " of another version (" + std::to_string(found_version) + ")");
+  constexpr std::size_t kHead = sizeof found + sizeof found_version + sizeof digest;
   const auto body = bytes.subspan(kHead);
   if (text_digest({reinterpret_cast<const char*>(body.data()), body.size()}) != digest)
-    throw ArchiveError("the run record is damaged (checksum mismatch)");
-  InArchive in(body);
+    throw ArchiveError("the " + what + " is damaged or truncated (checksum mismatch)");
+  return body;
+}
+
+std::vector<std::byte> save_record(const RunRecord& record) {
+  OutArchive body;
+  body(record);
+  return with_checksum(kRecordMagic, kRecordVersion, body.bytes());
+}
+
+RunRecord load_record(std::span<const std::byte> bytes) {
+  InArchive in(checked_body(bytes, kRecordMagic, kRecordVersion, "run record"));
   RunRecord record;
   in(record);
   if (!in.at_end()) throw ArchiveError("the run record has trailing bytes");
   return record;
 }
 
-void write_record_file(const std::filesystem::path& path, const RunRecord& record) {
-  const std::vector<std::byte> bytes = save_record(record);
+void write_file_durably(const std::filesystem::path& path, const std::vector<std::byte>& bytes) {
   std::filesystem::path tmp = path;
   tmp += ".tmp-" + std::to_string(::getpid());
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -186,12 +194,24 @@ void write_record_file(const std::filesystem::path& path, const RunRecord& recor
   }
 }
 
-RunRecord read_record_file(const std::filesystem::path& path) {
+std::vector<std::byte> read_file_bytes(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec))
+    throw ArchiveError(path.string() + " is not a regular file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ArchiveError("cannot read " + path.string());
   std::vector<char> chars((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto bytes = std::as_bytes(std::span(chars));
+  return {bytes.begin(), bytes.end()};
+}
+
+void write_record_file(const std::filesystem::path& path, const RunRecord& record) {
+  write_file_durably(path, save_record(record));
+}
+
+RunRecord read_record_file(const std::filesystem::path& path) {
   try {
-    return load_record(std::as_bytes(std::span(chars)));
+    return load_record(read_file_bytes(path));
   } catch (const ArchiveError& e) {
     throw ArchiveError(path.string() + ": " + e.what());
   }

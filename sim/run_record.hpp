@@ -67,6 +67,16 @@ std::vector<std::byte> save_record(const RunRecord& record);
 // Throws ArchiveError for bytes that are not an intact record of this version.
 RunRecord load_record(std::span<const std::byte> bytes);
 
+// Bytes with a magic word, a version and a checksum in front, and back (throws ArchiveError for
+// bytes of another kind or version, or damaged ones): run records and checkpoints.
+std::vector<std::byte> with_checksum(std::uint64_t magic, std::uint32_t version,
+                                     const std::vector<std::byte>& body);
+std::span<const std::byte> checked_body(std::span<const std::byte> bytes, std::uint64_t magic,
+                                        std::uint32_t version, const std::string& what);
+// A file's bytes written durably (a temporary file, fsync, rename), and read back.
+void write_file_durably(const std::filesystem::path& path, const std::vector<std::byte>& bytes);
+std::vector<std::byte> read_file_bytes(const std::filesystem::path& path);
+
 // Writes a record to `path` durably (a temporary file, fsync, then rename), and reads it back.
 void write_record_file(const std::filesystem::path& path, const RunRecord& record);
 RunRecord read_record_file(const std::filesystem::path& path);

@@ -8,6 +8,7 @@
 #include <csignal>
 #include <ctime>
 
+#include "sim/checkpoint.hpp"
 #include "sim/output.hpp"
 #include "sim/parallel.hpp"
 #include "sim/progress.hpp"
@@ -122,11 +123,100 @@ void Run::advance(SeriesSink& sink) {
   });
 }
 
+namespace {
+
+// Hands rows to the file and, when checkpoints are written, keeps a copy of them too.
+class CheckpointingSink final : public SeriesSink {
+ public:
+  CheckpointingSink(SeriesSink& inner, RunRecord* copy) : inner_(inner), copy_(copy) {
+    if (!copy_) return;
+    for (std::size_t i = 0; i < copy_->specs.size(); ++i) index_.emplace(copy_->specs[i].name, i);
+  }
+  void put(std::string_view series, std::span<const std::int64_t> row) override {
+    inner_.put(series, row);
+    if (copy_) {
+      auto& v = copy_->ints[index_.at(std::string(series))];
+      v.insert(v.end(), row.begin(), row.end());
+    }
+  }
+  void put(std::string_view series, std::span<const double> row) override {
+    inner_.put(series, row);
+    if (copy_) {
+      auto& v = copy_->reals[index_.at(std::string(series))];
+      v.insert(v.end(), row.begin(), row.end());
+    }
+  }
+
+ private:
+  SeriesSink& inner_;
+  RunRecord* copy_;
+  std::map<std::string, std::size_t> index_;
+};
+
+// The configuration of a run: from its files, or as saved in a checkpoint.
+config::Document configuration_of(const RunRequest& request, const Checkpoint* from) {
+  if (!from) return load_configuration(request.config_path, request.overrides);
+  config::Document doc;
+  doc.root = config::parse_yaml(from->config_resolved, from->config_path + " (as checkpointed)");
+  doc.path = from->config_path;
+  doc.overrides = from->overrides;
+  return doc;
+}
+
+// Re-sends the rows of the periods a checkpoint had finished, period by period.
+void replay_rows(const RunRecord& rows, SeriesSink& sink) {
+  std::vector<std::size_t> row_size;
+  for (const auto& spec : rows.specs) {
+    std::size_t n = 1;
+    for (const auto& d : spec.dims)
+      for (const auto& dim : rows.dims)
+        if (dim.name == d) n *= dim.labels.size();
+    row_size.push_back(n);
+  }
+  const auto values = [&rows](std::size_t i) {
+    return rows.specs[i].element == h5::Element::kInt64 ? rows.ints[i].size()
+                                                        : rows.reals[i].size();
+  };
+  const std::size_t finished = rows.specs.empty() || row_size[0] == 0 ? 0 : values(0) / row_size[0];
+  for (std::size_t p = 0; p < finished; ++p)
+    for (std::size_t i = 0; i < rows.specs.size(); ++i) {
+      const std::size_t n = row_size[i];
+      if (rows.specs[i].element == h5::Element::kInt64)
+        sink.put(rows.specs[i].name, std::span(rows.ints[i]).subspan(p * n, n));
+      else
+        sink.put(rows.specs[i].name, std::span(rows.reals[i]).subspan(p * n, n));
+    }
+}
+
+}  // namespace
+
 RunSummary run_model(const ModelDefinition& definition, const RunRequest& request) {
+  return run_from(definition, request, nullptr);
+}
+
+RunSummary resume_run(const ModelDefinition& definition, const std::filesystem::path& checkpoint,
+                      int threads, bool show_progress) {
+  const Checkpoint c = read_checkpoint(checkpoint);
+  RunRequest request;
+  request.config_path = c.config_path;
+  request.out_path = c.out_path;
+  request.overrides = c.overrides;
+  request.options = {threads, static_cast<std::size_t>(c.block_size)};
+  request.force = c.force;
+  request.checkpoint_every = c.checkpoint_every;
+  request.command_line = c.command_line;
+  request.show_progress = show_progress;
+  spdlog::info("resuming {} from {}", c.out_path, checkpoint.string());
+  return run_from(definition, request, &c);
+}
+
+RunSummary run_from(const ModelDefinition& definition, const RunRequest& request,
+                    const Checkpoint* from) {
   using Clock = std::chrono::steady_clock;
   const auto t0 = Clock::now();
-  const std::string started = now_iso8601();
-  const config::Document doc = load_configuration(request.config_path, request.overrides);
+  const std::string started = from ? from->started : now_iso8601();
+  const config::Document doc = configuration_of(request, from);
+  const std::string config_text = from ? from->config_text : all_sources(doc);
   std::vector<std::filesystem::path> inputs;
   for (const auto& [file, text] : doc.sources) inputs.emplace_back(file);
   remove_stale_temporaries(request.out_path);
@@ -134,13 +224,15 @@ RunSummary run_model(const ModelDefinition& definition, const RunRequest& reques
   Run run(definition, doc, request.options);
   Model& model = run.model();
   const Calendar& calendar = model.calendar();
+  if (from) run.on_threads([&] { model.restore_state(from->state); });
 
   RunSummary summary;
   summary.out_path = request.out_path;
   summary.threads = run.threads();
   summary.agents_at_start = model.agent_count();
   const auto t1 = Clock::now();
-  summary.setup_seconds = std::chrono::duration<double>(t1 - t0).count();
+  summary.setup_seconds =
+      from ? from->setup_seconds : std::chrono::duration<double>(t1 - t0).count();
   spdlog::info("{}: {} agents, {} steps of up to {} days, {} periods, {} threads",
                request.config_path.string(), summary.agents_at_start, calendar.n_steps(),
                calendar.spec().step_days, calendar.n_periods(), run.threads());
@@ -154,10 +246,61 @@ RunSummary run_model(const ModelDefinition& definition, const RunRequest& reques
                    model.series().specs());
   for (const auto& table : model.tables())
     writer.write_strings(table.group, table.name, table.values);
-  WriterSink sink(writer);
+  WriterSink file_sink(writer);
+
+  // The rows so far, kept for checkpoints.
+  std::optional<RunRecord> rows;
+  if (request.checkpoint_every > 0) {
+    rows = from ? from->rows : RunRecord{};
+    if (!from) {
+      rows->dims = model.series().dimensions();
+      rows->specs = model.series().specs();
+      rows->ints.resize(rows->specs.size());
+      rows->reals.resize(rows->specs.size());
+      rows->period_start = period_start;
+    }
+  }
+  if (from) {
+    replay_rows(from->rows, file_sink);
+    summary.person_steps = from->person_steps;
+    summary.most_agents = static_cast<std::size_t>(from->most_agents);
+  }
+  CheckpointingSink sink(file_sink, rows ? &*rows : nullptr);
+  const auto save_checkpoint = [&] {
+    Checkpoint c;
+    c.config_path = request.config_path.string();
+    c.config_resolved = config::to_yaml(doc.root);
+    c.config_text = config_text;
+    c.overrides = request.overrides;
+    c.out_path = request.out_path.string();
+    c.command_line = request.command_line;
+    c.force = request.force;
+    c.block_size = request.options.block_size;
+    c.checkpoint_every = request.checkpoint_every;
+    c.state = run.on_threads([&] { return model.save_state(); });
+    c.rows = *rows;
+    c.person_steps = summary.person_steps;
+    c.most_agents = summary.most_agents;
+    c.started = started;
+    c.setup_seconds = summary.setup_seconds;
+    write_checkpoint(checkpoint_path(request.out_path), c);
+  };
+
   Progress progress(calendar.n_steps(), request.show_progress);
+  int periods_done = 0;
   while (!run.finished()) {
-    if (interrupt_requested().load()) throw Interrupted();
+    const bool stop =
+        interrupt_requested().load() ||
+        (request.stop_after_steps >= 0 && model.next_step() >= request.stop_after_steps);
+    if (stop) {
+      if (rows) {
+        save_checkpoint();
+        spdlog::warn("checkpoint written to {}: `eldersim resume {}` continues the run",
+                     checkpoint_path(request.out_path).string(),
+                     checkpoint_path(request.out_path).string());
+      }
+      throw Interrupted();
+    }
     summary.person_steps += model.agent_count();
     summary.most_agents = std::max(summary.most_agents, model.agent_count());
     const int k = model.next_step();
@@ -165,6 +308,9 @@ RunSummary run_model(const ModelDefinition& definition, const RunRequest& reques
     const Step& step = calendar.step(k);
     progress.update(step.index + 1, format_date(step.end_day() - 1), model.agent_count(),
                     summary.person_steps);
+    if (step.ends_period && rows && ++periods_done % request.checkpoint_every == 0 &&
+        !run.finished())
+      save_checkpoint();
   }
   progress.finish();
   summary.steps = calendar.n_steps();
@@ -175,7 +321,7 @@ RunSummary run_model(const ModelDefinition& definition, const RunRequest& reques
   writer.set_metadata("git_commit", std::string(git_commit()));
   writer.set_metadata("model", definition.name);
   writer.set_metadata("config_file", request.config_path.string());
-  writer.set_metadata("config_text", all_sources(doc));
+  writer.set_metadata("config_text", config_text);
   writer.set_metadata("config_resolved", config::to_yaml(doc.root));
   writer.set_metadata("seed", model.seed());
   writer.set_metadata("threads", static_cast<std::int32_t>(run.threads()));
@@ -199,8 +345,10 @@ RunSummary run_model(const ModelDefinition& definition, const RunRequest& reques
   summary.peak_rss_mib = peak_rss_mib();
   writer.set_metadata("peak_rss_mib", summary.peak_rss_mib);
   writer.commit();
+  std::error_code ignored;
+  std::filesystem::remove(checkpoint_path(request.out_path), ignored);  // the run is complete
   summary.write_seconds =
-      sink.seconds + std::chrono::duration<double>(Clock::now() - t_commit).count();
+      file_sink.seconds + std::chrono::duration<double>(Clock::now() - t_commit).count();
   summary.sections = model.section_times();
   return summary;
 }

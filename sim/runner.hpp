@@ -67,6 +67,10 @@ struct RunRequest {
   RunOptions options;
   bool show_progress = false;
   bool force = false;  // replace an existing output file
+  // > 0: write a checkpoint every this many reporting periods, and when stopped by a signal.
+  int checkpoint_every = 0;
+  // >= 0: stop as if interrupted before this step (tests of checkpoints).
+  int stop_after_steps = -1;
   std::string command_line;
 };
 
@@ -96,6 +100,14 @@ class Interrupted : public std::runtime_error {
 };
 
 RunSummary run_model(const ModelDefinition& definition, const RunRequest& request);
+// Continues a run from its checkpoint (sim/checkpoint.hpp) on `threads` threads; the file it
+// writes has the series of the run never interrupted.
+RunSummary resume_run(const ModelDefinition& definition, const std::filesystem::path& checkpoint,
+                      int threads, bool show_progress);
+struct Checkpoint;
+// run_model's body: from the start, or from a checkpoint.
+RunSummary run_from(const ModelDefinition& definition, const RunRequest& request,
+                    const Checkpoint* from);
 
 // UTC now as 2026-12-01T10:00:00Z, and this machine's name (for provenance).
 std::string now_iso8601();

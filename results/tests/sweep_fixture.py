@@ -70,6 +70,11 @@ SWEEP_METADATA = {
     "sweep_name": "beds-plus",
     "sweep_text": "name: beds-plus\nbaseline: ../guangzhou.yaml\nreplicates: 3\n",
     "wall_seconds": np.float64(120.0),
+    "start_date": "2020-01-01",
+    "end_date": "2020-03-31",
+    "step_days": np.int32(7),
+    "reporting_period": "month",
+    "threads": np.int32(2),
 }
 
 
@@ -196,7 +201,7 @@ def make_sweep_file(path, n_periods: int = 24, replicates: int = 3, summary_dims
     ``dims`` ("scenario,period,..."), ``unit`` and ``interval`` (``summary_dims="dataset"``: the
     dims on each dataset instead; None: no dims attribute at all).  /runs holds seed and
     population_seed, and with ``run_costs`` (default, as docs/experiments.md lists them) the
-    seconds and person_steps the engine does not write yet."""
+    seconds and person_steps."""
     tmp_dir = tmp_dir or path.parent
     runs = []
     for r in range(replicates):
@@ -257,7 +262,7 @@ def make_sweep_file(path, n_periods: int = 24, replicates: int = 3, summary_dims
         write_strings(sc, "config_resolved", [_config_resolved(s) for s in range(len(SCENARIOS))])
         ru = f.create_group("runs")
         runs = [("seed", seeds), ("population_seed", seeds + 1)]
-        if run_costs:  # in docs/experiments.md, not (yet) written by the engine
+        if run_costs:  # /runs/seconds and /runs/person_steps, as the engine writes them
             runs += [("seconds", np.full(seeds.shape, 1.25)),
                      ("person_steps", np.full(seeds.shape, 1000, dtype=np.int64))]
         for key, values in runs:

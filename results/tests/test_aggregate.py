@@ -151,7 +151,10 @@ def test_summary_without_parameters_or_runs(sweep_file, tmp_path):
 
 def test_units_and_reporting_period(sweep, tmp_path):
     ds, _ = sweep
-    assert "reporting_period" not in ds.attrs and reporting_period(ds) == "month"  # from the period starts
+    assert ds.attrs["reporting_period"] == "month"
+    ds = ds.copy()
+    del ds.attrs["reporting_period"]  # without the attribute: from the period starts
+    assert reporting_period(ds) == "month"
     assert reporting_period(ds.isel(period=slice(0, None, 3))) == "quarter"
     assert reporting_period(ds.isel(period=[0, 12])) == "year"
     assert display_unit(ds["new_spending"]) == (1e-6, "million yuan per month")

@@ -86,7 +86,7 @@ def test_the_fixture_has_the_engines_layout(engine_sweep, tmp_path):
     attributes (with their types) of the engine's sweep file (the fixture has 3 districts and the
     engine 11, so only the numbers of axes are compared)."""
     ours = tmp_path / "fixture.h5"
-    make_sweep_file(ours, n_periods=3, run_costs=False)
+    make_sweep_file(ours, n_periods=3)
     real, mine = layout(engine_sweep), layout(ours)
     assert sorted(set(real) ^ set(mine)) == []
     assert {k: (real[k], mine[k]) for k in real if real[k] != mine[k]} == {}

@@ -328,3 +328,54 @@ TEST(CliOutput, DamagedTruncatedAndForeignFilesGiveAClearErrorNeverACrash) {
 
 }  // namespace
 }  // namespace eldersim
+
+namespace eldersim {
+namespace {
+
+// SIGINT, SIGTERM and SIGHUP stop a run at the next step with exit code 130; with
+// --checkpoint-every it writes a checkpoint first, and `eldersim resume` finishes the run.
+TEST(CliCheckpoint, EverySignalStopsCleanlyAndTheCheckpointResumes) {
+  for (const int signal : {SIGINT, SIGTERM, SIGHUP}) {
+    TempDir dir;
+    const auto out = dir.path() / "long.h5";
+    std::vector<std::string> args{ELDERSIM_BINARY,
+                                  "run",
+                                  config("guangzhou.yaml"),
+                                  "--out",
+                                  out.string(),
+                                  "--threads",
+                                  "1",
+                                  "--set",
+                                  "population.scale=0.2",
+                                  "--checkpoint-every",
+                                  "12",
+                                  "-q"};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    pid_t pid = 0;
+    ASSERT_EQ(posix_spawn(&pid, ELDERSIM_BINARY, nullptr, nullptr, argv.data(), environ), 0);
+    const auto tmp = std::filesystem::path(out.string() + ".tmp-" + std::to_string(pid));
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (!std::filesystem::exists(tmp) && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    kill(pid, signal);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    ASSERT_TRUE(WIFEXITED(status)) << "signal " << signal;
+    EXPECT_EQ(WEXITSTATUS(status), 130) << "signal " << signal;
+    EXPECT_FALSE(std::filesystem::exists(out));
+    EXPECT_FALSE(std::filesystem::exists(tmp));
+    const auto checkpoint = out.string() + ".checkpoint";
+    ASSERT_TRUE(std::filesystem::exists(checkpoint)) << "signal " << signal;
+    if (signal != SIGHUP) continue;
+    const Result resumed = run(dir, {"resume", checkpoint, "--threads", "2", "-q"});
+    EXPECT_EQ(resumed.exit_code, 0) << resumed.err;
+    EXPECT_TRUE(std::filesystem::exists(out));
+    EXPECT_FALSE(std::filesystem::exists(checkpoint));
+  }
+}
+
+}  // namespace
+}  // namespace eldersim
