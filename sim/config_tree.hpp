@@ -82,11 +82,23 @@ struct Document {
   std::vector<std::string> overrides;                        // --set assignments applied
 };
 
-// Parses YAML text; `file` names it in locations. Throws ConfigError on syntax errors.
+// What the loader accepts (docs/config.md section 4), so that no input can exhaust memory or
+// hang: files of at most kMaxFileBytes, regular files only (not pipes, devices or directories),
+// valid UTF-8 text, one YAML document without explicit tags, at most kMaxDepth nested mappings
+// and lists, at most kMaxNodes values per file counting every use of an alias, and at most
+// kMaxExtends files in one `extends:` chain.
+inline constexpr std::size_t kMaxFileBytes = std::size_t{16} << 20;  // 16 MiB
+inline constexpr int kMaxDepth = 64;
+inline constexpr std::size_t kMaxNodes = 1'000'000;
+inline constexpr int kMaxExtends = 32;
+
+// Parses YAML text; `file` names it in locations. Throws ConfigError on syntax errors and on
+// anything outside the limits above.
 Node parse_yaml(std::string_view text, const std::string& file);
 // Loads a file and the chain of files it extends. Throws ConfigError.
 Document load_document(const std::filesystem::path& path);
-// Lays `overlay` over `base` with the merging rules above.
+// Lays `overlay` over `base` with the merging rules above. Throws ConfigError when an overlay's
+// list of named items cannot be merged: an item without a name, or a name given twice.
 void merge(Node& base, const Node& overlay);
 // Applies one "key.path=value" override. Throws ConfigError naming the path if it cannot apply.
 void apply_override(Document& doc, std::string_view assignment);
