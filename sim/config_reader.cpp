@@ -3,14 +3,32 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <limits>
 
 #include "sim/text.hpp"
 
 namespace sim::config {
 
+namespace {
+// Whether `path` is `failed` or lies inside it (a key or item under it).
+bool within(std::string_view path, std::string_view failed) {
+  if (path.size() < failed.size() || path.substr(0, failed.size()) != failed) return false;
+  return path.size() == failed.size() || path[failed.size()] == '.' || path[failed.size()] == '[';
+}
+}  // namespace
+
 void Diagnostics::error(const Location& where, std::string key_path, std::string message) {
+  // A check that read a fallback in place of a value already reported would only repeat it.
+  if (!key_path.empty())
+    for (const auto& f : failed_)
+      if (within(key_path, f)) return;
   list_.push_back({where, std::move(key_path), std::move(message)});
+}
+
+void Diagnostics::value_error(const Location& where, std::string key_path, std::string message) {
+  error(where, key_path, std::move(message));
+  if (!key_path.empty()) failed_.push_back(std::move(key_path));
 }
 
 void Diagnostics::throw_if_any() const {
@@ -26,6 +44,8 @@ bool Bounds::contains(double v) const {
 
 namespace {
 std::string number_text(double v) {
+  // Whole bounds in full (1000000000, not 1e+09).
+  if (std::floor(v) == v && std::abs(v) < 1e16) return std::to_string(static_cast<long long>(v));
   char buf[32];
   auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
   return std::string(buf, end);
@@ -71,11 +91,20 @@ std::optional<Int> parse_integer(std::string_view s) {
   return value;
 }
 
-std::optional<double> parse_double(std::string_view s) {
+// A decimal number; `too_large` is set for one beyond the range of a double (1e400).
+std::optional<double> parse_double(std::string_view s, bool* too_large = nullptr) {
   if (s == ".inf" || s == "+.inf" || s == "-.inf" || s == ".nan") return std::nullopt;
   if (!s.empty() && s.front() == '+') s.remove_prefix(1);
   double value{};
   const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+  if (ec == std::errc::result_out_of_range && end == s.data() + s.size()) {
+    // Out of range is too large (1e400) or too small (1e-400, which reads as 0 or nearly).
+    const std::string text(s);
+    const double v = std::strtod(text.c_str(), nullptr);
+    if (std::isfinite(v)) return v;
+    if (too_large) *too_large = true;
+    return std::nullopt;
+  }
   if (ec != std::errc{} || end != s.data() + s.size() || !std::isfinite(value)) return std::nullopt;
   return value;
 }
@@ -91,11 +120,11 @@ std::string shown(const Node& n) {
 template <class T>
 std::optional<T> Value::as(const Bounds& bounds) const {
   if (!present()) {
-    error("a value is required here");
+    fail("a value is required here");
     return std::nullopt;
   }
   if (!node_->is_scalar()) {
-    error("expected a single value, got " + shown(*node_));
+    fail("expected a single value, got " + shown(*node_));
     return std::nullopt;
   }
   const std::string& s = node_->scalar;
@@ -104,41 +133,58 @@ std::optional<T> Value::as(const Bounds& bounds) const {
   } else if constexpr (std::is_same_v<T, bool>) {
     if (s == "true") return true;
     if (s == "false") return false;
-    error("expected true or false, got " + shown(*node_));
+    fail("expected true or false, got " + shown(*node_));
     return std::nullopt;
   } else if constexpr (std::is_integral_v<T>) {
-    auto v = node_->quoted ? std::nullopt : parse_integer<T>(s);
-    if (!v) {
-      // Accept integral floating-point spellings such as 2.0e6.
-      const auto d = node_->quoted ? std::nullopt : parse_double(s);
-      if (d && std::floor(*d) == *d && *d >= static_cast<double>(std::numeric_limits<T>::min()) &&
-          *d <= static_cast<double>(std::numeric_limits<T>::max()))
-        v = static_cast<T>(*d);
-    }
-    if (!v) {
-      if constexpr (std::is_unsigned_v<T>) {
-        if (!node_->quoted && parse_integer<std::int64_t>(s)) {
-          error("must be >= 0, got " + s);
-          return std::nullopt;
-        }
-      }
-      error("expected a whole number, got " + shown(*node_));
+    if (node_->quoted) {
+      fail("expected a whole number, got " + shown(*node_));
       return std::nullopt;
     }
+    auto v = parse_integer<T>(s);
+    if (!v) {
+      // Also integral decimal spellings such as 2.0e6, and the whole numbers beyond the type's
+      // range, which are reported as such rather than wrapped or cut.
+      bool too_large = false;
+      const auto d = parse_double(s, &too_large);
+      if ((!d && !too_large) || (d && std::floor(*d) != *d)) {
+        fail("expected a whole number, got " + shown(*node_));
+        return std::nullopt;
+      }
+      // [min, 2^digits): both ends exact in a double.
+      const double lo = static_cast<double>(std::numeric_limits<T>::min());
+      const double hi = std::ldexp(1.0, std::numeric_limits<T>::digits);
+      if (too_large || *d < lo || *d >= hi) {
+        const bool below = d && *d < lo;
+        if ((below && bounds.min) || (!below && bounds.max))
+          fail(bounds.describe() + ", got " + s);
+        else if (below)
+          fail("must be >= " + std::to_string(std::numeric_limits<T>::min()) + ", got " + s);
+        else
+          fail("must be <= " + std::to_string(std::numeric_limits<T>::max()) + ", got " + s);
+        return std::nullopt;
+      }
+      v = static_cast<T>(*d);
+    }
     if (!bounds.contains(static_cast<double>(*v))) {
-      error(bounds.describe() + ", got " + s);
+      fail(bounds.describe() + ", got " + s);
       return std::nullopt;
     }
     return v;
   } else {
     static_assert(std::is_same_v<T, double>, "unsupported config value type");
-    const auto v = node_->quoted ? std::nullopt : parse_double(s);
+    bool too_large = false;
+    const auto v = node_->quoted ? std::nullopt : parse_double(s, &too_large);
+    if (too_large) {
+      fail((bounds.max || bounds.min ? bounds.describe() : std::string("must be finite")) +
+           ", got " + s + " (beyond the range of numbers)");
+      return std::nullopt;
+    }
     if (!v) {
-      error("expected a number, got " + shown(*node_));
+      fail("expected a number, got " + shown(*node_));
       return std::nullopt;
     }
     if (!bounds.contains(*v)) {
-      error(bounds.describe() + ", got " + s);
+      fail(bounds.describe() + ", got " + s);
       return std::nullopt;
     }
     return v;
@@ -156,7 +202,7 @@ std::optional<Day> Value::as_date() const {
   const auto s = as<std::string>();
   if (!s) return std::nullopt;
   const auto d = parse_date(*s);
-  if (!d) error("expected a date YYYY-MM-DD, got \"" + *s + "\"");
+  if (!d) fail("expected a date YYYY-MM-DD, got \"" + *s + "\"");
   return d;
 }
 
@@ -170,13 +216,13 @@ std::optional<std::string> Value::as_choice(const std::vector<std::string>& opti
   std::string message = "\"" + *s + "\" is not one of: " + list;
   if (const auto near = closest_match(*s, options); !near.empty())
     message += "; did you mean '" + near + "'?";
-  error(message);
+  fail(message);
   return std::nullopt;
 }
 
 Map Value::as_map() const {
   if (present() && !node_->is_map()) {
-    error("expected a mapping of keys, got " + shown(*node_));
+    fail("expected a mapping of keys, got " + shown(*node_));
     return Map(nullptr, path_, location(), *diag_);
   }
   return Map(present() ? node_ : nullptr, path_, location(), *diag_);
@@ -186,7 +232,7 @@ std::vector<Value> Value::as_list() const {
   std::vector<Value> out;
   if (!present()) return out;
   if (!node_->is_sequence()) {
-    error("expected a list, got " + shown(*node_));
+    fail("expected a list, got " + shown(*node_));
     return out;
   }
   for (std::size_t i = 0; i < node_->items.size(); ++i) {
@@ -202,13 +248,13 @@ std::vector<Value> Value::as_list() const {
 std::optional<std::vector<double>> Value::as_numbers(const Bounds& bounds,
                                                      std::optional<std::size_t> length) const {
   if (present() && !node_->is_sequence()) {
-    error("expected a list of numbers, got " + shown(*node_));
+    fail("expected a list of numbers, got " + shown(*node_));
     return std::nullopt;
   }
   const auto items = as_list();
   if (length && items.size() != *length) {
-    error("expected a list of " + std::to_string(*length) + " numbers, got " +
-          std::to_string(items.size()));
+    fail("expected a list of " + std::to_string(*length) + " numbers, got " +
+         std::to_string(items.size()));
     return std::nullopt;
   }
   std::vector<double> out;
@@ -249,7 +295,7 @@ Day Map::require_date(std::string_view key) {
 }
 
 void Map::missing(std::string_view key) {
-  diag_->error(location_, child_path(path_, key), "missing required key");
+  diag_->value_error(location_, child_path(path_, key), "missing required key");
 }
 
 void Map::finish() {

@@ -17,7 +17,11 @@ namespace sim::config {
 
 class Diagnostics {
  public:
+  // Records a problem, unless it is at (or inside) a key path whose value already failed to
+  // read: a check that had to use a fallback there would only repeat that problem.
   void error(const Location& where, std::string key_path, std::string message);
+  // Records a value that could not be read (wrong type, out of range, missing).
+  void value_error(const Location& where, std::string key_path, std::string message);
   bool ok() const { return list_.empty(); }
   std::size_t count() const { return list_.size(); }
   const std::vector<Diagnostic>& list() const { return list_; }
@@ -26,6 +30,7 @@ class Diagnostics {
 
  private:
   std::vector<Diagnostic> list_;
+  std::vector<std::string> failed_;  // key paths of values that could not be read
 };
 
 // A numeric range check; describe() words it for messages ("must be > 0").
@@ -57,6 +62,10 @@ class Value {
   Location location() const { return node_ ? node_->location : fallback_; }
   Diagnostics& diagnostics() const { return *diag_; }
   void error(std::string message) const { diag_->error(location(), path_, std::move(message)); }
+  // Reports that this value could not be read (see Diagnostics::value_error).
+  void fail(std::string message) const {
+    diag_->value_error(location(), path_, std::move(message));
+  }
 
   // Converts a scalar; on failure records an error and returns nullopt. Supported: bool,
   // std::int32_t, std::int64_t, std::uint64_t, double, std::string.
