@@ -11,15 +11,22 @@
 
 namespace eldersim {
 
-std::int64_t cohort_size(const Scenario& scenario, int district, int year) {
+namespace {
+// A cohort's size before rounding.
+double cohort_size_unrounded(const Scenario& scenario, int district, int year) {
   const District& d = scenario.districts[static_cast<std::size_t>(district)];
   const double scale = scenario.population.scale;
   if (const auto it = d.entrants_by_year.find(year); it != d.entrants_by_year.end())
-    return std::llround(static_cast<double>(it->second) * scale);
+    return static_cast<double>(it->second) * scale;
   const int years_after_start = year - sim::year_of(scenario.simulation.calendar.start);
   const double size = scenario.entrants.first_year_share * static_cast<double>(d.n_older) *
                       std::pow(1.0 + scenario.entrants.annual_growth, years_after_start);
-  return std::llround(size * scale);
+  return size * scale;
+}
+}  // namespace
+
+std::int64_t cohort_size(const Scenario& scenario, int district, int year) {
+  return std::llround(cohort_size_unrounded(scenario, district, year));
 }
 
 std::int64_t entrants_over_run(const Scenario& s) {
@@ -28,6 +35,16 @@ std::int64_t entrants_over_run(const Scenario& s) {
   const int last = sim::year_of(s.simulation.calendar.end);
   for (int year = first; year <= last; ++year)
     for (int d = 0; d < s.district_count(); ++d) total += cohort_size(s, d, year);
+  return total;
+}
+
+double expected_entrants(const Scenario& s) {
+  double total = 0;
+  const int first = sim::year_of(s.simulation.calendar.start);
+  const int last = sim::year_of(s.simulation.calendar.end);
+  for (int year = first; year <= last; ++year)
+    for (int d = 0; d < s.district_count(); ++d)
+      total += std::round(cohort_size_unrounded(s, d, year));
   return total;
 }
 

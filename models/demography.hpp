@@ -31,6 +31,9 @@ namespace eldersim {
 std::int64_t cohort_size(const Scenario& scenario, int district, int year);
 // Every entrant of the run, summed (an upper bound for the rows a run appends).
 std::int64_t entrants_over_run(const Scenario& scenario);
+// The same in floating point, for checking a scenario's size before it is run (no overflow for
+// any growth rate or horizon).
+double expected_entrants(const Scenario& scenario);
 
 // Flows of one period (and the running totals) of the demography process.
 struct DemographyFlows {

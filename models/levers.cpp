@@ -47,11 +47,11 @@ struct Amount {
   bool relative = false;
   double value = 0;   // absolute: places or yuan
   double factor = 1;  // relative: 1 + percent / 100
-  static Amount read(Map& m, const char* value_key) {
+  static Amount read(Map& m, const char* value_key, double max) {
     Amount a;
     if (m.has(value_key) == m.has("percent"))
       m[value_key].error(fmt::format("give either {} or percent", value_key));
-    if (m.has(value_key)) a.value = m.require<double>(value_key, cfg::non_negative());
+    if (m.has(value_key)) a.value = m.require<double>(value_key, cfg::between(0, max));
     if (m.has("percent")) {
       a.relative = true;
       a.factor = 1 + m.require<double>("percent", cfg::between(-100, 1000)) / 100;
@@ -68,7 +68,7 @@ struct SetPlaces final : Lever {
     auto lever = std::make_shared<SetPlaces>();
     Map m = v.as_map();
     lever->facilities = read_facility_selection(m, s);
-    lever->amount = Amount::read(m, "places");
+    lever->amount = Amount::read(m, "places", limits::kPlaces);
     m.finish();
     return lever;
   }
@@ -92,7 +92,7 @@ struct SetPrice final : Lever {
     auto lever = std::make_shared<SetPrice>();
     Map m = v.as_map();
     lever->facilities = read_facility_selection(m, s);
-    lever->amount = Amount::read(m, "monthly_price");
+    lever->amount = Amount::read(m, "monthly_price", limits::kYuan);
     m.finish();
     return lever;
   }
@@ -100,7 +100,9 @@ struct SetPrice final : Lever {
     care::Ledger& ledger = ctx.care.ledger();
     for (int f : facilities) {
       auto prices = ledger.place(static_cast<std::size_t>(f)).monthly_price;
-      for (double& price : prices) price = amount.relative ? price * amount.factor : amount.value;
+      // Repeated increases stop at the limit of a price (so spending stays finite).
+      for (double& price : prices)
+        price = amount.relative ? std::min(price * amount.factor, limits::kYuan) : amount.value;
       ledger.set_price(static_cast<std::size_t>(f), prices);
     }
   }
@@ -177,7 +179,7 @@ struct ConvertHospitalBeds final : Lever {
     }
     if (!m.has("hospitals") && !m.has("tier")) m.missing("hospitals");
     if (m.has("beds") == m.has("percent")) m["beds"].error("give either beds or percent");
-    if (m.has("beds")) lever->amount = m.require<double>("beds", cfg::non_negative());
+    if (m.has("beds")) lever->amount = m.require<double>("beds", cfg::between(0, limits::kPlaces));
     if (m.has("percent")) {
       lever->relative = true;
       lever->amount = m.require<double>("percent", cfg::between(0, 100)) / 100;

@@ -1,5 +1,6 @@
 #include "models/policy.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace eldersim {
@@ -13,7 +14,9 @@ bool in_step(sim::Day day, const sim::Step& step) {
 void set_places(PolicyContext& ctx, std::size_t f, std::int64_t places) {
   const FacilitySpec& spec = ctx.scenario.care.facilities[f];
   care::Ledger& ledger = ctx.care.ledger();
-  places = std::max<std::int64_t>(0, places);
+  // Repeated percent increases and the supply response stop at the limit of places (scaled).
+  places = std::clamp<std::int64_t>(places, 0,
+                                    std::llround(limits::kPlaces * ctx.scenario.population.scale));
   const std::int64_t added = places - ledger.place(f).places;
   ledger.set_places(f, places, spec.nursing_share);
   // New places are paid for when they open: a change to a facility not yet open (or closed)

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "models/demography.hpp"
 #include "models/scenario_parts.hpp"
 #include "sim/config_reader.hpp"
 #include "sim/text.hpp"
@@ -170,10 +171,10 @@ void read_districts(Map& root, Scenario& s) {
     d.name = m.require<std::string>("name");
     d.where = item.location();
     if (m.has("name") && d.name.empty()) m["name"].error("a district needs a non-empty name");
-    d.n_older = m.require<std::int64_t>("older_population", cfg::non_negative());
+    d.n_older = m.require<std::int64_t>("older_population", cfg::between(0, limits::kPeople));
     d.registered_share = m.get<double>("registered_share", 1.0, cfg::probability());
     d.home_care_hours_per_week =
-        m.get<double>("home_care_hours_per_week", 0.0, cfg::non_negative());
+        m.get<double>("home_care_hours_per_week", 0.0, cfg::between(0, limits::kHours));
     if (const Value loc = m["location"]; loc.present()) {
       Map l = loc.as_map();
       d.latitude = l.require<double>("lat", cfg::between(-90, 90));
@@ -195,7 +196,7 @@ void read_districts(Map& root, Scenario& s) {
             continue;
           }
           d.entrants_by_year[static_cast<int>(*year)] =
-              v.as<std::int64_t>(cfg::non_negative()).value_or(0);
+              v.as<std::int64_t>(cfg::between(0, limits::kPeople)).value_or(0);
         }
       }
       years.finish();
@@ -206,7 +207,8 @@ void read_districts(Map& root, Scenario& s) {
     m.finish();
   }
   if (list.present() && s.districts.empty()) list.error("at least one district is required");
-  if (s.districts.size() > 65535) list.error("at most 65535 districts");
+  if (s.districts.size() > static_cast<std::size_t>(limits::kDistricts))
+    list.error(fmt::format("{} districts; at most {}", s.districts.size(), limits::kDistricts));
 }
 
 void read_mortality(Map& root, Scenario& s) {
@@ -270,6 +272,107 @@ void read_migration(Map& root, Scenario& s) {
   }
 }
 
+// At most limits::kHorizonYears from start to end: a longer run is almost surely a typo in a
+// year (2400 for 2040), and its calendar and output grow with it.
+void check_horizon(Map& root, const Scenario& s) {
+  const sim::CalendarSpec& c = s.simulation.calendar;
+  constexpr double kDaysPerYear = 365.25;
+  const double years = static_cast<double>(c.end - c.start + 1) / kDaysPerYear;
+  if (years > limits::kHorizonYears + 1e-9) {
+    Map m = root["simulation"].as_map();
+    m["end"].error(fmt::format(
+        "the run would cover {:.0f} years ({} to {}); at most {} years are "
+        "simulated",
+        years, sim::format_date(c.start), sim::format_date(c.end), limits::kHorizonYears));
+  }
+}
+
+// Where a key of the merged tree was written, for checks made after reading.
+const cfg::Node* node_at(const cfg::Node& root, std::initializer_list<std::string_view> keys) {
+  const cfg::Node* n = &root;
+  for (const auto key : keys) {
+    const cfg::Node::Entry* e = n->find(key);
+    if (!e) return nullptr;
+    n = &e->value;
+  }
+  return n;
+}
+
+// The named item of a list in the merged tree (its location), or null.
+const cfg::Node* item_named(const cfg::Node* list, std::string_view name) {
+  if (!list || !list->is_sequence()) return nullptr;
+  for (const auto& item : list->items)
+    if (item.item_name() == name) return &item;
+  return nullptr;
+}
+
+// Every facility is one label of the output's facility axis: a hospital's nursing ward (named
+// "<hospital> nursing ward") must not take the name of a configured facility.
+void check_names(const cfg::Document& doc, const Scenario& s, cfg::Diagnostics& diagnostics) {
+  const cfg::Node* facilities = node_at(doc.root, {"care", "facilities"});
+  const cfg::Node* hospitals = node_at(doc.root, {"hospital_system", "hospitals"});
+  for (const HospitalSpec& h : s.hospitals.hospitals) {
+    if (h.nursing_facility < 0) continue;
+    const std::string& ward = s.care.facilities[static_cast<std::size_t>(h.nursing_facility)].name;
+    for (const FacilitySpec& f : s.care.facilities) {
+      if (f.hospital_ward || f.name != ward) continue;
+      const cfg::Node* at = item_named(facilities, f.name);
+      const cfg::Node* hospital = item_named(hospitals, h.name);
+      diagnostics.error(at ? at->location : (hospital ? hospital->location : doc.root.location),
+                        "care.facilities[" + f.name + "]",
+                        "facility name \"" + f.name +
+                            "\" is also the name of the nursing ward of "
+                            "hospital \"" +
+                            h.name + "\": every facility needs its own name");
+    }
+  }
+}
+
+// A run must have someone to simulate, and must stay within the row and money limits; whether it
+// fits this machine's memory is checked where the model is built (models/elder_model.cpp).
+void check_sizes(Map& root, const Scenario& s) {
+  double start = 0, older = 0;
+  for (const District& d : s.districts) {
+    older += static_cast<double>(d.n_older);
+    start += std::round(static_cast<double>(d.n_older) * s.population.scale);
+  }
+  Map population = root["population"].as_map();
+  if (start < 1) {
+    const Value scale = population["scale"];
+    (scale.present() ? scale : root["districts"])
+        .error(fmt::format("no one to simulate: {} people aged {}+ (the districts' "
+                           "older_population) at a scale of {} round to 0 agents; at least 1 is "
+                           "needed",
+                           sim::with_thousands(static_cast<long long>(older)), s.population.min_age,
+                           s.population.scale));
+    return;
+  }
+  const double entrants = expected_entrants(s);
+  if (start + entrants > limits::kAgents) {
+    Map e = root["entrants"].as_map();
+    const Value growth = e["annual_growth"];
+    const bool by_entrants = entrants > start;
+    (by_entrants && growth.present() ? growth : population["scale"])
+        .error(fmt::format("the run would hold {:.3g} agents ({:.3g} at the start and {:.3g} "
+                           "entrants to {}); at most {:.0e} can be simulated",
+                           start + entrants, start, entrants,
+                           sim::format_date(s.simulation.calendar.end), limits::kAgents));
+  }
+  double places = 0, beds = 0;
+  for (const FacilitySpec& f : s.care.facilities)
+    if (!f.hospital_ward) places += static_cast<double>(f.places + f.respite_beds);
+  for (const HospitalSpec& h : s.hospitals.hospitals)
+    beds += static_cast<double>(h.beds + h.rehabilitation_beds + h.nursing_beds);
+  if (places * s.population.scale > limits::kTotalPlaces)
+    root["care"].as_map()["facilities"].error(
+        fmt::format("{:.3g} places in all (after scaling); at most {:.0e}",
+                    places * s.population.scale, limits::kTotalPlaces));
+  if (beds * s.population.scale > limits::kTotalPlaces)
+    root["hospital_system"].as_map()["hospitals"].error(
+        fmt::format("{:.3g} beds in all (after scaling); at most {:.0e}", beds * s.population.scale,
+                    limits::kTotalPlaces));
+}
+
 }  // namespace
 
 Scenario parse_scenario(const sim::config::Document& doc) {
@@ -278,6 +381,7 @@ Scenario parse_scenario(const sim::config::Document& doc) {
   Scenario s;
   read_scenario_header(root, s);
   s.simulation = sim::read_simulation(root);
+  check_horizon(root, s);
   read_population(root, s);
   read_districts(root, s);
   read_mortality(root, s);
@@ -290,6 +394,9 @@ Scenario parse_scenario(const sim::config::Document& doc) {
   detail::read_programmes(root, s);
   detail::read_policy_events(root, s);
   root.finish();
+  check_names(doc, s, diagnostics);
+  // The sizes are worth checking only when every value could be read.
+  if (diagnostics.ok()) check_sizes(root, s);
   diagnostics.throw_if_any();
   return s;
 }

@@ -19,6 +19,25 @@
 
 namespace eldersim {
 
+// Upper bounds of what a scenario may ask for (docs/config.md, "Limits"). Within them no count
+// of people, places or money overflows and no spending becomes infinite; a run that would not
+// fit in memory is refused before anything is allocated (models/elder_model.hpp).
+namespace limits {
+inline constexpr double kPeople = 1e9;       // a district's older population, a cohort
+inline constexpr double kHours = 1e9;        // a district's home-care hours per week
+inline constexpr double kPlaces = 1e7;       // places or beds of one facility or hospital
+inline constexpr double kTotalPlaces = 1e9;  // all places (or all beds), after scaling
+inline constexpr double kYuan = 1e6;         // a monthly price, subsidy, voucher, grant, cost
+inline constexpr double kYuanPerWeek = 2e5;  // a weekly amount (meal subsidy)
+inline constexpr double kYuanPerDay = 3e4;   // a daily amount (LTC benefit)
+inline constexpr double kYuanPerHour = 1e3;  // an hourly price (home care)
+inline constexpr double kUtility = 100;      // |a term of the care choice's utility|
+inline constexpr double kMinutes = 1e4;      // travel minutes (fixed part; per km: kMinutes/10)
+inline constexpr int kHorizonYears = 200;    // from simulation.start to simulation.end
+inline constexpr double kAgents = 2e9;       // the start plus every entrant of the run
+inline constexpr int kDistricts = 4096;      // person ids hold the district in 12 bits
+}  // namespace limits
+
 // Five-year reporting bands from the minimum age, the last one open (95+).
 struct AgeBands {
   int min_age = 60;

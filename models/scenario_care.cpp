@@ -61,8 +61,8 @@ std::array<double, 2> read_by_ownership(Map& parent, const char* key) {
   const Value v = parent[key];
   if (!v.present()) return out;
   Map m = v.as_map();
-  out[0] = m.get<double>("public", 0.0, cfg::non_negative());
-  out[1] = m.get<double>("private", 0.0, cfg::non_negative());
+  out[0] = m.get<double>("public", 0.0, cfg::between(0, limits::kYuan));
+  out[1] = m.get<double>("private", 0.0, cfg::between(0, limits::kYuan));
   m.finish();
   return out;
 }
@@ -79,7 +79,7 @@ FacilitySpec read_facility(const Value& item, const Scenario& s) {
   f.ownership = m.choice("ownership", {"public", "private"}, "public") == "private"
                     ? Ownership::kPrivate
                     : Ownership::kPublic;
-  f.places = m.require<std::int64_t>("places", cfg::non_negative());
+  f.places = m.require<std::int64_t>("places", cfg::between(0, limits::kPlaces));
   if (f.type == FacilityType::kCommunity && m.has("nursing_share"))
     m["nursing_share"].error("only institutions have nursing-type beds");
   f.nursing_share = m.get<double>("nursing_share", f.type == FacilityType::kInstitution ? 1.0 : 0.0,
@@ -88,13 +88,13 @@ FacilitySpec read_facility(const Value& item, const Scenario& s) {
   if (has_levels && has_flat)
     m["monthly_price"].error("give monthly_price or monthly_price_by_level, not both");
   if (has_levels) {
-    f.monthly_price =
-        read_fixed<kAdlLevels>(m, "monthly_price_by_level", cfg::non_negative(), {}, true);
+    f.monthly_price = read_fixed<kAdlLevels>(m, "monthly_price_by_level",
+                                             cfg::between(0, limits::kYuan), {}, true);
   } else {
-    const double price = m.require<double>("monthly_price", cfg::non_negative());
+    const double price = m.require<double>("monthly_price", cfg::between(0, limits::kYuan));
     f.monthly_price.fill(price);
   }
-  f.respite_beds = m.get<std::int64_t>("respite_beds", 0, cfg::non_negative());
+  f.respite_beds = m.get<std::int64_t>("respite_beds", 0, cfg::between(0, limits::kPlaces));
   f.homes = m.get<std::int64_t>("homes", 1, cfg::between(1, 1e7));
   if (m.has("opens")) f.opens = m["opens"].as_date().value_or(f.opens);
   if (m.has("closes")) f.closes = m["closes"].as_date().value_or(f.closes);
@@ -141,7 +141,10 @@ std::vector<VoucherSpec> read_vouchers(const Value& v) {
     voucher.groups = read_groups(m["groups"]);
     if (!m.has("modes")) m.missing("modes");
     voucher.modes = read_modes(m["modes"]);
-    voucher.monthly_amount = m.require<double>("monthly_amount", cfg::non_negative());
+    voucher.monthly_amount = m.require<double>("monthly_amount", cfg::between(0, limits::kYuan));
+    for (const VoucherSpec& other : out)
+      if (!voucher.name.empty() && other.name == voucher.name)
+        m["name"].error("voucher name \"" + voucher.name + "\" used twice");
     m.finish();
     out.push_back(voucher);
   }
@@ -171,16 +174,19 @@ HomeSupportSpec read_home_support(const Value& v, const HomeSupportSpec& base) {
     if (mm.has("groups")) out.modification_groups = read_groups(mm["groups"]);
     out.modification_min_level =
         mm.get<std::int32_t>("min_level", base.modification_min_level, cfg::between(0, 4));
-    out.modification_grant = mm.get<double>("grant", base.modification_grant, cfg::non_negative());
-    out.modification_utility = mm.get<double>("utility", base.modification_utility);
+    out.modification_grant =
+        mm.get<double>("grant", base.modification_grant, cfg::between(0, limits::kYuan));
+    out.modification_utility = mm.get<double>("utility", base.modification_utility,
+                                              cfg::between(-limits::kUtility, limits::kUtility));
     mm.finish();
   }
   if (const Value meals = m["meals"]; meals.present()) {
     Map mm = meals.as_map();
     if (mm.has("groups")) out.meal_groups = read_groups(mm["groups"]);
-    out.meal_subsidy_per_week =
-        mm.get<double>("subsidy_per_week", base.meal_subsidy_per_week, cfg::non_negative());
-    out.meal_utility = mm.get<double>("utility", base.meal_utility);
+    out.meal_subsidy_per_week = mm.get<double>("subsidy_per_week", base.meal_subsidy_per_week,
+                                               cfg::between(0, limits::kYuanPerWeek));
+    out.meal_utility = mm.get<double>("utility", base.meal_utility,
+                                      cfg::between(-limits::kUtility, limits::kUtility));
     mm.finish();
   }
   m.finish();
@@ -195,7 +201,8 @@ LtcInsuranceSpec read_ltc(const Value& v, const LtcInsuranceSpec& base) {
   out.eligible_from_level =
       m.get<std::int32_t>("eligible_from_level", base.eligible_from_level, cfg::between(0, 5));
   if (m.has("daily_benefit"))
-    out.daily_benefit = read_per_mode(m, "daily_benefit", 0.0, cfg::non_negative());
+    out.daily_benefit =
+        read_per_mode(m, "daily_benefit", 0.0, cfg::between(0, limits::kYuanPerDay));
   out.copay = m.get<double>("copay", base.copay, cfg::probability());
   m.finish();
   return out;
@@ -218,8 +225,9 @@ void compute_travel_times(Map& root, Scenario& s) {
   // Straight-line distance between district centres times a detour factor, at a door-to-door
   // speed, plus a fixed time (assumptions; see configs and docs/config.md).
   Map t = root["travel"].as_map();
-  const double base = t.get<double>("base_minutes", 10.0, cfg::non_negative());
-  const double per_km = t.get<double>("minutes_per_km", 2.0, cfg::non_negative());
+  const double base = t.get<double>("base_minutes", 10.0, cfg::between(0, limits::kMinutes));
+  const double per_km =
+      t.get<double>("minutes_per_km", 2.0, cfg::between(0, limits::kMinutes / 10));
   t.finish();
   const int n = s.district_count();
   s.travel_minutes.assign(static_cast<std::size_t>(n * n), 0.0);
@@ -297,14 +305,15 @@ void read_care(Map& root, Scenario& s) {
     if (!m.has("home_care")) m.missing("home_care");
     c.home.hours_per_week_by_level =
         read_fixed<kAdlLevels>(h, "hours_per_week_by_level", cfg::between(0, 168), {}, true);
-    c.home.hourly_price = h.require<double>("hourly_price", cfg::non_negative());
+    c.home.hourly_price = h.require<double>("hourly_price", cfg::between(0, limits::kYuanPerHour));
     h.finish();
   }
   {
     Map ch = m["choice"].as_map();
     if (!m.has("choice")) m.missing("choice");
     ChoiceSpec& k = c.choice;
-    k.constant = read_per_mode(ch, "constant", 0.0);
+    const cfg::Bounds utility = cfg::between(-limits::kUtility, limits::kUtility);
+    k.constant = read_per_mode(ch, "constant", 0.0, utility);
     {
       Map pm = ch["price_per_1000_yuan"].as_map();
       if (!ch.has("price_per_1000_yuan")) ch.missing("price_per_1000_yuan");
@@ -314,11 +323,11 @@ void read_care(Map& root, Scenario& s) {
       pm.finish();
     }
     k.travel_per_10_minutes = ch.get<double>("travel_per_10_minutes", 0.0, cfg::between(-20, 0));
-    k.per_adl_level = read_per_mode(ch, "per_adl_level", 0.0);
-    k.living_alone = read_per_mode(ch, "living_alone", 0.0);
-    k.age_80_plus = read_per_mode(ch, "age_80_plus", 0.0);
-    k.low_income = read_per_mode(ch, "low_income", 0.0);
-    k.high_income = read_per_mode(ch, "high_income", 0.0);
+    k.per_adl_level = read_per_mode(ch, "per_adl_level", 0.0, utility);
+    k.living_alone = read_per_mode(ch, "living_alone", 0.0, utility);
+    k.age_80_plus = read_per_mode(ch, "age_80_plus", 0.0, utility);
+    k.low_income = read_per_mode(ch, "low_income", 0.0, utility);
+    k.high_income = read_per_mode(ch, "high_income", 0.0, utility);
     k.inertia = ch.get<double>("inertia", 0.0, cfg::between(0, 20));
     ch.finish();
   }
@@ -346,7 +355,8 @@ void read_care(Map& root, Scenario& s) {
     x.occupancy_to_expand = r.get<double>("occupancy_to_expand", 0.9, cfg::probability());
     x.occupancy_to_shrink = r.get<double>("occupancy_to_shrink", 0.5, cfg::probability());
     x.step_share = r.get<double>("step_share", 0.1, cfg::between(0, 1));
-    x.monthly_cost_per_place = r.get<double>("monthly_cost_per_place", 1200, cfg::non_negative());
+    x.monthly_cost_per_place =
+        r.get<double>("monthly_cost_per_place", 1200, cfg::between(0, limits::kYuan));
     if (x.occupancy_to_shrink >= x.occupancy_to_expand)
       r["occupancy_to_shrink"].error("must be below occupancy_to_expand");
     r.finish();

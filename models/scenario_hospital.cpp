@@ -64,9 +64,10 @@ HospitalSpec read_hospital(const Value& item, const Scenario& s,
   h.ownership = m.choice("ownership", {"public", "private"}, "public") == "private"
                     ? Ownership::kPrivate
                     : Ownership::kPublic;
-  h.beds = m.require<std::int64_t>("beds", cfg::non_negative());
-  h.rehabilitation_beds = m.get<std::int64_t>("rehabilitation_beds", 0, cfg::non_negative());
-  h.nursing_beds = m.get<std::int64_t>("nursing_beds", 0, cfg::non_negative());
+  const cfg::Bounds beds = cfg::between(0, limits::kPlaces);
+  h.beds = m.require<std::int64_t>("beds", beds);
+  h.rehabilitation_beds = m.get<std::int64_t>("rehabilitation_beds", 0, beds);
+  h.nursing_beds = m.get<std::int64_t>("nursing_beds", 0, beds);
   h.background_occupancy = read_scalar_or_list<kMonths>(m["background_occupancy"],
                                                         cfg::probability(), default_background);
   if (m.has("opens")) h.opens = m["opens"].as_date().value_or(h.opens);
@@ -216,7 +217,7 @@ void read_hospitals(Map& root, Scenario& s) {
   {
     Map w = m["nursing_ward"].as_map();
     h.nursing_ward_monthly_price =
-        read_list<kAdlLevels>(w, "monthly_price_by_level", cfg::non_negative(), {});
+        read_list<kAdlLevels>(w, "monthly_price_by_level", cfg::between(0, limits::kYuan), {});
     w.finish();
   }
   const auto background =
