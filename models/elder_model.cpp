@@ -1,7 +1,13 @@
 #include "models/elder_model.hpp"
 
+#include <fmt/format.h>
 #include <tbb/parallel_reduce.h>
 
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <optional>
 #include <stdexcept>
 
 #include "models/planning.hpp"
@@ -9,6 +15,7 @@
 #include "sim/parallel.hpp"
 #include "sim/rng.hpp"
 #include "sim/soa.hpp"
+#include "sim/text.hpp"
 
 namespace eldersim {
 
@@ -263,12 +270,141 @@ void ElderModel::restore_state(std::span<const std::byte> bytes) {
   damaged_ = false;
 }
 
+SizeEstimate estimate_size(const Scenario& s) {
+  SizeEstimate e;
+  for (const District& d : s.districts)
+    e.agents_at_start += std::round(static_cast<double>(d.n_older) * s.population.scale);
+  e.entrants = expected_entrants(s);
+  e.memory_bytes =
+      (e.agents_at_start + e.entrants) * SizeEstimate::kBytesPerAgent + SizeEstimate::kFixedBytes;
+  // The series as the model declares them, from processes built without a population (their
+  // tables grow with districts, facilities and hospitals only).
+  Demography demography(s);
+  Health health(s);
+  care::CareSystem care(s);
+  hospital::Hospitals hospitals(s);
+  Finance finance(static_cast<std::size_t>(s.district_count()));
+  Census census(s.district_count(), s.bands.count());
+  sim::SeriesTable series(dimensions_of(s));
+  demography.declare(series, census);
+  health.declare(series, census);
+  care.declare(series, census);
+  hospitals.declare(series, census);
+  finance.declare(series);
+  std::map<std::string, std::size_t> sizes;
+  for (const auto& d : series.dimensions()) sizes[d.name] = d.labels.size();
+  for (const auto& spec : series.specs()) {
+    std::size_t cells = 1;
+    for (const auto& d : spec.dims) cells *= sizes.at(d);
+    e.series_cells += cells;
+  }
+  e.periods = sim::Calendar(s.simulation.calendar).n_periods();
+  e.output_bytes = static_cast<double>(e.series_cells) * e.periods * 8.0;
+  return e;
+}
+
+namespace {
+
+// The first number of `key` in a /proc-style file ("MemAvailable:  123 kB"), or nullopt.
+std::optional<double> read_number(const char* path, std::string_view key = {}) {
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!key.empty() && line.rfind(key, 0) != 0) continue;
+    const std::string rest = key.empty() ? line : line.substr(key.size());
+    char* end = nullptr;
+    const double v = std::strtod(rest.c_str(), &end);
+    if (end == rest.c_str()) return std::nullopt;  // "max": no limit
+    return v;
+  }
+  return std::nullopt;
+}
+
+std::string bytes_text(double bytes) {
+  constexpr double kMiB = 1 << 20, kGiB = kMiB * 1024, kTiB = kGiB * 1024;
+  if (bytes >= kTiB) return fmt::format("{:.1f} TiB", bytes / kTiB);
+  if (bytes >= kGiB) return fmt::format("{:.1f} GiB", bytes / kGiB);
+  return fmt::format("{:.0f} MiB", std::ceil(bytes / kMiB));
+}
+
+std::string count_text(double n) {
+  if (n < 1e15) return sim::with_thousands(static_cast<long long>(n));
+  return fmt::format("{:.3g}", n);
+}
+
+}  // namespace
+
+MemoryLimit memory_limit() {
+  if (const char* env = std::getenv("ELDERSIM_MEMORY_LIMIT_MIB"); env && *env) {
+    char* end = nullptr;
+    const double mib = std::strtod(env, &end);
+    if (end != env && *end == '\0' && mib > 0)
+      return {mib * (1 << 20), fmt::format("ELDERSIM_MEMORY_LIMIT_MIB={}", env)};
+  }
+  MemoryLimit limit;
+  if (const auto kib = read_number("/proc/meminfo", "MemAvailable:"))
+    limit = {*kib * 1024, "available on this machine (MemAvailable)"};
+  const auto max = read_number("/sys/fs/cgroup/memory.max");
+  const auto current = read_number("/sys/fs/cgroup/memory.current");
+  if (max && current && (limit.bytes == 0 || *max - *current < limit.bytes))
+    limit = {std::max(0.0, *max - *current), "left to this process's cgroup (memory.max)"};
+  return limit;
+}
+
+std::string describe(const SizeEstimate& e, const MemoryLimit& limit) {
+  return fmt::format(
+      "  agents: {} at the start, {} entrants, at most {} in all\n"
+      "  memory: about {}{}\n"
+      "  output: about {} ({} values a period x {} periods)\n",
+      count_text(e.agents_at_start), count_text(e.entrants),
+      count_text(e.agents_at_start + e.entrants), bytes_text(e.memory_bytes),
+      limit.bytes > 0 ? " of " + bytes_text(limit.bytes) + " " + limit.source : std::string(),
+      bytes_text(e.output_bytes), sim::with_thousands(static_cast<long long>(e.series_cells)),
+      e.periods);
+}
+
+void check_fits(const SizeEstimate& e, const MemoryLimit& limit, const sim::config::Document& doc) {
+  if (limit.bytes <= 0 || e.memory_bytes <= limit.bytes) return;
+  // Reported at the knob that makes the run this big: the scale, or the entrants' growth when
+  // the entrants dwarf the start.
+  const bool by_entrants = e.entrants > 10 * e.agents_at_start;
+  const auto find = [&](std::string_view section, std::string_view key)
+      -> std::pair<const sim::config::Node*, const sim::config::Node::Entry*> {
+    const sim::config::Node::Entry* s = doc.root.find(section);
+    if (!s) return {nullptr, nullptr};
+    return {&s->value, s->value.find(key)};
+  };
+  const auto [section, entry] =
+      by_entrants ? find("entrants", "annual_growth") : find("population", "scale");
+  const std::string key = by_entrants ? "entrants.annual_growth" : "population.scale";
+  const sim::config::Location where = entry     ? entry->value.location
+                                      : section ? section->location
+                                                : doc.root.location;
+  throw sim::config::ConfigError(
+      where, entry ? key : std::string(by_entrants ? "entrants" : "population"),
+      fmt::format("the run would need about {} of memory ({} agents: {} at the start and {} "
+                  "entrants, at {:.0f} bytes each, plus {}), more than the {} {}; lower "
+                  "population.scale, the entrants or the horizon",
+                  bytes_text(e.memory_bytes), count_text(e.agents_at_start + e.entrants),
+                  count_text(e.agents_at_start), count_text(e.entrants),
+                  SizeEstimate::kBytesPerAgent, bytes_text(SizeEstimate::kFixedBytes),
+                  bytes_text(limit.bytes), limit.source));
+}
+
 sim::ModelDefinition definition() {
-  return {"eldersim", [](const sim::config::Document& doc) { parse_scenario(doc); },
+  return {"eldersim",
+          [](const sim::config::Document& doc) {
+            const Scenario s = parse_scenario(doc);
+            const SizeEstimate e = estimate_size(s);
+            const MemoryLimit limit = memory_limit();
+            check_fits(e, limit, doc);
+            return describe(e, limit);
+          },
           [](const sim::config::Document& doc,
              const sim::ExecutionSettings& settings) -> std::unique_ptr<sim::Model> {
-            return std::make_unique<ElderModel>(
-                std::make_shared<const Scenario>(parse_scenario(doc)), settings);
+            auto scenario = std::make_shared<const Scenario>(parse_scenario(doc));
+            check_fits(estimate_size(*scenario), memory_limit(), doc);
+            return std::make_unique<ElderModel>(std::move(scenario), settings);
           },
           read_capacity_lever};
 }

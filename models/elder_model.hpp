@@ -4,6 +4,7 @@
 // the population (models/people.hpp) and its state.
 
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "models/care.hpp"
@@ -90,7 +91,37 @@ class ElderModel final : public sim::Model {
   sim::SectionTimes times_;
 };
 
-// The definition the CLI runs: validate = parse the scenario; create = parse and build.
+// What a run of a scenario needs, estimated from the scenario alone, before anything is
+// allocated (docs/performance.md: peak memory is about 64 bytes per agent plus 25 MiB).
+struct SizeEstimate {
+  double agents_at_start = 0;
+  double entrants = 0;           // over the run; with the start, an upper bound on the rows
+  double memory_bytes = 0;       // kBytesPerAgent per agent (start + entrants) + kFixedBytes
+  std::size_t series_cells = 0;  // values of one period over every series
+  int periods = 0;
+  double output_bytes = 0;  // series_cells x periods x 8 bytes
+  static constexpr double kBytesPerAgent = 64;
+  static constexpr double kFixedBytes = 25.0 * (1 << 20);
+};
+SizeEstimate estimate_size(const Scenario& scenario);
+
+// The memory a run may take: ELDERSIM_MEMORY_LIMIT_MIB if set (a documented override, for batch
+// jobs and tests), else MemAvailable of /proc/meminfo, lowered to what the process's cgroup
+// (memory.max less memory.current) still allows; 0 bytes when neither can be read.
+struct MemoryLimit {
+  double bytes = 0;
+  std::string source;  // where the figure came from, for messages
+};
+MemoryLimit memory_limit();
+
+// Throws sim::config::ConfigError, with the estimate, when the run cannot fit in `limit`.
+void check_fits(const SizeEstimate& estimate, const MemoryLimit& limit,
+                const sim::config::Document& doc);
+// The estimate in three lines (agents, memory, output), as `eldersim validate` prints it.
+std::string describe(const SizeEstimate& estimate, const MemoryLimit& limit);
+
+// The definition the CLI runs: validate = parse the scenario and check that it fits (returning
+// the estimate's description); create = the same, then build.
 sim::ModelDefinition definition();
 
 // Identifies the random-number contract of the model (sim/rng.hpp, models/random_events.hpp):

@@ -6,9 +6,13 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
+#include <charconv>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <thread>
 
 #include "sim/archive.hpp"
@@ -30,51 +34,46 @@ constexpr int kExitRuntime = 1;
 constexpr int kExitConfig = 2;
 constexpr int kExitInterrupted = 130;
 
-std::string joined_command_line(int argc, char **argv) {
+std::string joined_command_line(int argc, char** argv) {
   std::string out;
   for (int i = 0; i < argc; ++i) {
-    if (i > 0)
-      out += ' ';
+    if (i > 0) out += ' ';
     out += argv[i];
   }
   return out;
 }
 
-void print_config_error(const config::ConfigError &e) {
-  for (const auto &d : e.diagnostics())
-    fmt::print(stderr, "{}\n", config::to_string(d));
-  fmt::print(stderr, "{} problem{} found; nothing was simulated.\n",
-             e.diagnostics().size(), e.diagnostics().size() == 1 ? "" : "s");
+void print_config_error(const config::ConfigError& e) {
+  for (const auto& d : e.diagnostics()) fmt::print(stderr, "{}\n", config::to_string(d));
+  fmt::print(stderr, "{} problem{} found; nothing was simulated.\n", e.diagnostics().size(),
+             e.diagnostics().size() == 1 ? "" : "s");
 }
 
-std::string shape_text(const std::vector<hsize_t> &shape) {
+std::string shape_text(const std::vector<hsize_t>& shape) {
   std::string out = "[";
-  for (std::size_t i = 0; i < shape.size(); ++i)
-    out += (i ? " x " : "") + std::to_string(shape[i]);
+  for (std::size_t i = 0; i < shape.size(); ++i) out += (i ? " x " : "") + std::to_string(shape[i]);
   return out + "]";
 }
 
-bool has_attribute(const h5::Group &group, const std::string &dataset,
-                   const std::string &name) {
+bool has_attribute(const h5::Group& group, const std::string& dataset, const std::string& name) {
   try {
     h5::dataset_attribute(group, dataset, name);
     return true;
-  } catch (const h5::Error &) {
+  } catch (const h5::Error&) {
     return false;
   }
 }
 
-// Reads every dataset of a group and below, so the chunk checksums are checked;
-// throws naming the first one that cannot be read.
-std::size_t verify_group(const h5::Group &group) {
+// Reads every dataset of a group and below, so the chunk checksums are checked; throws naming
+// the first one that cannot be read.
+std::size_t verify_group(const h5::Group& group) {
   std::size_t n = 0;
-  for (const std::string &name : group.children()) {
+  for (const std::string& name : group.children()) {
     if (!h5::is_dataset(group, name)) {
       n += verify_group(group.open_group(name));
       continue;
     }
-    const std::string path =
-        group.path() == "/" ? "/" + name : group.path() + "/" + name;
+    const std::string path = group.path() == "/" ? "/" + name : group.path() + "/" + name;
     try {
       const auto type = h5::dataset_info(group, name).type;
       if (type == "int64")
@@ -83,7 +82,7 @@ std::size_t verify_group(const h5::Group &group) {
         h5::read_float64(group, name);
       else
         group.read_strings(name);
-    } catch (const h5::Error &) {
+    } catch (const h5::Error&) {
       throw h5::Error("the dataset " + path +
                       " is damaged (its checksum or structure does not match)");
     }
@@ -92,193 +91,209 @@ std::size_t verify_group(const h5::Group &group) {
   return n;
 }
 
-// Prints /metadata and every dataset with its shape; long texts are cut unless
-// `full`.
-void print_info(const std::filesystem::path &path, bool full) {
+// Prints /metadata and every dataset with its shape; long texts are cut unless `full`.
+void print_info(const std::filesystem::path& path, bool full) {
   const h5::File file = h5::File::open_read_only(path);
   const h5::Group root = file.root();
-  if (!root.has("metadata"))
-    throw h5::Error(path.string() + " is not an eldersim run file");
+  if (!root.has("metadata")) throw h5::Error(path.string() + " is not an eldersim run file");
   fmt::print("{}\n/metadata\n", path.string());
   const h5::Group meta = root.open_group("metadata");
-  for (const auto &name : meta.attribute_names()) {
+  for (const auto& name : meta.attribute_names()) {
     std::string text = h5::to_string(meta.attribute(name));
     const auto lines = split(text, '\n');
     if (!full && lines.size() > 3)
-      text = lines[0] + "\n      ... (" + std::to_string(lines.size()) +
-             " lines; --full shows all)";
+      text =
+          lines[0] + "\n      ... (" + std::to_string(lines.size()) + " lines; --full shows all)";
     else if (lines.size() > 1)
       text = "\n      " + [&] {
         std::string indented;
-        for (const auto &l : lines)
-          indented += (indented.empty() ? "" : "\n      ") + l;
+        for (const auto& l : lines) indented += (indented.empty() ? "" : "\n      ") + l;
         return indented;
       }();
     fmt::print("  {:<18} {}\n", name, text);
   }
-  // Every group but /metadata: /dims, /series, and whatever else the model
-  // writes.
-  for (const std::string &group_name : root.children()) {
-    if (group_name == "metadata" || h5::is_dataset(root, group_name))
-      continue;
+  // Every group but /metadata: /dims, /series, and whatever else the model writes.
+  for (const std::string& group_name : root.children()) {
+    if (group_name == "metadata" || h5::is_dataset(root, group_name)) continue;
     const h5::Group group = root.open_group(group_name);
     fmt::print("/{}\n", group_name);
-    for (const auto &name : group.children()) {
-      if (!h5::is_dataset(group, name))
-        continue;
+    for (const auto& name : group.children()) {
+      if (!h5::is_dataset(group, name)) continue;
       const auto info = h5::dataset_info(group, name);
       std::string detail;
       if (has_attribute(group, name, "dims")) {
-        // Name the axes: [252 months x 11 districts] reads better than [252 x
-        // 11].
-        const auto axes = split(
-            h5::to_string(h5::dataset_attribute(group, name, "dims")), ',');
+        // Name the axes: [252 months x 11 districts] reads better than [252 x 11].
+        const auto axes = split(h5::to_string(h5::dataset_attribute(group, name, "dims")), ',');
         detail = "  (" + [&] {
           std::string a;
-          for (std::size_t i = 0; i < axes.size(); ++i)
-            a += (i ? " x " : "") + axes[i];
+          for (std::size_t i = 0; i < axes.size(); ++i) a += (i ? " x " : "") + axes[i];
           return a;
         }() + ")";
       }
-      fmt::print("  {:<30} {:<8} {}{}\n", name, info.type,
-                 shape_text(info.shape), detail);
+      fmt::print("  {:<30} {:<8} {}{}\n", name, info.type, shape_text(info.shape), detail);
     }
   }
 }
 
-// Under mpirun with several ranks (docs/cluster.md): rank 0 runs the sweep on
-// an MpiBackend and writes everything; the other ranks serve its runs without a
-// word and exit 0. --threads is per run (default 1); each rank runs one run at
-// a time, and rank 0 one beside its coordination.
-int run_sweep_mpi(const ModelDefinition &model, ExperimentRequest request,
-                  int launched) {
+// Under mpirun with several ranks (docs/cluster.md): rank 0 runs the sweep on an MpiBackend and
+// writes everything; the other ranks serve its runs without a word and exit 0. --threads is per
+// run (default 1); each rank runs one run at a time, and rank 0 one beside its coordination.
+int run_sweep_mpi(const ModelDefinition& model, ExperimentRequest request, int launched) {
 #ifdef ELDERSIM_HAVE_MPI
   const MpiSession mpi;
   if (mpi.size() != launched)
-    throw std::runtime_error(
-        fmt::format("started as one of {} ranks, but MPI sees {}: start "
-                    "eldersim with the mpirun of the MPI "
-                    "it was built with",
-                    launched, mpi.size()));
+    throw std::runtime_error(fmt::format(
+        "started as one of {} ranks, but MPI sees {}: start eldersim with the mpirun of the MPI "
+        "it was built with",
+        launched, mpi.size()));
   if (mpi.rank() > 0) {
     spdlog::set_level(spdlog::level::off);
     serve_mpi_jobs(model, interrupt_requested());
     return 0;
   }
-  if (request.jobs > 1)
-    spdlog::warn("--jobs is ignored under mpirun: each rank runs one run");
+  if (request.jobs > 1) spdlog::warn("--jobs is ignored under mpirun: each rank runs one run");
   request.threads = request.threads > 0 ? request.threads : 1;
   MpiBackend backend(model, mpi, request.threads, interrupt_requested());
   ExperimentSummary s;
   try {
     s = run_experiment(model, request, backend);
-  } catch (const Interrupted &) {
-    // Said before MPI_Finalize: mpirun, when it is interrupted, kills the ranks
-    // a second later.
+  } catch (const Interrupted&) {
+    // Said before MPI_Finalize: mpirun, when it is interrupted, kills the ranks a second later.
     spdlog::error("interrupted; the finished runs are kept in {} for --resume",
                   runs_directory(request.out_path).string());
     return kExitInterrupted;
   }
   backend.stop_workers();
-  spdlog::info("wrote {}: {} runs ({} resumed) in {:.1f} s on {} ranks",
-               request.out_path.string(), s.runs, s.resumed, s.seconds,
-               mpi.size());
+  spdlog::info("wrote {}: {} runs ({} resumed) in {:.1f} s on {} ranks", request.out_path.string(),
+               s.runs, s.resumed, s.seconds, mpi.size());
   return 0;
 #else
   (void)model, (void)request;
-  throw std::runtime_error(
-      fmt::format("started by mpirun as one of {} ranks, but this eldersim was "
-                  "built without MPI, so every "
-                  "rank would run the whole sweep (docs/cluster.md)",
-                  launched));
+  throw std::runtime_error(fmt::format(
+      "started by mpirun as one of {} ranks, but this eldersim was built without MPI, so every "
+      "rank would run the whole sweep (docs/cluster.md)",
+      launched));
 #endif
 }
 
-int run_sweep(const ModelDefinition &model, ExperimentRequest request) {
+int run_sweep(const ModelDefinition& model, ExperimentRequest request) {
   if (const int ranks = launcher_ranks(); ranks > 1)
     return run_sweep_mpi(model, std::move(request), ranks);
-  const int cores =
-      static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   const int threads = request.threads > 0 ? request.threads : cores;
   const int jobs = request.jobs > 0 ? std::min(request.jobs, threads) : threads;
   LocalBackend backend(model, jobs, threads / jobs, interrupt_requested());
   request.threads = threads;
   const ExperimentSummary s = run_experiment(model, request, backend);
-  spdlog::info("wrote {}: {} runs ({} resumed) in {:.1f} s",
-               request.out_path.string(), s.runs, s.resumed, s.seconds);
+  spdlog::info("wrote {}: {} runs ({} resumed) in {:.1f} s", request.out_path.string(), s.runs,
+               s.resumed, s.seconds);
   return 0;
 }
 
-int run_plan_command(const ModelDefinition &model, const PlanRequest &request,
-                     int threads) {
-  const int cores =
-      static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+int run_plan_command(const ModelDefinition& model, const PlanRequest& request, int threads) {
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   const int n = threads > 0 ? threads : cores;
   LocalBackend backend(model, n, 1, interrupt_requested());
   const PlanResult r = run_plan(model, request, backend);
   fmt::print("{}", describe_plan(r));
-  spdlog::info("wrote {}: {} runs in {:.1f} s", request.out_path.string(),
-               r.runs, r.seconds);
+  spdlog::info("wrote {}: {} runs in {:.1f} s", request.out_path.string(), r.runs, r.seconds);
   return 0;
 }
 
-// `eldersim report` is the Python package's report: results/ next to the
-// executable's source tree (ELDERSIM_RESULTS_DIR overrides), run by Debian's
-// Python.
-int run_report(const char *argv0, const std::filesystem::path &file,
-               const std::vector<std::string> &args) {
+// `eldersim report` is the Python package's report: results/ next to the executable's source
+// tree (ELDERSIM_RESULTS_DIR overrides), run by Debian's Python.
+int run_report(const char* argv0, const std::filesystem::path& file,
+               const std::vector<std::string>& args) {
   std::filesystem::path results = ELDERSIM_RESULTS_DIR;
-  if (const char *env = std::getenv("ELDERSIM_RESULTS_DIR"))
-    results = env;
+  if (const char* env = std::getenv("ELDERSIM_RESULTS_DIR")) results = env;
   (void)argv0;
   ::setenv("PYTHONPATH", results.c_str(), 1);
-  std::vector<std::string> words{"/usr/bin/python3", "-m", "eldersim_results",
-                                 "report", file.string()};
+  std::vector<std::string> words{"/usr/bin/python3", "-m", "eldersim_results", "report",
+                                 file.string()};
   words.insert(words.end(), args.begin(), args.end());
-  std::vector<char *> c_args;
-  for (auto &w : words)
-    c_args.push_back(w.data());
+  std::vector<char*> c_args;
+  for (auto& w : words) c_args.push_back(w.data());
   c_args.push_back(nullptr);
   ::execv(c_args[0], c_args.data());
   spdlog::error("cannot start /usr/bin/python3: {}", std::strerror(errno));
   return kExitRuntime;
 }
 
-} // namespace
+// --threads and --jobs: 0 (all cores) or at most kMaxThreads; checked as text, so a negative or
+// huge number gets one plain message (not a range up to the largest double, nor a wrap).
+constexpr long long kMaxThreads = 4096;
+const CLI::Validator kThreadCount(
+    [](std::string& text) -> std::string {
+      long long n = -1;
+      const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+      if (ec != std::errc{} || end != text.data() + text.size() || n < 0 || n > kMaxThreads)
+        return fmt::format("must be 0 (all cores) or a whole number from 1 to {}, got {}",
+                           kMaxThreads, text);
+      return {};
+    },
+    "0..4096");
 
-int run_cli(int argc, char **argv, const ModelDefinition &model) {
+// --seed: a whole number 0 ... 2^64-1, refused rather than wrapped when negative or larger.
+const CLI::Validator kSeed(
+    [](std::string& text) -> std::string {
+      std::uint64_t n = 0;
+      const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+      if (ec != std::errc{} || end != text.data() + text.size())
+        return fmt::format("must be a whole number from 0 to {}, got {}",
+                           std::numeric_limits<std::uint64_t>::max(), text);
+      return {};
+    },
+    "0..2^64-1");
+
+// `run --set a=1 CONFIG`: --set takes every word up to the next option, CONFIG too. An
+// assignment always has an '=', so the last word without one is taken back as CONFIG; with none,
+// CONFIG is reported missing. Throws CLI::ParseError like the parser.
+void config_after_set(const CLI::App& command, std::filesystem::path& config,
+                      std::vector<std::string>& overrides, const std::string& name) {
+  if (config.empty()) {
+    const auto word = std::find_if(overrides.rbegin(), overrides.rend(), [](const std::string& o) {
+      return o.find('=') == std::string::npos;
+    });
+    if (word == overrides.rend()) {
+      std::string upper = name;
+      std::transform(upper.begin(), upper.end(), upper.begin(), ::toupper);
+      throw CLI::RequiredError(fmt::format("the {} file is missing: eldersim {} {} [options]", name,
+                                           command.get_name(), upper),
+                               CLI::ExitCodes::RequiredError);
+    }
+    config = *word;
+    overrides.erase(std::next(word).base());
+  }
+  if (const std::string problem = CLI::ExistingFile(config.string()); !problem.empty())
+    throw CLI::ValidationError(name, problem);
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv, const ModelDefinition& model) {
   CLI::App app{model.name + " " + version() +
                ": agent-based simulation of ageing populations "
                "and the care they use"};
   app.require_subcommand(1);
-  app.set_version_flag("--version",
-                       std::string(version()) + " (" + git_commit() + ")");
+  app.set_version_flag("--version", std::string(version()) + " (" + git_commit() + ")");
   bool quiet = false;
   app.add_flag("-q,--quiet", quiet, "Only print warnings and errors");
 
   RunRequest request;
   std::optional<std::uint64_t> seed;
-  CLI::App *run =
-      app.add_subcommand("run", "Run a scenario and write its HDF5 output");
-  run->add_option("config", request.config_path, "Scenario YAML file")
-      ->required()
-      ->check(CLI::ExistingFile);
-  run->add_option("-o,--out", request.out_path,
-                  "Output file (default results/<config name>.h5)");
+  CLI::App* run = app.add_subcommand("run", "Run a scenario and write its HDF5 output");
+  run->add_option("config", request.config_path, "Scenario YAML file");
+  run->add_option("-o,--out", request.out_path, "Output file (default results/<config name>.h5)");
   run->add_flag("-f,--force", request.force, "Replace an existing output file");
   run->add_option("--checkpoint-every", request.checkpoint_every,
-                  "Write a checkpoint (OUT.checkpoint) every N reporting "
-                  "periods and when stopped "
+                  "Write a checkpoint (OUT.checkpoint) every N reporting periods and when stopped "
                   "by a signal; `eldersim resume` continues from it")
       ->check(CLI::Range(1, 100000));
-  run->add_option("--seed", seed,
-                  "Root random seed (overrides simulation.seed)");
-  run->add_option("-t,--threads", request.options.threads,
-                  "Worker threads (default: all cores)")
-      ->check(CLI::NonNegativeNumber);
+  run->add_option("--seed", seed, "Root random seed (overrides simulation.seed)")->check(kSeed);
+  run->add_option("-t,--threads", request.options.threads, "Worker threads (default: all cores)")
+      ->check(kThreadCount);
   run->add_option("--block-size", request.options.block_size,
-                  "Agents per parallel block (results do not depend on it; for "
-                  "tests and tuning)")
+                  "Agents per parallel block (results do not depend on it; for tests and tuning)")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 24));
   run->add_option("--set", request.overrides,
                   "Override a config value: key.path=value (repeatable)")
@@ -287,119 +302,93 @@ int run_cli(int argc, char **argv, const ModelDefinition &model) {
 
   std::filesystem::path validate_path;
   std::vector<std::string> validate_overrides;
-  CLI::App *validate =
-      app.add_subcommand("validate", "Check a scenario without running it");
-  validate->add_option("config", validate_path, "Scenario YAML file")
-      ->required()
-      ->check(CLI::ExistingFile);
-  validate
-      ->add_option("--set", validate_overrides,
-                   "Override a config value: key.path=value")
+  CLI::App* validate = app.add_subcommand("validate", "Check a scenario without running it");
+  validate->add_option("config", validate_path, "Scenario YAML file");
+  validate->add_option("--set", validate_overrides, "Override a config value: key.path=value")
       ->take_all();
   validate->add_flag("-q,--quiet", quiet, "Only print warnings and errors");
 
   std::filesystem::path info_path;
   bool full = false;
-  CLI::App *info = app.add_subcommand(
-      "info", "Print the provenance and datasets of an output file");
+  CLI::App* info =
+      app.add_subcommand("info", "Print the provenance and datasets of an output file");
   info->add_option("file", info_path, "HDF5 run file")->required();
-  info->add_flag("--full", full,
-                 "Print long texts (the configuration) in full");
+  info->add_flag("--full", full, "Print long texts (the configuration) in full");
   bool verify = false;
-  info->add_flag("--verify", verify,
-                 "Read every dataset, checking its checksums");
+  info->add_flag("--verify", verify, "Read every dataset, checking its checksums");
   info->add_flag("-q,--quiet", quiet, "Only print warnings and errors");
 
   ExperimentRequest sweep_request;
-  CLI::App *sweep = app.add_subcommand(
-      "sweep",
-      "Run every scenario and replicate of a sweep file into one HDF5 file");
-  sweep
-      ->add_option("sweep", sweep_request.sweep_file,
-                   "Sweep YAML file (docs/experiments.md)")
-      ->required()
-      ->check(CLI::ExistingFile);
+  CLI::App* sweep = app.add_subcommand(
+      "sweep", "Run every scenario and replicate of a sweep file into one HDF5 file");
+  sweep->add_option("sweep", sweep_request.sweep_file, "Sweep YAML file (docs/experiments.md)");
   sweep->add_option("-o,--out", sweep_request.out_path,
                     "Output file (default results/<sweep name>.h5)");
   sweep
       ->add_option("-t,--threads", sweep_request.threads,
                    "Worker threads in all (default: all cores)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(kThreadCount);
   sweep
       ->add_option("-j,--jobs", sweep_request.jobs,
-                   "Runs at once, each on threads/jobs threads (default: one "
-                   "run per thread)")
-      ->check(CLI::NonNegativeNumber);
+                   "Runs at once, each on threads/jobs threads (default: one run per thread)")
+      ->check(kThreadCount);
   sweep
       ->add_option("-r,--replicates", sweep_request.replicates,
                    "Replicates instead of the sweep file's")
       ->check(CLI::Range(1, 100000));
-  sweep->add_flag("-f,--force", sweep_request.force,
-                  "Replace an existing output file");
-  sweep->add_flag(
-      "--resume", sweep_request.resume,
-      "Continue an interrupted or failed sweep, skipping its finished runs");
-  sweep->add_flag(
-      "--no-parameter-draws", sweep_request.no_parameter_draws,
-      "Every replicate uses the central values of the uncertain parameters");
+  sweep->add_flag("-f,--force", sweep_request.force, "Replace an existing output file");
+  sweep->add_flag("--resume", sweep_request.resume,
+                  "Continue an interrupted or failed sweep, skipping its finished runs");
+  sweep->add_flag("--no-parameter-draws", sweep_request.no_parameter_draws,
+                  "Every replicate uses the central values of the uncertain parameters");
   sweep
-      ->add_option(
-          "--set", sweep_request.overrides,
-          "Override a config value in every run: key.path=value (repeatable)")
+      ->add_option("--set", sweep_request.overrides,
+                   "Override a config value in every run: key.path=value (repeatable)")
       ->take_all();
   sweep->add_flag("-q,--quiet", quiet, "Only print warnings and errors");
 
   std::filesystem::path resume_path;
   int resume_threads = 0;
-  CLI::App *resume =
-      app.add_subcommand("resume", "Continue a run from its checkpoint");
-  resume
-      ->add_option("checkpoint", resume_path,
-                   "OUT.checkpoint written by run --checkpoint-every")
+  CLI::App* resume = app.add_subcommand("resume", "Continue a run from its checkpoint");
+  resume->add_option("checkpoint", resume_path, "OUT.checkpoint written by run --checkpoint-every")
       ->required();
-  resume
-      ->add_option("-t,--threads", resume_threads,
-                   "Worker threads (default: all cores)")
+  resume->add_option("-t,--threads", resume_threads, "Worker threads (default: all cores)")
       ->check(CLI::NonNegativeNumber);
   resume->add_flag("-q,--quiet", quiet, "Only print warnings and errors");
 
   PlanRequest plan_request;
   int plan_threads = 0;
-  CLI::App *plan =
-      app.add_subcommand("plan", "Find the fewest added places such that a "
-                                 "target holds (docs/planning.md)");
-  plan->add_option("plan", plan_request.plan_file, "Plan YAML file")
-      ->required()
-      ->check(CLI::ExistingFile);
+  CLI::App* plan = app.add_subcommand(
+      "plan", "Find the fewest added places such that a target holds (docs/planning.md)");
+  plan->add_option("plan", plan_request.plan_file, "Plan YAML file");
   plan->add_option("-o,--out", plan_request.out_path,
                    "Output file (default results/<plan name>.h5)");
-  plan->add_option("-t,--threads", plan_threads,
-                   "Worker threads in all (default: all cores)")
-      ->check(CLI::NonNegativeNumber);
-  plan->add_option("-r,--replicates", plan_request.replicates,
-                   "Replicates instead of the file's")
+  plan->add_option("-t,--threads", plan_threads, "Worker threads in all (default: all cores)")
+      ->check(kThreadCount);
+  plan->add_option("-r,--replicates", plan_request.replicates, "Replicates instead of the file's")
       ->check(CLI::Range(1, 10000));
-  plan->add_flag("-f,--force", plan_request.force,
-                 "Replace an existing output file");
-  plan->add_option(
-          "--set", plan_request.overrides,
-          "Override a config value in every run: key.path=value (repeatable)")
+  plan->add_flag("-f,--force", plan_request.force, "Replace an existing output file");
+  plan->add_option("--set", plan_request.overrides,
+                   "Override a config value in every run: key.path=value (repeatable)")
       ->take_all();
   plan->add_flag("-q,--quiet", quiet, "Only print warnings and errors");
 
   std::filesystem::path report_path;
   std::vector<std::string> report_args;
-  CLI::App *report = app.add_subcommand(
-      "report",
-      "Write a self-contained HTML report of a run or sweep file (Python)");
+  CLI::App* report = app.add_subcommand(
+      "report", "Write a self-contained HTML report of a run or sweep file (Python)");
   report->add_option("file", report_path, "HDF5 run or sweep file")->required();
-  report->add_option("args", report_args,
-                     "Passed on: --out FILE.html, --year YYYY");
+  report->add_option("args", report_args, "Passed on: --out FILE.html, --year YYYY");
   report->allow_extras();
 
   try {
     app.parse(argc, argv);
-  } catch (const CLI::ParseError &e) {
+    if (*run) config_after_set(*run, request.config_path, request.overrides, "config");
+    if (*validate) config_after_set(*validate, validate_path, validate_overrides, "config");
+    if (*sweep)
+      config_after_set(*sweep, sweep_request.sweep_file, sweep_request.overrides, "sweep");
+    if (*plan) config_after_set(*plan, plan_request.plan_file, plan_request.overrides, "plan");
+  } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : kExitConfig;
   }
 
@@ -409,7 +398,7 @@ int run_cli(int argc, char **argv, const ModelDefinition &model) {
   spdlog::set_level(quiet ? spdlog::level::warn : spdlog::level::info);
 
   try {
-    for (CLI::App *command : {run, sweep, plan})
+    for (CLI::App* command : {run, sweep, plan})
       if (*command && command->count("--out") > 0 &&
           command->get_option("--out")->as<std::string>().empty())
         throw std::runtime_error("--out needs a file name");
@@ -418,41 +407,39 @@ int run_cli(int argc, char **argv, const ModelDefinition &model) {
         request.overrides.insert(request.overrides.begin(),
                                  "simulation.seed=" + std::to_string(*seed));
       if (request.out_path.empty())
-        request.out_path = std::filesystem::path("results") /
-                           request.config_path.stem() += ".h5";
+        request.out_path = std::filesystem::path("results") / request.config_path.stem() += ".h5";
       request.show_progress = !quiet && Progress::stderr_is_terminal();
       request.command_line = joined_command_line(argc, argv);
       install_interrupt_handlers();
       const RunSummary s = run_model(model, request);
       const double total = s.setup_seconds + s.simulate_seconds;
-      spdlog::info("wrote {}: {} steps, agents {} -> {}, {:.1f} s ({:.1f} s "
-                   "setup), {:.1f} M person-steps/s "
-                   "on {} threads, peak memory {:.0f} MiB",
-                   s.out_path.string(), s.steps, s.agents_at_start,
-                   s.agents_at_end, total, s.setup_seconds,
-                   static_cast<double>(s.person_steps) / s.simulate_seconds /
-                       1e6,
-                   s.threads, s.peak_rss_mib);
+      spdlog::info(
+          "wrote {}: {} steps, agents {} -> {}, {:.1f} s ({:.1f} s setup), {:.1f} M person-steps/s "
+          "on {} threads, peak memory {:.0f} MiB",
+          s.out_path.string(), s.steps, s.agents_at_start, s.agents_at_end, total, s.setup_seconds,
+          static_cast<double>(s.person_steps) / s.simulate_seconds / 1e6, s.threads,
+          s.peak_rss_mib);
     } else if (*validate) {
-      model.validate(load_configuration(validate_path, validate_overrides));
-      fmt::print("{}: ok\n", validate_path.string());
+      const std::string estimate =
+          model.validate(load_configuration(validate_path, validate_overrides));
+      fmt::print("{}: ok\n{}", validate_path.string(), estimate);
     } else if (*resume) {
       install_interrupt_handlers();
-      const RunSummary s = resume_run(model, resume_path, resume_threads,
-                                      !quiet && Progress::stderr_is_terminal());
-      spdlog::info("wrote {}: {} steps, agents {} -> {}", s.out_path.string(),
-                   s.steps, s.agents_at_start, s.agents_at_end);
+      const RunSummary s =
+          resume_run(model, resume_path, resume_threads, !quiet && Progress::stderr_is_terminal());
+      spdlog::info("wrote {}: {} steps, agents {} -> {}", s.out_path.string(), s.steps,
+                   s.agents_at_start, s.agents_at_end);
     } else if (*sweep) {
       if (sweep_request.out_path.empty())
-        sweep_request.out_path = std::filesystem::path("results") /
-                                 sweep_request.sweep_file.stem() += ".h5";
+        sweep_request.out_path =
+            std::filesystem::path("results") / sweep_request.sweep_file.stem() += ".h5";
       sweep_request.command_line = joined_command_line(argc, argv);
       install_interrupt_handlers();
       return run_sweep(model, sweep_request);
     } else if (*plan) {
       if (plan_request.out_path.empty())
-        plan_request.out_path = std::filesystem::path("results") /
-                                plan_request.plan_file.stem() += ".h5";
+        plan_request.out_path = std::filesystem::path("results") / plan_request.plan_file.stem() +=
+            ".h5";
       plan_request.command_line = joined_command_line(argc, argv);
       install_interrupt_handlers();
       return run_plan_command(model, plan_request, plan_threads);
@@ -461,8 +448,7 @@ int run_cli(int argc, char **argv, const ModelDefinition &model) {
       report_args.insert(report_args.end(), extras.begin(), extras.end());
       return run_report(argv[0], report_path, report_args);
     } else if (*info) {
-      if (const h5::FileCheck c = h5::check_file(info_path); !c.ok)
-        throw h5::Error(c.problem);
+      if (const h5::FileCheck c = h5::check_file(info_path); !c.ok) throw h5::Error(c.problem);
       try {
         print_info(info_path, full);
         if (verify) {
@@ -470,25 +456,25 @@ int run_cli(int argc, char **argv, const ModelDefinition &model) {
           fmt::print("verified: every one of {} datasets reads back intact\n",
                      verify_group(file.root()));
         }
-      } catch (const h5::Error &e) {
+      } catch (const h5::Error& e) {
         throw h5::Error(info_path.string() + " is damaged: " + e.what());
       }
     }
-  } catch (const config::ConfigError &e) {
+  } catch (const config::ConfigError& e) {
     print_config_error(e);
     return kExitConfig;
-  } catch (const Interrupted &) {
-    spdlog::error("interrupted; the partial output was deleted (a checkpoint, "
-                  "if asked for, is kept)");
+  } catch (const Interrupted&) {
+    spdlog::error(
+        "interrupted; the partial output was deleted (a checkpoint, if asked for, is kept)");
     return kExitInterrupted;
-  } catch (const ArchiveError &e) {
+  } catch (const ArchiveError& e) {
     spdlog::error("{}", e.what());
     return kExitConfig;
-  } catch (const std::exception &e) {
+  } catch (const std::exception& e) {
     spdlog::error("{}", e.what());
     return kExitRuntime;
   }
   return 0;
 }
 
-} // namespace sim
+}  // namespace sim

@@ -67,11 +67,12 @@ class Model {
   virtual const SectionTimes& section_times() const = 0;
 };
 
-// How the CLI reaches a model: check a configuration, or build a ready-to-run model from it.
-// Both throw config::ConfigError for bad input.
+// How the CLI reaches a model: check a configuration (returning what `validate` prints besides
+// "ok", such as the run's estimated size), or build a ready-to-run model from it. Both throw
+// config::ConfigError for bad input, including a run too big for the machine.
 struct ModelDefinition {
   std::string name;
-  std::function<void(const config::Document&)> validate;
+  std::function<std::string(const config::Document&)> validate;
   std::function<std::unique_ptr<Model>(const config::Document&, const ExecutionSettings&)> create;
   // For `plan`: what adding capacity means (empty if the model has no such lever).
   CapacityLeverReader capacity_lever;
