@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <limits>
+#include <string>
+
 #include "sim/config_reader.hpp"
 #include "sim/config_tree.hpp"
 #include "sim/text.hpp"
@@ -64,10 +67,83 @@ TEST(ConfigTree, OverridesSelectKeysIndicesAndNamedItems) {
   EXPECT_EQ(doc.root.find("list")->value.items[1].find("v")->value.scalar, "7");
   EXPECT_EQ(doc.root.find("list")->value.items[0].find("v")->value.scalar, "8");
   EXPECT_TRUE(doc.root.find("a")->value.find("new")->value.is_sequence());
-  EXPECT_THROW(apply_override(doc, "list.r.v=1"), ConfigError);
-  EXPECT_THROW(apply_override(doc, "a.b.c=1"), ConfigError);
-  EXPECT_THROW(apply_override(doc, "novalue"), ConfigError);
+  // Overrides that cannot apply are corpus cases (tests/bad_inputs/override-*.yaml).
   EXPECT_EQ(doc.overrides.size(), 4u);
+}
+
+// What the loader's limits (docs/config.md section 4) leave alone: UTF-8 text (with a byte order
+// mark), tabs inside values, quoted text, aliases used a few times, nesting up to the limit.
+TEST(ConfigTree, AcceptsWhatTheLimitsLeave) {
+  const Node root = parse_yaml(
+      "\xEF\xBB\xBFname: \xE5\xB9\xBF\xE5\xB7\x9E\n"  // a BOM, then 广州
+      "tabbed: \"a\\tb\tc\"\n"
+      "quoted: \"0.5\"\n"
+      "base: &b {x: 1}\n"
+      "uses: [*b, *b, *b]\n"
+      "deep: " +
+          std::string(kMaxDepth - 1, '[') + std::string(kMaxDepth - 1, ']') + "\n",
+      "f.yaml");
+  EXPECT_EQ(root.find("name")->value.scalar, "\xE5\xB9\xBF\xE5\xB7\x9E");
+  EXPECT_EQ(root.find("tabbed")->value.scalar, "a\tb\tc");
+  EXPECT_TRUE(root.find("quoted")->value.quoted);
+  ASSERT_EQ(root.find("uses")->value.items.size(), 3u);
+  EXPECT_EQ(root.find("uses")->value.items[2].find("x")->value.scalar, "1");
+  EXPECT_THROW(
+      parse_yaml("deep: " + std::string(kMaxDepth, '[') + std::string(kMaxDepth, ']'), "f.yaml"),
+      ConfigError);
+}
+
+// Every named item of an overlay is merged into the base item of that name (new names appended);
+// the refusals (a name given twice, an item without one) are corpus cases.
+TEST(ConfigTree, NamedOverlayItemsMergeOneEach) {
+  Node base = parse_yaml("l: [{name: a, v: 1}, {name: b, v: 2}]\n", "base.yaml");
+  merge(base, parse_yaml("l: [{name: b, v: 3}, {name: c, v: 4}]\n", "top.yaml"));
+  const auto& items = base.find("l")->value.items;
+  ASSERT_EQ(items.size(), 3u);
+  EXPECT_EQ(items[1].find("v")->value.scalar, "3");
+  EXPECT_EQ(items[2].item_name(), "c");
+  Node again = parse_yaml("l: [{name: a, v: 1}]\n", "base.yaml");
+  EXPECT_THROW(merge(again, parse_yaml("l: [{name: a, v: 2}, {name: a, v: 3}]\n", "top.yaml")),
+               ConfigError);
+  EXPECT_EQ(again.find("l")->value.items[0].find("v")->value.scalar, "1");  // left as it was
+}
+
+// Whole numbers are read exactly to the ends of their type and refused, not wrapped, beyond.
+TEST(ConfigReader, WholeNumbersAtTheEndsOfTheirType) {
+  const Node root = parse_yaml(
+      "u_max: 18446744073709551615\nu_over: 18446744073709551616\nu_neg: -1\n"
+      "i_min: -9223372036854775808\ni_over: 9223372036854775808\nbig: 2.0e6\nhuge: 1e30\n",
+      "f.yaml");
+  Diagnostics diag;
+  Map m(&root, "", root.location, diag);
+  EXPECT_EQ(m.get<std::uint64_t>("u_max", 0), std::numeric_limits<std::uint64_t>::max());
+  EXPECT_EQ(m.get<std::uint64_t>("u_over", 7), 7u);
+  EXPECT_EQ(m.get<std::uint64_t>("u_neg", 7), 7u);
+  EXPECT_EQ(m.get<std::int64_t>("i_min", 0), std::numeric_limits<std::int64_t>::min());
+  EXPECT_EQ(m.get<std::int64_t>("i_over", 7), 7);
+  EXPECT_EQ(m.get<std::int64_t>("big", 0), 2'000'000);
+  EXPECT_EQ(m.get<std::int32_t>("huge", 7), 7);
+  m.finish();
+  ASSERT_EQ(diag.count(), 4u);
+  EXPECT_NE(diag.list()[0].message.find("must be <= 18446744073709551615"), std::string::npos);
+  EXPECT_NE(diag.list()[1].message.find("must be >= 0, got -1"), std::string::npos);
+  EXPECT_NE(diag.list()[2].message.find("must be <= 9223372036854775807"), std::string::npos);
+  EXPECT_NE(diag.list()[3].message.find("must be <= 2147483647, got 1e30"), std::string::npos);
+}
+
+// A check that had to use a fallback for a value already reported does not report it again.
+TEST(ConfigReader, NoFollowOnErrorsAtAKeyThatFailed) {
+  Diagnostics diag;
+  const Location at{"f.yaml", 1, 1};
+  diag.value_error(at, "a.b", "bad value");
+  diag.error(at, "a.b", "a check using the fallback");  // dropped
+  diag.error(at, "a.b.c", "inside it");                 // dropped
+  diag.error(at, "a.b[2]", "an item of it");            // dropped
+  diag.error(at, "a.bc", "another key");                // kept
+  diag.error(at, "a", "the mapping around it");         // kept
+  diag.error(at, "x", "a check made twice");            // kept, both: not a failed value
+  diag.error(at, "x", "a check made twice");
+  EXPECT_EQ(diag.count(), 5u);
 }
 
 TEST(ConfigTree, ResolvedYamlParsesBackToTheSameTree) {
