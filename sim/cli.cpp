@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -449,16 +450,34 @@ int run_cli(int argc, char** argv, const ModelDefinition& model) {
       return run_report(argv[0], report_path, report_args);
     } else if (*info) {
       if (const h5::FileCheck c = h5::check_file(info_path); !c.ok) throw h5::Error(c.problem);
-      try {
-        print_info(info_path, full);
-        if (verify) {
-          const h5::File file = h5::File::open_read_only(info_path);
-          fmt::print("verified: every one of {} datasets reads back intact\n",
-                     verify_group(file.root()));
+      // Read in a child process: a damaged file can crash inside the HDF5 library (its checksums
+      // do not cover everything), and that must be an error message, not a crash of the tool.
+      std::fflush(stdout);
+      const pid_t child = ::fork();
+      if (child == 0) {
+        int code = 0;
+        try {
+          print_info(info_path, full);
+          if (verify) {
+            const h5::File file = h5::File::open_read_only(info_path);
+            fmt::print("verified: every one of {} datasets reads back intact\n",
+                       verify_group(file.root()));
+          }
+        } catch (const h5::Error& e) {
+          spdlog::error("{} is damaged: {}", info_path.string(), e.what());
+          code = kExitRuntime;
         }
-      } catch (const h5::Error& e) {
-        throw h5::Error(info_path.string() + " is damaged: " + e.what());
+        std::fflush(stdout);
+        std::_Exit(code);
       }
+      int status = 0;
+      if (child < 0 || ::waitpid(child, &status, 0) < 0)
+        throw std::runtime_error(std::string("cannot start a reader: ") + std::strerror(errno));
+      if (WIFSIGNALED(status))
+        throw h5::Error(info_path.string() +
+                        " is damaged: the HDF5 library failed reading it (signal " +
+                        std::to_string(WTERMSIG(status)) + ")");
+      if (WEXITSTATUS(status) != 0) return WEXITSTATUS(status);
     }
   } catch (const config::ConfigError& e) {
     print_config_error(e);

@@ -315,7 +315,7 @@ TEST(CliOutput, DamagedTruncatedAndForeignFilesGiveAClearErrorNeverACrash) {
     const std::size_t at = (state >> 17) % bad.size();
     bad[at] = static_cast<char>(bad[at] ^ 0x5A);
     const Result r = run(dir, {"info", "--verify", write("bad.h5", bad)});
-    EXPECT_NE(r.exit_code, -1) << "crashed on a change at byte " << at;
+    EXPECT_TRUE(r.exit_code >= 0 && r.exit_code < 128) << "crashed on a change at byte " << at;
     if (r.exit_code != 0) {
       ++refused;
       EXPECT_NE(r.err.find("damaged"), std::string::npos) << r.err;
