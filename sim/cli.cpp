@@ -11,6 +11,7 @@
 #include <cctype>
 #include <cerrno>
 #include <charconv>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <limits>
@@ -19,6 +20,7 @@
 #include "sim/archive.hpp"
 #include "sim/config_tree.hpp"
 #include "sim/experiment.hpp"
+#include "sim/file_info.hpp"
 #include "sim/h5.hpp"
 #include "sim/mpi_backend.hpp"
 #include "sim/plan.hpp"
@@ -48,92 +50,6 @@ void print_config_error(const config::ConfigError& e) {
   for (const auto& d : e.diagnostics()) fmt::print(stderr, "{}\n", config::to_string(d));
   fmt::print(stderr, "{} problem{} found; nothing was simulated.\n", e.diagnostics().size(),
              e.diagnostics().size() == 1 ? "" : "s");
-}
-
-std::string shape_text(const std::vector<hsize_t>& shape) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < shape.size(); ++i) out += (i ? " x " : "") + std::to_string(shape[i]);
-  return out + "]";
-}
-
-bool has_attribute(const h5::Group& group, const std::string& dataset, const std::string& name) {
-  try {
-    h5::dataset_attribute(group, dataset, name);
-    return true;
-  } catch (const h5::Error&) {
-    return false;
-  }
-}
-
-// Reads every dataset of a group and below, so the chunk checksums are checked; throws naming
-// the first one that cannot be read.
-std::size_t verify_group(const h5::Group& group) {
-  std::size_t n = 0;
-  for (const std::string& name : group.children()) {
-    if (!h5::is_dataset(group, name)) {
-      n += verify_group(group.open_group(name));
-      continue;
-    }
-    const std::string path = group.path() == "/" ? "/" + name : group.path() + "/" + name;
-    try {
-      const auto type = h5::dataset_info(group, name).type;
-      if (type == "int64")
-        h5::read_int64(group, name);
-      else if (type == "float64")
-        h5::read_float64(group, name);
-      else
-        group.read_strings(name);
-    } catch (const h5::Error&) {
-      throw h5::Error("the dataset " + path +
-                      " is damaged (its checksum or structure does not match)");
-    }
-    ++n;
-  }
-  return n;
-}
-
-// Prints /metadata and every dataset with its shape; long texts are cut unless `full`.
-void print_info(const std::filesystem::path& path, bool full) {
-  const h5::File file = h5::File::open_read_only(path);
-  const h5::Group root = file.root();
-  if (!root.has("metadata")) throw h5::Error(path.string() + " is not an eldersim run file");
-  fmt::print("{}\n/metadata\n", path.string());
-  const h5::Group meta = root.open_group("metadata");
-  for (const auto& name : meta.attribute_names()) {
-    std::string text = h5::to_string(meta.attribute(name));
-    const auto lines = split(text, '\n');
-    if (!full && lines.size() > 3)
-      text =
-          lines[0] + "\n      ... (" + std::to_string(lines.size()) + " lines; --full shows all)";
-    else if (lines.size() > 1)
-      text = "\n      " + [&] {
-        std::string indented;
-        for (const auto& l : lines) indented += (indented.empty() ? "" : "\n      ") + l;
-        return indented;
-      }();
-    fmt::print("  {:<18} {}\n", name, text);
-  }
-  // Every group but /metadata: /dims, /series, and whatever else the model writes.
-  for (const std::string& group_name : root.children()) {
-    if (group_name == "metadata" || h5::is_dataset(root, group_name)) continue;
-    const h5::Group group = root.open_group(group_name);
-    fmt::print("/{}\n", group_name);
-    for (const auto& name : group.children()) {
-      if (!h5::is_dataset(group, name)) continue;
-      const auto info = h5::dataset_info(group, name);
-      std::string detail;
-      if (has_attribute(group, name, "dims")) {
-        // Name the axes: [252 months x 11 districts] reads better than [252 x 11].
-        const auto axes = split(h5::to_string(h5::dataset_attribute(group, name, "dims")), ',');
-        detail = "  (" + [&] {
-          std::string a;
-          for (std::size_t i = 0; i < axes.size(); ++i) a += (i ? " x " : "") + axes[i];
-          return a;
-        }() + ")";
-      }
-      fmt::print("  {:<30} {:<8} {}{}\n", name, info.type, shape_text(info.shape), detail);
-    }
-  }
 }
 
 // Under mpirun with several ranks (docs/cluster.md): rank 0 runs the sweep on an MpiBackend and
@@ -457,12 +373,13 @@ int run_cli(int argc, char** argv, const ModelDefinition& model) {
       if (child == 0) {
         int code = 0;
         try {
-          print_info(info_path, full);
-          if (verify) {
-            const h5::File file = h5::File::open_read_only(info_path);
+          print_file_info(info_path, full, stdout);
+          if (verify)
             fmt::print("verified: every one of {} datasets reads back intact\n",
-                       verify_group(file.root()));
-          }
+                       verify_file(info_path));
+        } catch (const ForeignFile& e) {
+          spdlog::error("{}: {}", info_path.string(), e.what());
+          code = kExitRuntime;
         } catch (const h5::Error& e) {
           spdlog::error("{} is damaged: {}", info_path.string(), e.what());
           code = kExitRuntime;
@@ -473,6 +390,8 @@ int run_cli(int argc, char** argv, const ModelDefinition& model) {
       int status = 0;
       if (child < 0 || ::waitpid(child, &status, 0) < 0)
         throw std::runtime_error(std::string("cannot start a reader: ") + std::strerror(errno));
+      // A reader stopped by a closed pipe (`eldersim info F | head`) is not a damaged file.
+      if (WIFSIGNALED(status) && WTERMSIG(status) == SIGPIPE) return 128 + SIGPIPE;
       if (WIFSIGNALED(status))
         throw h5::Error(info_path.string() +
                         " is damaged: the HDF5 library failed reading it (signal " +

@@ -92,6 +92,7 @@ std::vector<MetadataEntry> provenance(const ExperimentSpec& spec, const Experime
     m.push_back(MetadataEntry::of(name, v));
   };
   put("file_kind", std::string("sweep"));
+  put("schema_version", kFileSchemaVersion);
   put("eldersim_version", std::string(version()));
   put("git_commit", std::string(git_commit()));
   put("sweep_file", spec.file.string());

@@ -412,6 +412,7 @@ PlanResult run_plan(const ModelDefinition& definition, const PlanRequest& reques
     contents.metadata.push_back(MetadataEntry::of(name, v));
   };
   put("file_kind", std::string("plan"));
+  put("schema_version", kFileSchemaVersion);
   put("eldersim_version", std::string(version()));
   put("git_commit", std::string(git_commit()));
   put("plan_file", plan.file.string());

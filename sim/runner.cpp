@@ -317,6 +317,7 @@ RunSummary run_from(const ModelDefinition& definition, const RunRequest& request
   summary.agents_at_end = model.agent_count();
 
   writer.set_metadata("file_kind", std::string("run"));
+  writer.set_metadata("schema_version", kFileSchemaVersion);
   writer.set_metadata("eldersim_version", std::string(version()));
   writer.set_metadata("git_commit", std::string(git_commit()));
   writer.set_metadata("model", definition.name);

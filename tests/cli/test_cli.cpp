@@ -9,12 +9,14 @@
 #include <chrono>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <thread>
 
 #include "models/elder_model.hpp"
 #include "sim/experiment.hpp"
 #include "sim/h5.hpp"
+#include "sim/version.hpp"
 #include "tests/test_support.hpp"
 
 extern char** environ;
@@ -366,6 +368,45 @@ TEST(CliOutput, DamagedTruncatedAndForeignFilesGiveAClearErrorNeverACrash) {
     EXPECT_EQ(r.exit_code, 1) << "a change at byte " << at << " went unnoticed";
     EXPECT_NE(r.err.find("damaged"), std::string::npos) << at << ": " << r.err;
   }
+}
+
+// Intact HDF5 files that are not eldersim's own as this build knows them: written by another
+// program, or by a newer eldersim; and one written before schema versions were recorded.
+TEST(CliOutput, ForeignAndNewerSchemaFilesAreRefusedOlderOnesRead) {
+  TempDir dir;
+  const auto made = [&](const std::string& name, std::optional<std::int64_t> schema) {
+    const auto path = dir.path() / name;
+    sim::h5::File file = sim::h5::File::create(path);
+    if (schema) {
+      const sim::h5::Group meta = file.root().create_group("metadata");
+      meta.set_attribute("file_kind", std::string("run"));
+      if (*schema > 0) meta.set_attribute("schema_version", *schema);
+    } else {
+      file.root().create_group("other");
+    }
+    file.close();
+    return path.string();
+  };
+  const Result other = run(dir, {"info", made("other.h5", std::nullopt)});
+  EXPECT_EQ(other.exit_code, 1);
+  EXPECT_NE(other.err.find("not one eldersim wrote"), std::string::npos) << other.err;
+  EXPECT_EQ(other.err.find("damaged"), std::string::npos) << other.err;
+  const Result newer = run(dir, {"info", made("newer.h5", sim::kFileSchemaVersion + 1)});
+  EXPECT_EQ(newer.exit_code, 1);
+  EXPECT_NE(newer.err.find(
+                fmt::format("newer eldersim (file schema version {}", sim::kFileSchemaVersion + 1)),
+            std::string::npos)
+      << newer.err;
+  const Result older = run(dir, {"info", made("older.h5", 0)});
+  EXPECT_EQ(older.exit_code, 0) << older.err;
+  EXPECT_NE(older.out.find("file schema version 1, older"), std::string::npos) << older.out;
+  // What eldersim writes now carries the current version.
+  const auto out = dir.path() / "r.h5";
+  ASSERT_EQ(run(dir, small_run(out)).exit_code, 0);
+  const Result now = run(dir, {"info", out.string()});
+  EXPECT_NE(now.out.find(fmt::format("schema_version     {}", sim::kFileSchemaVersion)),
+            std::string::npos)
+      << now.out;
 }
 
 }  // namespace
