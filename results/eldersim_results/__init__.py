@@ -13,6 +13,8 @@ scenarios with intervals, plot them and write reports.
 ``eldersim_results.open`` is not in ``__all__`` (a star import would shadow the builtin).
 """
 
+from .integrity import (SCHEMA_VERSION, DamagedFile, FileError, LayoutError, MissingFile, NewerSchemaFile,
+                        NotAnEldersimFile, OldSchemaWarning)
 from .reader import file_kind, list_series, metadata, open_run
 from .sweep import open_summary, open_sweep
 from .files import open  # noqa: A001
@@ -26,4 +28,5 @@ from .report import build_report, write_report
 
 __all__ = ["open_run", "open_sweep", "open_summary", "file_kind", "metadata", "list_series", "to_frame",
            "plots", "hospitals", "stats", "compare", "summary_table", "wide_table", "build_report",
-           "write_report"]
+           "write_report", "SCHEMA_VERSION", "FileError", "MissingFile", "NotAnEldersimFile", "DamagedFile",
+           "NewerSchemaFile", "LayoutError", "OldSchemaWarning"]

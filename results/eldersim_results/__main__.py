@@ -8,8 +8,9 @@
         (``mean [lo, hi]`` per scenario and per difference from the baseline), or csv (the
         long table: one row per indicator and scenario, with mean, lo, hi, n, diff_*).
 
-Exit status: 0 on success, 2 if the file is missing or not an eldersim file, 1 if the
-year, a selection or the data do not allow the table.
+Exit status: 0 on success, 2 if the file is missing, not an eldersim file, damaged or of a
+newer schema version (eldersim_results.integrity.FileError), 1 if the year, a selection or
+the data do not allow the table (or the file's datasets do not fit together: LayoutError).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import sys
 from pathlib import Path
 
 from .files import open as open_file
+from .integrity import FileError, LayoutError
 from .report import write_report
 from .table import summary_table, wide_table
 
@@ -78,7 +80,7 @@ def main(argv=None) -> int:
     except (OSError, ValueError, KeyError) as err:
         reason = err.args[0] if err.args else err
         print(f"{prog}: error: {reason}", file=sys.stderr)
-        not_ours = isinstance(err, OSError) or "not an eldersim" in str(reason) or "not an HDF5" in str(reason)
+        not_ours = isinstance(err, OSError) or isinstance(err, FileError) and not isinstance(err, LayoutError)
         return 2 if not_ours else 1
     return 0
 

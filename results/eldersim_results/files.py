@@ -7,21 +7,27 @@
 
 from __future__ import annotations
 
+import warnings
+
 import xarray as xr
 
+from .integrity import OldSchemaWarning
 from .reader import file_kind, open_run
 from .sweep import open_sweep
 
 __all__ = ["open", "file_kind"]
 
 
-def open(path) -> xr.Dataset:  # noqa: A001 - the package's reader, not the builtin
+def open(path, check: bool = True) -> xr.Dataset:  # noqa: A001 - the package's reader, not the builtin
     """:func:`~eldersim_results.sweep.open_sweep` for a file whose /metadata ``file_kind``
     is ``"sweep"``, :func:`~eldersim_results.reader.open_run` otherwise (run files written
-    before sweeps have no ``file_kind``).  ValueError for another ``file_kind``."""
-    kind = file_kind(path)
-    if kind == "sweep":
-        return open_sweep(path)
-    if kind == "run":
-        return open_run(path)
+    before sweeps have no ``file_kind``).  ValueError for another ``file_kind``; ``check``
+    (done once) and the file errors as in :func:`~eldersim_results.reader.open_run`."""
+    kind = file_kind(path, check)
+    with warnings.catch_warnings():  # file_kind has warned about an older schema version
+        warnings.simplefilter("ignore", OldSchemaWarning)
+        if kind == "sweep":
+            return open_sweep(path, check=False)
+        if kind == "run":
+            return open_run(path, check=False)
     raise ValueError(f"{path}: unknown file_kind {kind!r} (expected 'run' or 'sweep')")

@@ -25,6 +25,8 @@ from statistics import mean, stdev
 import h5py
 import numpy as np
 
+from .reader import _open
+
 ADL_LEVELS = ["healthy", "mild", "moderate", "heavy", "severe"]
 SERVICES = ["home", "community", "institution"]
 
@@ -51,10 +53,11 @@ def _years(f: h5py.File) -> np.ndarray:
     return np.array([int(s[:4]) for s in starts])
 
 
-def key_outputs(path, years=(2020, 2030)) -> dict[str, float]:
-    """The key outputs of the run file at ``path`` for each of ``years`` (see module doc)."""
+def key_outputs(path, years=(2020, 2030), check: bool = True) -> dict[str, float]:
+    """The key outputs of the run file at ``path`` for each of ``years`` (see module doc);
+    ``check`` and the file errors as in :func:`~eldersim_results.reader.open_run`."""
     out: dict[str, float] = {}
-    with h5py.File(path, "r") as f:
+    with _open(path, check) as f:
         year_of = _years(f)
         alive = _dataset(f, "n_alive").sum(axis=1)  # [period]
         deaths = _dataset(f, "new_deaths").sum(axis=1)

@@ -22,10 +22,13 @@ Units are those of the series (``unit`` attribute); counts and money are for the
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import h5py
 import numpy as np
 import xarray as xr
 
+from .integrity import LayoutError
 from .reader import PERIOD, _coords, _decode, _info_coords, _open, _read, _read_1d
 
 __all__ = ["open_sweep", "open_summary", "SCENARIO", "REPLICATE", "STATS"]
@@ -38,14 +41,15 @@ _SCENARIO_TABLES = ("description", "config_file", "overrides", "config_resolved"
 _RUN_TABLES = ("seed", "population_seed", "seconds", "person_steps")
 
 
-def _open_sweep(path) -> h5py.File:
-    """Open ``path``, checking that /metadata says ``file_kind = "sweep"``."""
-    f = _open(path)
-    kind = _decode(f["metadata"].attrs.get("file_kind", "run"))
-    if kind != "sweep":
-        f.close()
-        raise ValueError(f"{path}: not a sweep file (file_kind {kind!r}); read it with open_run")
-    return f
+@contextmanager
+def _open_sweep(path, check: bool = True):
+    """``path`` open as a context (reader._open), checking that /metadata says
+    ``file_kind = "sweep"``."""
+    with _open(path, check, stacklevel=7) as f:
+        kind = _decode(f["metadata"].attrs.get("file_kind", "run"))
+        if kind != "sweep":
+            raise ValueError(f"{path}: not a sweep file (file_kind {kind!r}); read it with open_run")
+        yield f
 
 
 def _scenario_coords(f: h5py.File, scenarios: np.ndarray) -> dict:
@@ -54,15 +58,15 @@ def _scenario_coords(f: h5py.File, scenarios: np.ndarray) -> dict:
     if group is None:
         return {}
     if "name" in group and _read_1d(group["name"]).tolist() != scenarios.tolist():
-        raise ValueError(f"{f.filename}: /scenarios/name {_read_1d(group['name']).tolist()} differs from "
-                         f"/dims/scenario {scenarios.tolist()}")
+        raise LayoutError(f.filename, f"/scenarios/name {_read_1d(group['name']).tolist()} differs from "
+                          f"/dims/scenario {scenarios.tolist()}")
     out = {}
     for key in _SCENARIO_TABLES:
         if key in group:
             values = _read_1d(group[key])
             if values.shape != scenarios.shape:
-                raise ValueError(f"{f.filename}: /scenarios/{key} has shape {values.shape}, "
-                                 f"/dims/scenario {scenarios.shape}")
+                raise LayoutError(f.filename, f"/scenarios/{key} has shape {values.shape}, "
+                                  f"/dims/scenario {scenarios.shape}")
             out[f"scenario_{key}"] = (SCENARIO, values)
     return out
 
@@ -75,8 +79,8 @@ def _run_coords(f: h5py.File, shape: tuple[int, int]) -> dict:
         if group is not None and key in group:
             values = group[key][()]
             if values.shape != shape:
-                raise ValueError(f"{f.filename}: /runs/{key} has shape {values.shape}, expected "
-                                 f"(scenario, replicate) = {shape}")
+                raise LayoutError(f.filename, f"/runs/{key} has shape {values.shape}, expected "
+                                  f"(scenario, replicate) = {shape}")
             out[f"run_{key}"] = ((SCENARIO, REPLICATE), values)
     return out
 
@@ -95,8 +99,8 @@ def _parameter_coords(f: h5py.File, replicates: int) -> dict:
     if "value" in group:
         values = group["value"][()]
         if values.shape != (replicates, len(paths)):
-            raise ValueError(f"{f.filename}: /parameters/value has shape {values.shape}, expected "
-                             f"(replicate, parameter) = {(replicates, len(paths))}")
+            raise LayoutError(f.filename, f"/parameters/value has shape {values.shape}, expected "
+                              f"(replicate, parameter) = {(replicates, len(paths))}")
         out["parameter_value"] = ((REPLICATE, "parameter"), values)
     return out
 
@@ -104,20 +108,23 @@ def _parameter_coords(f: h5py.File, replicates: int) -> dict:
 def _check_axes(f: h5py.File, data_vars: dict) -> None:
     for name, var in data_vars.items():
         if var.dims[:3] != (SCENARIO, REPLICATE, PERIOD):
-            raise ValueError(f"{f.filename}: series {name} has dims {','.join(var.dims)}; a sweep "
-                             f"series starts with scenario,replicate,period")
+            raise LayoutError(f.filename, f"series {name} has dims {','.join(var.dims)}; a sweep "
+                              f"series starts with scenario,replicate,period")
 
 
-def open_sweep(path) -> xr.Dataset:
+def open_sweep(path, check: bool = True) -> xr.Dataset:
     """Read a sweep file into a Dataset [scenario, replicate, period, ...] (see module doc).
 
     ``period`` is a DatetimeIndex of period starts (``period_end`` an extra coordinate),
     ``scenario`` holds the scenario names (baseline first), ``replicate`` the integers
     0 .. R-1; /<dim>_info tables become coordinates as in :func:`open_run`.  Cells with a
     dataset's ``fill_value`` are NaN.  The Dataset's attributes are the /metadata
-    attributes.  ValueError if the file is not a sweep file or a table does not fit.
+    attributes.  ``check`` (read the whole file in a child process first, so a damaged file
+    raises DamagedFile rather than crashing the interpreter) and the file errors as in
+    :func:`~eldersim_results.reader.open_run`; ValueError if the file is not a sweep file or
+    a table does not fit.
     """
-    with _open_sweep(path) as f:
+    with _open_sweep(path, check) as f:
         data_vars, coords, attrs = _read(f)
         _check_axes(f, data_vars)
         scenarios = coords[SCENARIO][1]
@@ -135,7 +142,7 @@ def _summary_dims(f: h5py.File, group: str, name: str, node: h5py.Group, dset: h
     if raw is None and group in f and name in f[group]:
         raw = f[group][name].attrs.get("dims")
     if raw is None:
-        raise ValueError(f"{f.filename}: {dset.name} has no 'dims' attribute and no series /{group}/{name}")
+        raise LayoutError(f.filename, f"{dset.name} has no 'dims' attribute and no series /{group}/{name}")
     return tuple(d.strip() for d in _decode(raw).split(",") if d.strip() and d.strip() != REPLICATE)
 
 
@@ -150,8 +157,8 @@ def _summary_variable(f: h5py.File, coords, group: str, name: str,
     for stat in stats:
         values = node[stat][()].astype(np.float64)
         if values.shape != shape:
-            raise ValueError(f"{f.filename}: {node[stat].name} has shape {values.shape} but its dims "
-                             f"{','.join(dims)} have sizes {shape}")
+            raise LayoutError(f.filename, f"{node[stat].name} has shape {values.shape} but its dims "
+                              f"{','.join(dims)} have sizes {shape}")
         layers.append(values)
     attrs = {k: _decode(v) for k, v in node.attrs.items() if k != "dims"}
     if group in f and name in f[group]:
@@ -160,25 +167,25 @@ def _summary_variable(f: h5py.File, coords, group: str, name: str,
     return xr.Variable(("stat", *dims), np.stack(layers), attrs=attrs), stats
 
 
-def open_summary(path) -> xr.Dataset:
+def open_summary(path, check: bool = True) -> xr.Dataset:
     """The engine's summaries of a sweep file: one variable per series of /summary,
     [stat, scenario, period, ...] float64, with ``stat`` one of :data:`STATS`: the mean
     over replicates and its 95% Student t interval (``lo``, ``hi``), ``n`` the replicates
     with a finite value, and the paired difference scenario - baseline (``diff_mean``,
     ``diff_lo``, ``diff_hi``; zero for the baseline).  Attributes: the series' (unit, kind,
     description), those of /summary/<group>/<name> (``interval``) and ``group``.  Coordinates
-    as in :func:`open_sweep`, without ``replicate``."""
-    with _open_sweep(path) as f:
+    as in :func:`open_sweep`, without ``replicate``; ``check`` and errors as in :func:`open_sweep`."""
+    with _open_sweep(path, check) as f:
         coords = {k: v for k, v in _coords(f).items() if v[0] != REPLICATE}
         variables, stat_labels = {}, None
         for group, node in f.get("summary", {}).items():
             for name, series in node.items():
                 if name in variables:
-                    raise ValueError(f"{f.filename}: summary {name!r} occurs in two groups")
+                    raise LayoutError(f.filename, f"summary {name!r} occurs in two groups")
                 variables[name], stats = _summary_variable(f, coords, group, name, series)
                 if stat_labels is not None and stats != stat_labels:
-                    raise ValueError(f"{f.filename}: /summary/{group}/{name} has statistics {stats}, "
-                                     f"others {stat_labels}")
+                    raise LayoutError(f.filename, f"/summary/{group}/{name} has statistics {stats}, "
+                                      f"others {stat_labels}")
                 stat_labels = stats
         coords.update(_info_coords(f, coords, taken=variables))
         coords.update(_scenario_coords(f, coords[SCENARIO][1]))

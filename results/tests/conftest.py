@@ -38,6 +38,7 @@ SEED = 2**63 + 12345  # above int64 range: checks that uint64 survives decoding
 #: replaces those that depend on the file (PER_FILE_METADATA) with values that fit its data.
 METADATA = {
     "file_kind": "run",
+    "schema_version": np.int64(2),
     "eldersim_version": "0.1.0",
     "git_commit": "0123456789abcdef",
     "model": "eldersim",
@@ -636,6 +637,26 @@ def hospital_file(tmp_path):
     """A synthetic run file with the care and hospital systems: ``(path, data written)``."""
     path = tmp_path / "hosp.h5"
     return path, make_run_file(path, care=True, hospitals=True)
+
+
+ENGINE = RESULTS_DIR.parent / "build" / "eldersim"
+
+
+@pytest.fixture(scope="session")
+def engine_file(tmp_path_factory):
+    """A real run file, shared by the session (do not modify it: copy it first): the small
+    Guangzhou scenario run to the end of 2021 by build/eldersim (the test is skipped if it is
+    not built)."""
+    import subprocess
+
+    if not ENGINE.is_file():
+        pytest.skip(f"{ENGINE} not built")
+    out = tmp_path_factory.mktemp("engine") / "small.h5"
+    proc = subprocess.run([str(ENGINE), "run", "configs/guangzhou-small.yaml", "--out", str(out),
+                           "--set", "simulation.end=2021-12-31", "-q"],
+                          cwd=RESULTS_DIR.parent, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    return out
 
 
 @pytest.fixture(scope="session")

@@ -64,6 +64,7 @@ SWEEP_METADATA = {
     "scale": np.float64(SCALE),
     "scenario_name": "baseline",
     "scenarios": np.int32(2),
+    "schema_version": np.int64(2),
     "start_time": "2024-06-01T10:00:00Z",
     "sweep_description": "More beds in the old core against the baseline",
     "sweep_file": "configs/sweeps/beds-plus.yaml",

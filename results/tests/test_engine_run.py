@@ -1,7 +1,5 @@
 """End to end: run the real engine on the small Guangzhou scenario and read its file."""
 
-import subprocess
-
 import h5py
 import numpy as np
 import pytest
@@ -14,16 +12,6 @@ REPO = RESULTS_DIR.parent
 BINARY = REPO / "build" / "eldersim"
 
 pytestmark = pytest.mark.skipif(not BINARY.is_file(), reason=f"{BINARY} not built")
-
-
-@pytest.fixture(scope="module")
-def engine_file(tmp_path_factory):
-    out = tmp_path_factory.mktemp("engine") / "small.h5"
-    proc = subprocess.run([str(BINARY), "run", "configs/guangzhou-small.yaml", "--out", str(out),
-                           "--set", "simulation.end=2021-12-31", "-q"],
-                          cwd=REPO, capture_output=True, text=True, timeout=600)
-    assert proc.returncode == 0, proc.stderr
-    return out
 
 
 @pytest.fixture(scope="module")
