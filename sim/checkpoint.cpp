@@ -4,11 +4,6 @@
 
 namespace sim {
 
-namespace {
-constexpr std::uint64_t kCheckpointMagic = 0x544E494F504B4345ull;  // "ECKPOINT"
-constexpr std::uint32_t kCheckpointVersion = 1;
-}  // namespace
-
 std::filesystem::path checkpoint_path(const std::filesystem::path& out) {
   std::filesystem::path p = out;
   p += ".checkpoint";
@@ -21,14 +16,17 @@ void write_checkpoint(const std::filesystem::path& path, const Checkpoint& check
   write_file_durably(path, with_checksum(kCheckpointMagic, kCheckpointVersion, body.bytes()));
 }
 
+Checkpoint decode_checkpoint(std::span<const std::byte> bytes) {
+  InArchive in(checked_body(bytes, kCheckpointMagic, kCheckpointVersion, "checkpoint"));
+  Checkpoint c;
+  in(c);
+  if (!in.at_end()) throw ArchiveError("the checkpoint has trailing bytes");
+  return c;
+}
+
 Checkpoint read_checkpoint(const std::filesystem::path& path) {
   try {
-    const std::vector<std::byte> bytes = read_file_bytes(path);
-    InArchive in(checked_body(bytes, kCheckpointMagic, kCheckpointVersion, "checkpoint"));
-    Checkpoint c;
-    in(c);
-    if (!in.at_end()) throw ArchiveError("the checkpoint has trailing bytes");
-    return c;
+    return decode_checkpoint(read_file_bytes(path));
   } catch (const ArchiveError& e) {
     throw ArchiveError(path.string() + ": " + e.what());
   }

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -38,11 +39,16 @@ struct Checkpoint {
   }
 };
 
+// A checkpoint's bytes begin with this magic word ("ECKPOINT") and version (with_checksum).
+inline constexpr std::uint64_t kCheckpointMagic = 0x544E494F504B4345ull;
+inline constexpr std::uint32_t kCheckpointVersion = 1;
+
 // Where the checkpoint of a run writing `out` goes.
 std::filesystem::path checkpoint_path(const std::filesystem::path& out);
 // Durably (temporary file, fsync, rename); throws std::runtime_error with the reason.
 void write_checkpoint(const std::filesystem::path& path, const Checkpoint& checkpoint);
 // Throws ArchiveError for a file that is not an intact checkpoint of this version.
 Checkpoint read_checkpoint(const std::filesystem::path& path);
+Checkpoint decode_checkpoint(std::span<const std::byte> bytes);
 
 }  // namespace sim

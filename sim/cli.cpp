@@ -52,6 +52,12 @@ void print_config_error(const config::ConfigError& e) {
              e.diagnostics().size() == 1 ? "" : "s");
 }
 
+void report_interrupted_sweep(const ExperimentRequest& request) {
+  spdlog::error("interrupted; the finished runs{} are kept in {}: --resume continues the sweep",
+                request.checkpoint_every > 0 ? " and the checkpoints of those in progress" : "",
+                runs_directory(request.out_path).string());
+}
+
 // Under mpirun with several ranks (docs/cluster.md): rank 0 runs the sweep on an MpiBackend and
 // writes everything; the other ranks serve its runs without a word and exit 0. --threads is per
 // run (default 1); each rank runs one run at a time, and rank 0 one beside its coordination.
@@ -76,8 +82,7 @@ int run_sweep_mpi(const ModelDefinition& model, ExperimentRequest request, int l
     s = run_experiment(model, request, backend);
   } catch (const Interrupted&) {
     // Said before MPI_Finalize: mpirun, when it is interrupted, kills the ranks a second later.
-    spdlog::error("interrupted; the finished runs are kept in {} for --resume",
-                  runs_directory(request.out_path).string());
+    report_interrupted_sweep(request);
     return kExitInterrupted;
   }
   backend.stop_workers();
@@ -101,7 +106,13 @@ int run_sweep(const ModelDefinition& model, ExperimentRequest request) {
   const int jobs = request.jobs > 0 ? std::min(request.jobs, threads) : threads;
   LocalBackend backend(model, jobs, threads / jobs, interrupt_requested());
   request.threads = threads;
-  const ExperimentSummary s = run_experiment(model, request, backend);
+  ExperimentSummary s;
+  try {
+    s = run_experiment(model, request, backend);
+  } catch (const Interrupted&) {
+    report_interrupted_sweep(request);
+    return kExitInterrupted;
+  }
   spdlog::info("wrote {}: {} runs ({} resumed) in {:.1f} s", request.out_path.string(), s.runs,
                s.resumed, s.seconds);
   return 0;
@@ -256,6 +267,11 @@ int run_cli(int argc, char** argv, const ModelDefinition& model) {
   sweep->add_flag("-f,--force", sweep_request.force, "Replace an existing output file");
   sweep->add_flag("--resume", sweep_request.resume,
                   "Continue an interrupted or failed sweep, skipping its finished runs");
+  sweep
+      ->add_option("--checkpoint-every", sweep_request.checkpoint_every,
+                   "Each run keeps a checkpoint in OUT.runs/ every N reporting periods and when "
+                   "stopped by a signal; --resume continues it from there")
+      ->check(CLI::Range(1, 100000));
   sweep->add_flag("--no-parameter-draws", sweep_request.no_parameter_draws,
                   "Every replicate uses the central values of the uncertain parameters");
   sweep

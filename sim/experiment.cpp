@@ -40,6 +40,12 @@ std::filesystem::path record_path(const std::filesystem::path& dir, const Planne
   return dir / fmt::format("s{:03}-r{:04}-{:016x}.run", run.scenario, run.replicate, digest);
 }
 
+// Where a run in progress keeps its checkpoint: beside its record, named after it.
+std::filesystem::path checkpoint_of(const std::filesystem::path& record) {
+  std::filesystem::path p = record;
+  return p += ".checkpoint";
+}
+
 // What each planned run's record is called (the digest of its resolved configuration in the
 // name, so a changed sweep never resumes from stale runs).
 std::vector<std::filesystem::path> record_paths(const std::vector<PlannedRun>& runs,
@@ -47,6 +53,7 @@ std::vector<std::filesystem::path> record_paths(const std::vector<PlannedRun>& r
                                                 std::vector<std::uint64_t>& digests) {
   std::vector<std::filesystem::path> out;
   for (const auto& run : runs) {
+    if (interrupt_requested().load()) throw Interrupted();  // a long set-up stops on a signal too
     const config::Document doc = load_job(run.job);
     digests.push_back(text_digest(config::to_yaml(doc.root)));
     out.push_back(record_path(dir, run, digests.back()));
@@ -67,13 +74,17 @@ std::size_t check_directory(const std::filesystem::path& dir,
   std::size_t found = 0, stale = 0;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
     const std::string name = entry.path().filename().string();
-    if (!name.ends_with(".run")) continue;
+    // A finished run, or the checkpoint of one in progress (named after the run).
+    const std::string run =
+        name.ends_with(".run.checkpoint") ? name.substr(0, name.size() - 11) : name;
+    if (!run.ends_with(".run")) continue;
     ++found;
-    if (!wanted.contains(name)) ++stale;
+    if (!wanted.contains(run)) ++stale;
   }
   if (found > 0 && !resume)
     throw std::runtime_error(fmt::format(
-        "{} holds {} finished runs of an earlier sweep: pass --resume to continue it, or delete "
+        "{} holds {} finished or checkpointed runs of an earlier sweep: pass --resume to continue "
+        "it, or delete "
         "the directory to start again",
         dir.string(), found));
   if (stale > 0)
@@ -159,6 +170,7 @@ void validate_runs(const ModelDefinition& definition, const ExperimentSpec& spec
   std::optional<CalendarSpec> calendar;
   for (const PlannedRun& run : runs) {
     if (run.replicate != 0) continue;
+    if (interrupt_requested().load()) throw Interrupted();
     try {
       const config::Document doc = load_job(run.job);
       definition.validate(doc);
@@ -217,11 +229,18 @@ ExperimentSummary run_experiment(const ModelDefinition& definition,
   summary.runs = runs.size();
   std::vector<std::size_t> todo;
   std::vector<RunJob> jobs;
-  for (std::size_t i = 0; i < runs.size(); ++i)
-    if (std::filesystem::exists(paths[i]))
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    if (std::filesystem::exists(paths[i])) {
       ++summary.resumed;
-    else
-      todo.push_back(i), jobs.push_back(runs[i].job);
+      continue;
+    }
+    todo.push_back(i);
+    jobs.push_back(runs[i].job);
+    if (request.checkpoint_every > 0) {
+      jobs.back().checkpoint = checkpoint_of(paths[i]).string();
+      jobs.back().checkpoint_every = request.checkpoint_every;
+    }
+  }
   spdlog::info("{}: {} scenarios x {} replicates = {} runs ({} done before), {} at once",
                spec.file.string(), spec.scenarios.size(), spec.replicates, runs.size(),
                summary.resumed, backend.concurrency());
@@ -238,6 +257,8 @@ ExperimentSummary run_experiment(const ModelDefinition& definition,
       return;
     }
     write_record_file(paths[todo[j]], *outcome.record);
+    std::error_code ignored;  // the run is kept whole: its checkpoint is no longer needed
+    std::filesystem::remove(checkpoint_of(paths[todo[j]]), ignored);
     run_seconds += outcome.record->seconds;
     const std::size_t left = jobs.size() - finished;
     const std::size_t running = std::min<std::size_t>(left, backend.concurrency());
@@ -271,6 +292,9 @@ ExperimentSummary run_experiment(const ModelDefinition& definition,
   }
   const auto replicates = static_cast<std::size_t>(spec.replicates);
   contents.record = [&](std::size_t s, int r) {
+    // Writing a large sweep's file takes a while: a signal abandons it (the runs stay in
+    // OUT.runs/ for --resume, and no partial file is left).
+    if (interrupt_requested().load()) throw Interrupted();
     const std::size_t i = s * replicates + static_cast<std::size_t>(r);
     RunRecord record = read_record_file(paths[i]);
     if (record.config_digest != digests[i])

@@ -24,6 +24,9 @@ struct ExperimentRequest {
   bool force = false;  // replace an existing output file
   bool no_parameter_draws = false;
   int replicates = 0;  // > 0: instead of the sweep file's (to try a sweep small)
+  // > 0: each run keeps a checkpoint in OUT.runs/ every this many reporting periods and when
+  // stopped, and --resume continues it from there (docs/reliability.md).
+  int checkpoint_every = 0;
   std::string command_line;
 };
 

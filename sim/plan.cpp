@@ -305,7 +305,7 @@ PlanResult run_plan(const ModelDefinition& definition, const PlanRequest& reques
   const std::uint64_t root = root_seed(as_sweep, request.overrides);
   std::vector<RunJob> base_jobs;
   for (std::size_t r = 0; r < R; ++r) {
-    RunJob job{plan.baseline.string(), "", {}};
+    RunJob job{plan.baseline.string(), "", {}, "", 0};
     const int ri = static_cast<int>(r);
     job.overrides.push_back("simulation.seed=" + std::to_string(replicate_seed(root, ri)));
     job.overrides.push_back(

@@ -23,7 +23,8 @@ RunOutcome execute_job(const ModelDefinition& definition, const RunJob& job,
   RunOutcome outcome;
   try {
     const config::Document doc = load_job(job);
-    outcome.record = execute_run(definition, doc, options, stop);
+    outcome.record =
+        execute_run(definition, doc, options, stop, {job.checkpoint, job.checkpoint_every});
   } catch (const config::ConfigError& e) {
     for (const auto& d : e.diagnostics())
       outcome.error += (outcome.error.empty() ? "" : "; ") + config::to_string(d);

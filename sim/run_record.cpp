@@ -9,6 +9,7 @@
 #include <map>
 
 #include "sim/archive.hpp"
+#include "sim/checkpoint.hpp"
 #include "sim/rng.hpp"
 
 namespace sim {
@@ -89,16 +90,8 @@ class CollectingSink final : public SeriesSink {
   std::map<std::string, std::size_t, std::less<>> index_;
 };
 
-constexpr std::uint64_t kRecordMagic = 0x4543455245434F52ull;  // "ROCERECE": a run record
-constexpr std::uint32_t kRecordVersion = 1;
-
-}  // namespace
-
-RunRecord execute_run(const ModelDefinition& definition, const config::Document& doc,
-                      const RunOptions& options, const std::atomic<bool>& stop) {
-  const auto t0 = std::chrono::steady_clock::now();
-  Run run(definition, doc, options);
-  Model& model = run.model();
+// A record with everything but the rows: what the run is, its axes and its series.
+RunRecord empty_record(Model& model, const config::Document& doc) {
   RunRecord record;
   record.dims = model.series().dimensions();
   record.specs = model.series().specs();
@@ -114,13 +107,57 @@ RunRecord execute_run(const ModelDefinition& definition, const config::Document&
   record.config_resolved = config::to_yaml(doc.root);
   record.config_digest = text_digest(record.config_resolved);
   record.seed = model.seed();
-  CollectingSink sink(record);
-  while (!run.finished()) {
-    if (stop.load()) throw Interrupted();
-    record.person_steps += model.agent_count();
-    run.advance(sink);
+  return record;
+}
+
+}  // namespace
+
+RunRecord execute_run(const ModelDefinition& definition, const config::Document& doc,
+                      const RunOptions& options, const std::atomic<bool>& stop,
+                      const RunCheckpoints& checkpoints) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto elapsed = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  };
+  if (stop.load()) throw Interrupted();  // honoured before the population is built, and after
+  Run run(definition, doc, options);
+  if (stop.load()) throw Interrupted();
+  Model& model = run.model();
+  RunRecord record = empty_record(model, doc);
+  double earlier_seconds = 0;  // spent before the checkpoint continued from
+  if (checkpoints.enabled() && std::filesystem::exists(checkpoints.path)) {
+    Checkpoint c = read_checkpoint(checkpoints.path);
+    if (c.config_resolved != record.config_resolved)
+      throw std::runtime_error(checkpoints.path.string() +
+                               " is the checkpoint of another configuration: delete it");
+    run.on_threads([&] { model.restore_state(c.state); });
+    record = std::move(c.rows);
+    earlier_seconds = record.seconds;
   }
-  record.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const auto save_checkpoint = [&] {
+    Checkpoint c;
+    c.config_resolved = record.config_resolved;
+    c.state = run.on_threads([&] { return model.save_state(); });
+    c.rows = record;
+    c.rows.seconds = earlier_seconds + elapsed();
+    write_checkpoint(checkpoints.path, c);
+  };
+  CollectingSink sink(record);
+  int periods_done = 0;
+  while (!run.finished()) {
+    if (stop.load() ||
+        (checkpoints.stop_after_steps >= 0 && model.next_step() >= checkpoints.stop_after_steps)) {
+      if (checkpoints.enabled()) save_checkpoint();
+      throw Interrupted();
+    }
+    record.person_steps += model.agent_count();
+    const int k = model.next_step();
+    run.advance(sink);
+    if (checkpoints.enabled() && model.calendar().step(k).ends_period &&
+        ++periods_done % checkpoints.every == 0 && !run.finished())
+      save_checkpoint();
+  }
+  record.seconds = earlier_seconds + elapsed();
   return record;
 }
 

@@ -58,10 +58,25 @@ struct RunRecord {
 // telling a changed configuration or a damaged record from an intact one.
 std::uint64_t text_digest(std::string_view text);
 
+// A run's own checkpoints (inside a sweep): written to `path` every `every` reporting periods and
+// when the run is stopped; a run whose checkpoint exists continues from it.
+struct RunCheckpoints {
+  std::filesystem::path path;  // empty: no checkpoints
+  int every = 0;
+  int stop_after_steps = -1;  // >= 0: stop as if interrupted before this step (tests)
+  bool enabled() const { return !path.empty() && every > 0; }
+};
+
 // Builds and runs a model to its end on `threads` threads, collecting every row. Throws
-// Interrupted if `stop` becomes true between steps, and whatever the model throws.
+// Interrupted if `stop` becomes true between steps (after writing a checkpoint when asked), and
+// whatever the model throws. The rows are the same whether or not it continued from a checkpoint.
 RunRecord execute_run(const ModelDefinition& definition, const config::Document& doc,
-                      const RunOptions& options, const std::atomic<bool>& stop);
+                      const RunOptions& options, const std::atomic<bool>& stop,
+                      const RunCheckpoints& checkpoints = {});
+
+// A run record's bytes begin with this magic word ("ROCERECE") and version (with_checksum).
+inline constexpr std::uint64_t kRecordMagic = 0x4543455245434F52ull;
+inline constexpr std::uint32_t kRecordVersion = 1;
 
 std::vector<std::byte> save_record(const RunRecord& record);
 // Throws ArchiveError for bytes that are not an intact record of this version.

@@ -460,5 +460,70 @@ TEST(CliCheckpoint, EverySignalStopsCleanlyAndTheCheckpointResumes) {
   }
 }
 
+// Every dataset of a file's /series group, as bytes.
+std::map<std::string, std::vector<char>> series_of(const std::filesystem::path& file) {
+  std::map<std::string, std::vector<char>> out;
+  const auto f = sim::h5::File::open_read_only(file);
+  const auto g = f.root().open_group("series");
+  for (const auto& name : g.children()) {
+    const auto take = [&](const auto& v) {
+      out[name].assign(reinterpret_cast<const char*>(v.data()),
+                       reinterpret_cast<const char*>(v.data() + v.size()));
+    };
+    if (sim::h5::dataset_info(g, name).type == "int64")
+      take(sim::h5::read_int64(g, name));
+    else
+      take(sim::h5::read_float64(g, name));
+  }
+  return out;
+}
+
+// A signal inside a sweep whose runs keep checkpoints: exit 130, the checkpoints of the runs in
+// progress kept, and --resume finishes the sweep with the series of one never stopped.
+TEST(CliCheckpoint, ASignalInsideASweepKeepsItsRunsCheckpointsAndResumeFinishesIt) {
+  TempDir dir;
+  const std::vector<std::string> sweep{
+      "sweep", config("sweeps/test-small.yaml"), "-r", "2", "--threads", "2",
+      "--set", "simulation.end=2022-12-31",      "-q"};
+  const auto whole = dir.path() / "whole.h5";
+  auto args = sweep;
+  args.insert(args.end(), {"--out", whole.string()});
+  ASSERT_EQ(run(dir, args).exit_code, 0);
+
+  const auto out = dir.path() / "cut.h5";
+  std::vector<std::string> spawn_args{ELDERSIM_BINARY};
+  spawn_args.insert(spawn_args.end(), sweep.begin(), sweep.end());
+  spawn_args.insert(spawn_args.end(), {"--out", out.string(), "--checkpoint-every", "1"});
+  std::vector<char*> argv;
+  for (auto& a : spawn_args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  ASSERT_EQ(posix_spawn(&pid, ELDERSIM_BINARY, nullptr, nullptr, argv.data(), environ), 0);
+  const auto runs = sim::runs_directory(out);
+  const auto checkpoints = [&] {
+    std::size_t n = 0;
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator(runs, ec))
+      n += e.path().extension() == ".checkpoint";
+    return n;
+  };
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (checkpoints() == 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  kill(pid, SIGTERM);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 130);
+  EXPECT_FALSE(std::filesystem::exists(out));
+  EXPECT_GE(checkpoints(), 1u);
+  args = sweep;
+  args.insert(args.end(), {"--out", out.string(), "--checkpoint-every", "1", "--resume"});
+  const Result resumed = run(dir, args);
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_EQ(series_of(out), series_of(whole));
+  EXPECT_FALSE(std::filesystem::exists(runs));
+}
+
 }  // namespace
 }  // namespace eldersim

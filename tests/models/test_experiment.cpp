@@ -10,6 +10,8 @@
 #include "models/elder_model.hpp"
 #include "sim/experiment.hpp"
 #include "sim/h5.hpp"
+#include "sim/run_backend.hpp"
+#include "sim/runner.hpp"
 #include "tests/test_support.hpp"
 
 namespace eldersim {
@@ -203,6 +205,93 @@ TEST(Experiment, TwiceGivesTheSameDatasetsAndResumingEqualsARunThrough) {
   EXPECT_THROW(sweep(file, dir.path() / "d.h5", kShort, false, &flaky), std::runtime_error);
   EXPECT_THROW(sweep(file, dir.path() / "d.h5", {"simulation.end=2021-07-31"}, true),
                std::runtime_error);
+}
+
+// Runs inside a sweep keep checkpoints (--checkpoint-every): a sweep whose runs are stopped part
+// way, each at its own step, resumes from their checkpoints to the file of a sweep never stopped.
+TEST(Experiment, RunsStoppedPartWayResumeFromTheirCheckpointsToTheSameFile) {
+  TempDir dir;
+  const auto file = write_sweep(dir);
+  sweep(file, dir.path() / "a.h5");
+  const auto expected = datasets(dir.path() / "a.h5");
+  const auto definition = eldersim::definition();
+  // Stops run j before step cuts[j] (after writing its checkpoint); -1 runs to the end. Step 1;
+  // inside a period; a period's last step (13 ends March, a checkpoint period); later; the step
+  // before the last of the 78.
+  struct Cutting final : sim::RunBackend {
+    const sim::ModelDefinition& definition;
+    std::vector<int> cuts{1, 6, 13, -1, 40, 77};
+    explicit Cutting(const sim::ModelDefinition& d) : definition(d) {}
+    void execute(std::span<const sim::RunJob> jobs, const Finished& finished) override {
+      for (std::size_t j = 0; j < jobs.size(); ++j) {
+        const std::atomic<bool> never{false};
+        const sim::RunCheckpoints checkpoints{jobs[j].checkpoint, jobs[j].checkpoint_every,
+                                              cuts.at(j)};
+        try {
+          finished(
+              j, {sim::execute_run(definition, sim::load_job(jobs[j]), {1, 0}, never, checkpoints),
+                  ""});
+        } catch (const sim::Interrupted&) {
+          finished(j, {std::nullopt, "stopped"});
+        }
+      }
+    }
+    int concurrency() const override { return 1; }
+  } cutting(definition);
+  sim::ExperimentRequest request;
+  request.sweep_file = file;
+  request.out_path = dir.path() / "cut.h5";
+  request.overrides = kShort;
+  request.checkpoint_every = 3;
+  EXPECT_THROW(sim::run_experiment(definition, request, cutting), std::runtime_error);
+  std::size_t records = 0, checkpoints = 0;
+  for (const auto& e : std::filesystem::directory_iterator(sim::runs_directory(request.out_path)))
+    (e.path().extension() == ".run" ? records : checkpoints) += 1;
+  EXPECT_EQ(records, 1u);
+  EXPECT_EQ(checkpoints, 5u);
+  EXPECT_THROW(sim::run_experiment(definition, request, cutting), std::runtime_error);  // resume?
+  request.resume = true;
+  std::atomic<bool> stop{false};
+  sim::LocalBackend local(definition, 2, 1, stop);
+  const auto summary = sim::run_experiment(definition, request, local);
+  EXPECT_EQ(summary.resumed, 1u);
+  EXPECT_EQ(datasets(request.out_path), expected);
+  EXPECT_FALSE(std::filesystem::exists(sim::runs_directory(request.out_path)));
+}
+
+// A run's checkpoint is its own: one left by another configuration is refused, not continued.
+TEST(Experiment, ACheckpointOfAnotherConfigurationIsRefused) {
+  TempDir dir;
+  const auto definition = eldersim::definition();
+  const auto config = testing::config_path("guangzhou-small.yaml");
+  const std::atomic<bool> never{false};
+  const sim::RunCheckpoints checkpoints{dir.path() / "run.checkpoint", 1, 5};
+  EXPECT_THROW(sim::execute_run(definition, sim::load_configuration(config, kShort), {1, 0}, never,
+                                checkpoints),
+               sim::Interrupted);
+  ASSERT_TRUE(std::filesystem::exists(checkpoints.path));
+  const auto other =
+      sim::load_configuration(config, {"simulation.end=2021-06-30", "simulation.seed=99"});
+  try {
+    sim::execute_run(definition, other, {1, 0}, never, {checkpoints.path, 1});
+    ADD_FAILURE() << "continued from the checkpoint of another configuration";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("checkpoint of another configuration"), std::string::npos)
+        << e.what();
+  }
+}
+
+// A signal during a sweep's set-up (loading and checking every run's configuration, which takes a
+// while for hundreds of runs) stops it there, before anything is written.
+TEST(Experiment, ASignalDuringSetUpStopsBeforeAnythingIsWritten) {
+  TempDir dir;
+  const auto file = write_sweep(dir);
+  const auto out = dir.path() / "s.h5";
+  sim::interrupt_requested().store(true);
+  EXPECT_THROW(sweep(file, out), sim::Interrupted);
+  sim::interrupt_requested().store(false);
+  EXPECT_FALSE(std::filesystem::exists(out));
+  EXPECT_FALSE(std::filesystem::exists(sim::runs_directory(out)));
 }
 
 TEST(Experiment, ARunOfTheSweepIsTheSingleRunWithItsSeed) {
