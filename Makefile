@@ -3,6 +3,8 @@
 #   make test  installs missing Debian packages, builds and runs every test (C++ and Python)
 # Also: make build, make bench, make deps, make format, make clean, and make tradeoff (the
 # bed-conversion and fewer-home-beds scenarios against the baseline at 10% scale, with plots).
+# Reliability tools (docs/reliability.md): make asan, make tsan, make fuzz, make tidy; make ci is
+# what CI runs (.ci/run): make test, then the ASan and UBSan suite.
 
 BUILD_DIR ?= build
 BUILD_TYPE ?= Release
@@ -12,7 +14,7 @@ CONFIG ?= configs/guangzhou.yaml
 OUT ?= results/$(basename $(notdir $(CONFIG))).h5
 THREADS ?= 0
 
-.PHONY: run test build deps bench format clean tradeoff
+.PHONY: run test build deps bench format clean tradeoff asan tsan fuzz tidy ci
 
 deps:
 	@scripts/install-deps.sh
@@ -48,6 +50,54 @@ bench: build
 
 format:
 	clang-format -i sim/*.hpp sim/*.cpp models/*.hpp models/*.cpp app/*.cpp tests/*/*.cpp tests/*.hpp bench/*.cpp bench/*.hpp
+
+# Sanitizer builds, each in its own directory (docs/reliability.md, "Sanitizers and static
+# analysis"): every C++ test runs there and must pass with no report; the Python tests and the
+# format check are left out (tests/sanitizers/run-ctest.sh). SAN_EXCLUDE: a regular expression
+# of more tests to leave out, for a shorter run.
+#   make asan  AddressSanitizer with UndefinedBehaviorSanitizer, in build-asan
+#   make tsan  ThreadSanitizer, in build-tsan, with a oneTBB built with TSan for it
+ASAN_DIR ?= build-asan
+TSAN_DIR ?= build-tsan
+SAN_EXCLUDE ?=
+SAN_CMAKE := -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" \
+  -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g" -DELDERSIM_BUILD_BENCH=OFF
+
+asan: deps
+	cmake -S . -B $(ASAN_DIR) $(SAN_CMAKE) -DELDERSIM_SANITIZE=address
+	cmake --build $(ASAN_DIR) -j $(JOBS)
+	tests/sanitizers/run-ctest.sh address $(ASAN_DIR) $(JOBS) '$(SAN_EXCLUDE)'
+
+tsan: deps
+	tests/sanitizers/build-tbb-tsan.sh $(TSAN_DIR)/tbb $(JOBS)
+	cmake -S . -B $(TSAN_DIR) $(SAN_CMAKE) -DELDERSIM_SANITIZE=thread \
+	  -DTBB_DIR=$(abspath $(TSAN_DIR))/tbb/prefix/lib/cmake/TBB
+	cmake --build $(TSAN_DIR) -j $(JOBS)
+	tests/sanitizers/run-ctest.sh thread $(TSAN_DIR) $(JOBS) '$(SAN_EXCLUDE)'
+
+# libFuzzer targets (tests/fuzz/), built with clang, ASan and UBSan in build-fuzz, each run for
+# FUZZ_SECONDS from its corpus; any crash in eldersim's code fails (tests/fuzz/run-fuzz.sh).
+# FUZZ_TARGETS: some of config overrides h5_reader saved_state (default all).
+FUZZ_DIR ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
+fuzz: build
+	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_DIR) -DELDERSIM_FUZZ=ON -DELDERSIM_WITH_MPI=OFF \
+	  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" \
+	  -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g" >/dev/null
+	cmake --build $(FUZZ_DIR) -j $(JOBS)
+	tests/fuzz/run-fuzz.sh $(FUZZ_DIR) $(BUILD_DIR)/eldersim $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+ci: test asan
+
+# clang-tidy (.clang-tidy) on every source of sim/ and models/ and the headers they include;
+# any finding fails. Uses the compile commands of its own configured (not built) directory.
+TIDY_DIR ?= build-tidy
+tidy: deps
+	cmake -S . -B $(TIDY_DIR) -DCMAKE_EXPORT_COMPILE_COMMANDS=ON -DELDERSIM_BUILD_BENCH=OFF >/dev/null
+	cmake --build $(TIDY_DIR) --target eldersim_version_info >/dev/null
+	ls sim/*.cpp models/*.cpp | xargs -P $(JOBS) -n 4 clang-tidy -p $(TIDY_DIR) --quiet \
+	  --warnings-as-errors='*'
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -58,6 +58,63 @@ void report_interrupted_sweep(const ExperimentRequest& request) {
                 runs_directory(request.out_path).string());
 }
 
+// How long `info` lets the HDF5 library read a file: a damaged file can make it loop for ever
+// (found by fuzzing: a global-heap reference that leads back to itself). Reading is far faster
+// than 20 MiB a second, so the limit only ends such loops. ELDERSIM_READ_TIMEOUT_SECONDS sets it.
+unsigned read_time_limit(const std::filesystem::path& path) {
+  if (const char* env = std::getenv("ELDERSIM_READ_TIMEOUT_SECONDS")) {
+    unsigned seconds = 0;
+    const std::string_view text(env);
+    if (std::from_chars(text.data(), text.data() + text.size(), seconds).ec == std::errc{} &&
+        seconds > 0)
+      return seconds;
+  }
+  std::error_code ec;
+  const auto bytes = std::filesystem::file_size(path, ec);
+  return 30 + static_cast<unsigned>((ec ? 0 : bytes) / (20u << 20));
+}
+
+// `eldersim info FILE [--full] [--verify]`. The file is read in a child process: a damaged file
+// can crash the HDF5 library or make it loop (its checksums do not cover everything), and that
+// must be an error message, not a crash or hang of the tool.
+int run_info(const std::filesystem::path& path, bool full, bool verify) {
+  if (const h5::FileCheck c = h5::check_file(path); !c.ok) throw h5::Error(c.problem);
+  const unsigned limit = read_time_limit(path);
+  std::fflush(stdout);
+  const pid_t child = ::fork();
+  if (child == 0) {
+    ::alarm(limit);
+    int code = 0;
+    try {
+      print_file_info(path, full, stdout);
+      if (verify)
+        fmt::print("verified: every one of {} datasets reads back intact\n", verify_file(path));
+    } catch (const ForeignFile& e) {
+      spdlog::error("{}: {}", path.string(), e.what());
+      code = kExitRuntime;
+    } catch (const h5::Error& e) {
+      spdlog::error("{} is damaged: {}", path.string(), e.what());
+      code = kExitRuntime;
+    }
+    std::fflush(stdout);
+    std::_Exit(code);
+  }
+  int status = 0;
+  pid_t waited = -1;
+  while (child > 0 && (waited = ::waitpid(child, &status, 0)) < 0 && errno == EINTR) {
+  }
+  if (child < 0 || waited < 0)
+    throw std::runtime_error(std::string("cannot start a reader: ") + std::strerror(errno));
+  if (!WIFSIGNALED(status)) return WEXITSTATUS(status);
+  // A reader stopped by a closed pipe (`eldersim info F | head`) is not a damaged file.
+  if (WTERMSIG(status) == SIGPIPE) return 128 + SIGPIPE;
+  if (WTERMSIG(status) == SIGALRM)
+    throw h5::Error(fmt::format("{} is damaged: the HDF5 library did not finish reading it in {} s",
+                                path.string(), limit));
+  throw h5::Error(fmt::format("{} is damaged: the HDF5 library failed reading it (signal {})",
+                              path.string(), WTERMSIG(status)));
+}
+
 // Under mpirun with several ranks (docs/cluster.md): rank 0 runs the sweep on an MpiBackend and
 // writes everything; the other ranks serve its runs without a word and exit 0. --threads is per
 // run (default 1); each rank runs one run at a time, and rank 0 one beside its coordination.
@@ -381,38 +438,7 @@ int run_cli(int argc, char** argv, const ModelDefinition& model) {
       report_args.insert(report_args.end(), extras.begin(), extras.end());
       return run_report(argv[0], report_path, report_args);
     } else if (*info) {
-      if (const h5::FileCheck c = h5::check_file(info_path); !c.ok) throw h5::Error(c.problem);
-      // Read in a child process: a damaged file can crash inside the HDF5 library (its checksums
-      // do not cover everything), and that must be an error message, not a crash of the tool.
-      std::fflush(stdout);
-      const pid_t child = ::fork();
-      if (child == 0) {
-        int code = 0;
-        try {
-          print_file_info(info_path, full, stdout);
-          if (verify)
-            fmt::print("verified: every one of {} datasets reads back intact\n",
-                       verify_file(info_path));
-        } catch (const ForeignFile& e) {
-          spdlog::error("{}: {}", info_path.string(), e.what());
-          code = kExitRuntime;
-        } catch (const h5::Error& e) {
-          spdlog::error("{} is damaged: {}", info_path.string(), e.what());
-          code = kExitRuntime;
-        }
-        std::fflush(stdout);
-        std::_Exit(code);
-      }
-      int status = 0;
-      if (child < 0 || ::waitpid(child, &status, 0) < 0)
-        throw std::runtime_error(std::string("cannot start a reader: ") + std::strerror(errno));
-      // A reader stopped by a closed pipe (`eldersim info F | head`) is not a damaged file.
-      if (WIFSIGNALED(status) && WTERMSIG(status) == SIGPIPE) return 128 + SIGPIPE;
-      if (WIFSIGNALED(status))
-        throw h5::Error(info_path.string() +
-                        " is damaged: the HDF5 library failed reading it (signal " +
-                        std::to_string(WTERMSIG(status)) + ")");
-      if (WEXITSTATUS(status) != 0) return WEXITSTATUS(status);
+      if (const int code = run_info(info_path, full, verify); code != 0) return code;
     }
   } catch (const config::ConfigError& e) {
     print_config_error(e);

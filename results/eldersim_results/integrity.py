@@ -43,9 +43,10 @@ __all__ = ["SCHEMA_VERSION", "OLDEST_SCHEMA", "FileError", "MissingFile", "NotAn
 SCHEMA_VERSION = 2
 #: the oldest version it reads (sim/version.hpp kOldestReadableSchema)
 OLDEST_SCHEMA = 1
-#: seconds the structure check may take before the file counts as damaged (a damaged
-#: B-tree can make HDF5 loop); a 0.3 MB run file takes about 0.2 s
-CHECK_TIMEOUT = 600
+#: seconds the structure check may take before the file counts as damaged (a damaged file can
+#: make HDF5 loop: fuzzing found one, tests/fuzz/regressions/h5_library/), plus one second per
+#: 20 MiB of file, as `eldersim info` allows; a 0.3 MB run file takes about 0.2 s
+CHECK_TIMEOUT = 30
 _SIGNATURE = b"\x89HDF\r\n\x1a\n"
 #: the child's program: this file run as __main__, without its directory on sys.path
 _CHILD = ("import sys, runpy; sys.path.pop(0); sys.argv = sys.argv[1:]; "
@@ -241,12 +242,13 @@ def check_file(path) -> int:
 
 def _run_child(path: Path) -> dict:
     """Run this module as a program on ``path``: its JSON answer."""
+    limit = CHECK_TIMEOUT + path.stat().st_size // (20 << 20)
     try:
         proc = subprocess.run([sys.executable, "-c", _CHILD, os.path.abspath(__file__), str(path)],
-                              capture_output=True, text=True, timeout=CHECK_TIMEOUT)
+                              capture_output=True, text=True, timeout=limit)
     except subprocess.TimeoutExpired:
         return {"error": "DamagedFile", "reason": f"it is damaged: reading it did not finish in "
-                                                  f"{CHECK_TIMEOUT} s"}
+                                                  f"{limit} s"}
     except OSError as err:  # no usable sys.executable (an embedded interpreter)
         raise RuntimeError(f"{path}: cannot start the structure check with {sys.executable!r} ({err}); "
                            f"pass check=False to skip it") from None

@@ -257,3 +257,16 @@ def test_errors_pickle_and_are_value_errors():
     err = pickle.loads(pickle.dumps(DamagedFile("/x.h5", "it is damaged")))
     assert isinstance(err, FileError) and isinstance(err, ValueError)
     assert (err.path, err.reason, str(err)) == ("/x.h5", "it is damaged", "/x.h5: it is damaged")
+
+
+def test_a_file_on_which_hdf5_loops_is_damaged(tmp_path, monkeypatch):
+    """Fuzzing the C++ reader found a file on which the HDF5 library reads a global-heap string
+    for ever (tests/fuzz/regressions/h5_library/). h5py reads it in another order and meets other
+    damage first; either way it is refused as damaged, within the check's time limit."""
+    from eldersim_results import integrity
+    source = RESULTS_DIR.parent / "tests/fuzz/regressions/h5_library/loops-reading-a-global-heap-string.h5"
+    path = tmp_path / "loops.h5"
+    shutil.copy(source, path)
+    monkeypatch.setattr(integrity, "CHECK_TIMEOUT", 3)
+    with pytest.raises(DamagedFile, match="damaged"):
+        eldersim_results.open_run(path)
