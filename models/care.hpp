@@ -65,6 +65,8 @@ enum class DischargeOutcome {
 struct Due {
   std::uint32_t row;
   bool other_reason;
+  // clang-tidy 14 takes the 0 of the comparison a defaulted <=> makes for a null pointer.
+  // NOLINTNEXTLINE(modernize-use-nullptr)
   auto operator<=>(const Due&) const = default;
 };
 

@@ -71,7 +71,8 @@ void count_census(const People& people, const Scenario& scenario, sim::Day day,
                   const care::Ledger& ledger, const hospital::State& hospitals,
                   std::size_t block_size, Census& out) {
   const int nd = scenario.district_count(), nb = scenario.bands.count();
-  const std::size_t per_district = static_cast<std::size_t>(kSexes * nb * kAdlLevels * kCareModes);
+  const std::size_t per_district =
+      std::size_t{kSexes} * static_cast<std::size_t>(nb) * kAdlLevels * kCareModes;
   const std::size_t n_cells = static_cast<std::size_t>(nd) * per_district;
   tbb::enumerable_thread_specific<Joint> parts([&] {
     return Joint{std::vector<std::int64_t>(n_cells, 0),

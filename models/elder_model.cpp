@@ -54,7 +54,7 @@ constexpr std::uint32_t kStateVersion = 1;
 
 }  // namespace
 
-ElderModel::ElderModel(std::shared_ptr<const Scenario> scenario,
+ElderModel::ElderModel(const std::shared_ptr<const Scenario>& scenario,
                        const sim::ExecutionSettings& settings)
     : ElderModel(scenario,
                  synthesize_population(

@@ -24,7 +24,7 @@ namespace eldersim {
 
 class ElderModel final : public sim::Model {
  public:
-  explicit ElderModel(std::shared_ptr<const Scenario> scenario,
+  explicit ElderModel(const std::shared_ptr<const Scenario>& scenario,
                       const sim::ExecutionSettings& settings = {});
   // A model of a population given instead of synthesised (tests of one process on a cohort).
   ElderModel(std::shared_ptr<const Scenario> scenario, People population,

@@ -186,7 +186,7 @@ void Hospitals::prepare_step(const sim::Step& step, const ProgrammeSpec& program
   days_ = step.days;
   const double season = spec_.admission_seasonality[sim::to_ymd(step.first_day).month - 1];
   const int n_bands = scenario_.bands.count();
-  base_rate_.resize(static_cast<std::size_t>(n_bands * kAdlLevels));
+  base_rate_.resize(static_cast<std::size_t>(n_bands) * kAdlLevels);
   base_threshold_.resize(base_rate_.size());
   bound_.resize(base_rate_.size());
   // The largest factor the medical-care levers can give anyone: the bound of the sweep's test.
@@ -199,7 +199,7 @@ void Hospitals::prepare_step(const sim::Step& step, const ProgrammeSpec& program
                 m.resident_admission_ratio[2], lever(m.home_sickbeds) * lever(m.family_doctor)});
   for (int b = 0; b < n_bands; ++b)
     for (int l = 0; l < kAdlLevels; ++l) {
-      const auto k = static_cast<std::size_t>(b * kAdlLevels + l);
+      const auto k = static_cast<std::size_t>(b) * kAdlLevels + static_cast<std::size_t>(l);
       base_rate_[k] = spec_.admission_rate_by_band[static_cast<std::size_t>(b)] *
                       spec_.admission_ratio_by_adl[static_cast<std::size_t>(l)] * season;
       base_threshold_[k] = sim::threshold(sim::rate_to_probability(base_rate_[k], days_));
@@ -211,7 +211,7 @@ void Hospitals::prepare_step(const sim::Step& step, const ProgrammeSpec& program
   // in the nearest district that has one (its own if it has one), weighted by beds.
   const auto nh = spec_.hospitals.size();
   const int nd = scenario_.district_count();
-  choices_.assign(static_cast<std::size_t>(nd * kHospitalTiers), {});
+  choices_.assign(static_cast<std::size_t>(nd) * kHospitalTiers, {});
   const auto admits = [&](std::size_t h, int tier) {
     return spec_.hospitals[h].tier == tier && state_.units[h].admitting && state_.units[h].beds > 0;
   };
@@ -249,7 +249,7 @@ bool Hospitals::admitted(const People& p, std::size_t i, int band, int level, st
         covered(seed, p.id[i], RandomEvent::kFamilyDoctor, medical.family_doctor.coverage))
       ratio *= medical.family_doctor.admission_ratio;
   }
-  const auto k = static_cast<std::size_t>(band * kAdlLevels + level);
+  const auto k = static_cast<std::size_t>(band) * kAdlLevels + static_cast<std::size_t>(level);
   const std::uint32_t t =
       ratio == 1 ? base_threshold_[k]
                  : sim::threshold(sim::rate_to_probability(base_rate_[k] * ratio, days_));
@@ -627,8 +627,9 @@ void Hospitals::admit(const sim::Step& step, const Event& e, StepBeds& beds, Hos
   flows_.admissions_by_cell[(static_cast<std::size_t>(d) * kSexes + e.sex) *
                                 static_cast<std::size_t>(scenario_.bands.count()) +
                             e.band] += 1;
-  flows_.admissions_by_origin[static_cast<std::size_t>(d * scenario_.district_count() +
-                                                       spec_.hospitals[h].district)] += 1;
+  flows_.admissions_by_origin[static_cast<std::size_t>(d) *
+                                  static_cast<std::size_t>(scenario_.district_count()) +
+                              static_cast<std::size_t>(spec_.hospitals[h].district)] += 1;
   if (e.day + length < step.end_day()) {
     Event ends = e;
     ends.type = EventType::kStayEnds;

@@ -170,7 +170,7 @@ class Hospitals {
   // (and an upper bound with them).
   void prepare_step(const sim::Step& step, const ProgrammeSpec& programme);
   std::uint32_t admission_bound(int band, int level) const {
-    return bound_[static_cast<std::size_t>(band * kAdlLevels + level)];
+    return bound_[static_cast<std::size_t>(band) * kAdlLevels + static_cast<std::size_t>(level)];
   }
   const std::uint32_t* admission_bounds() const { return bound_.data(); }
   // The exact test for a person whose lane is below the bound.

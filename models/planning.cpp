@@ -144,6 +144,7 @@ sim::CapacityLever read_capacity_lever(const sim::config::Document& baseline, si
   lever.cost_by = "payer";
   lever.scale = s.population.scale;
   std::vector<double> weights;
+  weights.reserve(districts.size());
   for (int k : districts)
     weights.push_back(static_cast<double>(s.districts[static_cast<std::size_t>(k)].n_older));
   lever.apply = [scenario, p, districts, weights, citywide](sim::RunJob& job,

@@ -25,6 +25,7 @@ std::string AgeBands::label(int band) const {
 
 std::vector<std::string> AgeBands::labels() const {
   std::vector<std::string> out;
+  out.reserve(static_cast<std::size_t>(count()));
   for (int b = 0; b < count(); ++b) out.push_back(label(b));
   return out;
 }

@@ -125,7 +125,9 @@ struct Scenario {
   int facility_count() const { return static_cast<int>(care.facilities.size()); }
   int hospital_count() const { return static_cast<int>(hospitals.hospitals.size()); }
   double travel(int from, int to) const {
-    return travel_minutes[static_cast<std::size_t>(from * district_count() + to)];
+    return travel_minutes[static_cast<std::size_t>(from) *
+                              static_cast<std::size_t>(district_count()) +
+                          static_cast<std::size_t>(to)];
   }
   std::vector<std::string> district_names() const;
 };

@@ -230,7 +230,7 @@ void compute_travel_times(Map& root, Scenario& s) {
       t.get<double>("minutes_per_km", 2.0, cfg::between(0, limits::kMinutes / 10));
   t.finish();
   const int n = s.district_count();
-  s.travel_minutes.assign(static_cast<std::size_t>(n * n), 0.0);
+  s.travel_minutes.assign(static_cast<std::size_t>(n) * static_cast<std::size_t>(n), 0.0);
   for (int a = 0; a < n; ++a)
     for (int b = 0; b < n; ++b) {
       const auto& da = s.districts[static_cast<std::size_t>(a)];
@@ -242,7 +242,8 @@ void compute_travel_times(Map& root, Scenario& s) {
                                                              std::cos(db.latitude * kRad) *
                                                              std::pow(std::sin(dlon / 2), 2);
       const double km = 2 * kEarthRadiusKm * std::asin(std::min(1.0, std::sqrt(h)));
-      s.travel_minutes[static_cast<std::size_t>(a * n + b)] = base + per_km * km;
+      s.travel_minutes[static_cast<std::size_t>(a) * static_cast<std::size_t>(n) +
+                       static_cast<std::size_t>(b)] = base + per_km * km;
     }
 }
 

@@ -28,6 +28,8 @@ struct Priority {
   std::int32_t since = 0;   // day the request was first made: first come, first served
   std::uint64_t tie = 0;    // hash of (id, since): a fair, reproducible tie-break
   std::uint64_t id = 0;     // makes the order total
+  // clang-tidy 14 takes the 0 of the comparison a defaulted <=> makes for a null pointer.
+  // NOLINTNEXTLINE(modernize-use-nullptr)
   auto operator<=>(const Priority&) const = default;
   template <class Archive>
   void serialize(Archive& ar) {

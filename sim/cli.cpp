@@ -197,6 +197,7 @@ int run_report(const char* argv0, const std::filesystem::path& file,
                                  file.string()};
   words.insert(words.end(), args.begin(), args.end());
   std::vector<char*> c_args;
+  c_args.reserve(words.size() + 1);
   for (auto& w : words) c_args.push_back(w.data());
   c_args.push_back(nullptr);
   ::execv(c_args[0], c_args.data());

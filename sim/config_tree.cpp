@@ -164,7 +164,8 @@ Node convert(const YAML::Node& in, const std::string& path, int depth, Conversio
           continue;
         }
         const std::string key = kv.first.Scalar();
-        const std::string child_path = path.empty() ? key : path + "." + key;
+        const std::string child_path =
+            path.empty() ? key : std::string(path).append(".").append(key);
         if (c.explicit_tag(kv.first)) {
           c.problems.push_back(Diagnostic{
               key_loc, child_path,

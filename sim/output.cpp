@@ -1,11 +1,11 @@
 #include "sim/output.hpp"
 
 #include <fcntl.h>
-#include <signal.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <stdexcept>
 
@@ -102,8 +102,9 @@ void check_output_path(const std::filesystem::path& out,
     throw std::runtime_error("cannot write to " + out.string() + ": " + std::strerror(errno));
 }
 
-RunWriter::RunWriter(std::filesystem::path final_path, std::vector<DimensionSpec> dims,
-                     std::vector<std::string> period_start, std::vector<std::string> period_end,
+RunWriter::RunWriter(std::filesystem::path final_path, const std::vector<DimensionSpec>& dims,
+                     const std::vector<std::string>& period_start,
+                     const std::vector<std::string>& period_end,
                      const std::vector<SeriesSpec>& series)
     : final_path_(std::move(final_path)), n_periods_(period_start.size()) {
   if (period_end.size() != n_periods_)

@@ -69,9 +69,9 @@ class RunWriter {
   // Opens `<final_path>.tmp-<pid>` and lays out /dims and one empty dataset per series.
   // `dims` must contain every dimension a series names, "period" excepted (taken from
   // period_start / period_end).
-  RunWriter(std::filesystem::path final_path, std::vector<DimensionSpec> dims,
-            std::vector<std::string> period_start, std::vector<std::string> period_end,
-            const std::vector<SeriesSpec>& series);
+  RunWriter(std::filesystem::path final_path, const std::vector<DimensionSpec>& dims,
+            const std::vector<std::string>& period_start,
+            const std::vector<std::string>& period_end, const std::vector<SeriesSpec>& series);
   RunWriter(const RunWriter&) = delete;
   RunWriter& operator=(const RunWriter&) = delete;
   ~RunWriter();

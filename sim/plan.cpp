@@ -208,6 +208,7 @@ std::vector<RunRecord> run_round(const PlanSpec& plan, RunBackend& backend,
   if (!errors.empty()) throw std::runtime_error("plan runs failed:" + errors);
   runs += jobs.size();
   std::vector<RunRecord> out;
+  out.reserve(records.size());
   for (auto& r : records) out.push_back(std::move(*r));
   return out;
 }

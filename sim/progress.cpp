@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdio>
 
 #include "sim/text.hpp"
@@ -26,7 +27,7 @@ void Progress::update(int steps_done, const std::string& date, std::size_t agent
   const double elapsed = std::chrono::duration<double>(now - start_).count();
   const double rate = elapsed > 0 ? static_cast<double>(person_steps) / elapsed : 0.0;
   const double left = steps_done > 0 ? elapsed * (total_steps_ - steps_done) / steps_done : 0.0;
-  const int left_s = static_cast<int>(left + 0.5);
+  const auto left_s = static_cast<int>(std::lround(left));
   fmt::print(stderr, "\r[{:>{}}/{}] {}  agents {}  {:.1f} M person-steps/s  left {}:{:02}:{:02} ",
              steps_done, std::to_string(total_steps_).size(), total_steps_, date,
              with_thousands(static_cast<long long>(agents)), rate / 1e6, left_s / 3600,

@@ -62,6 +62,7 @@ void LocalBackend::execute(std::span<const RunJob> jobs, const Finished& finishe
   };
   std::vector<std::jthread> workers;
   const int n = std::min<int>(jobs_, static_cast<int>(jobs.size()));
+  workers.reserve(static_cast<std::size_t>(n));
   for (int w = 0; w < n; ++w) workers.emplace_back(work);
   std::size_t reported = 0;
   std::unique_lock lock(mutex);

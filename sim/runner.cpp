@@ -74,7 +74,8 @@ class WriterSink final : public SeriesSink {
 
 std::string all_sources(const config::Document& doc) {
   std::string text;
-  for (const auto& [file, body] : doc.sources) text += "# ---- " + file + " ----\n" + body;
+  for (const auto& [file, body] : doc.sources)
+    text.append("# ---- ").append(file).append(" ----\n").append(body);
   for (const auto& o : doc.overrides) text += "# ---- --set " + o + "\n";
   return text;
 }
