@@ -5,11 +5,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <sstream>
 
 #include "sim/text.hpp"
 
@@ -419,8 +421,62 @@ void merge_node(Node& base, const Node& overlay, const std::string& path,
 
 }  // namespace
 
+namespace {
+
+// Counts yaml-cpp's parse events and stops past the limit on values. yaml-cpp 0.7 never ends
+// the event stream of some malformed block mappings (found by fuzzing: a line that starts
+// with ", " inside a mapping, tests/fuzz/regressions/config/), and YAML::LoadAll would take all
+// memory; this pass, run first, turns that into an error.
+class EventBudget final : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& m, YAML::anchor_t) override { spend(m); }
+  void OnAlias(const YAML::Mark& m, YAML::anchor_t) override { spend(m); }
+  void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t,
+                const std::string&) override {
+    spend(m);
+  }
+  void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    spend(m);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    spend(m);
+  }
+  void OnMapEnd() override {}
+
+ private:
+  void spend(const YAML::Mark& m) {
+    if (++events_ > kMaxNodes) throw YAML::ParserException(m, "endless");
+  }
+  std::size_t events_ = 0;
+};
+
+void check_event_count(std::string_view text, const std::string& file) {
+  std::istringstream in{std::string(text)};
+  YAML::Parser parser(in);
+  EventBudget budget;
+  try {
+    while (parser.HandleNextDocument(budget)) {
+    }
+  } catch (const YAML::ParserException& e) {
+    if (e.msg != "endless") return;  // LoadAll reports syntax errors in its own words
+    throw ConfigError(location_of(e.mark, file), "",
+                      fmt::format("YAML syntax: more than {} values, or a construct the YAML "
+                                  "parser cannot finish (look for a stray ',' or ':' here)",
+                                  kMaxNodes));
+  } catch (const YAML::Exception&) {
+  }
+}
+
+}  // namespace
+
 Node parse_yaml(std::string_view text, const std::string& file) {
   check_text(text, file);
+  check_event_count(text, file);
   std::vector<YAML::Node> documents;
   try {
     documents = YAML::LoadAll(std::string(text));
