@@ -15,7 +15,10 @@ supp=$(cd "$(dirname "$0")" && pwd)
 logs=$build/sanitizer-logs
 rm -rf "$logs"
 mkdir -p "$logs"
-skip='^(python|format)\.'
+# fuzz.replay.h5_library: files on which the uninstrumented HDF5 library faults; a sanitizer
+# reports that fault in `info`'s reading child though it is not eldersim's code (make test runs
+# them, and requires each to be refused as damaged).
+skip='^(python|format)\.|^fuzz\.replay\.h5_library$'
 [[ -n $exclude ]] && skip="$skip|$exclude"
 ctest=(ctest --test-dir "$build" --output-on-failure -j "$jobs")
 status=0
