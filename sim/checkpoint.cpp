@@ -11,25 +11,15 @@ std::filesystem::path checkpoint_path(const std::filesystem::path& out) {
 }
 
 void write_checkpoint(const std::filesystem::path& path, const Checkpoint& checkpoint) {
-  OutArchive body;
-  body(checkpoint);
-  write_file_durably(path, with_checksum(kCheckpointMagic, kCheckpointVersion, body.bytes()));
+  write_file_durably(path, to_checked_bytes(checkpoint, kCheckpointMagic, kCheckpointVersion));
 }
 
 Checkpoint decode_checkpoint(std::span<const std::byte> bytes) {
-  InArchive in(checked_body(bytes, kCheckpointMagic, kCheckpointVersion, "checkpoint"));
-  Checkpoint c;
-  in(c);
-  if (!in.at_end()) throw ArchiveError("the checkpoint has trailing bytes");
-  return c;
+  return from_checked_bytes<Checkpoint>(bytes, kCheckpointMagic, kCheckpointVersion, "checkpoint");
 }
 
 Checkpoint read_checkpoint(const std::filesystem::path& path) {
-  try {
-    return decode_checkpoint(read_file_bytes(path));
-  } catch (const ArchiveError& e) {
-    throw ArchiveError(path.string() + ": " + e.what());
-  }
+  return read_checked_file<Checkpoint>(path, kCheckpointMagic, kCheckpointVersion, "checkpoint");
 }
 
 }  // namespace sim

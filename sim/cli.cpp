@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <optional>
 #include <thread>
 
 #include "sim/archive.hpp"
@@ -52,10 +53,18 @@ void print_config_error(const config::ConfigError& e) {
              e.diagnostics().size() == 1 ? "" : "s");
 }
 
-void report_interrupted_sweep(const ExperimentRequest& request) {
-  spdlog::error("interrupted; the finished runs{} are kept in {}: --resume continues the sweep",
-                request.checkpoint_every > 0 ? " and the checkpoints of those in progress" : "",
-                runs_directory(request.out_path).string());
+// Runs the sweep on `backend`; nothing when a signal stopped it, which is reported.
+std::optional<ExperimentSummary> sweep_unless_interrupted(const ModelDefinition& model,
+                                                          const ExperimentRequest& request,
+                                                          RunBackend& backend) {
+  try {
+    return run_experiment(model, request, backend);
+  } catch (const Interrupted&) {
+    spdlog::error("interrupted; the finished runs{} are kept in {}: --resume continues the sweep",
+                  request.checkpoint_every > 0 ? " and the checkpoints of those in progress" : "",
+                  runs_directory(request.out_path).string());
+    return std::nullopt;
+  }
 }
 
 // How long `info` lets the HDF5 library read a file: a damaged file can make it loop for ever
@@ -134,17 +143,13 @@ int run_sweep_mpi(const ModelDefinition& model, ExperimentRequest request, int l
   if (request.jobs > 1) spdlog::warn("--jobs is ignored under mpirun: each rank runs one run");
   request.threads = request.threads > 0 ? request.threads : 1;
   MpiBackend backend(model, mpi, request.threads, interrupt_requested());
-  ExperimentSummary s;
-  try {
-    s = run_experiment(model, request, backend);
-  } catch (const Interrupted&) {
-    // Said before MPI_Finalize: mpirun, when it is interrupted, kills the ranks a second later.
-    report_interrupted_sweep(request);
-    return kExitInterrupted;
-  }
+  // An interruption is said before MPI_Finalize: mpirun, when it is interrupted, kills the ranks
+  // a second later.
+  const auto s = sweep_unless_interrupted(model, request, backend);
+  if (!s) return kExitInterrupted;
   backend.stop_workers();
   spdlog::info("wrote {}: {} runs ({} resumed) in {:.1f} s on {} ranks", request.out_path.string(),
-               s.runs, s.resumed, s.seconds, mpi.size());
+               s->runs, s->resumed, s->seconds, mpi.size());
   return 0;
 #else
   (void)model, (void)request;
@@ -163,15 +168,10 @@ int run_sweep(const ModelDefinition& model, ExperimentRequest request) {
   const int jobs = request.jobs > 0 ? std::min(request.jobs, threads) : threads;
   LocalBackend backend(model, jobs, threads / jobs, interrupt_requested());
   request.threads = threads;
-  ExperimentSummary s;
-  try {
-    s = run_experiment(model, request, backend);
-  } catch (const Interrupted&) {
-    report_interrupted_sweep(request);
-    return kExitInterrupted;
-  }
-  spdlog::info("wrote {}: {} runs ({} resumed) in {:.1f} s", request.out_path.string(), s.runs,
-               s.resumed, s.seconds);
+  const auto s = sweep_unless_interrupted(model, request, backend);
+  if (!s) return kExitInterrupted;
+  spdlog::info("wrote {}: {} runs ({} resumed) in {:.1f} s", request.out_path.string(), s->runs,
+               s->resumed, s->seconds);
   return 0;
 }
 

@@ -187,17 +187,11 @@ std::span<const std::byte> checked_body(std::span<const std::byte> bytes, std::u
 }
 
 std::vector<std::byte> save_record(const RunRecord& record) {
-  OutArchive body;
-  body(record);
-  return with_checksum(kRecordMagic, kRecordVersion, body.bytes());
+  return to_checked_bytes(record, kRecordMagic, kRecordVersion);
 }
 
 RunRecord load_record(std::span<const std::byte> bytes) {
-  InArchive in(checked_body(bytes, kRecordMagic, kRecordVersion, "run record"));
-  RunRecord record;
-  in(record);
-  if (!in.at_end()) throw ArchiveError("the run record has trailing bytes");
-  return record;
+  return from_checked_bytes<RunRecord>(bytes, kRecordMagic, kRecordVersion, "run record");
 }
 
 void write_file_durably(const std::filesystem::path& path, const std::vector<std::byte>& bytes) {
@@ -247,11 +241,7 @@ void write_record_file(const std::filesystem::path& path, const RunRecord& recor
 }
 
 RunRecord read_record_file(const std::filesystem::path& path) {
-  try {
-    return load_record(read_file_bytes(path));
-  } catch (const ArchiveError& e) {
-    throw ArchiveError(path.string() + ": " + e.what());
-  }
+  return read_checked_file<RunRecord>(path, kRecordMagic, kRecordVersion, "run record");
 }
 
 }  // namespace sim

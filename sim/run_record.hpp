@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/archive.hpp"
 #include "sim/config_tree.hpp"
 #include "sim/model_api.hpp"
 #include "sim/output.hpp"
@@ -91,6 +92,35 @@ std::span<const std::byte> checked_body(std::span<const std::byte> bytes, std::u
 // A file's bytes written durably (a temporary file, fsync, rename), and read back.
 void write_file_durably(const std::filesystem::path& path, const std::vector<std::byte>& bytes);
 std::vector<std::byte> read_file_bytes(const std::filesystem::path& path);
+
+// A value as bytes behind a magic word, version and checksum, and back, decoded whole: throws
+// ArchiveError for bytes of another kind or version, damaged ones, or trailing bytes.
+template <class T>
+std::vector<std::byte> to_checked_bytes(const T& value, std::uint64_t magic,
+                                        std::uint32_t version) {
+  OutArchive body;
+  body(value);
+  return with_checksum(magic, version, body.bytes());
+}
+template <class T>
+T from_checked_bytes(std::span<const std::byte> bytes, std::uint64_t magic, std::uint32_t version,
+                     const std::string& what) {
+  InArchive in(checked_body(bytes, magic, version, what));
+  T value;
+  in(value);
+  if (!in.at_end()) throw ArchiveError("the " + what + " has trailing bytes");
+  return value;
+}
+// The same for a file's bytes; the error names the file.
+template <class T>
+T read_checked_file(const std::filesystem::path& path, std::uint64_t magic, std::uint32_t version,
+                    const std::string& what) {
+  try {
+    return from_checked_bytes<T>(read_file_bytes(path), magic, version, what);
+  } catch (const ArchiveError& e) {
+    throw ArchiveError(path.string() + ": " + e.what());
+  }
+}
 
 // Writes a record to `path` durably (a temporary file, fsync, then rename), and reads it back.
 void write_record_file(const std::filesystem::path& path, const RunRecord& record);

@@ -14,6 +14,7 @@
 
 #include "models/elder_model.hpp"
 #include "models/scenario.hpp"
+#include "sim/h5.hpp"
 #include "sim/model_api.hpp"
 #include "sim/parallel.hpp"
 #include "sim/runner.hpp"
@@ -52,6 +53,33 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+// Every dataset of the named groups of an HDF5 file, as bytes, by "group/name": to compare
+// files byte for byte (numbers as stored, each string with its terminating NUL).
+inline std::map<std::string, std::vector<char>> dataset_bytes(
+    const std::filesystem::path& file, const std::vector<std::string>& groups) {
+  std::map<std::string, std::vector<char>> out;
+  const auto f = sim::h5::File::open_read_only(file);
+  for (const std::string& group : groups) {
+    const auto g = f.root().open_group(group);
+    for (const auto& name : g.children()) {
+      std::vector<char>& raw = out[group + "/" + name];
+      const auto take = [&raw](const auto& v) {
+        raw.assign(reinterpret_cast<const char*>(v.data()),
+                   reinterpret_cast<const char*>(v.data() + v.size()));
+      };
+      const auto type = sim::h5::dataset_info(g, name).type;
+      if (type == "int64")
+        take(sim::h5::read_int64(g, name));
+      else if (type == "float64")
+        take(sim::h5::read_float64(g, name));
+      else
+        for (const auto& s : g.read_strings(name))
+          raw.insert(raw.end(), s.c_str(), s.c_str() + s.size() + 1);
+    }
+  }
+  return out;
+}
 
 // The Guangzhou small scenario with overrides, parsed.
 inline Scenario small_scenario(const std::vector<std::string>& overrides = {}) {

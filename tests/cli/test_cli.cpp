@@ -54,6 +54,28 @@ std::string config(const std::string& name) {
   return testing::config_path(name).string();
 }
 
+// Starts the binary with the arguments and returns its process id (-1 if it could not start),
+// without waiting: for the tests that signal a run part way.
+pid_t start(std::vector<std::string> args) {
+  args.insert(args.begin(), ELDERSIM_BINARY);
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = -1;
+  return posix_spawn(&pid, ELDERSIM_BINARY, nullptr, nullptr, argv.data(), environ) == 0 ? pid : -1;
+}
+
+// Polls `ready` every 20 ms for up to a minute; whether it became true.
+template <class Ready>
+bool wait_until(Ready ready) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (!ready()) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return true;
+}
+
 TEST(Cli, SeriesAreByteIdenticalForOneTwoAndFourThreads) {
   TempDir dir;
   std::vector<std::filesystem::path> files;
@@ -67,26 +89,7 @@ TEST(Cli, SeriesAreByteIdenticalForOneTwoAndFourThreads) {
     files.push_back(out);
   }
   const auto series_of = [](const std::filesystem::path& p) {
-    const sim::h5::File f = sim::h5::File::open_read_only(p);
-    std::map<std::string, std::vector<char>> bytes;
-    for (const char* group : {"series", "facilities", "hospitals"}) {
-      const sim::h5::Group g = f.root().open_group(group);
-      for (const auto& name : g.children()) {
-        const auto info = sim::h5::dataset_info(g, name);
-        std::vector<char> raw;
-        if (info.type == "int64") {
-          const auto v = sim::h5::read_int64(g, name);
-          raw.assign(reinterpret_cast<const char*>(v.data()),
-                     reinterpret_cast<const char*>(v.data() + v.size()));
-        } else {
-          const auto v = sim::h5::read_float64(g, name);
-          raw.assign(reinterpret_cast<const char*>(v.data()),
-                     reinterpret_cast<const char*>(v.data() + v.size()));
-        }
-        bytes[name] = raw;
-      }
-    }
-    return bytes;
+    return testing::dataset_bytes(p, {"series", "facilities", "hospitals"});
   };
   const auto one = series_of(files[0]);
   ElderModel declared(std::make_shared<const Scenario>(testing::small_scenario()));
@@ -158,24 +161,12 @@ TEST(Cli, AnInterruptedRunLeavesNoOutputUnderAnyName) {
   // exists (part way through) and check nothing is left under the final or temporary name.
   TempDir dir;
   const auto out = dir.path() / "interrupted.h5";
-  std::vector<std::string> args{ELDERSIM_BINARY,
-                                "run",
-                                config("guangzhou.yaml"),
-                                "--out",
-                                out.string(),
-                                "--threads",
-                                "1",
-                                "-q"};
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  ASSERT_EQ(posix_spawn(&pid, ELDERSIM_BINARY, nullptr, nullptr, argv.data(), environ), 0);
+  const pid_t pid =
+      start({"run", config("guangzhou.yaml"), "--out", out.string(), "--threads", "1", "-q"});
+  ASSERT_GT(pid, 0);
   const auto tmp = std::filesystem::path(out.string() + ".tmp-" + std::to_string(pid));
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (!std::filesystem::exists(tmp) && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  ASSERT_TRUE(std::filesystem::exists(tmp)) << "the run never started writing";
+  ASSERT_TRUE(wait_until([&] { return std::filesystem::exists(tmp); }))
+      << "the run never started writing";
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   kill(pid, SIGINT);
   int status = 0;
@@ -421,27 +412,12 @@ TEST(CliCheckpoint, EverySignalStopsCleanlyAndTheCheckpointResumes) {
   for (const int signal : {SIGINT, SIGTERM, SIGHUP}) {
     TempDir dir;
     const auto out = dir.path() / "long.h5";
-    std::vector<std::string> args{ELDERSIM_BINARY,
-                                  "run",
-                                  config("guangzhou.yaml"),
-                                  "--out",
-                                  out.string(),
-                                  "--threads",
-                                  "1",
-                                  "--set",
-                                  "population.scale=0.2",
-                                  "--checkpoint-every",
-                                  "12",
-                                  "-q"};
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    pid_t pid = 0;
-    ASSERT_EQ(posix_spawn(&pid, ELDERSIM_BINARY, nullptr, nullptr, argv.data(), environ), 0);
+    const pid_t pid =
+        start({"run", config("guangzhou.yaml"), "--out", out.string(), "--threads", "1", "--set",
+               "population.scale=0.2", "--checkpoint-every", "12", "-q"});
+    ASSERT_GT(pid, 0);
     const auto tmp = std::filesystem::path(out.string() + ".tmp-" + std::to_string(pid));
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (!std::filesystem::exists(tmp) && std::chrono::steady_clock::now() < deadline)
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    wait_until([&] { return std::filesystem::exists(tmp); });
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
     kill(pid, signal);
     int status = 0;
@@ -460,24 +436,6 @@ TEST(CliCheckpoint, EverySignalStopsCleanlyAndTheCheckpointResumes) {
   }
 }
 
-// Every dataset of a file's /series group, as bytes.
-std::map<std::string, std::vector<char>> series_of(const std::filesystem::path& file) {
-  std::map<std::string, std::vector<char>> out;
-  const auto f = sim::h5::File::open_read_only(file);
-  const auto g = f.root().open_group("series");
-  for (const auto& name : g.children()) {
-    const auto take = [&](const auto& v) {
-      out[name].assign(reinterpret_cast<const char*>(v.data()),
-                       reinterpret_cast<const char*>(v.data() + v.size()));
-    };
-    if (sim::h5::dataset_info(g, name).type == "int64")
-      take(sim::h5::read_int64(g, name));
-    else
-      take(sim::h5::read_float64(g, name));
-  }
-  return out;
-}
-
 // A signal inside a sweep whose runs keep checkpoints: exit 130, the checkpoints of the runs in
 // progress kept, and --resume finishes the sweep with the series of one never stopped.
 TEST(CliCheckpoint, ASignalInsideASweepKeepsItsRunsCheckpointsAndResumeFinishesIt) {
@@ -491,14 +449,10 @@ TEST(CliCheckpoint, ASignalInsideASweepKeepsItsRunsCheckpointsAndResumeFinishesI
   ASSERT_EQ(run(dir, args).exit_code, 0);
 
   const auto out = dir.path() / "cut.h5";
-  std::vector<std::string> spawn_args{ELDERSIM_BINARY};
-  spawn_args.insert(spawn_args.end(), sweep.begin(), sweep.end());
-  spawn_args.insert(spawn_args.end(), {"--out", out.string(), "--checkpoint-every", "1"});
-  std::vector<char*> argv;
-  for (auto& a : spawn_args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  ASSERT_EQ(posix_spawn(&pid, ELDERSIM_BINARY, nullptr, nullptr, argv.data(), environ), 0);
+  auto cut = sweep;
+  cut.insert(cut.end(), {"--out", out.string(), "--checkpoint-every", "1"});
+  const pid_t pid = start(cut);
+  ASSERT_GT(pid, 0);
   const auto runs = sim::runs_directory(out);
   const auto checkpoints = [&] {
     std::size_t n = 0;
@@ -507,9 +461,7 @@ TEST(CliCheckpoint, ASignalInsideASweepKeepsItsRunsCheckpointsAndResumeFinishesI
       n += e.path().extension() == ".checkpoint";
     return n;
   };
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (checkpoints() == 0 && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  wait_until([&] { return checkpoints() > 0; });
   kill(pid, SIGTERM);
   int status = 0;
   waitpid(pid, &status, 0);
@@ -521,7 +473,7 @@ TEST(CliCheckpoint, ASignalInsideASweepKeepsItsRunsCheckpointsAndResumeFinishesI
   args.insert(args.end(), {"--out", out.string(), "--checkpoint-every", "1", "--resume"});
   const Result resumed = run(dir, args);
   ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
-  EXPECT_EQ(series_of(out), series_of(whole));
+  EXPECT_EQ(testing::dataset_bytes(out, {"series"}), testing::dataset_bytes(whole, {"series"}));
   EXPECT_FALSE(std::filesystem::exists(runs));
 }
 

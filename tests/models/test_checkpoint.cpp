@@ -17,26 +17,7 @@ namespace {
 using testing::TempDir;
 
 std::map<std::string, std::vector<char>> series_bytes(const std::filesystem::path& file) {
-  std::map<std::string, std::vector<char>> out;
-  const auto f = sim::h5::File::open_read_only(file);
-  for (const char* group : {"series", "facilities", "hospitals", "dims"}) {
-    const auto g = f.root().open_group(group);
-    for (const auto& name : g.children()) {
-      std::vector<char>& raw = out[std::string(group) + "/" + name];
-      const auto type = sim::h5::dataset_info(g, name).type;
-      const auto take = [&raw](const auto& v) {
-        raw.assign(reinterpret_cast<const char*>(v.data()),
-                   reinterpret_cast<const char*>(v.data() + v.size()));
-      };
-      if (type == "int64")
-        take(sim::h5::read_int64(g, name));
-      else if (type == "float64")
-        take(sim::h5::read_float64(g, name));
-      else
-        for (const auto& s : g.read_strings(name)) raw.insert(raw.end(), s.begin(), s.end());
-    }
-  }
-  return out;
+  return testing::dataset_bytes(file, {"series", "facilities", "hospitals", "dims"});
 }
 
 sim::RunRequest request_for(const std::filesystem::path& out) {
