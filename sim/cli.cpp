@@ -19,6 +19,7 @@
 #include <thread>
 
 #include "sim/archive.hpp"
+#include "sim/calibrate.hpp"
 #include "sim/config_tree.hpp"
 #include "sim/experiment.hpp"
 #include "sim/file_info.hpp"
@@ -27,6 +28,7 @@
 #include "sim/plan.hpp"
 #include "sim/progress.hpp"
 #include "sim/runner.hpp"
+#include "sim/sensitivity.hpp"
 #include "sim/text.hpp"
 #include "sim/version.hpp"
 
@@ -181,6 +183,34 @@ int run_plan_command(const ModelDefinition& model, const PlanRequest& request, i
   LocalBackend backend(model, n, 1, interrupt_requested());
   const PlanResult r = run_plan(model, request, backend);
   fmt::print("{}", describe_plan(r));
+  spdlog::info("wrote {}: {} runs in {:.1f} s", request.out_path.string(), r.runs, r.seconds);
+  return 0;
+}
+
+int run_calibrate_command(const ModelDefinition& model, const CalibrationRequest& request,
+                          int threads) {
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int n = threads > 0 ? threads : cores;
+  LocalBackend backend(model, n, 1, interrupt_requested());
+  const CalibrationResult r = run_calibration(model, request, backend);
+  fmt::print("{}", describe_calibration(r.spec, r));
+  if (request.check_only) {
+    if (all_targets_met(r.spec, r)) return 0;
+    spdlog::error("a target is not met at the configured values (see the table)");
+    return kExitRuntime;
+  }
+  spdlog::info("wrote {} and {}: {} runs in {:.1f} s", request.fitted_path.string(),
+               request.out_path.string(), r.runs, r.seconds);
+  return 0;
+}
+
+int run_sensitivity_command(const ModelDefinition& model, const SensitivityRequest& request,
+                            int threads) {
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int n = threads > 0 ? threads : cores;
+  LocalBackend backend(model, n, 1, interrupt_requested());
+  const SensitivityResult r = run_sensitivity(model, request, backend);
+  fmt::print("{}", describe_sensitivity(r));
   spdlog::info("wrote {}: {} runs in {:.1f} s", request.out_path.string(), r.runs, r.seconds);
   return 0;
 }
@@ -364,6 +394,64 @@ int run_cli(int argc, char** argv, const ModelDefinition& model) {
       ->take_all();
   plan->add_flag("-q,--quiet", quiet, "Only print warnings and errors");
 
+  CalibrationRequest calibrate_request;
+  int calibrate_threads = 0;
+  CLI::App* calibrate = app.add_subcommand(
+      "calibrate", "Fit configuration values to published figures (docs/calibration.md)");
+  calibrate->add_option("calibration", calibrate_request.calibration_file, "Calibration YAML file");
+  calibrate->add_option(
+      "-o,--out", calibrate_request.out_path,
+      "Sweep file of the start against the fit (default results/<name>.calibration.h5)");
+  calibrate->add_option("--fitted", calibrate_request.fitted_path,
+                        "Scenario file with the fitted values (default: --out with .yaml)");
+  calibrate
+      ->add_option("-t,--threads", calibrate_threads, "Worker threads in all (default: all cores)")
+      ->check(kThreadCount);
+  calibrate
+      ->add_option("-r,--replicates", calibrate_request.replicates,
+                   "Replicates per evaluation instead of the file's")
+      ->check(CLI::Range(1, 10000));
+  calibrate
+      ->add_option("--max-evaluations", calibrate_request.max_evaluations,
+                   "Evaluations at most, instead of the file's")
+      ->check(CLI::Range(1, 1000000));
+  calibrate->add_flag("-f,--force", calibrate_request.force, "Replace existing output files");
+  calibrate->add_flag(
+      "--check", calibrate_request.check_only,
+      "Only evaluate the targets at the baseline's values; exit 1 if one is not met");
+  calibrate
+      ->add_option("--set", calibrate_request.overrides,
+                   "Override a config value in every run: key.path=value (repeatable)")
+      ->take_all();
+  calibrate->add_flag("-q,--quiet", quiet, "Only print warnings and errors");
+
+  SensitivityRequest sensitivity_request;
+  int sensitivity_threads = 0;
+  CLI::App* sensitivity = app.add_subcommand(
+      "sensitivity", "Rank parameters by Morris elementary effects (docs/sensitivity.md)");
+  sensitivity->add_option("sensitivity", sensitivity_request.sensitivity_file,
+                          "Sensitivity YAML file");
+  sensitivity->add_option("-o,--out", sensitivity_request.out_path,
+                          "Output file (default results/<name>.sensitivity.h5)");
+  sensitivity
+      ->add_option("-t,--threads", sensitivity_threads,
+                   "Worker threads in all (default: all cores)")
+      ->check(kThreadCount);
+  sensitivity
+      ->add_option("-r,--replicates", sensitivity_request.replicates,
+                   "Replicates per point instead of the file's")
+      ->check(CLI::Range(1, 10000));
+  sensitivity
+      ->add_option("--trajectories", sensitivity_request.trajectories,
+                   "Trajectories instead of the file's")
+      ->check(CLI::Range(2, 100000));
+  sensitivity->add_flag("-f,--force", sensitivity_request.force, "Replace an existing output file");
+  sensitivity
+      ->add_option("--set", sensitivity_request.overrides,
+                   "Override a config value in every run: key.path=value (repeatable)")
+      ->take_all();
+  sensitivity->add_flag("-q,--quiet", quiet, "Only print warnings and errors");
+
   std::filesystem::path report_path;
   std::vector<std::string> report_args;
   CLI::App* report = app.add_subcommand(
@@ -379,6 +467,12 @@ int run_cli(int argc, char** argv, const ModelDefinition& model) {
     if (*sweep)
       config_after_set(*sweep, sweep_request.sweep_file, sweep_request.overrides, "sweep");
     if (*plan) config_after_set(*plan, plan_request.plan_file, plan_request.overrides, "plan");
+    if (*sensitivity)
+      config_after_set(*sensitivity, sensitivity_request.sensitivity_file,
+                       sensitivity_request.overrides, "sensitivity");
+    if (*calibrate)
+      config_after_set(*calibrate, calibrate_request.calibration_file, calibrate_request.overrides,
+                       "calibration");
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : kExitConfig;
   }
@@ -389,7 +483,7 @@ int run_cli(int argc, char** argv, const ModelDefinition& model) {
   spdlog::set_level(quiet ? spdlog::level::warn : spdlog::level::info);
 
   try {
-    for (CLI::App* command : {run, sweep, plan})
+    for (CLI::App* command : {run, sweep, plan, calibrate, sensitivity})
       if (*command && command->count("--out") > 0 &&
           command->get_option("--out")->as<std::string>().empty())
         throw std::runtime_error("--out needs a file name");
@@ -434,6 +528,26 @@ int run_cli(int argc, char** argv, const ModelDefinition& model) {
       plan_request.command_line = joined_command_line(argc, argv);
       install_interrupt_handlers();
       return run_plan_command(model, plan_request, plan_threads);
+    } else if (*calibrate) {
+      auto& c = calibrate_request;
+      if (c.out_path.empty())
+        c.out_path = std::filesystem::path("results") / c.calibration_file.stem() +=
+            ".calibration.h5";
+      if (c.fitted_path.empty())
+        c.fitted_path = std::filesystem::path(c.out_path).replace_extension(".yaml");
+      if (c.fitted_path.extension() == ".h5")
+        throw std::runtime_error("--fitted is a YAML scenario file, not " + c.fitted_path.string());
+      c.command_line = joined_command_line(argc, argv);
+      install_interrupt_handlers();
+      return run_calibrate_command(model, c, calibrate_threads);
+    } else if (*sensitivity) {
+      auto& q = sensitivity_request;
+      if (q.out_path.empty())
+        q.out_path = std::filesystem::path("results") / q.sensitivity_file.stem() +=
+            ".sensitivity.h5";
+      q.command_line = joined_command_line(argc, argv);
+      install_interrupt_handlers();
+      return run_sensitivity_command(model, q, sensitivity_threads);
     } else if (*report) {
       auto extras = report->remaining();
       report_args.insert(report_args.end(), extras.begin(), extras.end());

@@ -575,6 +575,24 @@ void apply_override(Document& doc, std::string_view assignment) {
   doc.overrides.emplace_back(assignment);
 }
 
+const Node* find_path(const Node& root, std::string_view path) {
+  const Node* node = &root;
+  for (const auto& segment : split(path, '.')) {
+    const Node* next = nullptr;
+    if (node->is_map()) {
+      if (const Node::Entry* e = node->find(segment)) next = &e->value;
+    } else if (node->is_sequence()) {
+      for (const auto& item : node->items)
+        if (item.item_name() == segment) next = &item;
+      const auto index = parse_index(segment);
+      if (!next && index && *index < node->items.size()) next = &node->items[*index];
+    }
+    if (!next) return nullptr;
+    node = next;
+  }
+  return node;
+}
+
 namespace {
 void emit(YAML::Emitter& out, const Node& n) {
   switch (n.kind) {

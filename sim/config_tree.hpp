@@ -102,6 +102,8 @@ Document load_document(const std::filesystem::path& path);
 void merge(Node& base, const Node& overlay);
 // Applies one "key.path=value" override. Throws ConfigError naming the path if it cannot apply.
 void apply_override(Document& doc, std::string_view assignment);
+// The node at a key path as `--set` takes it (map keys, list items by name or index), or null.
+const Node* find_path(const Node& root, std::string_view path);
 // The tree as YAML text (the resolved configuration written to the output's provenance).
 std::string to_yaml(const Node& node);
 

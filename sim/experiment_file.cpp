@@ -11,6 +11,7 @@
 #include "sim/h5.hpp"
 #include "sim/interval.hpp"
 #include "sim/output.hpp"
+#include "sim/text.hpp"
 
 namespace sim {
 
@@ -107,12 +108,6 @@ std::vector<hsize_t> shape_of(const UnionAxes& u, const SeriesSpec& s, std::size
   shape.push_back(periods);
   for (const auto& d : s.dims) shape.push_back(u.size.at(d));
   return shape;
-}
-
-std::string joined(const std::vector<std::string>& v, const std::string& sep) {
-  std::string out;
-  for (const auto& x : v) out += (out.empty() ? "" : sep) + x;
-  return out;
 }
 
 // The datasets of one series: its values and its summaries.
@@ -278,26 +273,6 @@ void write_definitions(const h5::Group& root, const ExperimentContents& c,
   write_matrix(p, "value", c.parameter_values, "replicate,parameter");
 }
 
-// Deletes the temporary file unless committed.
-struct PendingFile {
-  std::filesystem::path final_path, temporary;
-  bool committed = false;
-  explicit PendingFile(std::filesystem::path out) : final_path(std::move(out)) {
-    temporary = final_path;
-    temporary += ".tmp-" + std::to_string(::getpid());
-    if (final_path.has_parent_path()) std::filesystem::create_directories(final_path.parent_path());
-  }
-  ~PendingFile() {
-    if (committed) return;
-    std::error_code ignored;
-    std::filesystem::remove(temporary, ignored);
-  }
-  void commit() {
-    durable_rename(temporary, final_path);
-    committed = true;
-  }
-};
-
 }  // namespace
 
 void write_rows(const h5::Group& g, const std::string& name,
@@ -307,6 +282,23 @@ void write_rows(const h5::Group& g, const std::string& name,
 void write_rows(const h5::Group& g, const std::string& name,
                 const std::vector<std::vector<double>>& rows, const std::string& dims) {
   write_matrix(g, name, rows, dims);
+}
+
+PendingFile::PendingFile(std::filesystem::path out) : final_path(std::move(out)) {
+  temporary = final_path;
+  temporary += ".tmp-" + std::to_string(::getpid());
+  if (final_path.has_parent_path()) std::filesystem::create_directories(final_path.parent_path());
+}
+
+PendingFile::~PendingFile() {
+  if (committed) return;
+  std::error_code ignored;
+  std::filesystem::remove(temporary, ignored);
+}
+
+void PendingFile::commit() {
+  durable_rename(temporary, final_path);
+  committed = true;
 }
 
 void write_experiment_file(const std::filesystem::path& out, const ExperimentContents& c) {

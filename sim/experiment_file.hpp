@@ -43,6 +43,18 @@ struct ExperimentContents {
   std::function<void(const h5::Group& root)> extra;
 };
 
+// A file written under `temporary` (OUT.tmp-PID) and renamed to `final_path` by commit(); removed
+// if never committed, so a file under the final name is always complete.
+struct PendingFile {
+  std::filesystem::path final_path, temporary;
+  bool committed = false;
+  explicit PendingFile(std::filesystem::path out);
+  PendingFile(const PendingFile&) = delete;
+  PendingFile& operator=(const PendingFile&) = delete;
+  ~PendingFile();
+  void commit();
+};
+
 // A 2-D [rows x columns] dataset with a `dims` attribute.
 void write_rows(const h5::Group& g, const std::string& name,
                 const std::vector<std::vector<std::int64_t>>& rows, const std::string& dims);

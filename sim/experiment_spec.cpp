@@ -8,13 +8,8 @@
 
 namespace sim {
 
-namespace {
-
-using config::Map;
-using config::Value;
-
-// A path in the sweep file, relative to the file's directory; must name an existing file.
-std::filesystem::path scenario_file(const Value& v, const std::filesystem::path& base_dir) {
+// Declared in the header: shared by sweep, plan and calibration files.
+std::filesystem::path scenario_file(const config::Value& v, const std::filesystem::path& base_dir) {
   const auto text = v.as<std::string>();
   if (!text) return {};
   std::filesystem::path p = base_dir / *text;
@@ -26,10 +21,10 @@ std::filesystem::path scenario_file(const Value& v, const std::filesystem::path&
   return p.lexically_normal();
 }
 
-std::vector<std::string> read_overrides(const Value& v) {
+std::vector<std::string> read_overrides(const config::Value& v) {
   std::vector<std::string> out;
   if (!v.present()) return out;
-  for (const Value& item : v.as_list()) {
+  for (const config::Value& item : v.as_list()) {
     const auto text = item.as<std::string>();
     if (!text) continue;
     const auto eq = text->find('=');
@@ -40,6 +35,11 @@ std::vector<std::string> read_overrides(const Value& v) {
   }
   return out;
 }
+
+namespace {
+
+using config::Map;
+using config::Value;
 
 std::optional<Distribution> read_distribution(Map& m) {
   const std::string kind =
@@ -75,25 +75,6 @@ std::optional<Distribution> read_distribution(Map& m) {
   if (!(low < high)) return order_error("high", "must be above low");
   if (mode < low || mode > high) return order_error("mode", "must lie between low and high");
   return Triangular{low, mode, high};
-}
-
-std::vector<UncertainParameter> read_uncertain(const Value& v) {
-  std::vector<UncertainParameter> out;
-  if (!v.present()) return out;
-  std::set<std::string> seen;
-  for (const Value& item : v.as_list()) {
-    Map m = item.as_map();
-    UncertainParameter p;
-    p.path = m.require<std::string>("path");
-    if (!p.path.empty() && !seen.insert(p.path).second)
-      m["path"].error("parameter " + p.path + " is declared twice");
-    p.source = m.require<std::string>("source");
-    const auto d = read_distribution(m);
-    m.finish();
-    if (d) p.distribution = *d;
-    out.push_back(std::move(p));
-  }
-  return out;
 }
 
 std::string last_segment(const std::string& path) {
@@ -149,6 +130,25 @@ std::string override_key(const std::string& assignment) {
 }
 
 }  // namespace
+
+std::vector<UncertainParameter> read_uncertain(const config::Value& v) {
+  std::vector<UncertainParameter> out;
+  if (!v.present()) return out;
+  std::set<std::string> seen;
+  for (const config::Value& item : v.as_list()) {
+    config::Map m = item.as_map();
+    UncertainParameter p;
+    p.path = m.require<std::string>("path");
+    if (!p.path.empty() && !seen.insert(p.path).second)
+      m["path"].error("parameter " + p.path + " is declared twice");
+    p.source = m.require<std::string>("source");
+    const auto d = read_distribution(m);
+    m.finish();
+    if (d) p.distribution = *d;
+    out.push_back(std::move(p));
+  }
+  return out;
+}
 
 ExperimentSpec read_experiment(const config::Document& doc) {
   config::Diagnostics diag;

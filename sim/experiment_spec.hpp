@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/config_reader.hpp"
 #include "sim/config_tree.hpp"
 #include "sim/distributions.hpp"
 
@@ -42,6 +43,15 @@ struct ExperimentSpec {
   std::vector<ScenarioSpec> scenarios;  // [0] is the baseline
   std::vector<UncertainParameter> uncertain;
 };
+
+// A scenario file named in a sweep, plan or calibration file, relative to that file's directory
+// `base_dir`; records an error (and returns an empty path) unless it is an existing file.
+std::filesystem::path scenario_file(const config::Value& v, const std::filesystem::path& base_dir);
+// A list of "key.path=value" overrides; records an error for an item of another form.
+std::vector<std::string> read_overrides(const config::Value& v);
+
+// A list of uncertain parameters (path, distribution and its parameters, source), each path once.
+std::vector<UncertainParameter> read_uncertain(const config::Value& v);
 
 // Reads a sweep file. Throws config::ConfigError listing every problem.
 ExperimentSpec read_experiment(const std::filesystem::path& file);

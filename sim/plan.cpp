@@ -11,7 +11,10 @@
 #include "sim/experiment_file.hpp"
 #include "sim/interval.hpp"
 #include "sim/output.hpp"
+#include "sim/point_runs.hpp"
+#include "sim/record_query.hpp"
 #include "sim/runner.hpp"
+#include "sim/study.hpp"
 #include "sim/version.hpp"
 
 namespace sim {
@@ -49,63 +52,13 @@ int year_of_label(const std::string& date) {
 // Sums a series per unit and period over the cells the selection keeps: [unit][period].
 std::vector<std::vector<double>> unit_sums(const PlanSpec& plan, const RunRecord& run,
                                            const std::string& name) {
-  const std::size_t i = run.index_of(name);
-  const SeriesSpec& spec = run.specs[i];
-  std::vector<std::size_t> sizes;
-  std::vector<std::optional<std::size_t>> keep;  // per axis: the only label kept, if selected
-  std::optional<std::size_t> unit_axis;
-  for (std::size_t a = 0; a < spec.dims.size(); ++a) {
-    const auto& dim = *std::find_if(run.dims.begin(), run.dims.end(),
-                                    [&](const DimensionSpec& d) { return d.name == spec.dims[a]; });
-    sizes.push_back(dim.labels.size());
-    keep.emplace_back();
-    if (const auto s = plan.target.select.find(dim.name); s != plan.target.select.end()) {
-      const auto at = std::find(dim.labels.begin(), dim.labels.end(), s->second);
-      if (at == dim.labels.end())
-        throw std::runtime_error("plan target: " + dim.name + " has no label " + s->second);
-      keep.back() = static_cast<std::size_t>(at - dim.labels.begin());
-    }
-    if (dim.name == plan.lever.unit_dimension) unit_axis = a;
+  Selection select;
+  for (const auto& [axis, label] : plan.target.select) select[axis] = {label};
+  try {
+    return selected_sums(run, name, select, plan.lever.unit_dimension, plan.lever.units);
+  } catch (const std::runtime_error& e) {
+    throw std::runtime_error(std::string("plan target: ") + e.what());
   }
-  if (!plan.lever.unit_dimension.empty() && !unit_axis)
-    throw std::runtime_error("plan target: series " + name + " has no " +
-                             plan.lever.unit_dimension + " axis to read each unit's target on");
-  // The unit of each label on the unit axis.
-  std::vector<std::optional<std::size_t>> unit_of;
-  if (unit_axis) {
-    const auto& dim = *std::find_if(run.dims.begin(), run.dims.end(), [&](const DimensionSpec& d) {
-      return d.name == plan.lever.unit_dimension;
-    });
-    for (const auto& label : dim.labels) {
-      const auto u = std::find(plan.lever.units.begin(), plan.lever.units.end(), label);
-      unit_of.push_back(u == plan.lever.units.end() ? std::nullopt
-                                                    : std::optional(static_cast<std::size_t>(
-                                                          u - plan.lever.units.begin())));
-    }
-  }
-  std::size_t row = 1;
-  for (auto n : sizes) row *= n;
-  const std::size_t periods = run.period_start.size();
-  std::vector<std::vector<double>> out(plan.lever.units.size(), std::vector<double>(periods, 0));
-  std::vector<std::size_t> index(sizes.size());
-  for (std::size_t c = 0; c < row; ++c) {
-    std::size_t rest = c;
-    for (std::size_t a = sizes.size(); a-- > 0;) index[a] = rest % sizes[a], rest /= sizes[a];
-    bool kept = true;
-    for (std::size_t a = 0; a < sizes.size(); ++a)
-      if (keep[a] && index[a] != *keep[a]) kept = false;
-    if (!kept) continue;
-    std::size_t u = 0;
-    if (unit_axis) {
-      if (!unit_of[index[*unit_axis]]) continue;
-      u = *unit_of[index[*unit_axis]];
-    }
-    for (std::size_t p = 0; p < periods; ++p)
-      out[u][p] += spec.element == h5::Element::kInt64
-                       ? static_cast<double>(run.ints[i][p * row + c])
-                       : run.reals[i][p * row + c];
-  }
-  return out;
 }
 
 }  // namespace
@@ -304,17 +257,8 @@ PlanResult run_plan(const ModelDefinition& definition, const PlanRequest& reques
   as_sweep.seed = plan.seed;
   as_sweep.scenarios.push_back({"baseline", "", plan.baseline, {}});
   const std::uint64_t root = root_seed(as_sweep, request.overrides);
-  std::vector<RunJob> base_jobs;
-  for (std::size_t r = 0; r < R; ++r) {
-    RunJob job{plan.baseline.string(), "", {}, "", 0};
-    const int ri = static_cast<int>(r);
-    job.overrides.push_back("simulation.seed=" + std::to_string(replicate_seed(root, ri)));
-    job.overrides.push_back(
-        "simulation.population_seed=" +
-        std::to_string(population_seed(root, ri, PopulationMode::kPerReplicate)));
-    for (const auto& o : request.overrides) job.overrides.push_back(o);
-    base_jobs.push_back(std::move(job));
-  }
+  const std::vector<RunJob> base_jobs =
+      replicate_jobs(plan.baseline, root, plan.replicates, request.overrides);
   {  // every configuration checked before anything runs
     RunJob probe = base_jobs[0];
     plan.lever.apply(probe, std::vector<std::int64_t>(U, plan.max_amount));
@@ -409,25 +353,11 @@ PlanResult run_plan(const ModelDefinition& definition, const PlanRequest& reques
   contents.record = [&](std::size_t s, int r) {
     return s == 0 ? nothing[static_cast<std::size_t>(r)] : planned[static_cast<std::size_t>(r)];
   };
-  const auto put = [&contents](const std::string& name, const h5::AttributeValue& v) {
-    contents.metadata.push_back(MetadataEntry::of(name, v));
-  };
-  put("file_kind", std::string("plan"));
-  put("schema_version", kFileSchemaVersion);
-  put("eldersim_version", std::string(version()));
-  put("git_commit", std::string(git_commit()));
-  put("plan_file", plan.file.string());
-  put("plan_text", plan.text);
-  put("plan_name", plan.name);
-  put("root_seed", root);
-  put("replicates", static_cast<std::int32_t>(R));
-  put("command_line", request.command_line);
-  put("ranks", static_cast<std::int32_t>(backend.ranks()));
-  put("host", host_name());
-  put("start_time", started);
-  put("end_time", now_iso8601());
-  put("wall_seconds", result.seconds);
-  put("runs", static_cast<std::int64_t>(result.runs));
+  contents.metadata = provenance_metadata({"plan", root, plan.replicates, request.command_line,
+                                           backend.ranks(), started, result.seconds, result.runs});
+  for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
+           {"plan_file", plan.file.string()}, {"plan_text", plan.text}, {"plan_name", plan.name}})
+    contents.metadata.push_back(MetadataEntry::of(name, value));
   contents.extra = [&](const h5::Group& file_root) {
     const h5::Group g = file_root.create_group("plan");
     g.set_attribute("what", plan.lever.what);

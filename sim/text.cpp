@@ -67,4 +67,13 @@ std::string with_thousands(long long value) {
   return value < 0 ? "-" + out : out;
 }
 
+std::string joined(const std::vector<std::string>& items, std::string_view separator) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i) out += separator;
+    out += items[i];
+  }
+  return out;
+}
+
 }  // namespace sim

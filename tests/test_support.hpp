@@ -167,4 +167,16 @@ inline std::size_t district_named(const Scenario& s, const std::string& name) {
   return index_named(s.districts, name);
 }
 
+// A numeric dataset of a file, as doubles (int64 converted).
+inline std::vector<double> read_numbers(const std::filesystem::path& file, const std::string& group,
+                                        const std::string& name) {
+  const auto f = sim::h5::File::open_read_only(file);
+  const auto g = f.root().open_group(group);
+  if (sim::h5::dataset_info(g, name).type == "int64") {
+    const auto v = sim::h5::read_int64(g, name);
+    return {v.begin(), v.end()};
+  }
+  return sim::h5::read_float64(g, name);
+}
+
 }  // namespace eldersim::testing

@@ -13,21 +13,22 @@ import xarray as xr
 
 from .integrity import OldSchemaWarning
 from .reader import file_kind, open_run
-from .sweep import open_sweep
+from .sweep import SWEEP_KINDS, open_sweep
 
 __all__ = ["open", "file_kind"]
 
 
 def open(path, check: bool = True) -> xr.Dataset:  # noqa: A001 - the package's reader, not the builtin
     """:func:`~eldersim_results.sweep.open_sweep` for a file whose /metadata ``file_kind``
-    is ``"sweep"``, :func:`~eldersim_results.reader.open_run` otherwise (run files written
+    is ``"sweep"``, ``"plan"`` or ``"calibration"`` (all laid out as sweeps),
+    :func:`~eldersim_results.reader.open_run` otherwise (run files written
     before sweeps have no ``file_kind``).  ValueError for another ``file_kind``; ``check``
     (done once) and the file errors as in :func:`~eldersim_results.reader.open_run`."""
     kind = file_kind(path, check)
     with warnings.catch_warnings():  # file_kind has warned about an older schema version
         warnings.simplefilter("ignore", OldSchemaWarning)
-        if kind == "sweep":
+        if kind in SWEEP_KINDS:
             return open_sweep(path, check=False)
         if kind == "run":
             return open_run(path, check=False)
-    raise ValueError(f"{path}: unknown file_kind {kind!r} (expected 'run' or 'sweep')")
+    raise ValueError(f"{path}: unknown file_kind {kind!r} (expected 'run', 'sweep', 'plan' or 'calibration')")

@@ -75,8 +75,9 @@ def _open(path, check: bool = True, stacklevel: int = 5):
         yield f
 
 
-#: groups that never hold series (the last four are those of a sweep file, docs/experiments.md)
-_NOT_SERIES = {"metadata", "dims", "summary", "scenarios", "runs", "parameters"}
+#: groups that never hold series (those after dims are a sweep file's, docs/experiments.md, with
+#: a plan file's search and a calibration file's fit)
+_NOT_SERIES = {"metadata", "dims", "summary", "scenarios", "runs", "parameters", "plan", "calibration"}
 #: suffix of groups holding per-label tables of a dimension (``/facility_info``)
 _INFO_SUFFIX = "_info"
 

@@ -23,6 +23,8 @@ from pathlib import Path
 import xarray as xr
 
 from . import compare, hospitals, plots
+from .calibration import fit_figure, read_fit
+from .sensitivity import morris_figure, ranking, read_sensitivity
 from ._shared import _pick_year
 from .aggregate import as_sweep
 from .files import open as open_file
@@ -32,7 +34,8 @@ from .table import summary_table, wide_table
 __all__ = ["build_report", "write_report", "figures"]
 
 #: /metadata attributes shown in <details> blocks rather than in the provenance table
-LONG_TEXTS = ("config_text", "config_resolved", "sweep_text")
+LONG_TEXTS = ("config_text", "config_resolved", "sweep_text", "plan_text", "calibration_text",
+              "sensitivity_text")
 #: the provenance attributes shown first, in this order, when present
 FIRST = ("file_kind", "sweep_name", "sweep_description", "scenario_name", "description", "city",
          "eldersim_version", "git_commit", "command_line", "sweep_file", "config_file", "root_seed", "seed",
@@ -177,6 +180,28 @@ def _runs(ds: xr.Dataset) -> str:
     return f"<details><summary>seeds and costs of the {len(rows)} runs</summary>{_table(rows, header)}</details>"
 
 
+def _calibration(path) -> str:
+    """The fit of a calibration file: parameters, targets with their verdicts, the figure."""
+    fit = read_fit(path, check=False)
+    p = fit.parameters
+    params = _table([(path_, f"{r.low:g}", f"{r.high:g}", f"{r.start:.6g}", f"{r.fitted:.6g}")
+                     for path_, r in p.iterrows()], ("parameter", "low", "high", "start", "fitted"))
+    t = fit.targets
+    rows = [(name, r.quantity, f"{r.value:.4g}", f"{r.tolerance:.3g}", f"{r.weight:g}", f"{r.start:.4g}",
+             f"{r.fitted:.4g} [{r.fitted_lo:.4g}, {r.fitted_hi:.4g}]", "met" if r.met else "NOT MET", r.source)
+            for name, r in t.iterrows()]
+    targets = _table(rows, ("target", "quantity", "published", "tolerance", "weight", "start",
+                            "fitted [95% interval]", "verdict", "source"))
+    note = (f'<p class="note">{_e(fit.attrs.get("method", ""))}; {len(fit.search)} evaluations; objective '
+            f'{fit.attrs.get("objective_at_start", float("nan")):.4g} at the start, '
+            f'{fit.attrs.get("objective", float("nan")):.4g} at the fit; '
+            f'{_e(fit.attrs.get("stopped_because", ""))}.</p>')
+    figure = (f'<figure><img alt="calibration fit" src="data:image/png;base64,{_png(fit_figure(fit))}">'
+              "<figcaption>Simulated against published targets, and the objective of every "
+              "evaluation.</figcaption></figure>")
+    return note + params + targets + figure
+
+
 def _figures_html(ds: xr.Dataset, year) -> str:
     parts = []
     for i, (caption, draw) in enumerate(figures(ds, year), start=1):
@@ -192,32 +217,66 @@ def _figures_html(ds: xr.Dataset, year) -> str:
     return "".join(parts)
 
 
+def _page(name: str, intro: str, sections) -> str:
+    body = "".join(f"<h2>{_e(title)}</h2>{content}" for title, content in sections)
+    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+            f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>eldersim report: {_e(name)}</title><style>{CSS}</style></head>"
+            f"<body><h1>eldersim report: {_e(name)}</h1>{intro}{body}</body></html>\n")
+
+
+def _sensitivity_report(path) -> str:
+    """The page of a sensitivity file: the heat map, a ranking per output, the parameters."""
+    s = read_sensitivity(path, check=False)
+    figure = (f'<figure><img alt="Morris screening" src="data:image/png;base64,{_png(morris_figure(s))}">'
+              "<figcaption>mu* of every parameter, as a share of the largest for each output."
+              "</figcaption></figure>")
+    rankings = []
+    for output, row in s.outputs.iterrows():
+        r = ranking(s, output)
+        rankings.append(_table([(k, p, f"{v.mu_star:.4g}", f"{v.mu:.4g}", f"{v.sigma:.4g}", f"{v.relative:.2f}")
+                                for k, (p, v) in enumerate(r.iterrows(), start=1)],
+                               ("rank", "parameter", "mu*", "mu", "sigma", "mu* / largest")).replace(
+            "<table>", f"<table><caption>{_e(output)}: {_e(row.quantity)}</caption>", 1))
+    params = _table([(p, r.distribution, r.source) for p, r in s.parameters.iterrows()],
+                    ("parameter", "distribution", "source"))
+    a = s.attrs
+    intro = (f'<p class="note">Morris elementary effects: {a.get("trajectories")} trajectories, '
+             f'{a.get("levels")} levels, {a.get("replicates")} replicate(s) per point, {a.get("runs")} runs. '
+             "Effects are changes of the output per unit of the parameter's quantile (docs/sensitivity.md).</p>")
+    meta = xr.Dataset(attrs=a)
+    return _page(a.get("sensitivity_name") or Path(path).stem, intro,
+                 [("What drives each output", figure), ("Rankings", "".join(rankings)),
+                  ("Parameters", params), ("Provenance", _provenance(meta))])
+
+
 def build_report(path, year=None) -> str:
     """The HTML page (a string) for the run or sweep file at ``path`` (module doc); ``year``
     is the target year of the table and the yearly figures (default the last full year)."""
-    ds = open_file(path)
+    from .reader import file_kind
+    if file_kind(path) == "sensitivity":
+        return _sensitivity_report(path)
+    ds = open_file(path, check=False)
     year, _ = _pick_year(ds, year)
     kind = "sweep" if "scenario" in ds.dims else "run"
-    name = ds.attrs.get("sweep_name") or ds.attrs.get("scenario_name") or Path(path).stem
+    name = (ds.attrs.get("sweep_name") or ds.attrs.get("calibration_name") or ds.attrs.get("plan_name")
+            or ds.attrs.get("scenario_name") or Path(path).stem)
     made = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     scenario_count = ds.sizes.get("scenario", 1)
-    sections = [
+    sections = [("Calibration", _calibration(path))] if ds.attrs.get("file_kind") == "calibration" else []
+    sections += [
         ("Headline indicators", _headline(ds, year)),
         ("Figures", _figures_html(ds, year)),
         ("Scenarios", _scenarios(ds)),
         ("Uncertain parameters", _parameters(ds) if kind == "sweep" else "<p>A single run.</p>"),
         ("Provenance", _provenance(ds) + (_runs(ds) if kind == "sweep" else "")),
     ]
-    body = "".join(f"<h2>{_e(title)}</h2>{content}" for title, content in sections)
     intro = (f'<p class="note">{_e(kind)} file {_e(Path(path).name)}: {scenario_count} scenario(s), '
              f'{ds.sizes.get("replicate", 1)} replicate(s), periods {_e(str(ds["period"].values[0])[:10])} to '
              f'{_e(str(ds["period_end"].values[-1])[:10] if "period_end" in ds.coords else "")}. '
              f"Report written {made}.</p>")
-    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-            f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>eldersim report: {_e(name)}</title><style>{CSS}</style></head>"
-            f"<body><h1>eldersim report: {_e(name)}</h1>{intro}{body}</body></html>\n")
+    return _page(name, intro, sections)
 
 
 def write_report(path, out=None, year=None) -> Path:

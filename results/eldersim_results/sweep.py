@@ -41,13 +41,18 @@ _SCENARIO_TABLES = ("description", "config_file", "overrides", "config_resolved"
 _RUN_TABLES = ("seed", "population_seed", "seconds", "person_steps")
 
 
+#: file kinds laid out as a sweep: a plan file (docs/planning.md) and a calibration file
+#: (docs/calibration.md) are sweeps of two scenarios with one more group (/plan, /calibration)
+SWEEP_KINDS = ("sweep", "plan", "calibration")
+
+
 @contextmanager
 def _open_sweep(path, check: bool = True):
     """``path`` open as a context (reader._open), checking that /metadata says
-    ``file_kind = "sweep"``."""
+    ``file_kind`` is one of SWEEP_KINDS."""
     with _open(path, check, stacklevel=7) as f:
         kind = _decode(f["metadata"].attrs.get("file_kind", "run"))
-        if kind != "sweep":
+        if kind not in SWEEP_KINDS:
             raise ValueError(f"{path}: not a sweep file (file_kind {kind!r}); read it with open_run")
         yield f
 

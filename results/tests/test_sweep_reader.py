@@ -113,8 +113,8 @@ def test_open_dispatches_on_file_kind(sweep_file, tmp_path):
     with pytest.raises(ValueError, match="not a sweep file"):
         open_sweep(run)
     with h5py.File(run, "a") as f:
-        f["metadata"].attrs["file_kind"] = "calibration"
-    with pytest.raises(ValueError, match="unknown file_kind 'calibration'"):
+        f["metadata"].attrs["file_kind"] = "forecast"
+    with pytest.raises(ValueError, match="unknown file_kind 'forecast'"):
         eldersim_results.open(run)
 
 

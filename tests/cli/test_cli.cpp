@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <optional>
 #include <sstream>
 #include <thread>
@@ -118,6 +119,57 @@ TEST(Cli, EveryConfigValidatesAndRunsOneYearAtSmallScale) {
     EXPECT_TRUE(std::filesystem::exists(out)) << path;
   }
   EXPECT_GE(seen, 2);
+}
+
+// Every shipped sweep, plan, calibration and sensitivity file runs at a small scale, with one
+// replicate, one evaluation (a calibration) or two trajectories (a screening), and writes its
+// file(s).
+TEST(Cli, EveryShippedSweepPlanCalibrationAndSensitivityRunsAtSmallScale) {
+  TempDir dir;
+  int seen = 0;
+  for (const std::string kind : {"sweeps", "plans", "calibration", "sensitivity"})
+    for (const auto& entry :
+         std::filesystem::directory_iterator(testing::source_dir() / "configs" / kind)) {
+      if (entry.path().extension() != ".yaml") continue;
+      ++seen;
+      const std::string path = entry.path().string();
+      const auto out = dir.path() / (kind + "-" + entry.path().stem().string() + ".h5");
+      const std::map<std::string, std::string> commands{{"sweeps", "sweep"},
+                                                        {"plans", "plan"},
+                                                        {"calibration", "calibrate"},
+                                                        {"sensitivity", "sensitivity"}};
+      const std::string& command = commands.at(kind);
+      std::vector<std::string> args{command, path,        "--out", out.string(),
+                                    "-r",    "1",         "--set", "population.scale=0.005",
+                                    "-q",    "--threads", "2"};
+      if (kind == "calibration") args.insert(args.end(), {"--max-evaluations", "1"});
+      if (kind == "sensitivity") args.insert(args.end(), {"--trajectories", "2"});
+      const Result r = run(dir, args);
+      EXPECT_EQ(r.exit_code, 0) << path << "\n" << r.err;
+      EXPECT_TRUE(std::filesystem::exists(out)) << path;
+      if (kind == "calibration") {
+        auto fitted = out;
+        EXPECT_TRUE(std::filesystem::exists(fitted.replace_extension(".yaml"))) << path;
+        EXPECT_EQ(run(dir, {"validate", fitted.string()}).exit_code, 0) << path;
+      }
+    }
+  EXPECT_GE(seen, 5);
+}
+
+// The drift check (docs/calibration.md): the shipped calibration's targets, evaluated at the
+// default values, all lie within their tolerances; a default moved far enough fails it.
+TEST(Cli, TheDefaultsMeetTheirCalibrationTargetsAndADriftFailsTheCheck) {
+  TempDir dir;
+  const std::string file = config("calibration/guangzhou.yaml");
+  const Result ok = run(dir, {"calibrate", file, "--check", "-q"});
+  EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
+  EXPECT_NE(ok.out.find("death_rate_60plus_2020"), std::string::npos) << ok.out;
+  EXPECT_EQ(ok.out.find("NOT MET"), std::string::npos) << ok.out;
+  const Result drift =
+      run(dir, {"calibrate", file, "--check", "-q", "--set", "mortality.improvement=0.45"});
+  EXPECT_EQ(drift.exit_code, 1) << drift.out << drift.err;
+  EXPECT_NE(drift.out.find("NOT MET"), std::string::npos) << drift.out;
+  EXPECT_NE(drift.err.find("not met"), std::string::npos) << drift.err;
 }
 
 TEST(Cli, InfoListsProvenanceAndSeriesShapes) {

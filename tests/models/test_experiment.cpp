@@ -52,16 +52,6 @@ std::map<std::string, std::vector<char>> datasets(const std::filesystem::path& f
   return out;
 }
 
-std::vector<double> read(const std::filesystem::path& file, const std::string& group,
-                         const std::string& name) {
-  const auto f = sim::h5::File::open_read_only(file);
-  const auto g = f.root().open_group(group);
-  if (sim::h5::dataset_info(g, name).type == "int64") {
-    const auto v = sim::h5::read_int64(g, name);
-    return {v.begin(), v.end()};
-  }
-  return sim::h5::read_float64(g, name);
-}
 std::vector<std::size_t> shape(const std::filesystem::path& file, const std::string& group,
                                const std::string& name) {
   const auto f = sim::h5::File::open_read_only(file);
@@ -133,7 +123,7 @@ TEST(Experiment, ShapesNamesSeedsAndDraws) {
   const auto spec = sim::read_experiment(file);
   const std::uint64_t root = sim::root_seed(spec, kShort);
   EXPECT_EQ(root, 20200101u);  // the baseline's simulation.seed
-  const auto seeds = read(out, "runs", "seed");
+  const auto seeds = testing::read_numbers(out, "runs", "seed");
   ASSERT_EQ(seeds.size(), 6u);
   for (int r = 0; r < 3; ++r) {
     EXPECT_EQ(
@@ -141,19 +131,19 @@ TEST(Experiment, ShapesNamesSeedsAndDraws) {
         sim::replicate_seed(root, r));
     EXPECT_EQ(seeds[r], seeds[3 + r]);  // common random numbers: same seed in every scenario
   }
-  const auto drawn = read(out, "parameters", "value");
+  const auto drawn = testing::read_numbers(out, "parameters", "value");
   ASSERT_EQ(drawn.size(), 3u);
   for (int r = 0; r < 3; ++r) EXPECT_EQ(drawn[r], sim::parameter_values(spec, root, r)[0]);
   EXPECT_EQ(f.root().open_group("metadata").attribute("file_kind"),
             sim::h5::AttributeValue(std::string("sweep")));
 
   // The summaries agree with the values: the mean of replicates and the paired difference.
-  const auto alive = read(out, "series", "n_alive");
-  const auto mean = read(out, "summary/series/n_alive", "mean");
-  const auto diff = read(out,
-                         "summary/series/n_wait"
-                         "ing",
-                         "diff_mean");
+  const auto alive = testing::read_numbers(out, "series", "n_alive");
+  const auto mean = testing::read_numbers(out, "summary/series/n_alive", "mean");
+  const auto diff = testing::read_numbers(out,
+                                          "summary/series/n_wait"
+                                          "ing",
+                                          "diff_mean");
   const std::size_t cell = 5 * 11 + 3;  // period 5, district 3
   EXPECT_NEAR(mean[periods * 11 + cell],
               (alive[(3 * periods) * 11 + cell] + alive[(4 * periods) * 11 + cell] +
@@ -312,8 +302,8 @@ TEST(Experiment, ARunOfTheSweepIsTheSingleRunWithItsSeed) {
   single.overrides.insert(single.overrides.end(), kShort.begin(), kShort.end());
   sim::run_model(eldersim::definition(), single);
   for (const std::string name : {"n_alive", "n_waiting", "new_admissions", "new_spending"}) {
-    const auto all = read(out, "series", name);
-    const auto one = read(single.out_path, "series", name);
+    const auto all = testing::read_numbers(out, "series", name);
+    const auto one = testing::read_numbers(single.out_path, "series", name);
     const std::size_t n = one.size();
     ASSERT_EQ(all.size(), 6 * n);
     EXPECT_TRUE(
@@ -332,7 +322,8 @@ TEST(Experiment, CommonRandomNumbersMakePairedDifferencesLessNoisy) {
   other.push_back("simulation.seed=99");
   sweep(file, b, other);
   const auto shape_a = shape(a, "series", "n_waiting");
-  const auto wa = read(a, "series", "n_waiting"), wb = read(b, "series", "n_waiting");
+  const auto wa = testing::read_numbers(a, "series", "n_waiting"),
+             wb = testing::read_numbers(b, "series", "n_waiting");
   const std::size_t last = shape_a[2] - 1;
   std::vector<double> paired, unpaired;
   for (std::size_t r = 0; r < 4; ++r) {
@@ -362,13 +353,13 @@ TEST(Experiment, ParameterDrawsWidenTheIntervalOfASeriesThatDependsOnThem) {
   // Citywide deaths over the run, per replicate.
   const auto spread = [](const std::filesystem::path& f) {
     const auto s = shape(f, "series", "cum_deaths");
-    const auto v = read(f, "series", "cum_deaths");
+    const auto v = testing::read_numbers(f, "series", "cum_deaths");
     std::vector<double> x;
     for (std::size_t r = 0; r < 4; ++r) x.push_back(total(v, s, 0, r, s[2] - 1));
     return variance(x);
   };
   EXPECT_GT(spread(on), 4 * spread(off));
-  const auto drawn = read(off, "parameters", "value");
+  const auto drawn = testing::read_numbers(off, "parameters", "value");
   for (double v : drawn) EXPECT_DOUBLE_EQ(v, 0.5);  // the central value
 }
 
@@ -384,7 +375,7 @@ TEST(Experiment, AFixedPopulationIsTheSameInEveryReplicate) {
     // People with an ADL limitation in the first period: set by the synthetic population.
     const auto s = shape(f, "series", "n_adl");  // scenario x replicate x period x district x level
     if (s.size() != 5) ADD_FAILURE() << "n_adl has " << s.size() << " axes";
-    const auto v = read(f, "series", "n_adl");
+    const auto v = testing::read_numbers(f, "series", "n_adl");
     std::vector<double> x;
     for (std::size_t r = 0; r < 4; ++r) {
       double limited = 0;
@@ -395,7 +386,7 @@ TEST(Experiment, AFixedPopulationIsTheSameInEveryReplicate) {
     }
     return variance(x);
   };
-  const auto pop = read(dir.path() / "fixed.h5", "runs", "population_seed");
+  const auto pop = testing::read_numbers(dir.path() / "fixed.h5", "runs", "population_seed");
   EXPECT_EQ(pop[0], pop[3]);
   EXPECT_LT(spread(dir.path() / "fixed.h5"), 0.2 * spread(dir.path() / "per.h5"));
 }

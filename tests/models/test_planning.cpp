@@ -15,17 +15,6 @@ namespace {
 
 using testing::TempDir;
 
-std::vector<double> read(const std::filesystem::path& file, const std::string& group,
-                         const std::string& name) {
-  const auto f = sim::h5::File::open_read_only(file);
-  const auto g = f.root().open_group(group);
-  if (sim::h5::dataset_info(g, name).type == "int64") {
-    const auto v = sim::h5::read_int64(g, name);
-    return {v.begin(), v.end()};
-  }
-  return sim::h5::read_float64(g, name);
-}
-
 sim::PlanResult plan(const std::filesystem::path& file, const std::filesystem::path& out) {
   const auto definition = eldersim::definition();
   std::atomic<bool> stop{false};
@@ -53,8 +42,9 @@ TEST(Planning, FindsTheKnownAnswerOfASupplyTarget) {
   const auto f = sim::h5::File::open_read_only(out);
   const auto districts = f.root().open_group("dims").read_strings("district");
   const auto periods = f.root().open_group("dims").read_strings("period_start");
-  const auto per100 = read(out, "series", "nursing_beds_per_100");  // 2 x 2 x P x D
-  const auto alive = read(out, "series", "n_alive");
+  const auto per100 =
+      testing::read_numbers(out, "series", "nursing_beds_per_100");  // 2 x 2 x P x D
+  const auto alive = testing::read_numbers(out, "series", "n_alive");
   const double scale = 0.01;
   const std::size_t P = periods.size(), D = districts.size();
   for (std::size_t r = 0; r < 2; ++r)
@@ -79,14 +69,15 @@ TEST(Planning, FindsTheKnownAnswerOfASupplyTarget) {
   const auto facilities = f.root().open_group("dims").read_strings("facility");
   const auto it = std::find(facilities.begin(), facilities.end(), "planned nursing beds Yuexiu");
   ASSERT_NE(it, facilities.end());
-  const auto places = read(out, "facilities", "n_places_by_facility");  // 2 x R x P x F
+  const auto places =
+      testing::read_numbers(out, "facilities", "n_places_by_facility");  // 2 x R x P x F
   const std::size_t F = facilities.size(), k = static_cast<std::size_t>(it - facilities.begin());
   EXPECT_EQ(places[((1 * 2 + 0) * P + P - 1) * F + k],
             std::round(static_cast<double>(result.answer[0][0]) * scale));
   EXPECT_EQ(places[((0 * 2 + 0) * P + P - 1) * F + k], 0.0);  // nothing added
   // The search and the cost are stored.
-  EXPECT_EQ(read(out, "plan", "answer").size(), 4u);
-  EXPECT_GT(read(out, "plan", "search").size(), 0u);
+  EXPECT_EQ(testing::read_numbers(out, "plan", "answer").size(), 4u);
+  EXPECT_GT(testing::read_numbers(out, "plan", "search").size(), 0u);
   EXPECT_EQ(f.root().open_group("plan").read_strings("cost_by"),
             (std::vector<std::string>{"government", "ltc_insurance", "out_of_pocket"}));
 }
