@@ -752,6 +752,15 @@ void CareSystem::declare(sim::SeriesTable& t, const Census& census) const {
   t.add({"share_institution", d, SeriesKind::kStock, "share",
          "Share of people 60+ in institutions: the 4 of 9064 (NaN where nobody lives)"},
         share_of(kInstitution));
+  t.add({"n_care_by_adl",
+         {"district", "care_setting", "adl_level"},
+         SeriesKind::kStock,
+         "people",
+         "People alive at the end of the period by the care they hold (none: at home without "
+         "formal care) and ADL level"},
+        [&census](Int row) {
+          std::copy(census.mode_by_adl.begin(), census.mode_by_adl.end(), row.begin());
+        });
   t.add({"n_need", d, SeriesKind::kStock, "people",
          "People in need of care (ADL level >= care.need_level)"},
         [&census](Int row) { std::copy(census.need.begin(), census.need.end(), row.begin()); });

@@ -14,6 +14,8 @@ Census::Census(int districts, int bands) : n_districts(districts), n_bands(bands
   const auto nd = static_cast<std::size_t>(districts);
   alive.assign(nd * kSexes * static_cast<std::size_t>(bands), 0);
   adl.assign(nd * kAdlLevels, 0);
+  adl_by_sex_age.assign(nd * kSexes * static_cast<std::size_t>(bands) * kAdlLevels, 0);
+  mode_by_adl.assign(nd * kCareModes * kAdlLevels, 0);
   age_days.assign(nd, 0);
   in_mode.assign(nd * kCareModes, 0);
   need.assign(nd, 0);
@@ -33,8 +35,8 @@ std::int64_t Census::alive_in(int district) const {
 namespace {
 template <class F>
 void each_count(Census& c, F&& f) {
-  for (auto* v : {&c.alive, &c.adl, &c.age_days, &c.in_mode, &c.need, &c.unmet, &c.waiting,
-                  &c.inpatients, &c.delayed})
+  for (auto* v : {&c.alive, &c.adl, &c.adl_by_sex_age, &c.mode_by_adl, &c.age_days, &c.in_mode,
+                  &c.need, &c.unmet, &c.waiting, &c.inpatients, &c.delayed})
     f(*v);
 }
 }  // namespace
@@ -48,6 +50,7 @@ void Census::merge(const Census& o) {
     for (std::size_t k = 0; k < to.size(); ++k) to[k] += from[k];
   };
   add(alive, o.alive), add(adl, o.adl), add(age_days, o.age_days), add(in_mode, o.in_mode);
+  add(adl_by_sex_age, o.adl_by_sex_age), add(mode_by_adl, o.mode_by_adl);
   add(need, o.need), add(unmet, o.unmet), add(waiting, o.waiting);
   add(inpatients, o.inpatients), add(delayed, o.delayed);
 }
@@ -140,6 +143,9 @@ void count_census(const People& people, const Scenario& scenario, sim::Day day,
             const auto di = static_cast<std::size_t>(d);
             out.alive[out.cell(d, s, b)] += n;
             out.adl[di * kAdlLevels + static_cast<std::size_t>(l)] += n;
+            out.adl_by_sex_age[out.cell(d, s, b) * kAdlLevels + static_cast<std::size_t>(l)] += n;
+            out.mode_by_adl[(di * kCareModes + static_cast<std::size_t>(m)) * kAdlLevels +
+                            static_cast<std::size_t>(l)] += n;
             out.in_mode[di * kCareModes + static_cast<std::size_t>(m)] += n;
             if (l >= need_level) {
               out.need[di] += n;

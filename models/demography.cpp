@@ -48,8 +48,16 @@ double expected_entrants(const Scenario& s) {
   return total;
 }
 
+std::vector<std::string> death_setting_names() {
+  static_assert(int{kDiedAtHome} == int{kNoCare} && int{kDiedInHomeCare} == int{kHomeCare} &&
+                int{kDiedInCommunityCare} == int{kCommunityCare} &&
+                int{kDiedInInstitution} == int{kInstitution});
+  return {"home_without_formal_care", "home_care", "community_care", "institution", "hospital"};
+}
+
 void DemographyFlows::clear_period() {
-  for (auto* v : {&deaths, &exposure_days, &entrants, &migrants_out, &migrants_in})
+  for (auto* v :
+       {&deaths, &deaths_by_setting, &exposure_days, &entrants, &migrants_out, &migrants_in})
     std::fill(v->begin(), v->end(), 0);
 }
 
@@ -58,6 +66,7 @@ Demography::Demography(const Scenario& s)
   const auto nd = static_cast<std::size_t>(s.district_count());
   const auto cells = nd * kSexes * static_cast<std::size_t>(n_bands_);
   flows_.deaths.assign(cells, 0);
+  flows_.deaths_by_setting.assign(nd * kDeathSettings, 0);
   flows_.exposure_days.assign(cells, 0);
   for (auto* v : {&flows_.entrants, &flows_.migrants_out, &flows_.migrants_in, &flows_.cum_deaths,
                   &flows_.cum_entrants})
@@ -176,6 +185,14 @@ void Demography::declare(sim::SeriesTable& t, const Census& census) const {
   t.add({"new_deaths_by_sex_age", dsa, sim::SeriesKind::kFlow, "people",
          "Deaths in the period by sex and age band (age at the middle of the step)"},
         copy(flows_.deaths));
+  t.add({"new_deaths_by_setting",
+         {"district", "death_setting"},
+         sim::SeriesKind::kFlow,
+         "people",
+         "Deaths in the period by where the person was: at home without formal care, with home "
+         "care, in community care, in an institution, or in hospital (then whatever care they "
+         "held); by the person's own district"},
+        copy(flows_.deaths_by_setting));
   t.add({"cum_deaths", d, sim::SeriesKind::kCumulative, "people",
          "Deaths from the start of the run to the period end"},
         copy(flows_.cum_deaths));

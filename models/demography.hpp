@@ -36,18 +36,36 @@ std::int64_t entrants_over_run(const Scenario& scenario);
 double expected_entrants(const Scenario& scenario);
 
 // Flows of one period (and the running totals) of the demography process.
+// Where a person died: at home without formal care, at home with formal home care, in community
+// (day) care, in an institution, or in hospital (whatever care they held).
+enum DeathSetting : std::uint8_t {
+  kDiedAtHome = 0,
+  kDiedInHomeCare = 1,
+  kDiedInCommunityCare = 2,
+  kDiedInInstitution = 3,
+  kDiedInHospital = 4
+};
+inline constexpr std::size_t kDeathSettings = 5;
+std::vector<std::string> death_setting_names();
+inline std::size_t death_setting(std::uint8_t care_mode, bool in_hospital) {
+  // The care modes are the first four settings.
+  return in_hospital ? std::size_t{kDiedInHospital} : std::size_t{care_mode};
+}
+
 struct DemographyFlows {
-  std::vector<std::int64_t> deaths;         // [district][sex][band]
-  std::vector<std::int64_t> exposure_days;  // [district][sex][band], person-days lived
-  std::vector<std::int64_t> entrants;       // [district]
-  std::vector<std::int64_t> migrants_out;   // [district]
-  std::vector<std::int64_t> migrants_in;    // [district]
-  std::vector<std::int64_t> cum_deaths;     // [district], since the start (not cleared)
-  std::vector<std::int64_t> cum_entrants;   // [district], since the start (not cleared)
+  std::vector<std::int64_t> deaths;             // [district][sex][band]
+  std::vector<std::int64_t> deaths_by_setting;  // [district][death setting]
+  std::vector<std::int64_t> exposure_days;      // [district][sex][band], person-days lived
+  std::vector<std::int64_t> entrants;           // [district]
+  std::vector<std::int64_t> migrants_out;       // [district]
+  std::vector<std::int64_t> migrants_in;        // [district]
+  std::vector<std::int64_t> cum_deaths;         // [district], since the start (not cleared)
+  std::vector<std::int64_t> cum_entrants;       // [district], since the start (not cleared)
   void clear_period();
   template <class Archive>
   void serialize(Archive& ar) {
-    ar(deaths, exposure_days, entrants, migrants_out, migrants_in, cum_deaths, cum_entrants);
+    ar(deaths, deaths_by_setting, exposure_days, entrants, migrants_out, migrants_in, cum_deaths,
+       cum_entrants);
   }
 };
 

@@ -36,6 +36,8 @@ std::vector<sim::DimensionSpec> dimensions_of(const Scenario& s) {
       {"adl_from", levels},
       {"adl_to", levels},
       {"service", {"home", "community", "institution"}},
+      {"care_setting", {"none", "home", "community", "institution"}},
+      {"death_setting", death_setting_names()},
       {"payer", payer_names()},
       {"government_spending_type", government_spending_names()},
       {"facility", facilities},
@@ -50,7 +52,8 @@ constexpr double kCompactShare = 0.02;
 
 // The first words of a saved state, and what it must match.
 constexpr std::uint64_t kStateMagic = 0x454C44455253494Dull;  // "ELDERSIM"
-constexpr std::uint32_t kStateVersion = 1;
+// 2: deaths by setting in the demography's period flows.
+constexpr std::uint32_t kStateVersion = 2;
 
 }  // namespace
 

@@ -131,6 +131,15 @@ void Health::declare(sim::SeriesTable& t, const Census& census) const {
         [&census](sim::SeriesTable::IntRow row) {
           std::copy(census.adl.begin(), census.adl.end(), row.begin());
         });
+  t.add({"n_adl_by_sex_age",
+         {"district", "sex", "age_band", "adl_level"},
+         sim::SeriesKind::kStock,
+         "people",
+         "People alive at the end of the period by sex, age band and ADL level (prevalence of "
+         "disability by age: divide by n_alive_by_sex_age)"},
+        [&census](sim::SeriesTable::IntRow row) {
+          std::copy(census.adl_by_sex_age.begin(), census.adl_by_sex_age.end(), row.begin());
+        });
   t.add({"new_adl_transitions",
          {"district", "adl_from", "adl_to"},
          sim::SeriesKind::kFlow,

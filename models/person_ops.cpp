@@ -12,6 +12,7 @@
 namespace eldersim {
 
 void PersonOps::die(std::size_t i, const sim::Step& step, sim::Day day) {
+  const std::size_t setting = death_setting(people_.care_mode[i], people_.in_hospital(i));
   stop_waiting(i);
   leave_care(i);
   people_.care_flags[i] &= static_cast<std::uint8_t>(~kWaitsInHospital);
@@ -22,6 +23,7 @@ void PersonOps::die(std::size_t i, const sim::Step& step, sim::Day day) {
   const int band = scenario_.bands.band_of_age_days(step.mid_day() - people_.birth_day[i]);
   DemographyFlows& flows = demography_.flows();
   flows.deaths[demography_.cell(d, people_.sex[i], band)] += 1;
+  flows.deaths_by_setting[static_cast<std::size_t>(d) * kDeathSettings + setting] += 1;
   flows.cum_deaths[static_cast<std::size_t>(d)] += 1;
 }
 
@@ -34,10 +36,11 @@ PersonOps::Deaths PersonOps::die_rows(std::span<const std::uint32_t> rows, const
   std::vector<char>& inpatient = out.inpatient;
   DemographyFlows& flows = demography_.flows();
   struct Counts {
-    std::vector<std::int64_t> deaths, cum;
+    std::vector<std::int64_t> deaths, by_setting, cum;
   };
   tbb::enumerable_thread_specific<Counts> counts([&] {
     return Counts{std::vector<std::int64_t>(flows.deaths.size(), 0),
+                  std::vector<std::int64_t>(flows.deaths_by_setting.size(), 0),
                   std::vector<std::int64_t>(flows.cum_deaths.size(), 0)};
   });
   tbb::parallel_for(
@@ -45,6 +48,7 @@ PersonOps::Deaths PersonOps::die_rows(std::span<const std::uint32_t> rows, const
         Counts& mine = counts.local();
         for (std::size_t k = r.begin(); k != r.end(); ++k) {
           const std::size_t i = rows[k];
+          const std::size_t setting = death_setting(people_.care_mode[i], people_.in_hospital(i));
           slots[k] = take_wait_slot(i);
           held[k] = take_place(i);
           people_.care_flags[i] &= static_cast<std::uint8_t>(~kWaitsInHospital);
@@ -53,11 +57,14 @@ PersonOps::Deaths PersonOps::die_rows(std::span<const std::uint32_t> rows, const
           const int d = people_.district[i];
           const int band = scenario_.bands.band_of_age_days(step.mid_day() - people_.birth_day[i]);
           mine.deaths[demography_.cell(d, people_.sex[i], band)] += 1;
+          mine.by_setting[static_cast<std::size_t>(d) * kDeathSettings + setting] += 1;
           mine.cum[static_cast<std::size_t>(d)] += 1;
         }
       });
   counts.combine_each([&](const Counts& c) {
     for (std::size_t k = 0; k < c.deaths.size(); ++k) flows.deaths[k] += c.deaths[k];
+    for (std::size_t k = 0; k < c.by_setting.size(); ++k)
+      flows.deaths_by_setting[k] += c.by_setting[k];
     for (std::size_t k = 0; k < c.cum.size(); ++k) flows.cum_deaths[k] += c.cum[k];
   });
   return out;

@@ -28,6 +28,8 @@ SEXES = ["male", "female"]
 AGE_BANDS = ["60-64", "65-69", "70-74", "75-79", "80-84", "85-89", "90-94", "95+"]
 ADL_LEVELS = ["healthy", "mild", "moderate", "heavy", "severe"]
 SERVICES = ["home", "community", "institution"]
+CARE_SETTINGS = ["none", "home", "community", "institution"]
+DEATH_SETTINGS = ["home_without_formal_care", "home_care", "community_care", "institution", "hospital"]
 PAYERS = ["government", "ltc_insurance", "out_of_pocket"]
 GOVERNMENT_TYPES = ["construction", "operating_per_bed", "per_person_served", "vouchers",
                     "purchased_services", "home_modification", "meals"]
@@ -87,11 +89,18 @@ SERIES = {
     "n_alive_by_sex_age": (_PDSA, "people", "stock", "People alive at the end of the period by sex and age band"),
     "n_adl": ("period,district,adl_level", "people", "stock",
               "People alive at the end of the period by ADL level"),
+    "n_adl_by_sex_age": ("period,district,sex,age_band,adl_level", "people", "stock",
+                         "People alive at the end of the period by sex, age band and ADL level (prevalence "
+                         "of disability by age: divide by n_alive_by_sex_age)"),
     "mean_age": (_PD, "years", "mean",
                  "Mean age of the people alive at the end of the period (0 where nobody lives)"),
     "new_deaths": (_PD, "people", "flow", "Deaths in the period (in hospital included)"),
     "new_deaths_by_sex_age": (_PDSA, "people", "flow",
                               "Deaths in the period by sex and age band (age at the middle of the step)"),
+    "new_deaths_by_setting": ("period,district,death_setting", "people", "flow",
+                              "Deaths in the period by where the person was: at home without formal care, "
+                              "with home care, in community care, in an institution, or in hospital (then "
+                              "whatever care they held); by the person's own district"),
     "new_person_years": (_PDSA, "years", "flow",
                          "Person-years lived in the period by the people alive at each step's start "
                          "(exposure for rates: new_deaths_by_sex_age / new_person_years)"),
@@ -110,6 +119,9 @@ CARE_SERIES = {
     "n_institution": (_PD, "people", "stock", "People living in an institution (elderly home), by their own "
                       "district (the home may be elsewhere)"),
     "n_no_care": (_PD, "people", "stock", "People at home without formal care (family or none)"),
+    "n_care_by_adl": ("period,district,care_setting,adl_level", "people", "stock",
+                      "People alive at the end of the period by the care they hold (none: at home without "
+                      "formal care) and ADL level"),
     "share_home": (_PD, "share", "stock", "Share of people 60+ cared for at home, with or without formal "
                    "services: the 90 of 9064 (NaN where nobody lives)"),
     "share_community": (_PD, "share", "stock",
@@ -406,6 +418,24 @@ def hospital_data(rng, n_periods, days, districts=DISTRICTS) -> dict:
     }
 
 
+def _split_by_level(counts, n_adl) -> np.ndarray:
+    """[period, district, setting, level] with the settings' counts as row sums and n_adl as
+    column sums: each formal setting takes people from the highest levels with people left,
+    and the first setting (none) takes the rest."""
+    out = np.zeros(n_adl.shape[:2] + (len(counts), n_adl.shape[2]), dtype=np.int64)
+    left = n_adl.copy()
+    for m in range(len(counts) - 1, 0, -1):
+        want = counts[m].copy()
+        for level in range(n_adl.shape[2] - 1, -1, -1):
+            take = np.minimum(want, left[..., level])
+            out[..., m, level] = take
+            left[..., level] -= take
+            want -= take
+        assert (want == 0).all()
+    out[..., 0, :] = left
+    return out
+
+
 def care_data(rng, n_alive, n_adl, days, districts=DISTRICTS) -> dict:
     """Consistent care series: ``{series: array}`` for /series and /facilities.
 
@@ -443,6 +473,7 @@ def care_data(rng, n_alive, n_adl, days, districts=DISTRICTS) -> dict:
     n_community = by_district(occupied, ~is_inst)
     n_home = np.round(n_alive * rng.uniform(0.015, 0.03, n_alive.shape)).astype(np.int64)
     n_no_care = n_alive - n_home - n_community - n_institution
+    care_by_adl = _split_by_level([n_no_care, n_home, n_community, n_institution], n_adl)
     share_community = n_community / n_alive
     share_institution = n_institution / n_alive
     n_need = n_adl[..., NEED_LEVEL:].sum(axis=2)
@@ -480,6 +511,7 @@ def care_data(rng, n_alive, n_adl, days, districts=DISTRICTS) -> dict:
         "n_community": n_community,
         "n_institution": n_institution,
         "n_no_care": n_no_care,
+        "n_care_by_adl": care_by_adl,
         "share_home": 1 - share_community - share_institution,
         "share_community": share_community,
         "share_institution": share_institution,
@@ -533,12 +565,15 @@ def make_run_file(path, n_periods: int = 24, districts=DISTRICTS, omit=(), seed:
     by_sex_age = rng.integers(100, 5000, size=shape).astype(np.int64)
     deaths_by_sex_age = rng.poisson(by_sex_age * 0.002 * np.arange(1, 9)).astype(np.int64)
     n_alive = by_sex_age.sum(axis=(2, 3))
-    n_adl = rng.integers(0, 50, size=(n_periods, len(districts), len(ADL_LEVELS))).astype(np.int64)
-    n_adl[..., 0] = n_alive - n_adl[..., 1:].sum(axis=2)
+    adl_by_sex_age = rng.integers(0, 8, size=shape + (len(ADL_LEVELS),)).astype(np.int64)
+    adl_by_sex_age[..., 0] = by_sex_age - adl_by_sex_age[..., 1:].sum(axis=-1)
+    n_adl = adl_by_sex_age.sum(axis=(2, 3))
+    deaths_by_setting = np.zeros(n_alive.shape + (len(DEATH_SETTINGS),), dtype=np.int64)
     data = {
         "n_alive": n_alive,
         "n_alive_by_sex_age": by_sex_age,
         "n_adl": n_adl,
+        "n_adl_by_sex_age": adl_by_sex_age,
         "new_deaths": deaths_by_sex_age.sum(axis=(2, 3)),
         "new_deaths_by_sex_age": deaths_by_sex_age,
         "new_entrants": rng.integers(0, 300, size=n_alive.shape).astype(np.int64),
@@ -547,6 +582,9 @@ def make_run_file(path, n_periods: int = 24, districts=DISTRICTS, omit=(), seed:
         "mean_age": rng.uniform(68.0, 74.0, size=n_alive.shape),
         "new_person_years": by_sex_age * (days / 365.25)[:, None, None, None],
     }
+    deaths_by_setting[...] = np.stack([rng.multinomial(n, [0.6, 0.05, 0.03, 0.07, 0.25])
+                                       for n in data["new_deaths"].ravel()]).reshape(deaths_by_setting.shape)
+    data["new_deaths_by_setting"] = deaths_by_setting
     data["cum_deaths"] = np.cumsum(data["new_deaths"], axis=0)
     data["cum_entrants"] = np.cumsum(data["new_entrants"], axis=0)
     first = data["n_alive"][0] - data["new_entrants"][0] + data["new_deaths"][0] \
@@ -577,7 +615,9 @@ def make_run_file(path, n_periods: int = 24, districts=DISTRICTS, omit=(), seed:
         write_strings(dims, "sex", SEXES)
         write_strings(dims, "age_band", AGE_BANDS)
         write_strings(dims, "adl_level", ADL_LEVELS)
+        write_strings(dims, "death_setting", DEATH_SETTINGS)
         if care:
+            write_strings(dims, "care_setting", CARE_SETTINGS)
             write_strings(dims, "adl_from", ADL_LEVELS)
             write_strings(dims, "adl_to", ADL_LEVELS)
             write_strings(dims, "service", SERVICES)

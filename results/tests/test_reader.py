@@ -14,7 +14,7 @@ from eldersim_results import list_series, metadata, open_run
 def test_dims_and_coords(run_file):
     path, _ = run_file
     ds = open_run(path)
-    assert dict(ds.sizes) == {"period": 24, "district": 3, "sex": 2, "age_band": 8, "adl_level": 5}
+    assert dict(ds.sizes) == {"period": 24, "district": 3, "sex": 2, "age_band": 8, "adl_level": 5, "death_setting": 5}
     assert list(ds["district"].values) == DISTRICTS
     assert list(ds["sex"].values) == SEXES
     assert list(ds["age_band"].values) == AGE_BANDS

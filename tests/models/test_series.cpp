@@ -122,6 +122,57 @@ TEST(Series, RowsMatchTheDeclaredShapesAndAddUp) {
   EXPECT_NEAR(total_py, alive_jan * 31 / 365.25, 0.01 * alive_jan * 31 / 365.25);
 }
 
+// The breakdowns that validation reads (ADL level by sex and age, care by ADL level, deaths by
+// setting) add up to the totals they break down, in every period and district.
+TEST(Series, ValidationBreakdownsAddUpToTheirTotals) {
+  auto scenario = std::make_shared<const Scenario>(small_scenario({"simulation.end=2022-12-31"}));
+  ElderModel model(scenario);
+  const MemorySink sink = run_in_memory(model);
+  const auto& i = sink.ints;
+  const std::size_t D = 11, S = 2, B = 8, L = 5, M = 4, W = 5;
+  std::vector<std::int64_t> died_in(W, 0);
+  for (std::size_t t = 0; t < i.at("n_alive").size(); ++t) {
+    const auto& adl_age = i.at("n_adl_by_sex_age")[t];
+    const auto& care_adl = i.at("n_care_by_adl")[t];
+    const auto& by_setting = i.at("new_deaths_by_setting")[t];
+    for (std::size_t d = 0; d < D; ++d) {
+      std::vector<std::int64_t> level(L, 0), setting(M, 0), level_in_care(L, 0);
+      for (std::size_t sb = 0; sb < S * B; ++sb) {
+        std::int64_t cell = 0;
+        for (std::size_t l = 0; l < L; ++l) {
+          const std::int64_t n = adl_age[((d * S * B) + sb) * L + l];
+          cell += n;
+          level[l] += n;
+        }
+        ASSERT_EQ(cell, i.at("n_alive_by_sex_age")[t][d * S * B + sb]) << t << " " << d;
+      }
+      for (std::size_t m = 0; m < M; ++m)
+        for (std::size_t l = 0; l < L; ++l) {
+          setting[m] += care_adl[(d * M + m) * L + l];
+          level_in_care[l] += care_adl[(d * M + m) * L + l];
+        }
+      for (std::size_t l = 0; l < L; ++l) {
+        ASSERT_EQ(level[l], i.at("n_adl")[t][d * L + l]);
+        ASSERT_EQ(level_in_care[l], i.at("n_adl")[t][d * L + l]);
+      }
+      ASSERT_EQ(setting[0], i.at("n_no_care")[t][d]);
+      ASSERT_EQ(setting[1], i.at("n_home")[t][d]);
+      ASSERT_EQ(setting[2], i.at("n_community")[t][d]);
+      ASSERT_EQ(setting[3], i.at("n_institution")[t][d]);
+      std::int64_t deaths = 0;
+      for (std::size_t w = 0; w < W; ++w) {
+        deaths += by_setting[d * W + w];
+        died_in[w] += by_setting[d * W + w];
+      }
+      ASSERT_EQ(deaths, i.at("new_deaths")[t][d]);
+      ASSERT_EQ(by_setting[d * W + 4], i.at("new_hospital_deaths")[t][d]);
+    }
+  }
+  // People die in every setting; most at home without formal care, as most people live so.
+  for (std::size_t w = 0; w < W; ++w) EXPECT_GT(died_in[w], 0) << "setting " << w;
+  EXPECT_GT(died_in[0], died_in[3]);
+}
+
 TEST(Series, DeathRateOfThe60PlusIsCalibrated) {
   // The default scenario's 2020 death rate: about 28 per 1000 (docs/validation.md), checked at
   // 1% scale with a tolerance of 3 per 1000 (about 4 standard errors at 600 deaths).
