@@ -41,7 +41,6 @@ std::optional<double> baseline_value(const config::Document& doc, const std::str
 std::vector<CalibrationParameter> read_parameters(Map& root, const config::Document* baseline) {
   std::vector<CalibrationParameter> out;
   std::set<std::string> seen;
-  if (!root.has("parameters")) root.missing("parameters");
   for (const Value& item : root["parameters"].as_list()) {
     Map m = item.as_map();
     CalibrationParameter p;
@@ -65,7 +64,6 @@ std::vector<CalibrationParameter> read_parameters(Map& root, const config::Docum
     m.finish();
     out.push_back(std::move(p));
   }
-  if (root.has("parameters") && out.empty()) root["parameters"].error("fit at least one");
   return out;
 }
 
@@ -155,23 +153,28 @@ bool all_targets_met(const CalibrationSpec& spec, const CalibrationResult& resul
 }
 
 std::string describe_calibration(const CalibrationSpec& spec, const CalibrationResult& result) {
+  const bool check = result.check_only;
   std::string out;
-  for (std::size_t j = 0; j < spec.parameters.size(); ++j)
+  for (std::size_t j = 0; j < spec.parameters.size() && !check; ++j)
     out += fmt::format("{:<44} {:>12.6g} -> {:<12.6g} (bounds [{:g}, {:g}])\n",
                        spec.parameters[j].path, result.start[j], result.fitted[j],
                        spec.parameters[j].low, spec.parameters[j].high);
-  out += fmt::format("\n{:<32} {:>10} {:>10} {:>24} {:>9}  {}\n", "target", "published", "start",
-                     "fitted [95% interval]", "tolerance", "verdict");
+  out += fmt::format(
+      "\n{:<32} {:>10} {:>10} {:>24} {:>9}  {}\n", "target", "published", check ? "" : "start",
+      check ? "simulated [95% interval]" : "fitted [95% interval]", "tolerance", "verdict");
   for (std::size_t k = 0; k < spec.targets.size(); ++k) {
     const CalibrationTarget& t = spec.targets[k];
     const Interval s = mean_interval(result.at_start[k]), f = mean_interval(result.at_fit[k]);
     const std::string interval = std::isnan(f.lo)
                                      ? fmt::format("{:.4g}", f.mean)
                                      : fmt::format("{:.4g} [{:.4g}, {:.4g}]", f.mean, f.lo, f.hi);
-    out += fmt::format("{:<32} {:>10.4g} {:>10.4g} {:>24} {:>9.3g}  {}\n", t.name, t.value, s.mean,
-                       interval, t.tolerance,
+    out += fmt::format("{:<32} {:>10.4g} {:>10} {:>24} {:>9.3g}  {}\n", t.name, t.value,
+                       check ? std::string() : fmt::format("{:.4g}", s.mean), interval, t.tolerance,
                        std::abs(f.mean - t.value) <= t.tolerance ? "met" : "NOT MET");
   }
+  if (check)
+    return out + fmt::format("a check at the configured values: {} replicates, {} runs\n",
+                             spec.replicates, result.runs);
   return out + fmt::format(
                    "objective {:.4g} at the start, {:.4g} at the fit; {} evaluations, {} runs; "
                    "{}\n",
@@ -310,6 +313,101 @@ std::vector<std::string> joined_targets(const CalibrationSpec& spec) {
   return out;
 }
 
+// The sweep file of the start against the fit (or of the configured values alone, for a check)
+// with the search in /calibration.
+void write_calibration_file(const CalibrationSpec& spec, const CalibrationRequest& request,
+                            const CalibrationResult& result, std::uint64_t root,
+                            const std::string& started, int ranks,
+                            const std::vector<const std::vector<RunRecord>*>& records) {
+  ExperimentContents contents;
+  const auto overrides_of = [&](const std::vector<double>& x) {
+    std::vector<std::string> out = spec.set;
+    for (std::size_t j = 0; j < x.size(); ++j)
+      out.push_back(assignment(spec.parameters[j].path, x[j]));
+    return out;
+  };
+  if (result.check_only)
+    contents.scenarios = {{"configured", "the baseline with its own values", spec.baseline.string(),
+                           overrides_of(result.start)}};
+  else
+    contents.scenarios = {{"start", "the baseline with the start values", spec.baseline.string(),
+                           overrides_of(result.start)},
+                          {"fitted", "the baseline with the fitted values", spec.baseline.string(),
+                           overrides_of(result.fitted)}};
+  const std::size_t S = contents.scenarios.size(), R = static_cast<std::size_t>(spec.replicates);
+  contents.replicates = spec.replicates;
+  contents.seeds.assign(S, {});
+  contents.population_seeds.assign(S, {});
+  for (std::size_t sc = 0; sc < S; ++sc)
+    for (std::size_t r = 0; r < R; ++r) {
+      contents.seeds[sc].push_back(replicate_seed(root, static_cast<int>(r)));
+      contents.population_seeds[sc].push_back(
+          population_seed(root, static_cast<int>(r), PopulationMode::kPerReplicate));
+    }
+  contents.record = [&](std::size_t sc, int r) {
+    return (*records.at(sc))[static_cast<std::size_t>(r)];
+  };
+  contents.metadata =
+      provenance_metadata({"calibration", root, spec.replicates, request.command_line, ranks,
+                           started, result.seconds, result.runs});
+  for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
+           {"calibration_file", spec.file.string()},
+           {"calibration_text", spec.text},
+           {"calibration_name", spec.name},
+           {"fitted_file", result.check_only ? std::string() : request.fitted_path.string()}})
+    contents.metadata.push_back(MetadataEntry::of(name, value));
+  contents.extra = [&](const h5::Group& file_root) {
+    const h5::Group g = file_root.create_group("calibration");
+    g.set_attribute(
+        "method", std::string(result.check_only ? "a check of the configured values, no search"
+                                                : "Nelder-Mead in the unit cube of the bounds "
+                                                  "(sim/nelder_mead.hpp); common random numbers"));
+    g.set_attribute("stopped_because", result.search.stopped_because);
+    g.set_attribute("converged", static_cast<std::int32_t>(result.search.converged));
+    g.set_attribute("objective_at_start", result.objective_at_start);
+    g.set_attribute("objective", result.objective);
+    std::vector<std::string> paths;
+    std::vector<double> lower, upper;
+    for (const auto& p : spec.parameters) {
+      paths.push_back(p.path);
+      lower.push_back(p.low);
+      upper.push_back(p.high);
+    }
+    g.write_strings("parameter", paths);
+    if (!paths.empty())
+      write_rows(g, "parameter_low_high_start_fitted", {lower, upper, result.start, result.fitted},
+                 "statistic,parameter");
+    std::vector<std::string> sources, quantities;
+    std::vector<double> values, tolerances, weights;
+    for (const auto& t : spec.targets) {
+      sources.push_back(t.source);
+      quantities.push_back(describe(t.quantity));
+      values.push_back(t.value);
+      tolerances.push_back(t.tolerance);
+      weights.push_back(t.weight);
+    }
+    g.write_strings("target", joined_targets(spec));
+    g.write_strings("target_source", sources);
+    g.write_strings("target_quantity", quantities);
+    write_rows(g, "target_value_tolerance_weight", {values, tolerances, weights},
+               "statistic,target");
+    write_rows(g, "simulated_at_start", result.at_start, "target,replicate");
+    write_rows(g, "simulated_at_fit", result.at_fit, "target,replicate");
+    std::vector<std::string> columns = paths;
+    columns.emplace_back("objective");
+    g.write_strings("search_column", columns);
+    if (result.search.history.empty()) return;
+    std::vector<std::vector<double>> log;
+    for (const Evaluation& e : result.search.history) {
+      std::vector<double> row = e.x;
+      row.push_back(e.f);
+      log.push_back(std::move(row));
+    }
+    write_rows(g, "search", log, "evaluation,search_column");
+  };
+  write_experiment_file(request.out_path, contents);
+}
+
 }  // namespace
 
 CalibrationResult run_calibration(const ModelDefinition& definition,
@@ -320,11 +418,16 @@ CalibrationResult run_calibration(const ModelDefinition& definition,
   CalibrationSpec spec = read_calibration(request.calibration_file, request.overrides);
   if (request.replicates > 0) spec.replicates = request.replicates;
   if (request.max_evaluations > 0) spec.search.max_evaluations = request.max_evaluations;
-  if (!request.check_only) {
+  if (spec.parameters.empty() && !request.check_only)
+    throw config::ConfigError({spec.file.string(), 1, 1}, "parameters",
+                              "nothing to fit: list the parameters, or check the targets with "
+                              "--check (a file of held-out targets needs none)");
+  {
     std::vector<std::filesystem::path> inputs{request.calibration_file};
     for (const auto& [file, text] : config::load_document(spec.baseline).sources)
       inputs.emplace_back(file);
     for (const auto& out : {request.out_path, request.fitted_path}) {
+      if (out.empty() || (request.check_only && out == request.fitted_path)) continue;
       remove_stale_temporaries(out);
       check_output_path(out, inputs, request.force);
     }
@@ -349,6 +452,7 @@ CalibrationResult run_calibration(const ModelDefinition& definition,
   result.spec = spec;
   result.start = start;
   if (request.check_only) {
+    result.check_only = true;
     const Point p = evaluate_points(spec, runs, {start}).front();
     result.fitted = start;
     result.at_start = result.at_fit = p.simulated;
@@ -357,6 +461,8 @@ CalibrationResult run_calibration(const ModelDefinition& definition,
     result.search.stopped_because = "a check of the start values, no search";
     result.runs = runs.runs();
     result.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    if (!request.out_path.empty())
+      write_calibration_file(spec, request, result, root, started, backend.ranks(), {&p.records});
     return result;
   }
   std::optional<Point> at_start, best;
@@ -411,78 +517,8 @@ CalibrationResult run_calibration(const ModelDefinition& definition,
     definition.validate(fitted);
   }
 
-  // The sweep file: the start against the fit, with the search in /calibration.
-  ExperimentContents contents;
-  const auto overrides_of = [&](const std::vector<double>& x) {
-    std::vector<std::string> out = spec.set;
-    for (std::size_t j = 0; j < x.size(); ++j)
-      out.push_back(assignment(spec.parameters[j].path, x[j]));
-    return out;
-  };
-  contents.scenarios = {
-      {"start", "the baseline with the start values", spec.baseline.string(), overrides_of(start)},
-      {"fitted", "the baseline with the fitted values", spec.baseline.string(),
-       overrides_of(result.fitted)}};
-  contents.replicates = spec.replicates;
-  contents.seeds.assign(2, {});
-  contents.population_seeds.assign(2, {});
-  for (std::size_t s = 0; s < 2; ++s)
-    for (std::size_t r = 0; r < R; ++r) {
-      contents.seeds[s].push_back(replicate_seed(root, static_cast<int>(r)));
-      contents.population_seeds[s].push_back(
-          population_seed(root, static_cast<int>(r), PopulationMode::kPerReplicate));
-    }
-  contents.record = [&](std::size_t s, int r) {
-    return (s == 0 ? at_start : best)->records[static_cast<std::size_t>(r)];
-  };
-  contents.metadata =
-      provenance_metadata({"calibration", root, spec.replicates, request.command_line,
-                           backend.ranks(), started, result.seconds, result.runs});
-  for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
-           {"calibration_file", spec.file.string()},
-           {"calibration_text", spec.text},
-           {"calibration_name", spec.name},
-           {"fitted_file", request.fitted_path.string()}})
-    contents.metadata.push_back(MetadataEntry::of(name, value));
-  contents.extra = [&](const h5::Group& file_root) {
-    const h5::Group g = file_root.create_group("calibration");
-    g.set_attribute("method", std::string("Nelder-Mead in the unit cube of the bounds "
-                                          "(sim/nelder_mead.hpp); common random numbers"));
-    g.set_attribute("stopped_because", result.search.stopped_because);
-    g.set_attribute("converged", static_cast<std::int32_t>(result.search.converged));
-    g.set_attribute("objective_at_start", result.objective_at_start);
-    g.set_attribute("objective", result.objective);
-    g.write_strings("parameter", paths);
-    write_rows(g, "parameter_low_high_start_fitted", {lower, upper, start, result.fitted},
-               "statistic,parameter");
-    std::vector<std::string> sources, quantities;
-    std::vector<double> values, tolerances, weights;
-    for (const auto& t : spec.targets) {
-      sources.push_back(t.source);
-      quantities.push_back(describe(t.quantity));
-      values.push_back(t.value);
-      tolerances.push_back(t.tolerance);
-      weights.push_back(t.weight);
-    }
-    g.write_strings("target", joined_targets(spec));
-    g.write_strings("target_source", sources);
-    g.write_strings("target_quantity", quantities);
-    write_rows(g, "target_value_tolerance_weight", {values, tolerances, weights},
-               "statistic,target");
-    write_rows(g, "simulated_at_start", result.at_start, "target,replicate");
-    write_rows(g, "simulated_at_fit", result.at_fit, "target,replicate");
-    std::vector<std::vector<double>> log;
-    for (const Evaluation& e : result.search.history) {
-      std::vector<double> row = e.x;
-      row.push_back(e.f);
-      log.push_back(std::move(row));
-    }
-    std::vector<std::string> columns = paths;
-    columns.emplace_back("objective");
-    g.write_strings("search_column", columns);
-    write_rows(g, "search", log, "evaluation,search_column");
-  };
-  write_experiment_file(request.out_path, contents);
+  write_calibration_file(spec, request, result, root, started, backend.ranks(),
+                         {&at_start->records, &best->records});
   return result;
 }
 

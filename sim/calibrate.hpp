@@ -70,6 +70,7 @@ struct CalibrationRequest {
 
 struct CalibrationResult {
   CalibrationSpec spec;  // as run (with the request's replicates and evaluations)
+  bool check_only = false;
   std::vector<double> start, fitted;
   std::vector<std::vector<double>> at_start, at_fit;  // [target][replicate]
   double objective_at_start = 0, objective = 0;

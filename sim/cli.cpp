@@ -530,7 +530,10 @@ int run_cli(int argc, char** argv, const ModelDefinition& model) {
       return run_plan_command(model, plan_request, plan_threads);
     } else if (*calibrate) {
       auto& c = calibrate_request;
-      if (c.out_path.empty())
+      // A check writes a file only when asked to (--out); a fit always does.
+      if (c.check_only && calibrate->count("--out") == 0)
+        c.out_path.clear();
+      else if (c.out_path.empty())
         c.out_path = std::filesystem::path("results") / c.calibration_file.stem() +=
             ".calibration.h5";
       if (c.fitted_path.empty())

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <limits>
 #include <stdexcept>
+#include <tuple>
+#include <variant>
 
 namespace sim {
 
@@ -62,6 +64,16 @@ Layout layout_of(const RunRecord& run, const SeriesSpec& spec, const Selection& 
   if (!unit_axis.empty() && !l.unit_axis)
     throw std::runtime_error(fmt::format("series {} has no {} axis", spec.name, unit_axis));
   return l;
+}
+
+// The run's population scale (the metadata entry `scale`): agents per person.
+double scale_of(const RunRecord& run) {
+  for (const auto& e : run.metadata)
+    if (e.name == "scale") {
+      const double s = std::get<double>(e.value());
+      if (s > 0) return s;
+    }
+  throw std::runtime_error("the run records no positive scale to turn agents into people");
 }
 
 double period_aggregate(const std::vector<double>& per_period, const std::vector<bool>& in_years,
@@ -152,16 +164,22 @@ std::vector<std::vector<double>> selected_sums(const RunRecord& run, const std::
 }
 
 double evaluate(const Quantity& q, const RunRecord& run) {
-  std::vector<bool> in_years;
-  for (const auto& start : run.period_start) {
-    const int year = std::stoi(start.substr(0, 4));
-    in_years.push_back(year >= q.from_year && year <= q.to_year);
-  }
-  const double num = period_aggregate(selected_sums(run, q.of.series, q.of.select)[0], in_years,
-                                      q.of.over_periods);
-  if (!q.per) return q.multiply * num;
-  const double den = period_aggregate(selected_sums(run, q.per->series, q.per->select)[0], in_years,
-                                      q.per->over_periods);
+  const auto in_years = [&run](int from, int to) {
+    std::vector<bool> out;
+    for (const auto& start : run.period_start) {
+      const int year = std::stoi(start.substr(0, 4));
+      out.push_back(year >= from && year <= to);
+    }
+    return out;
+  };
+  const double num = period_aggregate(selected_sums(run, q.of.series, q.of.select)[0],
+                                      in_years(q.from_year, q.to_year), q.of.over_periods);
+  if (!q.per) return q.multiply * num / (q.real ? scale_of(run) : 1.0);
+  const bool own = q.per->from_year != 0;
+  const double den = period_aggregate(
+      selected_sums(run, q.per->series, q.per->select)[0],
+      in_years(own ? q.per->from_year : q.from_year, own ? q.per->to_year : q.to_year),
+      q.per->over_periods);
   return den == 0 ? std::numeric_limits<double>::quiet_NaN() : q.multiply * num / den;
 }
 
@@ -169,7 +187,13 @@ double evaluate_at(const Quantity& q, const RunRecord& run, const config::Locati
                    const std::string& key) {
   const int first = std::stoi(run.period_start.front().substr(0, 4));
   const int last = std::stoi(run.period_start.back().substr(0, 4));
-  if (q.to_year < first || q.from_year > last)
+  const bool outside = q.to_year < first || q.from_year > last;
+  if (q.per && q.per->from_year != 0 && (q.per->to_year < first || q.per->from_year > last))
+    throw config::ConfigError(where, key + ".per.years",
+                              fmt::format("no reporting period of the runs falls in these years "
+                                          "(the runs report {} to {}; see the set list and --set)",
+                                          first, last));
+  if (outside)
     throw config::ConfigError(where, key + ".years",
                               fmt::format("no reporting period of the runs falls in these years "
                                           "(the runs report {} to {}; see the set list and --set)",
@@ -181,32 +205,51 @@ double evaluate_at(const Quantity& q, const RunRecord& run, const config::Locati
   }
 }
 
+// `years`: one year or [first, last]; missing is an error when `required`.
+std::pair<int, int> read_years(config::Map& m, bool required) {
+  const config::Value years = m["years"];
+  if (!years.present()) {
+    if (required) m.missing("years");
+    return {0, 0};
+  }
+  if (years.node()->is_sequence()) {
+    const auto v = years.as_numbers(config::between(1900, 3000), 2);
+    if (!v) return {0, 0};
+    const auto from = static_cast<int>((*v)[0]), to = static_cast<int>((*v)[1]);
+    if (to < from) years.error("the second year is before the first");
+    return {from, to};
+  }
+  const auto y = years.as<std::int32_t>(config::between(1900, 3000));
+  return y ? std::pair{*y, *y} : std::pair{0, 0};
+}
+
 Quantity read_quantity(config::Map& m) {
   Quantity q;
   q.of = read_series_sum(m);
   if (m.has("per")) {
     config::Map per = m["per"].as_map();
     q.per = read_series_sum(per);
+    std::tie(q.per->from_year, q.per->to_year) = read_years(per, false);
     per.finish();
   }
   q.multiply = m.get<double>("multiply", 1.0);
-  const config::Value years = m["years"];
-  if (!years.present()) {
-    m.missing("years");
-  } else if (years.node()->is_sequence()) {
-    const auto v = years.as_numbers(config::between(1900, 3000), 2);
-    if (v) q.from_year = static_cast<int>((*v)[0]), q.to_year = static_cast<int>((*v)[1]);
-    if (v && q.to_year < q.from_year) years.error("the second year is before the first");
-  } else if (const auto y = years.as<std::int32_t>(config::between(1900, 3000))) {
-    q.from_year = q.to_year = *y;
-  }
+  q.real = m.get<bool>("real", false);
+  if (q.real && q.per) m["real"].error("a ratio needs no scaling: drop real, or per");
+  std::tie(q.from_year, q.to_year) = read_years(m, true);
   return q;
 }
 
 std::string describe(const Quantity& q) {
   std::string out = describe(q.of);
-  if (q.per) out += " / " + describe(*q.per);
+  if (q.per) {
+    out += " / " + describe(*q.per);
+    if (q.per->from_year != 0)
+      out += q.per->from_year == q.per->to_year
+                 ? fmt::format(" in {}", q.per->from_year)
+                 : fmt::format(" in {}-{}", q.per->from_year, q.per->to_year);
+  }
   if (q.multiply != 1) out += fmt::format(" x {:g}", q.multiply);
+  if (q.real) out += " / scale";
   return out + (q.from_year == q.to_year ? fmt::format(", {}", q.from_year)
                                          : fmt::format(", {}-{}", q.from_year, q.to_year));
 }

@@ -32,6 +32,7 @@ struct SeriesSum {
   std::string series;
   Selection select;
   OverPeriods over_periods = OverPeriods::kMean;
+  int from_year = 0, to_year = 0;  // a denominator's own years (0: the quantity's)
 };
 
 struct Quantity {
@@ -39,6 +40,10 @@ struct Quantity {
   std::optional<SeriesSum> per;  // the denominator, if any
   double multiply = 1;
   int from_year = 0, to_year = 0;  // the periods that start in these years (inclusive)
+  // A count or an amount of money for the whole population: divided by the run's `scale`
+  // (its metadata entry, population.scale), as agents stand for 1 / scale people. Only without
+  // `per` (a ratio needs no scaling).
+  bool real = false;
 };
 
 // The quantity in one run; NaN when no period falls in the years or the denominator is 0.
@@ -49,8 +54,9 @@ double evaluate(const Quantity& q, const RunRecord& run);
 double evaluate_at(const Quantity& q, const RunRecord& run, const config::Location& where,
                    const std::string& key);
 
-// Reads `series`, `select`, `over_periods`, `per` (a map of the first three), `multiply` and
-// `years` ([from, to] or one year) from a map, every error naming file, line and key.
+// Reads `series`, `select`, `over_periods`, `per` (a map of the first three and optionally its
+// own `years`, for a growth ratio), `multiply` and `years` ([from, to] or one year) from a map,
+// every error naming file, line and key.
 Quantity read_quantity(config::Map& m);
 // How a quantity reads, for reports: "new_deaths (sum over periods) / n_alive (mean) x 1000,
 // 2020".

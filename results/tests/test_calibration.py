@@ -88,6 +88,26 @@ def test_a_file_without_a_fit_is_refused(tmp_path):
         read_fit(path)
 
 
+def test_a_check_writes_a_file_of_the_configured_values(tmp_path):
+    spec = tmp_path / "held.yaml"
+    text = CALIBRATION.format(baseline=REPO / "configs" / "guangzhou-small.yaml")
+    start, end = text.index("parameters:"), text.index("targets:")
+    spec.write_text(text[:start] + text[end:])  # held-out figures: nothing to fit
+    out = tmp_path / "held.h5"
+    proc = subprocess.run([str(BINARY), "calibrate", str(spec), "--check", "--out", str(out), "-q"],
+                          cwd=REPO, capture_output=True, text=True, timeout=600)
+    fit = read_fit(out)
+    met = fit.targets["met"].all()
+    assert proc.returncode == (0 if met else 1), proc.stderr
+    assert fit.parameters.empty and fit.search.empty and len(fit.targets) == 2
+    assert open_file(out)["scenario"].values.tolist() == ["configured"]
+    np.testing.assert_array_equal(fit.targets["start"].to_numpy(), fit.targets["fitted"].to_numpy())
+    fit_figure(fit)
+    from eldersim_results.calibration import targets_figure
+    targets_figure({"held out": fit})
+    assert "<h2>Calibration</h2>" in build_report(out)
+
+
 def test_a_plan_file_opens_as_a_sweep(tmp_path):
     plan = tmp_path / "plan.yaml"
     plan.write_text(f"baseline: {REPO / 'configs' / 'guangzhou-small.yaml'}\nreplicates: 1\n"
@@ -101,3 +121,15 @@ def test_a_plan_file_opens_as_a_sweep(tmp_path):
     assert ds["scenario"].values.tolist() == ["nothing-added", "planned"]
     assert "answer" not in ds.data_vars
     assert "<h2>Headline indicators</h2>" in build_report(out)
+
+
+def test_the_targets_script_draws_every_file(calibration, tmp_path):
+    script = RESULTS_DIR / "plot_targets.py"
+    png = tmp_path / "targets.png"
+    ok = subprocess.run(["/usr/bin/python3", str(script), f"fit={calibration}", f"again={calibration}",
+                         "--out", str(png)], capture_output=True, text=True, timeout=300)
+    assert ok.returncode == 0, ok.stderr
+    assert png.stat().st_size > 10_000
+    missing = subprocess.run(["/usr/bin/python3", str(script), f"x={tmp_path / 'none.h5'}", "--out", str(png)],
+                             capture_output=True, text=True, timeout=300)
+    assert missing.returncode == 2 and "none.h5" in missing.stderr

@@ -171,6 +171,40 @@ TEST(Calibration, ATargetOutsideTheSimulatedYearsIsRefused) {
   EXPECT_FALSE(std::filesystem::exists(dir.path() / "fit.h5"));
 }
 
+// A file of held-out figures has no parameters: it is checked (a file only when asked for),
+// never fitted.
+TEST(Calibration, AFileOfHeldOutTargetsIsCheckedNotFitted) {
+  TempDir dir;
+  std::string text = calibration_text("", 28, 1);
+  text.replace(text.find("parameters:\n"), 12, "");
+  const auto file = dir.write("held.yaml", text);
+  const auto definition = eldersim::definition();
+  std::atomic<bool> stop{false};
+  sim::LocalBackend backend(definition, 2, 1, stop);
+  sim::CalibrationRequest request;
+  request.calibration_file = file;
+  request.fitted_path = dir.path() / "held.yaml.fit";
+  EXPECT_THROW((void)sim::run_calibration(definition, request, backend), sim::config::ConfigError);
+  request.check_only = true;
+  const sim::CalibrationResult quiet = sim::run_calibration(definition, request, backend);
+  EXPECT_TRUE(quiet.check_only);
+  EXPECT_EQ(quiet.runs, 2u);
+  // Nothing written but the calibration file itself.
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path()),
+                          std::filesystem::directory_iterator()),
+            1);
+  request.out_path = dir.path() / "held.h5";
+  const sim::CalibrationResult r = sim::run_calibration(definition, request, backend);
+  EXPECT_EQ(r.at_fit, quiet.at_fit);  // the same seeds, the same values
+  EXPECT_EQ(r.at_fit[0].size(), 2u);
+  EXPECT_EQ(sim::all_targets_met(r.spec, r),
+            std::abs((r.at_fit[0][0] + r.at_fit[0][1]) / 2 - 28) <= 1);
+  const auto f = sim::h5::File::open_read_only(request.out_path);
+  EXPECT_EQ(f.root().open_group("dims").read_strings("scenario"),
+            (std::vector<std::string>{"configured"}));
+  EXPECT_FALSE(std::filesystem::exists(request.fitted_path));
+}
+
 // Each bad file gives a ConfigError with a diagnostic at the key named.
 void expect_refused(const std::string& text, const std::string& key, const std::string& words) {
   TempDir dir;
@@ -217,6 +251,9 @@ TEST(Calibration, BadFilesAreRefusedWithFileLineAndKey) {
   sets_parameter.replace(sets_parameter.find("set: ["), 6, "set: [mortality.improvement=0.4, ");
   expect_refused(sets_parameter, "set", "being fitted");
   expect_refused(good + "serach: {max_evaluations: 3}\n", "serach", "");
+  std::string scaled_ratio = good;
+  scaled_ratio.replace(scaled_ratio.find("multiply: 1000"), 14, "multiply: 1000\n    real: true");
+  expect_refused(scaled_ratio, "targets[death_rate].real", "no scaling");
 }
 
 }  // namespace

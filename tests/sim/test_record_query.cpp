@@ -68,6 +68,22 @@ TEST(RecordQuery, AggregatesOverTheYearsAndDivides) {
                    1000 * (3.0 + 303 + 603 + 903) / ((3000 + 3002 + 3004 + 3006) / 4.0));
   q.from_year = q.to_year = 2022;  // no period in these years
   EXPECT_TRUE(std::isnan(evaluate(q, r)));
+  // A denominator with its own years: growth of the mean number alive from 2020 to 2021.
+  Quantity growth;
+  growth.of = {"alive", {}, OverPeriods::kMean};
+  growth.per = SeriesSum{"alive", {}, OverPeriods::kMean, 2020, 2020};
+  growth.from_year = growth.to_year = 2021;
+  // Counts for the whole population: the agents over the run's scale.
+  Quantity real;
+  real.of = {"deaths", {}, OverPeriods::kSum};
+  real.from_year = real.to_year = 2020;
+  real.real = true;
+  EXPECT_THROW((void)evaluate(real, r), std::runtime_error);  // no scale recorded
+  RunRecord scaled = r;
+  scaled.metadata.push_back(MetadataEntry::of("scale", 0.25));
+  EXPECT_DOUBLE_EQ(evaluate(real, scaled), (36 + 636) / 0.25);
+  EXPECT_DOUBLE_EQ(evaluate(growth, r),
+                   ((1002 + 2002) + (1003 + 2003)) / ((1000 + 2000) + (1001.0 + 2001)));
 }
 
 TEST(RecordQuery, ErrorsNameTheSeriesAndTheAxis) {
