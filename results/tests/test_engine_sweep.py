@@ -98,3 +98,15 @@ def test_table_and_a_figure(engine_sweep):
     unmet = table[(table.indicator == "unmet need") & (table.scenario == "beds-core-plus20")].iloc[0]
     assert unmet.n == 3 and np.isfinite(unmet.diff_lo) and unmet.diff_lo <= unmet.diff_mean <= unmet.diff_hi
     assert "scale 0.005" in compare.unmet_need(ds)._suptitle.get_text()
+
+
+def test_the_scale_table_reads_a_real_sweep(engine_sweep):
+    script = RESULTS_DIR / "examples" / "scale_dependence.py"
+    proc = subprocess.run(["/usr/bin/python3", str(script), str(engine_sweep), "--year", "2021"],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.strip().splitlines()
+    assert lines[0] == "| indicator (2021) | baseline | beds-core-plus20 |" and len(lines) == 2 + 8
+    death = next(line for line in lines if line.startswith("| death rate"))
+    rate = float(death.split("|")[2].split()[0])
+    assert 15 < rate < 45  # per 1000 60+
