@@ -475,7 +475,7 @@ void CareSystem::allocate(const sim::Step& step, CareContext& ctx) {
 
 CareSystem::Served CareSystem::serve(std::uint32_t slot, sim::Day today) {
   const WaitEntry e = ledger_.entry(slot);
-  ledger_.leave(slot);
+  ledger_.leave(slot, WaitEnd::kAdmitted);
   Served out{e.row, e.mode, e.facility, e.hours, false, e.in_place};
   if (e.in_place) {
     // A change within the place held: a nursing-type bed in the same home, or other hours.
@@ -761,6 +761,34 @@ void CareSystem::declare(sim::SeriesTable& t, const Census& census) const {
         [&census](Int row) {
           std::copy(census.mode_by_adl.begin(), census.mode_by_adl.end(), row.begin());
         });
+  // [district][mode][k] counts of the formal modes as [district][service][k].
+  const auto by_service_cells = [nd](const std::vector<std::int64_t>& v, std::size_t k) {
+    return [&v, nd, k](Int row) {
+      for (std::size_t r = 0; r < nd; ++r)
+        for (std::size_t m = 1; m < kCareModes; ++m)
+          for (std::size_t j = 0; j < k; ++j)
+            row[(r * 3 + m - 1) * k + j] = v[(r * kCareModes + m) * k + j];
+    };
+  };
+  t.add({"n_waiting_by_duration",
+         {"district", "service", "wait_band"},
+         SeriesKind::kStock,
+         "people",
+         "People on a waiting list at the end of the period by how long they have waited for "
+         "that place (days since counted_from); sums to n_waiting"},
+        by_service_cells(census.waiting_by_duration, kWaitBands));
+  t.add({"new_waits_started", ds, SeriesKind::kFlow, "people",
+         "Waits that started in the period (requests put on a waiting list), by the district of "
+         "the request"},
+        by_service_cells(ledger_.started_waits(), 1));
+  t.add({"new_waits_ended",
+         {"district", "service", "wait_end", "wait_band"},
+         SeriesKind::kFlow,
+         "people",
+         "Waits that ended in the period, by how (admitted to the place, reneged at the renege "
+         "day, left otherwise: death, a move, another choice) and how long they had lasted; by "
+         "the district of the request. With n_waiting_by_duration, the waiting-list survival"},
+        by_service_cells(ledger_.ended_waits(), kWaitEnds * kWaitBands));
   t.add({"n_need", d, SeriesKind::kStock, "people",
          "People in need of care (ADL level >= care.need_level)"},
         [&census](Int row) { std::copy(census.need.begin(), census.need.end(), row.begin()); });

@@ -158,7 +158,10 @@ class CareSystem {
   // ---- outputs ----
   CareFlows& flows() { return flows_; }
   void declare(sim::SeriesTable& table, const Census& census) const;
-  void clear_period() { flows_.clear(); }
+  void clear_period() {
+    flows_.clear();
+    ledger_.clear_wait_counts();
+  }
   void remap_rows(const sim::RowMap& map) { ledger_.remap_rows(map); }
   template <class Archive>
   void serialize(Archive& ar) {

@@ -29,6 +29,8 @@ Ledger::Ledger(const Scenario& s) : unlimited_(s.care.unlimited_capacity) {
   }
   for (const District& d : s.districts) home_hours_.push_back(d.home_care_hours_per_week * scale);
   home_hours_used_.assign(s.districts.size(), 0);
+  started_.assign(s.districts.size() * kCareModes, 0);
+  ended_.assign(s.districts.size() * kCareModes * kWaitEnds * kWaitBands, 0);
   queues_.resize(2 * places_.size());
   home_index_.resize(s.districts.size());
 }
@@ -178,6 +180,7 @@ std::uint32_t Ledger::take_slot(const WaitEntry& e) {
   w = e;
   w.used = true;
   w.generation = generation;
+  started_[static_cast<std::size_t>(w.district) * kCareModes + w.mode] += 1;
   if (w.renege_on != kNever) deadlines_[w.renege_on].emplace_back(slot, generation);
   return slot;
 }
@@ -187,9 +190,28 @@ void Ledger::free_slot(std::uint32_t slot) {
   free_slots_.push_back(slot);
 }
 
-void Ledger::leave(std::uint32_t slot) {
+std::vector<std::string> wait_end_names() {
+  return {"admitted", "reneged", "left"};
+}
+std::vector<std::string> wait_band_names() {
+  return {"0-29", "30-89", "90-179", "180+"};
+}
+
+void Ledger::count_end(const WaitEntry& w, WaitEnd end) {
+  if (end == WaitEnd::kLeft && w.renege_on != kNever && day_ >= w.renege_on)
+    end = WaitEnd::kReneged;
+  const std::size_t cell =
+      ((static_cast<std::size_t>(w.district) * kCareModes + w.mode) * kWaitEnds +
+       static_cast<std::size_t>(end)) *
+          kWaitBands +
+      wait_band(std::max<sim::Day>(0, day_ - w.counted_from));
+  ended_[cell] += 1;
+}
+
+void Ledger::leave(std::uint32_t slot, WaitEnd end) {
   WaitEntry& w = entries_.at(slot);
   if (!w.used) throw std::logic_error("care ledger: leaving an unused waiting slot");
+  count_end(w, end);
   if (!queue_of(w).erase(w.key, slot))
     throw std::logic_error("care ledger: a waiting entry was not in its queue");
   free_slot(slot);
@@ -201,6 +223,7 @@ Ledger::QueueChanges Ledger::take_slots(const Batch& batch, std::vector<std::uin
   for (std::uint32_t slot : batch.leave) {
     const WaitEntry& w = entries_.at(slot);
     if (!w.used) throw std::logic_error("care ledger: leaving an unused waiting slot");
+    count_end(w, WaitEnd::kLeft);
     changes[queue_index(w)].push_back({w.key, slot, false});
     free_slot(slot);
   }

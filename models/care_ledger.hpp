@@ -64,6 +64,18 @@ struct HeldPlace {
 };
 
 // One person's place on a waiting list.
+// How a wait ended, and how long it had lasted (today - counted_from), for waiting-list
+// survival (n_waiting_by_duration, new_waits_ended): admitted to the place, given up at the
+// renege day, or left otherwise (death, a move, another choice, in hospital).
+enum class WaitEnd : std::uint8_t { kAdmitted = 0, kReneged = 1, kLeft = 2 };
+inline constexpr std::size_t kWaitEnds = 3;
+inline constexpr std::size_t kWaitBands = 4;  // 0-29, 30-89, 90-179, 180+ days
+inline std::size_t wait_band(sim::Day days) {
+  return days < 30 ? 0 : (days < 90 ? 1 : (days < 180 ? 2 : 3));
+}
+std::vector<std::string> wait_end_names();
+std::vector<std::string> wait_band_names();
+
 struct WaitEntry {
   sim::Priority key;
   std::uint32_t row = 0;
@@ -125,7 +137,19 @@ class Ledger {
 
   // ---- waiting lists ----
   std::uint32_t join(const WaitEntry& e);  // returns the slot
-  void leave(std::uint32_t slot);
+  // Ends a wait: `end` is kAdmitted when it is served, else kLeft (kReneged if on or after its
+  // renege day); counted in ended_waits() by its length on the current step's day.
+  void leave(std::uint32_t slot, WaitEnd end = WaitEnd::kLeft);
+  // The day waits that end now are measured to: the first day of the step being run.
+  void start_step(sim::Day day) { day_ = day; }
+  // Waits started and ended since the last clear: [district][mode] and
+  // [district][mode][WaitEnd][band].
+  const std::vector<std::int64_t>& started_waits() const { return started_; }
+  const std::vector<std::int64_t>& ended_waits() const { return ended_; }
+  void clear_wait_counts() {
+    std::fill(started_.begin(), started_.end(), 0);
+    std::fill(ended_.begin(), ended_.end(), 0);
+  }
   const WaitEntry& entry(std::uint32_t slot) const { return entries_[slot]; }
   void rekey(std::uint32_t slot, const sim::Priority& key);
   // The person of a waiting request no longer holds what they held (they left it).
@@ -180,7 +204,7 @@ class Ledger {
   template <class Archive>
   void serialize(Archive& ar) {
     ar(places_, home_hours_, home_hours_used_, entries_, free_slots_, queues_, home_index_,
-       deadlines_, offer_version_);
+       deadlines_, offer_version_, day_, started_, ended_);
   }
 
  private:
@@ -192,6 +216,7 @@ class Ledger {
   sim::PriorityQueue& queue_of(const WaitEntry& e) { return queues_[queue_index(e)]; }
   std::uint32_t take_slot(const WaitEntry& e);  // fills a free slot, adds the renege day
   void free_slot(std::uint32_t slot);
+  void count_end(const WaitEntry& w, WaitEnd end);
   void bump_offer() { ++offer_version_; }
   void reopen_facility(std::size_t f, bool nursing_freed);
   void reopen_district(std::size_t d);
@@ -211,6 +236,9 @@ class Ledger {
   // not search this calendar; a request that left is recognised by its slot's generation.
   std::map<sim::Day, std::vector<std::pair<std::uint32_t, std::uint32_t>>> deadlines_;
   std::uint64_t offer_version_ = 0;
+  sim::Day day_ = 0;
+  std::vector<std::int64_t> started_;  // [district][mode]
+  std::vector<std::int64_t> ended_;    // [district][mode][WaitEnd][band]
   // During allocate(): the pass and where each of its queues is.
   sim::PriorityPass* pass_ = nullptr;
   std::map<const sim::PriorityQueue*, std::size_t> pass_index_;

@@ -21,6 +21,7 @@ Census::Census(int districts, int bands) : n_districts(districts), n_bands(bands
   need.assign(nd, 0);
   unmet.assign(nd, 0);
   waiting.assign(nd * kCareModes, 0);
+  waiting_by_duration.assign(nd * kCareModes * care::kWaitBands, 0);
   inpatients.assign(nd, 0);
   delayed.assign(nd, 0);
 }
@@ -36,7 +37,7 @@ namespace {
 template <class F>
 void each_count(Census& c, F&& f) {
   for (auto* v : {&c.alive, &c.adl, &c.adl_by_sex_age, &c.mode_by_adl, &c.age_days, &c.in_mode,
-                  &c.need, &c.unmet, &c.waiting, &c.inpatients, &c.delayed})
+                  &c.need, &c.unmet, &c.waiting, &c.waiting_by_duration, &c.inpatients, &c.delayed})
     f(*v);
 }
 }  // namespace
@@ -52,6 +53,7 @@ void Census::merge(const Census& o) {
   add(alive, o.alive), add(adl, o.adl), add(age_days, o.age_days), add(in_mode, o.in_mode);
   add(adl_by_sex_age, o.adl_by_sex_age), add(mode_by_adl, o.mode_by_adl);
   add(need, o.need), add(unmet, o.unmet), add(waiting, o.waiting);
+  add(waiting_by_duration, o.waiting_by_duration);
   add(inpatients, o.inpatients), add(delayed, o.delayed);
 }
 
@@ -114,8 +116,12 @@ void count_census(const People& people, const Scenario& scenario, sim::Day day,
       acc.age_days[district[j]] += age[j];
       const std::size_t i = r.begin + j;
       const auto di = static_cast<std::size_t>(district[j]);
-      if (people.waiting(i))
-        acc.rare.waiting[di * kCareModes + ledger.entry(people.wait_slot[i]).mode] += 1;
+      if (people.waiting(i)) {
+        const care::WaitEntry& w = ledger.entry(people.wait_slot[i]);
+        acc.rare.waiting[di * kCareModes + w.mode] += 1;
+        acc.rare.waiting_by_duration[(di * kCareModes + w.mode) * care::kWaitBands +
+                                     care::wait_band(std::max(0, day - w.counted_from))] += 1;
+      }
       if (people.in_hospital(i)) {
         acc.rare.inpatients[di] += 1;
         if (hospitals.stay(people.stay[i]).flags & hospital::kDelayedDischarge)

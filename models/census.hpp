@@ -21,17 +21,18 @@ class State;
 struct Census {
   int n_districts = 0;
   int n_bands = 0;
-  std::vector<std::int64_t> alive;           // [district][sex][band]
-  std::vector<std::int64_t> adl;             // [district][level]
-  std::vector<std::int64_t> adl_by_sex_age;  // [district][sex][band][level]
-  std::vector<std::int64_t> mode_by_adl;     // [district][care mode][level]
-  std::vector<std::int64_t> age_days;        // [district], sum of ages in days
-  std::vector<std::int64_t> in_mode;         // [district][care mode]
-  std::vector<std::int64_t> need;            // [district], ADL level >= care.need_level
-  std::vector<std::int64_t> unmet;           // [district], in need and without formal care
-  std::vector<std::int64_t> waiting;         // [district][care mode waited for]
-  std::vector<std::int64_t> inpatients;      // [district]
-  std::vector<std::int64_t> delayed;         // [district], in hospital waiting for a care place
+  std::vector<std::int64_t> alive;                // [district][sex][band]
+  std::vector<std::int64_t> adl;                  // [district][level]
+  std::vector<std::int64_t> adl_by_sex_age;       // [district][sex][band][level]
+  std::vector<std::int64_t> mode_by_adl;          // [district][care mode][level]
+  std::vector<std::int64_t> age_days;             // [district], sum of ages in days
+  std::vector<std::int64_t> in_mode;              // [district][care mode]
+  std::vector<std::int64_t> need;                 // [district], ADL level >= care.need_level
+  std::vector<std::int64_t> unmet;                // [district], in need and without formal care
+  std::vector<std::int64_t> waiting;              // [district][care mode waited for]
+  std::vector<std::int64_t> waiting_by_duration;  // [district][care mode][wait band]
+  std::vector<std::int64_t> inpatients;           // [district]
+  std::vector<std::int64_t> delayed;  // [district], in hospital waiting for a care place
 
   Census() = default;
   Census(int districts, int bands);

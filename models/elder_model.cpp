@@ -38,6 +38,8 @@ std::vector<sim::DimensionSpec> dimensions_of(const Scenario& s) {
       {"service", {"home", "community", "institution"}},
       {"care_setting", {"none", "home", "community", "institution"}},
       {"death_setting", death_setting_names()},
+      {"wait_end", care::wait_end_names()},
+      {"wait_band", care::wait_band_names()},
       {"payer", payer_names()},
       {"government_spending_type", government_spending_names()},
       {"facility", facilities},
@@ -52,8 +54,8 @@ constexpr double kCompactShare = 0.02;
 
 // The first words of a saved state, and what it must match.
 constexpr std::uint64_t kStateMagic = 0x454C44455253494Dull;  // "ELDERSIM"
-// 2: deaths by setting in the demography's period flows.
-constexpr std::uint32_t kStateVersion = 2;
+// 2: deaths by setting in the demography's period flows; 3: the care ledger's ended waits.
+constexpr std::uint32_t kStateVersion = 3;
 
 }  // namespace
 
@@ -146,6 +148,7 @@ void ElderModel::step() {
   if (damaged_) throw std::logic_error("the model's state was not restored completely");
   if (next_step_ >= calendar_.n_steps()) throw std::logic_error("step after the last step");
   const sim::Step& s = calendar_.step(next_step_);
+  care_.ledger().start_step(s.first_day);
   times_.run("policy", Kind::kSerial, [&] {
     policy_.step(s, care_, hospitals_, finance_.period(), people_);
     hospitals_.prepare_step(s, policy_.programme());

@@ -23,10 +23,11 @@ from . import plots
 from . import hospitals
 from . import stats
 from . import compare
+from . import waits
 from .table import summary_table, wide_table
 from .report import build_report, write_report
 
 __all__ = ["open_run", "open_sweep", "open_summary", "file_kind", "metadata", "list_series", "to_frame",
-           "plots", "hospitals", "stats", "compare", "summary_table", "wide_table", "build_report",
+           "plots", "hospitals", "stats", "compare", "waits", "summary_table", "wide_table", "build_report",
            "write_report", "SCHEMA_VERSION", "FileError", "MissingFile", "NotAnEldersimFile", "DamagedFile",
            "NewerSchemaFile", "LayoutError", "OldSchemaWarning"]

@@ -29,6 +29,8 @@ AGE_BANDS = ["60-64", "65-69", "70-74", "75-79", "80-84", "85-89", "90-94", "95+
 ADL_LEVELS = ["healthy", "mild", "moderate", "heavy", "severe"]
 SERVICES = ["home", "community", "institution"]
 CARE_SETTINGS = ["none", "home", "community", "institution"]
+WAIT_ENDS = ["admitted", "reneged", "left"]
+WAIT_BANDS = ["0-29", "30-89", "90-179", "180+"]
 DEATH_SETTINGS = ["home_without_formal_care", "home_care", "community_care", "institution", "hospital"]
 PAYERS = ["government", "ltc_insurance", "out_of_pocket"]
 GOVERNMENT_TYPES = ["construction", "operating_per_bed", "per_person_served", "vouchers",
@@ -140,6 +142,15 @@ CARE_SERIES = {
     "mean_wait_days": (_PDS, "days", "mean",
                        "Mean completed wait of the admissions after a wait in the period (NaN if none)"),
     "new_reneges": (_PDS, "people", "flow", "People who gave up waiting (after care.renege_days) and chose again"),
+    "n_waiting_by_duration": ("period,district,service,wait_band", "people", "stock",
+                              "People on a waiting list at the end of the period by how long they have waited "
+                              "for that place (days since counted_from); sums to n_waiting"),
+    "new_waits_started": (_PDS, "people", "flow", "Waits that started in the period (requests put on a waiting "
+                          "list), by the district of the request"),
+    "new_waits_ended": ("period,district,service,wait_end,wait_band", "people", "flow",
+                        "Waits that ended in the period, by how (admitted to the place, reneged at the renege "
+                        "day, left otherwise: death, a move, another choice) and how long they had lasted; by "
+                        "the district of the request. With n_waiting_by_duration, the waiting-list survival"),
     "institution_occupancy": (_PD, "share", "stock",
                               "Occupied beds / beds of the open institutions in the district (NaN if none)"),
     "nursing_bed_occupancy": (_PD, "share", "stock",
@@ -491,6 +502,15 @@ def care_data(rng, n_alive, n_adl, days, districts=DISTRICTS) -> dict:
     admissions = np.stack([rng.integers(0, 40, size=n_alive.shape), by_district(f_admissions, ~is_inst),
                            by_district(f_admissions, is_inst)], axis=2).astype(np.int64)
     after_wait = rng.binomial(admissions, 0.3).astype(np.int64)
+    # Waits: the list changes only by waits started and ended (docs/hdf5-schema.md).
+    by_duration = np.stack([rng.multinomial(n, [0.4, 0.3, 0.2, 0.1]) for n in n_waiting.ravel()]
+                           ).reshape(service_shape + (len(WAIT_BANDS),)).astype(np.int64)
+    previous = np.concatenate([np.zeros_like(n_waiting[:1]), n_waiting[:-1]])
+    ended_total = np.maximum(0, previous - n_waiting) + rng.integers(0, 20, size=service_shape)
+    ended = np.stack([rng.multinomial(n, np.full(len(WAIT_ENDS) * len(WAIT_BANDS), 1 / 12))
+                      for n in ended_total.ravel()]).reshape(
+        service_shape + (len(WAIT_ENDS), len(WAIT_BANDS))).astype(np.int64)
+    started = (n_waiting - previous + ended_total).astype(np.int64)
     mean_wait = np.where(after_wait > 0, rng.uniform(3, 90, service_shape), np.nan)
 
     # money is booked in whole fen (0.01 yuan) and written as yuan
@@ -523,6 +543,9 @@ def care_data(rng, n_alive, n_adl, days, districts=DISTRICTS) -> dict:
         "new_admissions_after_wait": after_wait,
         "mean_wait_days": mean_wait,
         "new_reneges": rng.integers(0, 3, size=service_shape).astype(np.int64),
+        "n_waiting_by_duration": by_duration,
+        "new_waits_started": started,
+        "new_waits_ended": ended,
         "institution_occupancy": by_district(occupied, is_inst) / beds,
         "nursing_bed_occupancy": nursing_occupied / nursing_beds,
         "community_occupancy": n_community / community_places,
@@ -618,6 +641,8 @@ def make_run_file(path, n_periods: int = 24, districts=DISTRICTS, omit=(), seed:
         write_strings(dims, "death_setting", DEATH_SETTINGS)
         if care:
             write_strings(dims, "care_setting", CARE_SETTINGS)
+            write_strings(dims, "wait_end", WAIT_ENDS)
+            write_strings(dims, "wait_band", WAIT_BANDS)
             write_strings(dims, "adl_from", ADL_LEVELS)
             write_strings(dims, "adl_to", ADL_LEVELS)
             write_strings(dims, "service", SERVICES)

@@ -174,3 +174,20 @@ def test_engine_hospital_helpers(engine_run):
     assert (table[("new_delayed_discharge_days", "b - a")] == 0).all()
     for plot in (hospitals.occupancy_and_bed_blocking, hospitals.admissions_matrix_heatmap):
         assert plot(ds).axes
+
+
+def test_waiting_survival_of_a_real_run(engine_file):
+    """The life table of the waits for a bed: shares between 0 and 1, falling, and every wait
+    accounted for (admitted + reneged + left by the end, plus those censored, is everyone)."""
+    from eldersim_results import open_run
+    from eldersim_results.waits import waiting_survival
+    ds = open_run(engine_file)
+    table = waiting_survival(ds, "institution")
+    assert list(table.index) == ["0-29", "30-89", "90-179", "180+"]
+    total = table["at_risk"].iloc[0]
+    assert total == ds["new_waits_started"].sel(service="institution").sum()
+    assert table[["admitted", "reneged", "left", "censored"]].to_numpy().sum() == total
+    still = table["still_waiting_after"].dropna().to_numpy()
+    assert ((0 <= still) & (still <= 1)).all() and (np.diff(still) <= 1e-12).all()
+    last = table.iloc[-1]
+    assert abs(last["admitted_by"] + last["reneged_by"] + last["left_by"] - 1) < 0.05

@@ -173,6 +173,38 @@ TEST(Series, ValidationBreakdownsAddUpToTheirTotals) {
   EXPECT_GT(died_in[0], died_in[3]);
 }
 
+// Waiting lists: the stock by duration sums to n_waiting, and the stock changes only by the
+// waits that start and end (no migration, so district by district). (Admissions straight into
+// a free place never wait, so new_admissions is not a sum of waits.)
+TEST(Series, WaitsStartEndAndStayOnTheListConsistently) {
+  auto scenario = std::make_shared<const Scenario>(small_scenario({"simulation.end=2022-12-31"}));
+  ElderModel model(scenario);
+  const MemorySink sink = run_in_memory(model);
+  const auto& i = sink.ints;
+  const std::size_t D = 11, V = 3, E = 3, B = 4;
+  std::vector<std::int64_t> before(D * V, 0), long_waits(V, 0), reneged(V, 0);
+  for (std::size_t t = 0; t < i.at("n_waiting").size(); ++t)
+    for (std::size_t dv = 0; dv < D * V; ++dv) {
+      std::int64_t by_band = 0, ended = 0;
+      for (std::size_t b = 0; b < B; ++b) by_band += i.at("n_waiting_by_duration")[t][dv * B + b];
+      for (std::size_t e = 0; e < E; ++e)
+        for (std::size_t b = 0; b < B; ++b) {
+          const std::int64_t n = i.at("new_waits_ended")[t][(dv * E + e) * B + b];
+          ended += n;
+          if (e == 1) reneged[dv % V] += n;
+          if (b > 0) long_waits[dv % V] += n;
+        }
+      const std::int64_t now = i.at("n_waiting")[t][dv];
+      ASSERT_EQ(by_band, now) << "period " << t << " cell " << dv;
+      ASSERT_EQ(now - before[dv], i.at("new_waits_started")[t][dv] - ended)
+          << "period " << t << " cell " << dv;
+      before[dv] = now;
+    }
+  // Beds are scarce: some waits for them last 30 days or more, and some end by reneging.
+  EXPECT_GT(long_waits[2], 0);
+  EXPECT_GT(reneged[2], 0);
+}
+
 TEST(Series, DeathRateOfThe60PlusIsCalibrated) {
   // The default scenario's 2020 death rate: about 28 per 1000 (docs/validation.md), checked at
   // 1% scale with a tolerance of 3 per 1000 (about 4 standard errors at 600 deaths).
