@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from eldersim_results import FileError, open_sweep  # noqa: E402
 from eldersim_results.stats import t_quantile  # noqa: E402
+from eldersim_results.waits import waiting_survival  # noqa: E402
 
 
 def _year(ds, year):
@@ -52,7 +53,16 @@ def indicators(ds, year: int) -> dict:
         "unmet need, % of those in need": 100 * months(city("n_unmet") / city("n_need")),
         "delayed discharge, % of elderly bed-days": 100 * total(city("new_delayed_discharge_days")) / total(city("new_hospital_bed_days")),
     }
-    return {k: v.transpose("scenario", "replicate").values for k, v in out.items()}
+    values = {k: v.transpose("scenario", "replicate").values for k, v in out.items()}
+    if "new_waits_ended" in ds:  # the life table of the run's waits for a bed, to the year's end
+        upto = ds.sel(period=ds["period"].dt.year <= year)
+        table = [[waiting_survival(upto.isel(scenario=s, replicate=r), "institution")
+                  for r in range(ds.sizes["replicate"])] for s in range(ds.sizes["scenario"])]
+        values["still waiting for a bed after 90 days, %"] = np.array(
+            [[100 * t.loc["30-89", "still_waiting_after"] for t in row] for row in table])
+        values["waits for a bed ending in admission, %"] = np.array(
+            [[100 * t["admitted_by"].iloc[-1] for t in row] for row in table])
+    return values
 
 
 def _cell(x: np.ndarray) -> str:

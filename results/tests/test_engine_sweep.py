@@ -106,7 +106,7 @@ def test_the_scale_table_reads_a_real_sweep(engine_sweep):
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.strip().splitlines()
-    assert lines[0] == "| indicator (2021) | baseline | beds-core-plus20 |" and len(lines) == 2 + 8
+    assert lines[0] == "| indicator (2021) | baseline | beds-core-plus20 |" and len(lines) == 2 + 10
     death = next(line for line in lines if line.startswith("| death rate"))
     rate = float(death.split("|")[2].split()[0])
     assert 15 < rate < 45  # per 1000 60+
