@@ -14,6 +14,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <limits>
 #include <optional>
 #include <thread>
@@ -177,42 +178,74 @@ int run_sweep(const ModelDefinition& model, ExperimentRequest request) {
   return 0;
 }
 
-int run_plan_command(const ModelDefinition& model, const PlanRequest& request, int threads) {
+// Runs `body` on a backend: the MPI ranks when started by mpirun with several (rank 0 runs
+// `body`, the others serve its runs and return 0; each run on `threads` threads, default 1),
+// else runs at once in this process, one thread each, `threads` of them (default every core).
+// For plan, calibrate and sensitivity, whose searches hand out batches of runs.
+int with_backend(const ModelDefinition& model, int threads,
+                 const std::function<int(RunBackend&)>& body) {
+  if (const int launched = launcher_ranks(); launched > 1) {
+#ifdef ELDERSIM_HAVE_MPI
+    const MpiSession mpi;
+    if (mpi.size() != launched)
+      throw std::runtime_error(fmt::format(
+          "started as one of {} ranks, but MPI sees {}: start eldersim with the mpirun of the MPI "
+          "it was built with",
+          launched, mpi.size()));
+    if (mpi.rank() > 0) {
+      spdlog::set_level(spdlog::level::off);
+      serve_mpi_jobs(model, interrupt_requested());
+      return 0;
+    }
+    MpiBackend backend(model, mpi, threads > 0 ? threads : 1, interrupt_requested());
+    return body(backend);  // the backend's destructor stops the workers, also on an error
+#else
+    throw std::runtime_error(fmt::format(
+        "started by mpirun as one of {} ranks, but this eldersim was built without MPI, so every "
+        "rank would run the whole search (docs/cluster.md)",
+        launched));
+#endif
+  }
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  const int n = threads > 0 ? threads : cores;
-  LocalBackend backend(model, n, 1, interrupt_requested());
-  const PlanResult r = run_plan(model, request, backend);
-  fmt::print("{}", describe_plan(r));
-  spdlog::info("wrote {}: {} runs in {:.1f} s", request.out_path.string(), r.runs, r.seconds);
-  return 0;
+  LocalBackend backend(model, threads > 0 ? threads : cores, 1, interrupt_requested());
+  return body(backend);
+}
+
+int run_plan_command(const ModelDefinition& model, const PlanRequest& request, int threads) {
+  return with_backend(model, threads, [&](RunBackend& backend) {
+    const PlanResult r = run_plan(model, request, backend);
+    fmt::print("{}", describe_plan(r));
+    spdlog::info("wrote {}: {} runs in {:.1f} s on {} ranks", request.out_path.string(), r.runs,
+                 r.seconds, backend.ranks());
+    return 0;
+  });
 }
 
 int run_calibrate_command(const ModelDefinition& model, const CalibrationRequest& request,
                           int threads) {
-  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  const int n = threads > 0 ? threads : cores;
-  LocalBackend backend(model, n, 1, interrupt_requested());
-  const CalibrationResult r = run_calibration(model, request, backend);
-  fmt::print("{}", describe_calibration(r.spec, r));
-  if (request.check_only) {
-    if (all_targets_met(r.spec, r)) return 0;
-    spdlog::error("a target is not met at the configured values (see the table)");
-    return kExitRuntime;
-  }
-  spdlog::info("wrote {} and {}: {} runs in {:.1f} s", request.fitted_path.string(),
-               request.out_path.string(), r.runs, r.seconds);
-  return 0;
+  return with_backend(model, threads, [&](RunBackend& backend) {
+    const CalibrationResult r = run_calibration(model, request, backend);
+    fmt::print("{}", describe_calibration(r.spec, r));
+    if (request.check_only) {
+      if (all_targets_met(r.spec, r)) return 0;
+      spdlog::error("a target is not met at the configured values (see the table)");
+      return kExitRuntime;
+    }
+    spdlog::info("wrote {} and {}: {} runs in {:.1f} s on {} ranks", request.fitted_path.string(),
+                 request.out_path.string(), r.runs, r.seconds, backend.ranks());
+    return 0;
+  });
 }
 
 int run_sensitivity_command(const ModelDefinition& model, const SensitivityRequest& request,
                             int threads) {
-  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  const int n = threads > 0 ? threads : cores;
-  LocalBackend backend(model, n, 1, interrupt_requested());
-  const SensitivityResult r = run_sensitivity(model, request, backend);
-  fmt::print("{}", describe_sensitivity(r));
-  spdlog::info("wrote {}: {} runs in {:.1f} s", request.out_path.string(), r.runs, r.seconds);
-  return 0;
+  return with_backend(model, threads, [&](RunBackend& backend) {
+    const SensitivityResult r = run_sensitivity(model, request, backend);
+    fmt::print("{}", describe_sensitivity(r));
+    spdlog::info("wrote {}: {} runs in {:.1f} s on {} ranks", request.out_path.string(), r.runs,
+                 r.seconds, backend.ranks());
+    return 0;
+  });
 }
 
 // `eldersim report` is the Python package's report: results/ next to the executable's source
