@@ -89,7 +89,7 @@ void CareSystem::charge(std::uint64_t charge_class, std::int64_t people, const s
   const std::size_t d = c.district;
   one.person_pays(
       d, monthly_cost(programme, spec_.home, mode, gross, {level, groups, c.enrolled == 1}),
-      step.days / kDaysPerMonth);
+      step.days / kDaysPerMonth, step.days);
   const HomeSupportSpec& hs = programme.home_support;
   if (mode == kHomeCare && hs.meal_subsidy_per_week > 0 && in_groups(groups, hs.meal_groups))
     one.government_pays(d, kMeals, to_fen(hs.meal_subsidy_per_week * step.days / 7.0));
@@ -97,6 +97,7 @@ void CareSystem::charge(std::uint64_t charge_class, std::int64_t people, const s
     spending.by_payer[k] += people * one.by_payer[k];
   for (std::size_t k = d * kGovernmentSpendingTypes; k < (d + 1) * kGovernmentSpendingTypes; ++k)
     spending.government[k] += people * one.government[k];
+  spending.ltc_beneficiary_days[d] += people * one.ltc_beneficiary_days[d];
 }
 
 // ---- the step -----------------------------------------------------------------------------------

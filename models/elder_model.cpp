@@ -54,8 +54,9 @@ constexpr double kCompactShare = 0.02;
 
 // The first words of a saved state, and what it must match.
 constexpr std::uint64_t kStateMagic = 0x454C44455253494Dull;  // "ELDERSIM"
-// 2: deaths by setting in the demography's period flows; 3: the care ledger's ended waits.
-constexpr std::uint32_t kStateVersion = 3;
+// 2: deaths by setting in the demography's period flows; 3: the care ledger's ended waits; 4:
+// the LTC beneficiary days of the period's spending.
+constexpr std::uint32_t kStateVersion = 4;
 
 }  // namespace
 

@@ -46,11 +46,14 @@ MonthlyCost monthly_cost(const ProgrammeSpec& programme, const HomeCareSpec& hom
 void Spending::clear() {
   std::fill(by_payer.begin(), by_payer.end(), 0);
   std::fill(government.begin(), government.end(), 0);
+  std::fill(ltc_beneficiary_days.begin(), ltc_beneficiary_days.end(), 0);
 }
 
 void Spending::merge(const Spending& o) {
   for (std::size_t k = 0; k < by_payer.size(); ++k) by_payer[k] += o.by_payer[k];
   for (std::size_t k = 0; k < government.size(); ++k) government[k] += o.government[k];
+  for (std::size_t k = 0; k < ltc_beneficiary_days.size(); ++k)
+    ltc_beneficiary_days[k] += o.ltc_beneficiary_days[k];
 }
 
 namespace {
@@ -74,6 +77,16 @@ void Finance::declare(sim::SeriesTable& t) const {
          "Government spending in the period by instrument (its sum is the government column of "
          "new_spending)"},
         [this](sim::SeriesTable::RealRow row) { to_yuan(period_.government, row); });
+  t.add({"new_ltc_beneficiary_days",
+         {"district"},
+         sim::SeriesKind::kFlow,
+         "person-days",
+         "Person-days of formal care paid in part by LTC insurance in the period (the mean "
+         "number of beneficiaries is this over the period's days)"},
+        [this](sim::SeriesTable::IntRow row) {
+          std::copy(period_.ltc_beneficiary_days.begin(), period_.ltc_beneficiary_days.end(),
+                    row.begin());
+        });
 }
 
 }  // namespace eldersim

@@ -97,17 +97,23 @@ inline bool ltc_enrolled(std::uint64_t seed, std::uint64_t person_id, double enr
 struct Spending {
   std::vector<Fen> by_payer;    // [district][payer]
   std::vector<Fen> government;  // [district][government spending type], also in by_payer
+  // Person-days of care with an LTC insurance benefit: [district] (the beneficiaries, counted
+  // where the money is booked).
+  std::vector<std::int64_t> ltc_beneficiary_days;
 
   Spending() = default;
   explicit Spending(std::size_t districts)
-      : by_payer(districts * kPayers, 0), government(districts * kGovernmentSpendingTypes, 0) {}
+      : by_payer(districts * kPayers, 0),
+        government(districts * kGovernmentSpendingTypes, 0),
+        ltc_beneficiary_days(districts, 0) {}
   // A government payment of one instrument.
   void government_pays(std::size_t district, GovernmentSpending type, Fen amount) {
     by_payer[district * kPayers + kGovernment] += amount;
     government[district * kGovernmentSpendingTypes + type] += amount;
   }
   // A person's care for `month_share` of a month, split between the payers.
-  void person_pays(std::size_t district, const MonthlyCost& cost, double month_share) {
+  void person_pays(std::size_t district, const MonthlyCost& cost, double month_share, int days) {
+    if (cost.ltc > 0) ltc_beneficiary_days[district] += days;
     government_pays(district, kVouchers, to_fen(cost.vouchers * month_share));
     government_pays(district, kPurchasedServices, to_fen(cost.purchased_services * month_share));
     by_payer[district * kPayers + kLtcInsurance] += to_fen(cost.ltc * month_share);
@@ -117,7 +123,7 @@ struct Spending {
   void merge(const Spending& other);
   template <class Archive>
   void serialize(Archive& ar) {
-    ar(by_payer, government);
+    ar(by_payer, government, ltc_beneficiary_days);
   }
 };
 

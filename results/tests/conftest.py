@@ -170,6 +170,9 @@ CARE_SERIES = {
     "new_government_spending": ("period,district,government_spending_type", "yuan", "flow",
                                 "Government spending in the period by instrument (its sum is the "
                                 "government column of new_spending)"),
+    "new_ltc_beneficiary_days": (_PD, "person-days", "flow",
+                                 "Person-days of formal care paid in part by LTC insurance in the period (the "
+                                 "mean number of beneficiaries is this over the period's days)"),
     "new_adl_transitions": ("period,district,adl_from,adl_to", "people", "flow",
                             "Changes of ADL level in the period, by level before and after (the step's "
                             "transition and declines in hospital)"),
@@ -555,6 +558,7 @@ def care_data(rng, n_alive, n_adl, days, districts=DISTRICTS) -> dict:
         "respite_beds_per_100_in_need": np.where(n_need > 0, 100 * respite_beds / np.maximum(n_need, 1), np.nan),
         "new_spending": spending / 100,
         "new_government_spending": government / 100,
+        "new_ltc_beneficiary_days": np.round(spending[:, :, 1] / 100 / 60).astype(np.int64),
         "new_adl_transitions": transitions.astype(np.int64),
         "n_places_by_facility": places,
         "n_occupied_by_facility": occupied,

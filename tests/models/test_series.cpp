@@ -205,6 +205,32 @@ TEST(Series, WaitsStartEndAndStayOnTheListConsistently) {
   EXPECT_GT(reneged[2], 0);
 }
 
+// LTC insurance: the days with a benefit are where its money goes (a day costs it at most the
+// largest daily benefit, 90 yuan), and without enrolment there are neither.
+TEST(Series, LtcBeneficiaryDaysGoWithItsSpending) {
+  const auto totals = [](const std::vector<std::string>& overrides) {
+    auto scenario = std::make_shared<const Scenario>(small_scenario(overrides));
+    ElderModel model(scenario);
+    const MemorySink sink = run_in_memory(model);
+    double yuan = 0;
+    std::int64_t days = 0;
+    for (std::size_t t = 0; t < sink.ints.at("new_ltc_beneficiary_days").size(); ++t)
+      for (std::size_t d = 0; d < 11; ++d) {
+        days += sink.ints.at("new_ltc_beneficiary_days")[t][d];
+        yuan += sink.doubles.at("new_spending")[t][d * 3 + 1];  // payer ltc_insurance
+      }
+    return std::pair{yuan, days};
+  };
+  const auto [yuan, days] = totals({"simulation.end=2021-06-30"});
+  ASSERT_GT(days, 0);
+  EXPECT_GT(yuan / static_cast<double>(days), 10.0);
+  EXPECT_LE(yuan / static_cast<double>(days), 90.0 + 1e-9);
+  const auto [none_yuan, none_days] =
+      totals({"simulation.end=2021-06-30", "programmes.ltc_insurance.enrolment_share=0"});
+  EXPECT_EQ(none_days, 0);
+  EXPECT_EQ(none_yuan, 0.0);
+}
+
 TEST(Series, DeathRateOfThe60PlusIsCalibrated) {
   // The default scenario's 2020 death rate: about 28 per 1000 (docs/validation.md), checked at
   // 1% scale with a tolerance of 3 per 1000 (about 4 standard errors at 600 deaths).
