@@ -242,7 +242,19 @@ config::Node fitted_overlay(const CalibrationSpec& spec, const config::Document&
     const config::Node* in_base = &baseline.root;
     config::Node* node = &root;
     for (const auto& segment : split(spec.parameters[j].path, '.')) {
-      if (in_base && in_base->is_sequence()) {
+      const bool named =
+          in_base && in_base->is_sequence() &&
+          std::any_of(in_base->items.begin(), in_base->items.end(),
+                      [&](const config::Node& i) { return i.item_name() == segment; });
+      if (in_base && in_base->is_sequence() && !named) {
+        // A list item by index: lists replace as a whole, so the overlay holds the whole list
+        // (the baseline's, with each fitted item changed).
+        if (!node->is_sequence()) *node = *in_base;
+        const auto index = parse_index(segment);
+        if (!index || *index >= node->items.size())
+          throw std::logic_error("fitted file: no list item " + segment);
+        node = &node->items[*index];
+      } else if (named) {
         // A named list item: the overlay has a list with an item of that name.
         node->kind = config::Node::Kind::kSequence;
         config::Node* item = nullptr;

@@ -116,10 +116,11 @@ TEST(Calibration, TheFittedFileMergesIntoNamedListItems) {
   const auto file = dir.write(
       "cal.yaml",
       calibration_text("  - {path: mortality.improvement, low: 0.2, high: 0.8, start: 0.3}\n"
-                       "  - {path: districts.Nansha.registered_share, low: 0.5, high: 1}\n",
+                       "  - {path: districts.Nansha.registered_share, low: 0.5, high: 1}\n"
+                       "  - {path: mortality.hazard_ratio_by_adl.2, low: 1.5, high: 2.5}\n",
                        30, 1));
-  const sim::CalibrationResult r = calibrate(file, dir, 3);
-  EXPECT_EQ(r.search.evaluations, 3);  // the first simplex only
+  const sim::CalibrationResult r = calibrate(file, dir, 4);
+  EXPECT_EQ(r.search.evaluations, 4);  // the first simplex only
   EXPECT_EQ(r.start[1], 0.8446);       // from the baseline
   const auto fitted = sim::load_configuration(dir.path() / "fit.yaml", {});
   const auto base = sim::load_configuration(testing::config_path("guangzhou-small.yaml"), {});
@@ -133,6 +134,12 @@ TEST(Calibration, TheFittedFileMergesIntoNamedListItems) {
             "0.8446");
   EXPECT_EQ(sim::config::find_path(fitted.root, "districts.Nansha.older_population")->scalar,
             sim::config::find_path(base.root, "districts.Nansha.older_population")->scalar);
+  // A list of numbers by index: the whole list, with the one entry fitted.
+  const auto* ratios = sim::config::find_path(fitted.root, "mortality.hazard_ratio_by_adl");
+  ASSERT_NE(ratios, nullptr);
+  ASSERT_EQ(ratios->items.size(), 5u);
+  EXPECT_EQ(std::stod(ratios->items[2].scalar), r.fitted[2]);
+  EXPECT_EQ(ratios->items[4].scalar, "4.45");
   // The runs of the fit ran with the fitted values (the resolved configuration of each scenario's
   // first replicate is stored), and the start runs with the start values.
   const auto file_h5 = sim::h5::File::open_read_only(dir.path() / "fit.h5");
@@ -142,8 +149,10 @@ TEST(Calibration, TheFittedFileMergesIntoNamedListItems) {
     return std::stod(
         sim::config::find_path(sim::config::parse_yaml(resolved[s], "resolved"), path)->scalar);
   };
-  for (std::size_t j = 0; j < 2; ++j) {
-    const std::string path = j == 0 ? "mortality.improvement" : "districts.Nansha.registered_share";
+  for (std::size_t j = 0; j < 3; ++j) {
+    const std::string path = j == 0   ? "mortality.improvement"
+                             : j == 1 ? "districts.Nansha.registered_share"
+                                      : "mortality.hazard_ratio_by_adl.2";
     EXPECT_EQ(value_in(0, path), r.start[j]) << path;
     EXPECT_EQ(value_in(1, path), r.fitted[j]) << path;
   }
