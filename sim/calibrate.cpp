@@ -434,17 +434,12 @@ CalibrationResult run_calibration(const ModelDefinition& definition,
     throw config::ConfigError({spec.file.string(), 1, 1}, "parameters",
                               "nothing to fit: list the parameters, or check the targets with "
                               "--check (a file of held-out targets needs none)");
-  {
-    std::vector<std::filesystem::path> inputs{request.calibration_file};
-    for (const auto& [file, text] : config::load_document(spec.baseline).sources)
-      inputs.emplace_back(file);
-    for (const auto& out : {request.out_path, request.fitted_path}) {
-      if (out.empty() || (request.check_only && out == request.fitted_path)) continue;
-      remove_stale_temporaries(out);
-      check_output_path(out, inputs, request.force);
-    }
-  }
-  const std::uint64_t root = study_root_seed(spec, request.overrides);
+  // A check writes no fitted file.
+  check_study_outputs(
+      request.calibration_file, spec.baseline,
+      {request.out_path, request.check_only ? std::filesystem::path() : request.fitted_path},
+      request.force);
+  const std::uint64_t root = study_root_seed(spec.seed, spec.baseline, request.overrides);
   const auto R = static_cast<std::size_t>(spec.replicates);
   std::vector<std::string> overrides = spec.set;
   overrides.insert(overrides.end(), request.overrides.begin(), request.overrides.end());

@@ -127,57 +127,6 @@ int run_info(const std::filesystem::path& path, bool full, bool verify) {
                               path.string(), WTERMSIG(status)));
 }
 
-// Under mpirun with several ranks (docs/cluster.md): rank 0 runs the sweep on an MpiBackend and
-// writes everything; the other ranks serve its runs without a word and exit 0. --threads is per
-// run (default 1); each rank runs one run at a time, and rank 0 one beside its coordination.
-int run_sweep_mpi(const ModelDefinition& model, ExperimentRequest request, int launched) {
-#ifdef ELDERSIM_HAVE_MPI
-  const MpiSession mpi;
-  if (mpi.size() != launched)
-    throw std::runtime_error(fmt::format(
-        "started as one of {} ranks, but MPI sees {}: start eldersim with the mpirun of the MPI "
-        "it was built with",
-        launched, mpi.size()));
-  if (mpi.rank() > 0) {
-    spdlog::set_level(spdlog::level::off);
-    serve_mpi_jobs(model, interrupt_requested());
-    return 0;
-  }
-  if (request.jobs > 1) spdlog::warn("--jobs is ignored under mpirun: each rank runs one run");
-  request.threads = request.threads > 0 ? request.threads : 1;
-  MpiBackend backend(model, mpi, request.threads, interrupt_requested());
-  // An interruption is said before MPI_Finalize: mpirun, when it is interrupted, kills the ranks
-  // a second later.
-  const auto s = sweep_unless_interrupted(model, request, backend);
-  if (!s) return kExitInterrupted;
-  backend.stop_workers();
-  spdlog::info("wrote {}: {} runs ({} resumed) in {:.1f} s on {} ranks", request.out_path.string(),
-               s->runs, s->resumed, s->seconds, mpi.size());
-  return 0;
-#else
-  (void)model, (void)request;
-  throw std::runtime_error(fmt::format(
-      "started by mpirun as one of {} ranks, but this eldersim was built without MPI, so every "
-      "rank would run the whole sweep (docs/cluster.md)",
-      launched));
-#endif
-}
-
-int run_sweep(const ModelDefinition& model, ExperimentRequest request) {
-  if (const int ranks = launcher_ranks(); ranks > 1)
-    return run_sweep_mpi(model, std::move(request), ranks);
-  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  const int threads = request.threads > 0 ? request.threads : cores;
-  const int jobs = request.jobs > 0 ? std::min(request.jobs, threads) : threads;
-  LocalBackend backend(model, jobs, threads / jobs, interrupt_requested());
-  request.threads = threads;
-  const auto s = sweep_unless_interrupted(model, request, backend);
-  if (!s) return kExitInterrupted;
-  spdlog::info("wrote {}: {} runs ({} resumed) in {:.1f} s", request.out_path.string(), s->runs,
-               s->resumed, s->seconds);
-  return 0;
-}
-
 // Runs `body` on a backend: the MPI ranks when started by mpirun with several (rank 0 runs
 // `body`, the others serve its runs and return 0; each run on `threads` threads, default 1),
 // else runs at once in this process, one thread each, `threads` of them (default every core).
@@ -202,13 +151,43 @@ int with_backend(const ModelDefinition& model, int threads,
 #else
     throw std::runtime_error(fmt::format(
         "started by mpirun as one of {} ranks, but this eldersim was built without MPI, so every "
-        "rank would run the whole search (docs/cluster.md)",
+        "rank would run every run (docs/cluster.md)",
         launched));
 #endif
   }
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   LocalBackend backend(model, threads > 0 ? threads : cores, 1, interrupt_requested());
   return body(backend);
+}
+
+// A sweep under mpirun with several ranks (docs/cluster.md): rank 0 runs it and writes
+// everything, the other ranks serve its runs; --threads is per run (default 1) and --jobs is
+// ignored (each rank runs one run at a time). Without mpirun, --jobs runs at once, sharing
+// --threads.
+int run_sweep(const ModelDefinition& model, ExperimentRequest request) {
+  const auto sweep = [&](RunBackend& backend) {
+    // An interruption is said before MPI_Finalize: mpirun, when it is interrupted, kills the
+    // ranks a second later.
+    const auto s = sweep_unless_interrupted(model, request, backend);
+    if (!s) return kExitInterrupted;
+    spdlog::info("wrote {}: {} runs ({} resumed) in {:.1f} s{}", request.out_path.string(), s->runs,
+                 s->resumed, s->seconds,
+                 backend.ranks() > 1 ? fmt::format(" on {} ranks", backend.ranks()) : "");
+    return 0;
+  };
+  if (launcher_ranks() > 1) {
+    request.threads = request.threads > 0 ? request.threads : 1;
+    return with_backend(model, request.threads, [&](RunBackend& backend) {
+      if (request.jobs > 1) spdlog::warn("--jobs is ignored under mpirun: each rank runs one run");
+      return sweep(backend);
+    });
+  }
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int threads = request.threads > 0 ? request.threads : cores;
+  const int jobs = request.jobs > 0 ? std::min(request.jobs, threads) : threads;
+  LocalBackend backend(model, jobs, threads / jobs, interrupt_requested());
+  request.threads = threads;
+  return sweep(backend);
 }
 
 int run_plan_command(const ModelDefinition& model, const PlanRequest& request, int threads) {

@@ -244,19 +244,10 @@ PlanResult run_plan(const ModelDefinition& definition, const PlanRequest& reques
   const std::string started = now_iso8601();
   PlanSpec plan = read_plan(request.plan_file, definition.capacity_lever, request.overrides);
   if (request.replicates > 0) plan.replicates = request.replicates;
-  {
-    std::vector<std::filesystem::path> inputs{request.plan_file};
-    for (const auto& [file, text] : config::load_document(plan.baseline).sources)
-      inputs.emplace_back(file);
-    remove_stale_temporaries(request.out_path);
-    check_output_path(request.out_path, inputs, request.force);
-  }
+  check_study_outputs(request.plan_file, plan.baseline, {request.out_path}, request.force);
   const std::size_t R = static_cast<std::size_t>(plan.replicates);
   const std::size_t U = plan.lever.units.size();
-  ExperimentSpec as_sweep;  // for the seeds: the plan's replicates are a sweep's
-  as_sweep.seed = plan.seed;
-  as_sweep.scenarios.push_back({"baseline", "", plan.baseline, {}});
-  const std::uint64_t root = root_seed(as_sweep, request.overrides);
+  const std::uint64_t root = study_root_seed(plan.seed, plan.baseline, request.overrides);
   const std::vector<RunJob> base_jobs =
       replicate_jobs(plan.baseline, root, plan.replicates, request.overrides);
   {  // every configuration checked before anything runs

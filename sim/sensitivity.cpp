@@ -251,14 +251,8 @@ SensitivityResult run_sensitivity(const ModelDefinition& definition,
   spec = read_sensitivity(request.sensitivity_file);
   if (request.replicates > 0) spec.replicates = request.replicates;
   if (request.trajectories > 0) spec.trajectories = request.trajectories;
-  {
-    std::vector<std::filesystem::path> inputs{request.sensitivity_file};
-    for (const auto& [file, text] : config::load_document(spec.baseline).sources)
-      inputs.emplace_back(file);
-    remove_stale_temporaries(request.out_path);
-    check_output_path(request.out_path, inputs, request.force);
-  }
-  const std::uint64_t root = study_root_seed(spec, request.overrides);
+  check_study_outputs(request.sensitivity_file, spec.baseline, {request.out_path}, request.force);
+  const std::uint64_t root = study_root_seed(spec.seed, spec.baseline, request.overrides);
   std::vector<std::string> overrides = spec.set;
   overrides.insert(overrides.end(), request.overrides.begin(), request.overrides.end());
   std::vector<std::string> paths;

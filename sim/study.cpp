@@ -2,6 +2,7 @@
 
 #include "sim/experiment.hpp"
 #include "sim/experiment_spec.hpp"
+#include "sim/output.hpp"
 #include "sim/runner.hpp"
 #include "sim/version.hpp"
 
@@ -21,11 +22,26 @@ StudyHead read_study_head(config::Map& root, const config::Document& doc) {
   return head;
 }
 
-std::uint64_t study_root_seed(const StudyHead& head, const std::vector<std::string>& overrides) {
+std::uint64_t study_root_seed(const std::optional<std::uint64_t>& seed,
+                              const std::filesystem::path& baseline,
+                              const std::vector<std::string>& overrides) {
   ExperimentSpec as_sweep;  // the study's replicates have a sweep's seeds
-  as_sweep.seed = head.seed;
-  as_sweep.scenarios.push_back({"baseline", "", head.baseline, {}});
+  as_sweep.seed = seed;
+  as_sweep.scenarios.push_back({"baseline", "", baseline, {}});
   return root_seed(as_sweep, overrides);
+}
+
+void check_study_outputs(const std::filesystem::path& study_file,
+                         const std::filesystem::path& baseline,
+                         const std::vector<std::filesystem::path>& outputs, bool force) {
+  std::vector<std::filesystem::path> inputs{study_file};
+  for (const auto& [file, text] : config::load_document(baseline).sources)
+    inputs.emplace_back(file);
+  for (const auto& out : outputs) {
+    if (out.empty()) continue;
+    remove_stale_temporaries(out);
+    check_output_path(out, inputs, force);
+  }
 }
 
 std::vector<MetadataEntry> provenance_metadata(const StudyProvenance& p) {

@@ -26,8 +26,16 @@ struct StudyHead {
 
 // Reads name, description, baseline, replicates, seed and set; errors go to root's diagnostics.
 StudyHead read_study_head(config::Map& root, const config::Document& doc);
-// The root seed: the study's own, or the baseline's simulation.seed after `overrides`.
-std::uint64_t study_root_seed(const StudyHead& head, const std::vector<std::string>& overrides);
+// The root seed: the study's own `seed`, or the baseline's simulation.seed after `overrides`.
+std::uint64_t study_root_seed(const std::optional<std::uint64_t>& seed,
+                              const std::filesystem::path& baseline,
+                              const std::vector<std::string>& overrides);
+// Before a study runs: removes what killed runs left of each output (empty paths skipped) and
+// refuses one that exists (unless `force`) or is one of the inputs (the study file, the
+// baseline and the files it extends). Throws std::runtime_error.
+void check_study_outputs(const std::filesystem::path& study_file,
+                         const std::filesystem::path& baseline,
+                         const std::vector<std::filesystem::path>& outputs, bool force);
 
 struct StudyProvenance {
   std::string kind;  // the file_kind: plan, calibration, sensitivity
