@@ -64,8 +64,8 @@ std::uint64_t CareSystem::charge_class(const People& p, std::size_t i, int distr
                                        std::uint64_t seed) const {
   const auto mode = static_cast<CareMode>(p.care_mode[i]);
   // Enrolment matters only from the eligible level (monthly_cost).
-  const bool enrolled = level >= programme.ltc.eligible_from_level &&
-                        ltc_enrolled(seed, p.id[i], programme.ltc.enrolment_share);
+  const bool enrolled =
+      level >= programme.ltc.eligible_from_level && ltc_enrolled(seed, p.id[i], programme.ltc);
   return ChargeClass{
       static_cast<std::uint64_t>(district),
       mode,
@@ -212,7 +212,7 @@ Chooser CareSystem::chooser_of(const People& p, std::size_t i, int level, sim::D
   c.age_80_plus = c.groups & kGroupOldestOld;
   // Enrolment matters only from the eligible level; below it every chooser is alike.
   c.ltc_enrolled = c.level >= ctx.programme.ltc.eligible_from_level &&
-                   ltc_enrolled(ctx.seed, p.id[i], ctx.programme.ltc.enrolment_share);
+                   ltc_enrolled(ctx.seed, p.id[i], ctx.programme.ltc);
   c.current = static_cast<CareMode>(p.care_mode[i]);
   c.current_facility =
       c.current == kNoCare || c.current == kHomeCare ? -1 : static_cast<int>(p.care_facility[i]);
@@ -458,6 +458,8 @@ void CareSystem::evict_overfull(const std::vector<std::size_t>& facilities, Care
     const bool over_other =
         !nursing && pl.occupied - pl.occupied_nursing > pl.places - pl.nursing_places;
     if (!over_nursing && !over_other) continue;
+    // A wait for a nursing-type bed in the home they leave ends with the stay.
+    if (p.waiting(i) && ledger_.entry(p.wait_slot[i]).in_place) ctx.ops.stop_waiting(i);
     ctx.ops.leave_care(i);
     p.care_flags[i] |= kChoiceDue;
   }
@@ -782,6 +784,14 @@ void CareSystem::declare(sim::SeriesTable& t, const Census& census) const {
          "Waits that started in the period (requests put on a waiting list), by the district of "
          "the request"},
         by_service_cells(ledger_.started_waits(), 1));
+  t.add({"new_waits_carried_in",
+         {"district", "service", "wait_band"},
+         SeriesKind::kFlow,
+         "people",
+         "Waits on the lists when the run starts (the care warm-up's, care.warm_up_years), by how "
+         "long they had lasted then; in the first period only. The change of n_waiting is "
+         "new_waits_started + new_waits_carried_in - new_waits_ended"},
+        by_service_cells(ledger_.carried_waits(), kWaitBands));
   t.add({"new_waits_ended",
          {"district", "service", "wait_end", "wait_band"},
          SeriesKind::kFlow,

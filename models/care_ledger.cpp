@@ -31,6 +31,7 @@ Ledger::Ledger(const Scenario& s) : unlimited_(s.care.unlimited_capacity) {
   home_hours_used_.assign(s.districts.size(), 0);
   started_.assign(s.districts.size() * kCareModes, 0);
   ended_.assign(s.districts.size() * kCareModes * kWaitEnds * kWaitBands, 0);
+  carried_.assign(s.districts.size() * kCareModes * kWaitBands, 0);
   queues_.resize(2 * places_.size());
   home_index_.resize(s.districts.size());
 }
@@ -206,6 +207,13 @@ void Ledger::count_end(const WaitEntry& w, WaitEnd end) {
           kWaitBands +
       wait_band(std::max<sim::Day>(0, day_ - w.counted_from));
   ended_[cell] += 1;
+}
+
+void Ledger::carry_in_waits() {
+  for (const WaitEntry& w : entries_)
+    if (w.used)
+      carried_[(static_cast<std::size_t>(w.district) * kCareModes + w.mode) * kWaitBands +
+               wait_band(std::max<sim::Day>(0, day_ - w.counted_from))] += 1;
 }
 
 void Ledger::leave(std::uint32_t slot, WaitEnd end) {

@@ -146,9 +146,14 @@ class Ledger {
   // [district][mode][WaitEnd][band].
   const std::vector<std::int64_t>& started_waits() const { return started_; }
   const std::vector<std::int64_t>& ended_waits() const { return ended_; }
+  // The waits on the lists now, counted as carried into the run ([district][mode][band], by
+  // their length on the current step's day): the care warm-up's lists at the start.
+  void carry_in_waits();
+  const std::vector<std::int64_t>& carried_waits() const { return carried_; }
   void clear_wait_counts() {
     std::fill(started_.begin(), started_.end(), 0);
     std::fill(ended_.begin(), ended_.end(), 0);
+    std::fill(carried_.begin(), carried_.end(), 0);
   }
   const WaitEntry& entry(std::uint32_t slot) const { return entries_[slot]; }
   void rekey(std::uint32_t slot, const sim::Priority& key);
@@ -204,7 +209,7 @@ class Ledger {
   template <class Archive>
   void serialize(Archive& ar) {
     ar(places_, home_hours_, home_hours_used_, entries_, free_slots_, queues_, home_index_,
-       deadlines_, offer_version_, day_, started_, ended_);
+       deadlines_, offer_version_, day_, started_, ended_, carried_);
   }
 
  private:
@@ -239,6 +244,7 @@ class Ledger {
   sim::Day day_ = 0;
   std::vector<std::int64_t> started_;  // [district][mode]
   std::vector<std::int64_t> ended_;    // [district][mode][WaitEnd][band]
+  std::vector<std::int64_t> carried_;  // [district][mode][band]
   // During allocate(): the pass and where each of its queues is.
   sim::PriorityPass* pass_ = nullptr;
   std::map<const sim::PriorityQueue*, std::size_t> pass_index_;

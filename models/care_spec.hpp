@@ -47,6 +47,9 @@ struct FacilitySpec {
   sim::Day closes = std::numeric_limits<sim::Day>::max();
   std::int64_t homes = 1;      // homes this entry stands for (their mean size sets medical care)
   bool hospital_ward = false;  // a hospital's nursing ward (hospital_system): no supply response
+  // false: changes to every facility of a district (set_places, set_price by `districts`, the
+  // trends) leave it alone; the planning mode's added places are exactly what it adds.
+  bool in_district_changes = true;
 };
 
 struct HomeCareSpec {
@@ -87,6 +90,7 @@ struct CareSpec {
   int need_level = 2;     // ADL level counted as care need (n_need, n_unmet, coverage)
   int nursing_level = 2;  // ADL level that needs a nursing-type bed
   int review_days = 365;
+  double warm_up_years = 0;  // the care step alone before the start (models/warm_up.cpp)
   std::array<int, kCareModes> renege_days{0, 90, 90, 90};
   bool unlimited_capacity = false;  // for experiments and tests: every request is served
   bool priority_to_targeted = true;
@@ -168,9 +172,10 @@ struct LtcInsuranceSpec {
   int eligible_from_level = 5;                     // 5 = nobody
   std::array<double, kCareModes> daily_benefit{};  // by mode (none unused)
   double copay = 1;
+  double take_up = 1;  // share of the enrolled who, once eligible, are assessed and claim
   template <class Archive>
   void serialize(Archive& ar) {
-    ar(enrolment_share, eligible_from_level, daily_benefit, copay);
+    ar(enrolment_share, eligible_from_level, daily_benefit, copay, take_up);
   }
 };
 

@@ -55,8 +55,8 @@ constexpr double kCompactShare = 0.02;
 // The first words of a saved state, and what it must match.
 constexpr std::uint64_t kStateMagic = 0x454C44455253494Dull;  // "ELDERSIM"
 // 2: deaths by setting in the demography's period flows; 3: the care ledger's ended waits; 4:
-// the LTC beneficiary days of the period's spending.
-constexpr std::uint32_t kStateVersion = 4;
+// the LTC beneficiary days of the period's spending; 5: LTC insurance take-up in the programmes.
+constexpr std::uint32_t kStateVersion = 5;
 
 }  // namespace
 
@@ -154,6 +154,7 @@ void ElderModel::step() {
     policy_.step(s, care_, hospitals_, finance_.period(), people_);
     hospitals_.prepare_step(s, policy_.programme());
   });
+  if (next_step_ == 0) warm_up_care(s);
   times_.run("entrants", Kind::kParallel, [&] { demography_.enter_cohorts(s, people_, seed_); });
   times_.run("sweep", Kind::kParallel, [&] { sweep(s); });
   PersonOps::Deaths deaths;
@@ -280,7 +281,7 @@ void ElderModel::restore_state(std::span<const std::byte> bytes) {
 SizeEstimate estimate_size(const Scenario& s) {
   SizeEstimate e;
   for (const District& d : s.districts)
-    e.agents_at_start += std::round(static_cast<double>(d.n_older) * s.population.scale);
+    e.agents_at_start += static_cast<double>(s.agents_at_start(d));
   e.entrants = expected_entrants(s);
   e.memory_bytes =
       (e.agents_at_start + e.entrants) * SizeEstimate::kBytesPerAgent + SizeEstimate::kFixedBytes;

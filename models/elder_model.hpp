@@ -61,6 +61,7 @@ class ElderModel final : public sim::Model {
   void sweep(const sim::Step& step);
   void apply_moves();
   void care_step(const sim::Step& step);
+  void warm_up_care(const sim::Step& first);  // models/warm_up.cpp
   void hospital_step(const sim::Step& step);
   void clear_period_flows();
   void compact_if_worthwhile();

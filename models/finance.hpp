@@ -86,11 +86,15 @@ struct MonthlyCost {
 MonthlyCost monthly_cost(const ProgrammeSpec& programme, const HomeCareSpec& home, CareMode mode,
                          double gross, const PersonView& person);
 
-// Long-term-care insurance enrolment: a fixed uniform per person, so changing the enrolment
-// share changes who is enrolled consistently and scenarios share draws.
-inline bool ltc_enrolled(std::uint64_t seed, std::uint64_t person_id, double enrolment_share) {
-  return enrolment_share > 0 &&
-         sim::fixed_uniform(seed, person_id, kind(RandomEvent::kLtcEnrolment)) < enrolment_share;
+// Long-term-care insurance: enrolled, and (once eligible) assessed and claiming: two fixed
+// uniforms per person, so changing a share changes who is covered consistently and scenarios
+// share draws.
+inline bool ltc_enrolled(std::uint64_t seed, std::uint64_t person_id, const LtcInsuranceSpec& ltc) {
+  return ltc.enrolment_share > 0 &&
+         sim::fixed_uniform(seed, person_id, kind(RandomEvent::kLtcEnrolment)) <
+             ltc.enrolment_share &&
+         ltc.take_up > 0 &&
+         sim::fixed_uniform(seed, person_id, kind(RandomEvent::kLtcTakeUp)) < ltc.take_up;
 }
 
 // Spending of one period (or one block of a sweep), in fen, by district.

@@ -666,6 +666,12 @@ void Hospitals::convert_beds(int hospital, bool relative, double amount, bool to
   (to_nursing ? unit.converting_to_nursing : unit.converting_to_rehabilitation) += n - free_now;
 }
 
+void Hospitals::add_beds(int hospital, bool relative, double amount) {
+  Unit& unit = state_.units[static_cast<std::size_t>(hospital)];
+  unit.beds += relative ? std::llround(static_cast<double>(unit.beds) * amount)
+                        : std::llround(amount * scenario_.population.scale);
+}
+
 void Hospitals::count_bed_days(const sim::Step& step, StepBeds& beds, care::Ledger& ledger) {
   const std::size_t nh = spec_.hospitals.size();
   const int days = step.days;

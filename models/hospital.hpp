@@ -190,6 +190,8 @@ class Hospitals {
   // Converts beds of hospital h (a policy event): those free of elderly patients leave acute
   // use now, the others as their patients leave.
   void convert_beds(int h, bool relative, double amount, bool to_nursing, care::Ledger& ledger);
+  // Acute beds grow by `amount` beds (scaled) or by that share of the acute beds.
+  void add_beds(int h, bool relative, double amount);
   void open(std::size_t h) { state_.units[h].open = state_.units[h].admitting = true; }
   void stop_admitting(std::size_t h) { state_.units[h].admitting = false; }
 

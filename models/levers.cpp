@@ -30,10 +30,10 @@ std::vector<int> read_facility_selection(Map& m, const Scenario& s) {
     if (const int i = detail::facility_index(s, f); i >= 0) out.push_back(i);
   if (m.has("districts")) {
     const std::string type = m.choice("type", {"institution", "community"}, "institution");
-    for (const Value& d : m["districts"].as_list()) {
-      const int di = detail::district_index(s, d);
+    for (const int di : detail::district_indices(s, m["districts"])) {
       for (std::size_t f = 0; f < s.care.facilities.size(); ++f)
-        if (di >= 0 && s.care.facilities[f].district == di && !s.care.facilities[f].hospital_ward &&
+        if (s.care.facilities[f].district == di && !s.care.facilities[f].hospital_ward &&
+            s.care.facilities[f].in_district_changes &&
             (s.care.facilities[f].type == FacilityType::kCommunity) == (type == "community"))
           out.push_back(static_cast<int>(f));
     }
@@ -149,6 +149,56 @@ using SetMedicalCare =
 
 // ---- hospitals ----------------------------------------------------------------------------------
 
+// Hospitals named, or every hospital of a tier (or of every tier: tier all), optionally in some
+// districts.
+std::vector<int> read_hospital_selection(Map& m, const Scenario& s) {
+  std::vector<int> out;
+  for (const Value& item : m["hospitals"].as_list())
+    if (const int i = detail::hospital_index(s, item); i >= 0) out.push_back(i);
+  if (m.has("tier")) {
+    const bool every_tier = m["tier"].node()->is_scalar() && m["tier"].as<std::string>() == "all";
+    const int tier =
+        every_tier ? 0 : m.require<std::int32_t>("tier", cfg::between(1, kHospitalTiers));
+    const std::vector<int> districts =
+        m.has("districts") ? detail::district_indices(s, m["districts"]) : std::vector<int>{};
+    for (std::size_t i = 0; i < s.hospitals.hospitals.size(); ++i) {
+      const HospitalSpec& h = s.hospitals.hospitals[i];
+      if ((every_tier || h.tier == tier) &&
+          (districts.empty() ||
+           std::find(districts.begin(), districts.end(), h.district) != districts.end()))
+        out.push_back(static_cast<int>(i));
+    }
+  } else if (m.has("districts")) {
+    m["districts"].error("districts selects hospitals together with tier");
+  }
+  if (!m.has("hospitals") && !m.has("tier")) m.missing("hospitals");
+  return out;
+}
+
+// add_hospital_beds: acute beds of some hospitals grow by a number of beds (scaled) or a
+// percent of each hospital's acute beds (new wards, new buildings: the acute-bed trend).
+struct AddHospitalBeds final : Lever {
+  std::vector<int> hospitals;
+  bool relative = false;
+  double amount = 0;  // beds, or the share added
+  static std::shared_ptr<const Lever> parse(const Value& v, Scenario& s) {
+    auto lever = std::make_shared<AddHospitalBeds>();
+    Map m = v.as_map();
+    lever->hospitals = read_hospital_selection(m, s);
+    if (m.has("beds") == m.has("percent")) m["beds"].error("give either beds or percent");
+    if (m.has("beds")) lever->amount = m.require<double>("beds", cfg::between(0, limits::kPlaces));
+    if (m.has("percent")) {
+      lever->relative = true;
+      lever->amount = m.require<double>("percent", cfg::between(0, 1000)) / 100;
+    }
+    m.finish();
+    return lever;
+  }
+  void apply(PolicyContext& ctx) const override {
+    for (int h : hospitals) ctx.hospitals.add_beds(h, relative, amount);
+  }
+};
+
 // convert_hospital_beds: acute beds of some hospitals become nursing beds (their nursing ward, a
 // care facility) or rehabilitation beds (for patients waiting for a care place), a number of
 // beds (scaled) or a percent of each hospital's acute beds.
@@ -160,24 +210,7 @@ struct ConvertHospitalBeds final : Lever {
   static std::shared_ptr<const Lever> parse(const Value& v, Scenario& s) {
     auto lever = std::make_shared<ConvertHospitalBeds>();
     Map m = v.as_map();
-    for (const Value& item : m["hospitals"].as_list())
-      if (const int i = detail::hospital_index(s, item); i >= 0) lever->hospitals.push_back(i);
-    // Or every hospital of a tier, optionally in some districts.
-    if (m.has("tier")) {
-      const int tier = m.require<std::int32_t>("tier", cfg::between(1, kHospitalTiers));
-      std::vector<int> districts;
-      for (const Value& d : m["districts"].as_list())
-        if (const int di = detail::district_index(s, d); di >= 0) districts.push_back(di);
-      for (std::size_t i = 0; i < s.hospitals.hospitals.size(); ++i) {
-        const HospitalSpec& h = s.hospitals.hospitals[i];
-        if (h.tier == tier && (districts.empty() || std::find(districts.begin(), districts.end(),
-                                                              h.district) != districts.end()))
-          lever->hospitals.push_back(static_cast<int>(i));
-      }
-    } else if (m.has("districts")) {
-      m["districts"].error("districts selects hospitals together with tier");
-    }
-    if (!m.has("hospitals") && !m.has("tier")) m.missing("hospitals");
+    lever->hospitals = read_hospital_selection(m, s);
     if (m.has("beds") == m.has("percent")) m["beds"].error("give either beds or percent");
     if (m.has("beds")) lever->amount = m.require<double>("beds", cfg::between(0, limits::kPlaces));
     if (m.has("percent")) {
@@ -209,6 +242,7 @@ constexpr std::array kLevers{
     LeverKind{"set_home_support", &SetHomeSupport::parse},
     LeverKind{"set_ltc_insurance", &SetLtc::parse},
     LeverKind{"convert_hospital_beds", &ConvertHospitalBeds::parse},
+    LeverKind{"add_hospital_beds", &AddHospitalBeds::parse},
     LeverKind{"set_medical_care", &SetMedicalCare::parse},
 };
 

@@ -81,7 +81,8 @@ std::string facility_yaml(const Scenario& s, const PlannedFacility& p, int distr
         ", nursing_share: {}",
         p.kind == AddKind::kNursingBeds ? 1.0 : p.nursing_share.value_or(mean_nursing_share(s)));
   if (p.opens) yaml += ", opens: " + sim::format_date(*p.opens);
-  return yaml + "}\n";
+  // The places found are the places added: the baseline's trends do not grow them.
+  return yaml + ", in_district_changes: false}\n";
 }
 
 }  // namespace

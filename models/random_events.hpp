@@ -29,7 +29,13 @@ enum class RandomEvent : std::uint32_t {
   kDischargeChoice = 9,    // the care choice made on leaving hospital
   kHomeSickbed = 10,       // fixed uniform: covered if below the share
   kFamilyDoctor = 11,      // fixed uniform
+  kWarmUpTurnover = 12,    // the care warm-up's deaths (counter: the warm-up step's index)
+  kLtcTakeUp = 13,         // fixed uniform: claims LTC insurance (once eligible) if below the share
 };
+
+// The care warm-up's steps (models/warm_up.cpp) count from here, so their draws never meet a
+// run's: no run has 2^31 steps.
+inline constexpr std::uint32_t kWarmUpStepIndex = std::uint32_t{1} << 31;
 
 inline std::uint32_t kind(RandomEvent e) {
   return static_cast<std::uint32_t>(e);

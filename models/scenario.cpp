@@ -64,6 +64,20 @@ int district_index(const Scenario& s, const Value& v) {
   return -1;
 }
 
+std::vector<int> district_indices(const Scenario& s, const Value& v) {
+  std::vector<int> out;
+  if (v.node() && v.node()->is_scalar()) {
+    if (v.as<std::string>() == "all")
+      for (int d = 0; d < s.district_count(); ++d) out.push_back(d);
+    else
+      v.error("give a list of district names, or all");
+    return out;
+  }
+  for (const Value& d : v.as_list())
+    if (const int di = district_index(s, d); di >= 0) out.push_back(di);
+  return out;
+}
+
 }  // namespace detail
 
 namespace {
@@ -106,6 +120,26 @@ void read_scenario_header(Map& root, Scenario& s) {
   if (!root.has("scenario")) root.missing("scenario");
 }
 
+// The date the districts' counts refer to (a census date) and the growth that carries them to
+// the start (back from a census taken after it, forward from one before).
+void read_count_date(Map& m, Scenario& s) {
+  PopulationSpec& p = s.population;
+  if (m.has("counted_on")) p.counted_on = m["counted_on"].as_date();
+  p.growth_to_start = m.get<double>("growth_to_start", 0.0, cfg::between(-0.5, 0.5));
+  if (m.has("growth_to_start") && !m.has("counted_on"))
+    m["growth_to_start"].error("needs population.counted_on, the date the counts refer to");
+  // A start that failed to read would only make the distance below wrong.
+  if (!p.counted_on || m["counted_on"].diagnostics().failed("simulation.start")) return;
+  const double years =
+      static_cast<double>(*p.counted_on - s.simulation.calendar.start) / sim::kDaysPerYear;
+  if (std::abs(years) > 10)
+    m["counted_on"].error(
+        fmt::format("is {:.1f} years from the start ({}): carry counts at most "
+                    "10 years",
+                    std::abs(years), sim::format_date(s.simulation.calendar.start)));
+  p.start_factor = std::pow(1 + p.growth_to_start, -years);
+}
+
 void read_population(Map& root, Scenario& s) {
   if (!root.has("population")) root.missing("population");
   Map m = root["population"].as_map();
@@ -132,6 +166,7 @@ void read_population(Map& root, Scenario& s) {
   else
     m.missing("male_share_by_band");
   p.open_band_mean_years = m.get<double>("open_band_mean_years", 2.5, cfg::between(0.1, 15));
+  read_count_date(m, s);
   p.living = read_named_shares<3>(m, "living_arrangement",
                                   {"alone", "with_spouse", "with_children"}, {0.0, 0.0, 1.0});
   p.income = read_named_shares<3>(m, "income_band", {"low", "middle", "high"}, {0.0, 1.0, 0.0});
@@ -335,7 +370,7 @@ void check_sizes(Map& root, const Scenario& s) {
   double start = 0, older = 0;
   for (const District& d : s.districts) {
     older += static_cast<double>(d.n_older);
-    start += std::round(static_cast<double>(d.n_older) * s.population.scale);
+    start += static_cast<double>(s.agents_at_start(d));
   }
   Map population = root["population"].as_map();
   if (start < 1) {

@@ -5,8 +5,10 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -57,8 +59,8 @@ struct AgeBands {
 
 struct District {
   std::string name;
-  std::int64_t n_older = 0;             // people aged min_age+ at the start, before scaling
-  double registered_share = 1.0;        // share with local household registration (hukou)
+  std::int64_t n_older = 0;       // people aged min_age+ on population.counted_on, before scaling
+  double registered_share = 1.0;  // share with local household registration (hukou)
   double home_care_hours_per_week = 0;  // home-care worker hours available, before scaling
   double latitude = 0;                  // of the district centre, for travel times
   double longitude = 0;
@@ -78,6 +80,11 @@ struct PopulationSpec {
   double no_family_support_share = 0;  // the "three no's" (no income, no work ability, no carer)
   double low_income_share = 0;         // minimum-living-allowance or low-income households
   std::vector<std::array<double, kAdlLevels>> initial_adl;  // per age band, rows sum to 1
+  // The districts' counts are taken on counted_on (a census date) and carried to the start at
+  // growth_to_start a year: start count = count * (1 + growth)^-(years from start to census).
+  std::optional<sim::Day> counted_on;
+  double growth_to_start = 0;
+  double start_factor = 1;  // derived from the two above
 };
 
 struct GompertzSpec {
@@ -130,6 +137,11 @@ struct Scenario {
                           static_cast<std::size_t>(to)];
   }
   std::vector<std::string> district_names() const;
+  // Agents of a district at the start: its count carried to the start date, then scaled.
+  std::int64_t agents_at_start(const District& d) const {
+    return std::llround(static_cast<double>(d.n_older) * population.start_factor *
+                        population.scale);
+  }
 };
 
 // Reads and validates a whole scenario; throws sim::config::ConfigError listing every problem.

@@ -96,6 +96,7 @@ FacilitySpec read_facility(const Value& item, const Scenario& s) {
   }
   f.respite_beds = m.get<std::int64_t>("respite_beds", 0, cfg::between(0, limits::kPlaces));
   f.homes = m.get<std::int64_t>("homes", 1, cfg::between(1, 1e7));
+  f.in_district_changes = m.get<bool>("in_district_changes", true);
   if (m.has("opens")) f.opens = m["opens"].as_date().value_or(f.opens);
   if (m.has("closes")) f.closes = m["closes"].as_date().value_or(f.closes);
   if (m.has("opens") && m.has("closes") && f.closes <= f.opens)
@@ -204,6 +205,7 @@ LtcInsuranceSpec read_ltc(const Value& v, const LtcInsuranceSpec& base) {
     out.daily_benefit =
         read_per_mode(m, "daily_benefit", 0.0, cfg::between(0, limits::kYuanPerDay));
   out.copay = m.get<double>("copay", base.copay, cfg::probability());
+  out.take_up = m.get<double>("take_up", base.take_up, cfg::probability());
   m.finish();
   return out;
 }
@@ -293,6 +295,7 @@ void read_care(Map& root, Scenario& s) {
   c.need_level = m.get<std::int32_t>("need_level", 2, cfg::between(1, 4));
   c.nursing_level = m.get<std::int32_t>("nursing_level", 2, cfg::between(0, 5));
   c.review_days = m.get<std::int32_t>("review_days", 365, cfg::between(7, 3650));
+  c.warm_up_years = m.get<double>("warm_up_years", 0.0, cfg::between(0, 20));
   {
     const auto renege = read_per_mode(m, "renege_days", 90.0, cfg::between(1, 3650));
     for (int mode = 0; mode < kCareModes; ++mode)
@@ -377,11 +380,36 @@ void read_programmes(Map& root, Scenario& s) {
   m.finish();
 }
 
-void read_policy_events(Map& root, Scenario& s) {
+// The dates of an event: its own, and with `repeat: {every_years: N, until: DATE}` every N
+// years after it up to that date (a trend as yearly steps).
+std::vector<sim::Day> read_repeat(Map& m, sim::Day first) {
+  std::vector<sim::Day> dates{first};
+  if (!m.has("repeat")) return dates;
+  Map r = m["repeat"].as_map();
+  const int every = r.require<std::int32_t>("every_years", cfg::between(1, 50));
+  const sim::Day until = r.require_date("until");
+  if (r.has("until") && until < first)
+    r["until"].error(fmt::format("is before the event's date ({})", sim::format_date(first)));
+  r.finish();
+  const auto ymd = sim::to_ymd(first);
+  for (int k = 1; every > 0; ++k) {
+    const int year = ymd.year + k * every;
+    const unsigned day = ymd.month == 2 && ymd.day == 29 && sim::days_in_year(year) == 365
+                             ? 28u
+                             : static_cast<unsigned>(ymd.day);
+    const sim::Day next = sim::make_day(year, ymd.month, day);
+    if (next > until) break;
+    dates.push_back(next);
+  }
+  return dates;
+}
+
+// The dated changes of one list (policy_events or trends), each with its repeats.
+std::vector<PolicyEvent> read_event_list(const Value& list, Scenario& s) {
   const sim::Day start = s.simulation.calendar.start;
   std::vector<PolicyEvent> events;
   const auto kinds = lever_kinds();
-  for (const Value& item : root["policy_events"].as_list()) {
+  for (const Value& item : list.as_list()) {
     Map m = item.as_map();
     PolicyEvent e;
     e.date = m.require_date("date");
@@ -403,10 +431,26 @@ void read_policy_events(Map& root, Scenario& s) {
     if (found != 1)
       item.error(fmt::format("a policy event needs exactly one action ({}), found {}",
                              fmt::join(names, ", "), found));
+    const std::vector<sim::Day> dates = read_repeat(m, e.date);
     m.finish();
-    events.push_back(std::move(e));
+    for (const sim::Day day : dates) {
+      PolicyEvent copy = e;
+      copy.date = day;
+      events.push_back(std::move(copy));
+    }
   }
-  // Applied in date order; events on the same date in file order.
+  return events;
+}
+
+// The baseline's trends (`trends`: supply growing on its published trend, commitments already
+// scheduled) and the scenario's policy (`policy_events`): two lists, so that a scenario that
+// extends a baseline and gives its own policy_events keeps the baseline's trends (lists replace
+// as a whole). Applied in date order; on the same date trends first, each list in file order.
+void read_policy_events(Map& root, Scenario& s) {
+  std::vector<PolicyEvent> events = read_event_list(root["trends"], s);
+  std::vector<PolicyEvent> policy = read_event_list(root["policy_events"], s);
+  events.insert(events.end(), std::make_move_iterator(policy.begin()),
+                std::make_move_iterator(policy.end()));
   std::stable_sort(events.begin(), events.end(),
                    [](const PolicyEvent& a, const PolicyEvent& b) { return a.date < b.date; });
   s.policy_events = std::move(events);

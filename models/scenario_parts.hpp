@@ -16,6 +16,8 @@ namespace eldersim::detail {
 std::vector<double> read_shares(const sim::config::Value& v, std::size_t length);
 // The index of the district named by v (with a did-you-mean), or -1 after reporting.
 int district_index(const Scenario& s, const sim::config::Value& v);
+// The districts a list names, or every district for the word "all".
+std::vector<int> district_indices(const Scenario& s, const sim::config::Value& v);
 // The index of the item of `items` (anything with a `name`) named by v, or -1 after reporting
 // "unknown <what>" with a did-you-mean.
 template <class Items>

@@ -91,7 +91,7 @@ People synthesize_population(const Scenario& scenario, std::uint64_t seed, std::
   std::vector<std::int64_t> district_size;
   std::int64_t total = 0;
   for (const District& d : scenario.districts) {
-    district_size.push_back(std::llround(static_cast<double>(d.n_older) * p.scale));
+    district_size.push_back(scenario.agents_at_start(d));
     total += district_size.back();
   }
   People people;

@@ -31,6 +31,12 @@ void Diagnostics::value_error(const Location& where, std::string key_path, std::
   if (!key_path.empty()) failed_.push_back(std::move(key_path));
 }
 
+bool Diagnostics::failed(std::string_view key_path) const {
+  for (const auto& f : failed_)
+    if (within(key_path, f)) return true;
+  return false;
+}
+
 void Diagnostics::throw_if_any() const {
   if (!list_.empty()) throw ConfigError(list_);
 }

@@ -23,6 +23,9 @@ class Diagnostics {
   // Records a value that could not be read (wrong type, out of range, missing).
   void value_error(const Location& where, std::string key_path, std::string message);
   bool ok() const { return list_.empty(); }
+  // Whether the value at key_path (or one it lies inside) could not be read: a check against
+  // it elsewhere would use a fallback.
+  bool failed(std::string_view key_path) const;
   std::size_t count() const { return list_.size(); }
   const std::vector<Diagnostic>& list() const { return list_; }
   // Throws ConfigError with everything collected, if anything was.

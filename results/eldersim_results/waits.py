@@ -5,7 +5,10 @@ duration band, ``n_waiting_by_duration``; docs/hdf5-schema.md).
 A simple mean of completed waits (``mean_wait_days``) leaves out everyone who gave up, died or is
 still waiting, so it understates waits where lists are long (docs/validation.md, "Scale"). The
 life table here counts every wait of the run: each ended wait in the band of its length, each
-wait still on the list at the end of the run as censored in the band it has reached.
+wait still on the list at the end of the run as censored in the band it has reached. Waits
+already on the lists when the run starts (the care warm-up's, ``new_waits_carried_in``) enter
+the table late, at the band they had reached then (left truncation): they are at risk from
+that band on only, so the long waits the run starts with do not count as observed from day 0.
 
 >>> waiting_survival(open_run("run.h5"), "institution")
 #   band  at_risk  admitted  reneged  left  censored  still_waiting_after  admitted_by  reneged_by  left_by
@@ -48,7 +51,15 @@ def waiting_survival(ds: xr.Dataset, service: str = "institution") -> pd.DataFra
     exits = e["admitted"] + e["reneged"] + e["left"]
     bands = [str(b) for b in ended["wait_band"].values]
     total = exits + censored
-    at_risk = total[::-1].cumsum()[::-1]
+    if "new_waits_carried_in" in ds:
+        carried = ds["new_waits_carried_in"].sel(service=service)
+        carried = carried.sum([d for d in carried.dims if d != "wait_band"]).to_numpy().astype(float)
+    else:  # files written before the care warm-up: every wait started in the run
+        carried = np.zeros_like(total)
+    # At risk at a band's start: every wait that ended or is censored in it or later, less those
+    # that entered after its start (carried in at a later band).
+    entered_later = np.concatenate([carried[::-1].cumsum()[::-1][1:], [0.0]])
+    at_risk = total[::-1].cumsum()[::-1] - entered_later
     rows, surviving, by = [], 1.0, {"admitted": 0.0, "reneged": 0.0, "left": 0.0}
     for j, band in enumerate(bands):
         effective = at_risk[j] - censored[j] / 2

@@ -147,6 +147,10 @@ CARE_SERIES = {
                               "for that place (days since counted_from); sums to n_waiting"),
     "new_waits_started": (_PDS, "people", "flow", "Waits that started in the period (requests put on a waiting "
                           "list), by the district of the request"),
+    "new_waits_carried_in": ("period,district,service,wait_band", "people", "flow",
+                             "Waits on the lists when the run starts (the care warm-up's, care.warm_up_years), by "
+                             "how long they had lasted then; in the first period only. The change of n_waiting is "
+                             "new_waits_started + new_waits_carried_in - new_waits_ended"),
     "new_waits_ended": ("period,district,service,wait_end,wait_band", "people", "flow",
                         "Waits that ended in the period, by how (admitted to the place, reneged at the renege "
                         "day, left otherwise: death, a move, another choice) and how long they had lasted; by "
@@ -549,6 +553,7 @@ def care_data(rng, n_alive, n_adl, days, districts=DISTRICTS) -> dict:
         "n_waiting_by_duration": by_duration,
         "new_waits_started": started,
         "new_waits_ended": ended,
+        "new_waits_carried_in": np.zeros_like(by_duration),
         "institution_occupancy": by_district(occupied, is_inst) / beds,
         "nursing_bed_occupancy": nursing_occupied / nursing_beds,
         "community_occupancy": n_community / community_places,

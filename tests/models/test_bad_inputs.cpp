@@ -395,7 +395,7 @@ TEST(SizeEstimate, ValidatePrintsItAndConfigMayFollowSet) {
   EXPECT_EQ(ok.exit_code, 0) << ok.err;
   const std::string out = slurp(dir.path() / "stdout.txt");
   EXPECT_NE(out.find(config + ": ok"), std::string::npos) << out;
-  EXPECT_NE(out.find("agents: 42,61"), std::string::npos) << out;  // twice the 1% scale's
+  EXPECT_NE(out.find("agents: 41,106"), std::string::npos) << out;  // twice the 1% scale's
   EXPECT_NE(out.find("memory: about"), std::string::npos) << out;
   EXPECT_NE(out.find("output: about"), std::string::npos) << out;
   const Command refused =

@@ -18,6 +18,7 @@ namespace {
 using testing::facility_named;
 using testing::MemorySink;
 using testing::run_checking;
+using testing::run_in_memory;
 using testing::scenario_with;
 using testing::small_scenario;
 
@@ -143,6 +144,76 @@ TEST(Care, InvariantsHoldWithMovesClosuresAndSupplyResponse) {
   EXPECT_NE(first, last);
 }
 
+// Institution residents, and admissions to every mode, citywide, per period.
+std::vector<std::int64_t> citywide(const MemorySink& sink, const std::string& series) {
+  std::vector<std::int64_t> out;
+  for (const auto& row : sink.ints.at(series))
+    out.push_back(std::accumulate(row.begin(), row.end(), std::int64_t{0}));
+  return out;
+}
+
+TEST(CareWarmUp, LeavesThePopulationAsSynthesisedAndTheLedgerConsistent) {
+  const auto cold =
+      scenario_with({"population.scale=0.02", "simulation.end=2020-01-31", "care.warm_up_years=0"});
+  const auto warm =
+      scenario_with({"population.scale=0.02", "simulation.end=2020-01-31", "care.warm_up_years=5"});
+  ElderModel a(cold), b(warm);
+  a.step();
+  b.step();
+  expect_consistent(b);
+  // The sweep's draws do not depend on care: the same people, alive at the same levels.
+  const People &pa = a.people(), &pb = b.people();
+  ASSERT_EQ(pa.size(), pb.size());
+  std::int64_t in_homes_cold = 0, in_homes_warm = 0, waits_before_start = 0;
+  for (std::size_t i = 0; i < pa.size(); ++i) {
+    ASSERT_EQ(pa.id[i], pb.id[i]);
+    ASSERT_EQ(pa.alive[i], pb.alive[i]);
+    ASSERT_EQ(pa.adl[i], pb.adl[i]);
+    ASSERT_EQ(pa.birth_day[i], pb.birth_day[i]);
+    ASSERT_EQ(pa.district[i], pb.district[i]);
+    in_homes_cold += pa.care_mode[i] == kInstitution;
+    in_homes_warm += pb.care_mode[i] == kInstitution;
+  }
+  // Residents of the warm-up stay in their homes (inertia): more than one step's choice holds.
+  EXPECT_GT(in_homes_warm, in_homes_cold * 11 / 10);
+  // Some waits began in the warm-up, before the start.
+  for (std::size_t i = 0; i < pb.size(); ++i)
+    if (pb.wait_slot[i] != kNoSlot)
+      waits_before_start +=
+          b.care().ledger().entry(pb.wait_slot[i]).since < warm->simulation.calendar.start;
+  EXPECT_GT(waits_before_start, 0);
+}
+
+TEST(CareWarmUp, TheCareSystemDoesNotFillAfterTheStart) {
+  // Without a warm-up everyone in need chooses on the first day into empty homes: the first
+  // quarter's admissions come to more than a year's, and residents keep rising through the year.
+  // After the warm-up the first quarter is a quarter of the second year, and residents move
+  // with demand only.
+  for (const double years : {0.0, 10.0}) {
+    const auto scenario =
+        scenario_with({"population.scale=0.05", "simulation.end=2021-12-31",
+                       "care.warm_up_years=" + std::to_string(years), "trends=[]"});
+    ElderModel model(scenario);
+    const MemorySink sink = run_in_memory(model);
+    const auto residents = citywide(sink, "n_institution");
+    const auto admissions = citywide(sink, "new_admissions");
+    const auto sum = [&](std::size_t from, std::size_t to) {
+      return std::accumulate(admissions.begin() + static_cast<std::ptrdiff_t>(from),
+                             admissions.begin() + static_cast<std::ptrdiff_t>(to), std::int64_t{0});
+    };
+    const double first_quarter = static_cast<double>(sum(0, 3));
+    const double second_year = static_cast<double>(sum(12, 24));
+    const double rise = static_cast<double>(residents[11]) / static_cast<double>(residents[0]);
+    if (years == 0) {
+      EXPECT_GT(first_quarter, 0.6 * second_year) << "the transient this test guards against";
+      EXPECT_GT(rise, 1.1);
+    } else {
+      EXPECT_NEAR(first_quarter / (second_year / 4), 1.0, 0.2);
+      EXPECT_NEAR(rise, 1.0, 0.04);
+    }
+  }
+}
+
 TEST(Care, InertiaKeepsResidentsInTheirOwnHome) {
   // Staying in the held home is its own alternative with the inertia bonus; the other homes'
   // weights are unchanged.
@@ -223,8 +294,9 @@ TEST(Care, DrawsFollowTheChoiceSetWithTheHeldHomeAdjusted) {
 TEST(Care, UnlimitedCapacityReproducesTheLogitProbabilities) {
   // First step: everyone in need chooses (no one holds care yet); with unlimited places each
   // choice is served, so the counts per mode must match the sum of the logit probabilities.
-  auto scenario = scenario_with({"care.unlimited_capacity=true", "health.enabled=false",
-                                 "population.scale=0.1", "care.choice_level=1"});
+  auto scenario =
+      scenario_with({"care.unlimited_capacity=true", "health.enabled=false", "population.scale=0.1",
+                     "care.choice_level=1", "care.warm_up_years=0"});
   ElderModel model(scenario);
   const sim::Step first = model.calendar().step(0);
   // The choices are made against the offer and programmes at the start.
@@ -242,8 +314,7 @@ TEST(Care, UnlimitedCapacityReproducesTheLogitProbabilities) {
     c.living_alone = living_of(p.traits[i]) == kAlone;
     c.groups = target_groups(p, i, first.first_day);
     c.age_80_plus = c.groups & kGroupOldestOld;
-    c.ltc_enrolled =
-        ltc_enrolled(scenario->simulation.seed, p.id[i], scenario->programmes.ltc.enrolment_share);
+    c.ltc_enrolled = ltc_enrolled(scenario->simulation.seed, p.id[i], scenario->programmes.ltc);
     const auto probabilities =
         care::mode_probabilities(choices.choice_set(c, before, scenario->programmes));
     for (std::size_t m = 0; m < kCareModes; ++m) {
@@ -261,7 +332,8 @@ TEST(Care, UnlimitedCapacityReproducesTheLogitProbabilities) {
 TEST(Care, CapacityXServesExactlyXHighestPriorityFirst) {
   // Institutions made very attractive and limited to 40 places in one home; everything else off.
   std::vector<std::string> o{"care.choice.constant={home: -30, community: -30, institution: 10}",
-                             "care.choice.travel_per_10_minutes=0", "population.scale=0.05"};
+                             "care.choice.travel_per_10_minutes=0", "population.scale=0.05",
+                             "care.warm_up_years=0"};
   Scenario s = small_scenario(o);
   const std::size_t target = facility_named(s, "Yuexiu private homes");
   // All beds nursing-type, so every request can use every bed and the order alone decides.

@@ -25,7 +25,7 @@ TEST(Policy, EventsTakeEffectInTheStepHoldingTheirDateAndNotBefore) {
   // 2021-03-10 falls inside a step that starts on 2021-03-08; a price change on 2021-03-01
   // starts a month's first step exactly.
   auto scenario = scenario_with(
-      {"simulation.end=2021-06-30",
+      {"simulation.end=2021-06-30", "trends=[]",
        "policy_events=[{date: 2021-03-10, set_places: {facilities: [Tianhe private homes], places: "
        "9000}}, "
        "{date: 2021-03-01, set_price: {facilities: [Tianhe public homes], percent: 50}}, "
@@ -52,9 +52,49 @@ TEST(Policy, EventsTakeEffectInTheStepHoldingTheirDateAndNotBefore) {
   EXPECT_EQ(seen, 1);
 }
 
+TEST(Policy, TrendsRepeatYearlyAndAScenariosOwnEventsAddToThem) {
+  auto scenario = scenario_with(
+      {"simulation.end=2023-12-31", "population.scale=0.05",
+       "trends=[{date: 2021-01-01, repeat: {every_years: 1, until: 2023-06-30}, set_places: "
+       "{districts: all, type: institution, percent: 10}}]",
+       "policy_events=[{date: 2022-06-01, add_hospital_beds: {tier: all, percent: 50}}]"});
+  // Three yearly steps of the trend (2021, 2022, 2023) and the scenario's event, in date order.
+  std::vector<std::string> got;
+  for (const PolicyEvent& e : scenario->policy_events)
+    got.push_back(sim::format_date(e.date) + " " + e.action);
+  EXPECT_EQ(got,
+            (std::vector<std::string>{"2021-01-01 set_places", "2022-01-01 set_places",
+                                      "2022-06-01 add_hospital_beds", "2023-01-01 set_places"}));
+  ElderModel model(scenario);
+  std::vector<std::int64_t> homes_at_start;
+  for (std::size_t f = 0; f < scenario->care.facilities.size(); ++f)
+    homes_at_start.push_back(model.care().ledger().place(f).places);
+  const MemorySink sink = run_in_memory(model);
+  const auto& places = sink.ints.at("n_places_by_facility");
+  for (std::size_t f = 0; f < scenario->care.facilities.size(); ++f) {
+    const FacilitySpec& spec = scenario->care.facilities[f];
+    if (spec.hospital_ward) continue;
+    // "districts: all" with type institution: every home, and no community centre.
+    std::int64_t expected = homes_at_start[f];
+    for (int year = 2021; year <= 2023; ++year) {
+      if (spec.type == FacilityType::kInstitution)
+        expected = std::llround(static_cast<double>(expected) * 1.1);
+      EXPECT_EQ(places[static_cast<std::size_t>((year - 2020) * 12)][f], expected)
+          << spec.name << " " << year;
+    }
+  }
+  // Hospital beds: half as many again from June 2022, in every tier.
+  const auto beds = [&](std::size_t period) {
+    const auto& row = sink.ints.at("n_hospital_beds")[period];
+    return std::accumulate(row.begin(), row.end(), std::int64_t{0});
+  };
+  EXPECT_EQ(beds(28), beds(0));  // May 2022
+  EXPECT_NEAR(static_cast<double>(beds(29)), 1.5 * static_cast<double>(beds(0)), 48);
+}
+
 TEST(Policy, NewFacilityOpensOnItsDateAndIsPaidForOnce) {
   auto scenario = scenario_with(
-      {"simulation.end=2021-12-31",
+      {"simulation.end=2021-12-31", "trends=[]",
        "care.facilities=[{name: New Baiyun home, type: institution, district: Baiyun, ownership: "
        "private, "
        "places: 50000, nursing_share: 1.0, monthly_price: 2000, opens: 2021-07-01}]"});
@@ -165,6 +205,7 @@ TEST(Policy, EveryProgrammeLeverChangesSpendingFromItsDate) {
   // date (the levers are off in 2020) and positive after it.
   auto scenario = scenario_with(
       {"simulation.end=2021-12-31", "programmes.purchased_services=[]",
+       "programmes.subsidies.per_person_served_month={public: 0, private: 0}",
        "programmes.home_support={modification: {grant: 0}, meals: {subsidy_per_week: 0}}",
        "policy_events=[{date: 2021-01-01, set_subsidies: {per_person_served_month: {public: 100, "
        "private: 100}, "

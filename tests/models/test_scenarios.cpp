@@ -97,8 +97,8 @@ TEST(Scenarios, VouchersForTheOldestAloneRaiseHomeAndCommunityCare) {
 }
 
 TEST(Scenarios, PayingPerPersonInsteadOfPerBedFillsBedsRatherThanBuildingThem) {
-  const MemorySink per_bed = run_config("guangzhou-supply-response.yaml");
-  const MemorySink per_person = run_config("subsidy-per-person.yaml");
+  const MemorySink per_person = run_config("guangzhou-supply-response.yaml");
+  const MemorySink per_bed = run_config("subsidy-per-bed.yaml");
   const auto beds = [](const MemorySink& s) {
     const auto& rows = s.ints.at("n_places_by_facility");
     return std::accumulate(rows.back().begin(), rows.back().end(), std::int64_t{0});

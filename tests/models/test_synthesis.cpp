@@ -43,8 +43,7 @@ TEST(Synthesis, DistrictBandAndSexMarginalsAreExact) {
   }
   std::int64_t total = 0;
   for (int d = 0; d < nd; ++d) {
-    const auto n =
-        std::llround(static_cast<double>(s.districts[static_cast<std::size_t>(d)].n_older) * 0.05);
+    const auto n = s.agents_at_start(s.districts[static_cast<std::size_t>(d)]);
     const auto per_band = apportion(n, s.population.age_band_share);
     for (int b = 0; b < nb; ++b) {
       const auto males = count[static_cast<std::size_t>((d * nb + b) * 2)];
@@ -57,7 +56,32 @@ TEST(Synthesis, DistrictBandAndSexMarginalsAreExact) {
     total += n;
   }
   EXPECT_EQ(static_cast<std::int64_t>(people.size()), total);
-  EXPECT_EQ(total, 106531);  // 2,130,598 * 0.05 = 106,529.9, rounded per district
+  // 2,130,598 * 0.05 = 106,529.9 on the census date, carried back 305 days at 4.4% a year:
+  // * 1.044^(-305 / 365.25) = 102,767.6, rounded per district.
+  EXPECT_EQ(total, 102767);
+}
+
+TEST(Synthesis, CountsAreCarriedFromTheirDateToTheStart) {
+  const auto total = [](const Scenario& s) {
+    std::int64_t n = 0;
+    for (const District& d : s.districts) n += s.agents_at_start(d);
+    return n;
+  };
+  const Scenario census_day = small_scenario({"population.scale=0.05"});
+  EXPECT_NEAR(census_day.population.start_factor, std::pow(1.044, -305 / 365.25), 1e-12);
+  // Without a count date the counts are the start's.
+  const Scenario at_start = small_scenario(
+      {"population.scale=0.05", "population.counted_on=null", "population.growth_to_start=null"});
+  EXPECT_EQ(at_start.population.start_factor, 1.0);
+  EXPECT_EQ(total(at_start), 106531);
+  // A count taken a year before the start is carried forward.
+  const Scenario before =
+      small_scenario({"population.scale=0.05", "population.counted_on=2019-01-01",
+                      "population.growth_to_start=0.1"});
+  EXPECT_NEAR(before.population.start_factor, std::pow(1.1, 365 / 365.25), 1e-12);
+  EXPECT_NEAR(static_cast<double>(total(before)), 106529.9 * std::pow(1.1, 365 / 365.25), 6);
+  // The synthesised population is the carried count.
+  EXPECT_EQ(synthesize_population(before, 1, 1000).size(), static_cast<std::size_t>(total(before)));
 }
 
 TEST(Synthesis, DrawnAttributesFollowTheConfiguredShares) {

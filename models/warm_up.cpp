@@ -1,0 +1,99 @@
+// The care warm-up (care.warm_up_years): the care system as it stands at the start, not empty.
+//
+// Without it every place is empty on the first day and everyone in need chooses at once, with
+// no history: institutions fill in the first weeks (all of it counted as admissions) and keep
+// filling for years as the switching cost (care.choice.inertia) keeps residents in place. The
+// warm-up runs the care step alone for warm_up_years before the start, on the population as
+// synthesised for the start, with the supply and programmes of the first step:
+//   turnover   each person at or above the choice level dies with the step's death probability
+//              at their age and level on the first step, and is replaced by an identical person
+//              with no care and no history (their place and wait are freed; they choose at once):
+//              the population stays the census population, the care system turns over
+//   due        reviews that fall due, and the replaced
+//   care step  reneging, choice (with inertia), allocation: the run's own care step
+// Nothing else runs (no ageing, ADL change, hospital or entrants) and nothing of it is output:
+// its flows and spending are dropped. Its draws use step indices from kWarmUpStepIndex, apart
+// from any run step's. What stays is the care held, the waiting lists (with their start days,
+// before the start) and the review days.
+
+#include <tbb/enumerable_thread_specific.h>
+
+#include <cmath>
+#include <limits>
+
+#include "models/elder_model.hpp"
+#include "models/random_events.hpp"
+#include "sim/parallel.hpp"
+#include "sim/rng.hpp"
+
+namespace eldersim {
+
+namespace {
+
+constexpr sim::Day kChooseNow = std::numeric_limits<sim::Day>::min();  // care.cpp's first review
+
+// Rows [0, n) that pass `keep`, in row order, gathered block by block in parallel.
+template <class Keep>
+std::vector<std::uint32_t> rows_where(std::size_t n, std::size_t block_size, Keep keep) {
+  const sim::Blocks blocks(n, block_size);
+  std::vector<std::vector<std::uint32_t>> per_block(blocks.count());
+  sim::for_each_block(blocks, [&](const sim::BlockRange& r) {
+    auto& out = per_block[r.index];
+    for (std::size_t i = r.begin; i < r.end; ++i)
+      if (keep(i)) out.push_back(static_cast<std::uint32_t>(i));
+  });
+  std::vector<std::uint32_t> rows;
+  for (const auto& b : per_block) rows.insert(rows.end(), b.begin(), b.end());
+  return rows;
+}
+
+}  // namespace
+
+void ElderModel::warm_up_care(const sim::Step& first) {
+  const CareSpec& spec = scenario_->care;
+  if (!care_.enabled() || spec.warm_up_years <= 0) return;
+  const int step_days = scenario_->simulation.calendar.step_days;
+  const int steps =
+      static_cast<int>(std::lround(spec.warm_up_years * sim::kDaysPerYear / step_days));
+  const DeathTable& deaths = demography_.death_table(step_days);
+  const sim::Day age_day = first.mid_day();
+  Spending dropped(static_cast<std::size_t>(scenario_->district_count()));
+  sim::SectionTimes untimed;
+  care::CareContext ctx{people_, ops_,   policy_.programme(), policy_.programme_version(), dropped,
+                        seed_,   untimed};
+  times_.run("care warm-up", sim::SectionTimes::Kind::kSerial, [&] {
+    for (int k = 0; k < steps; ++k) {
+      const auto index = kWarmUpStepIndex + static_cast<std::uint32_t>(k);
+      const sim::Step step{static_cast<int>(index), first.first_day - (steps - k) * step_days,
+                           step_days, 0, false};
+      care_.ledger().start_step(step.first_day);
+      // Turnover: the replaced lose their care and choose at once.
+      const auto replaced = rows_where(people_.size(), block_size_, [&](std::size_t i) {
+        if (!people_.alive[i] || people_.adl[i] < spec.choice_level) return false;
+        sim::RandomStream rng(seed_, people_.id[i], index, kind(RandomEvent::kWarmUpTurnover));
+        const double threshold = deaths.threshold(deaths.bucket(age_day - people_.birth_day[i]),
+                                                  people_.sex[i], people_.adl[i]);
+        return rng.uniform() * 0x1.0p32 < threshold;
+      });
+      for (std::uint32_t i : replaced) {
+        ops_.stop_waiting(i);
+        ops_.leave_care(i);
+        people_.next_review[i] = kChooseNow;
+      }
+      auto due_rows = rows_where(people_.size(), block_size_, [&](std::size_t i) {
+        return people_.alive[i] &&
+               ((people_.care_flags[i] & kChoiceDue) ||
+                (people_.adl[i] >= spec.choice_level && people_.next_review[i] <= step.first_day));
+      });
+      std::vector<care::Due> due;
+      due.reserve(due_rows.size());
+      for (std::uint32_t i : due_rows) due.push_back({i, true});
+      care_.step(step, due, ctx);
+    }
+    care_.clear_period();
+    care_.ledger().start_step(first.first_day);
+    care_.ledger().carry_in_waits();
+  });
+}
+
+}  // namespace eldersim
