@@ -42,6 +42,7 @@ std::vector<sim::DimensionSpec> dimensions_of(const Scenario& s) {
       {"wait_band", care::wait_band_names()},
       {"payer", payer_names()},
       {"government_spending_type", government_spending_names()},
+      {"hospital_payer", hospital_payer_names()},
       {"facility", facilities},
       {"hospital", hospitals},
       {"destination_district", s.district_names()},
@@ -55,8 +56,10 @@ constexpr double kCompactShare = 0.02;
 // The first words of a saved state, and what it must match.
 constexpr std::uint64_t kStateMagic = 0x454C44455253494Dull;  // "ELDERSIM"
 // 2: deaths by setting in the demography's period flows; 3: the care ledger's ended waits; 4:
-// the LTC beneficiary days of the period's spending; 5: LTC insurance take-up in the programmes.
-constexpr std::uint32_t kStateVersion = 5;
+// the LTC beneficiary days of the period's spending; 5: the hospitals' background patients and
+// wait-cap discharges, and the hospital care of the period's spending; 6: LTC insurance take-up
+// in the programmes, the care ledger's waits carried in.
+constexpr std::uint32_t kStateVersion = 6;
 
 }  // namespace
 

@@ -17,6 +17,10 @@ std::vector<std::string> government_spending_names() {
           "meals"};
 }
 
+std::vector<std::string> hospital_payer_names() {
+  return {"medical_insurance", "out_of_pocket"};
+}
+
 MonthlyCost monthly_cost(const ProgrammeSpec& programme, const HomeCareSpec& home, CareMode mode,
                          double gross, const PersonView& person) {
   MonthlyCost c;
@@ -47,6 +51,7 @@ void Spending::clear() {
   std::fill(by_payer.begin(), by_payer.end(), 0);
   std::fill(government.begin(), government.end(), 0);
   std::fill(ltc_beneficiary_days.begin(), ltc_beneficiary_days.end(), 0);
+  std::fill(hospital.begin(), hospital.end(), 0);
 }
 
 void Spending::merge(const Spending& o) {
@@ -54,6 +59,7 @@ void Spending::merge(const Spending& o) {
   for (std::size_t k = 0; k < government.size(); ++k) government[k] += o.government[k];
   for (std::size_t k = 0; k < ltc_beneficiary_days.size(); ++k)
     ltc_beneficiary_days[k] += o.ltc_beneficiary_days[k];
+  for (std::size_t k = 0; k < hospital.size(); ++k) hospital[k] += o.hospital[k];
 }
 
 namespace {
@@ -87,6 +93,14 @@ void Finance::declare(sim::SeriesTable& t) const {
           std::copy(period_.ltc_beneficiary_days.begin(), period_.ltc_beneficiary_days.end(),
                     row.begin());
         });
+  t.add({"new_hospital_spending",
+         {"district", "hospital_payer"},
+         sim::SeriesKind::kFlow,
+         "yuan",
+         "Cost of the elderly's hospital bed-days in the period (hospital_system.cost) by payer "
+         "(medical insurance, the patient), by the hospital's district, booked in whole fen; not "
+         "in new_spending"},
+        [this](sim::SeriesTable::RealRow row) { to_yuan(period_.hospital, row); });
 }
 
 }  // namespace eldersim

@@ -1,7 +1,8 @@
 #pragma once
 // Finance (design section 3, step 7): what a month of care costs a person and who pays it
-// (long-term-care insurance, government vouchers and purchased services, the person), and the
-// government's payments to providers (construction, per bed, per person served).
+// (long-term-care insurance, government vouchers and purchased services, the person), the
+// government's payments to providers (construction, per bed, per person served), and the cost
+// of the elderly's hospital bed-days (medical insurance and the patient), kept apart from care.
 //
 // Money is booked in whole fen (1/100 yuan) as integers, so that totals are exact and do not
 // depend on how the agents are split into blocks, threads or ranks: each person-step's cost is
@@ -50,6 +51,11 @@ enum GovernmentSpending : std::uint8_t {
 };
 inline constexpr int kGovernmentSpendingTypes = 7;
 std::vector<std::string> government_spending_names();
+
+// Who pays for hospital care: medical insurance, or the patient.
+enum HospitalPayer : std::uint8_t { kMedicalInsurance = 0, kPatient = 1 };
+inline constexpr int kHospitalPayers = 2;
+std::vector<std::string> hospital_payer_names();
 
 // The target groups a person belongs to on `today` (TargetGroup bits). Inline: the sweep asks
 // for everyone in care every step.
@@ -104,12 +110,14 @@ struct Spending {
   // Person-days of care with an LTC insurance benefit: [district] (the beneficiaries, counted
   // where the money is booked).
   std::vector<std::int64_t> ltc_beneficiary_days;
+  std::vector<Fen> hospital;  // [district][hospital payer]: hospital care, not in by_payer
 
   Spending() = default;
   explicit Spending(std::size_t districts)
       : by_payer(districts * kPayers, 0),
         government(districts * kGovernmentSpendingTypes, 0),
-        ltc_beneficiary_days(districts, 0) {}
+        ltc_beneficiary_days(districts, 0),
+        hospital(districts * kHospitalPayers, 0) {}
   // A government payment of one instrument.
   void government_pays(std::size_t district, GovernmentSpending type, Fen amount) {
     by_payer[district * kPayers + kGovernment] += amount;
@@ -123,11 +131,19 @@ struct Spending {
     by_payer[district * kPayers + kLtcInsurance] += to_fen(cost.ltc * month_share);
     by_payer[district * kPayers + kOutOfPocket] += to_fen(cost.out_of_pocket * month_share);
   }
+  // Hospital care costing `cost`, of which medical insurance pays `insurance_share` (rounded
+  // to the fen) and the patient the rest.
+  void hospital_care(std::size_t district, Fen cost, double insurance_share) {
+    const auto insurance =
+        static_cast<Fen>(std::llround(static_cast<double>(cost) * insurance_share));
+    hospital[district * kHospitalPayers + kMedicalInsurance] += insurance;
+    hospital[district * kHospitalPayers + kPatient] += cost - insurance;
+  }
   void clear();
   void merge(const Spending& other);
   template <class Archive>
   void serialize(Archive& ar) {
-    ar(by_payer, government, ltc_beneficiary_days);
+    ar(by_payer, government, ltc_beneficiary_days, hospital);
   }
 };
 

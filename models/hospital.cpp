@@ -23,12 +23,17 @@ namespace eldersim::hospital {
 State::State(const Scenario& s) {
   const double scale = s.population.scale;
   const sim::Day start = s.simulation.calendar.start;
+  const auto start_month = static_cast<std::size_t>(sim::to_ymd(start).month - 1);
   for (const HospitalSpec& h : s.hospitals.hospitals) {
     Unit u;
     u.open = u.admitting = h.opens <= start && h.closes > start;
     u.beds = std::llround(static_cast<double>(h.beds) * scale);
     u.rehabilitation_beds = std::llround(static_cast<double>(h.rehabilitation_beds) * scale);
     units.push_back(u);
+    // The run starts with the background in its steady state (no elderly patients yet); a
+    // hospital that opens later starts empty and fills.
+    background.push_back(u.open ? h.background_occupancy[start_month] * static_cast<double>(u.beds)
+                                : 0.0);
   }
   const int nd = s.district_count(), nh = s.hospital_count();
   for (int d = 0; d < nd; ++d) {
@@ -73,13 +78,14 @@ void State::remap_rows(const sim::RowMap& map) {
 }
 
 void HospitalFlows::clear() {
-  for_each([](std::vector<std::int64_t>& v) { std::fill(v.begin(), v.end(), 0); });
+  for_each([](auto& v) { std::fill(v.begin(), v.end(), 0); });
 }
 
 // ---- the step's helpers -------------------------------------------------------------------------
 
 // What happens on a day of the step, in this order on the same day.
 enum class EventType : std::uint8_t {
+  kWaitCap = 0,    // waited discharge.max_wait_days in an acute bed: goes home (bed already freed)
   kRecheck = 1,    // waiting for a care place since an earlier step
   kStayEnds = 2,   // the medical stay ends
   kAdmission = 3,  // a new patient arrives
@@ -143,6 +149,9 @@ struct Hospitals::StepBeds {
   DailyBeds acute, rehab;
   std::vector<std::int64_t> background;  // [hospital][day]: beds held by patients under 60
   int days;
+  std::int64_t& background_on(std::size_t h, int day) {
+    return background[h * static_cast<std::size_t>(days) + static_cast<std::size_t>(day)];
+  }
 };
 
 namespace {
@@ -162,15 +171,25 @@ bool covered(std::uint64_t seed, std::uint64_t id, RandomEvent event, double cov
 Hospitals::Hospitals(const Scenario& s) : scenario_(s), spec_(s.hospitals), state_(s) {
   const auto nh = static_cast<std::size_t>(s.hospital_count());
   const auto nd = static_cast<std::size_t>(s.district_count());
-  for (auto* v : {&flows_.admissions, &flows_.referred_in, &flows_.diverted, &flows_.turned_away,
-                  &flows_.deaths, &flows_.discharges, &flows_.stay_days, &flows_.bed_days,
-                  &flows_.background_bed_days, &flows_.capacity_bed_days, &flows_.delayed_days,
-                  &flows_.rehabilitation_bed_days, &flows_.peak_occupied})
+  for (auto* v :
+       {&flows_.admissions, &flows_.referred_in, &flows_.diverted, &flows_.turned_away,
+        &flows_.deaths, &flows_.discharges, &flows_.stay_days, &flows_.bed_days,
+        &flows_.background_bed_days, &flows_.capacity_bed_days, &flows_.delayed_days,
+        &flows_.rehabilitation_bed_days, &flows_.wait_cap_discharges, &flows_.peak_occupied})
     v->assign(nh, 0);
   flows_.admissions_by_cell.assign(nd * kSexes * static_cast<std::size_t>(s.bands.count()), 0);
-  for (auto* v : {&flows_.referrals, &flows_.turned_away_by_district, &flows_.deaths_by_district})
+  for (auto* v : {&flows_.referrals, &flows_.turned_away_by_district, &flows_.deaths_by_district,
+                  &flows_.wait_cap_by_district})
     v->assign(nd, 0);
   flows_.admissions_by_origin.assign(nd * nd, 0);
+  flows_.background_admissions.assign(nh, 0);
+  flows_.background_turned_away.assign(nh, 0);
+  for (const HospitalSpec& h : spec_.hospitals)
+    background_beds_.push_back(
+        static_cast<double>(std::llround(static_cast<double>(h.beds) * s.population.scale)));
+  for (std::size_t k = 0; k < kHospitalTiers; ++k)
+    price_by_tier_[k] = to_fen(spec_.cost.per_bed_day_by_tier[k]);
+  rehabilitation_price_ = to_fen(spec_.cost.rehabilitation_per_bed_day);
 }
 
 bool Hospitals::may_be_delayed(int level, std::uint8_t outcome) const {
@@ -293,11 +312,12 @@ void Hospitals::step(const sim::Step& step,
     beds.emplace(hold_beds(step, ctx.people, ctx.care, events));
     choose_on_discharge(step, events, ctx);
   });
+  ctx.times.run("hospital: background", Kind::kSerial, [&] { admit_background(step, *beds); });
   ctx.times.run("hospital: event order", Kind::kParallel,
                 [&] { tbb::parallel_sort(events.begin(), events.end()); });
   ctx.times.run("hospital: events", Kind::kSerial, [&] { run_events(step, events, *beds, ctx); });
   ctx.times.run("hospital: bed-days", Kind::kSerial,
-                [&] { count_bed_days(step, *beds, ctx.care.ledger()); });
+                [&] { count_bed_days(step, *beds, ctx.care.ledger(), ctx.care_context.spending); });
 }
 
 std::vector<Hospitals::Event> Hospitals::draw_admissions(
@@ -361,15 +381,6 @@ Hospitals::StepBeds Hospitals::hold_beds(const sim::Step& step, const People& pe
   const sim::Day first = step.first_day, end = step.end_day();
   StepBeds beds{DailyBeds(nh, days), DailyBeds(nh, days),
                 std::vector<std::int64_t>(nh * static_cast<std::size_t>(days), 0), days};
-  // Acute beds the elderly may use on each day: beds less the background (under-60) use.
-  for (std::size_t h = 0; h < nh; ++h)
-    for (int t = 0; t < days; ++t) {
-      const auto month = sim::to_ymd(first + t).month - 1;
-      beds.background[h * static_cast<std::size_t>(days) + static_cast<std::size_t>(t)] =
-          state_.units[h].admitting ? std::llround(spec_.hospitals[h].background_occupancy[month] *
-                                                   static_cast<double>(state_.units[h].beds))
-                                    : 0;
-    }
   // Difference arrays of the beds held by the patients already in (+1 from, -1 to) and the
   // events of their stays, per thread: both are exact in any order (the events are sorted).
   const std::size_t width = nh * static_cast<std::size_t>(days + 1);
@@ -432,9 +443,49 @@ Hospitals::StepBeds Hospitals::hold_beds(const sim::Step& step, const People& pe
   return beds;
 }
 
+// The under-60 patients of the step, hospital by hospital and day by day (serial arithmetic on a
+// few numbers, the same whatever the threads). Each day: that day's discharges (a share 1 / mean
+// stay of those in: a fluid with exponential stays), then that day's arrivals, admitted up to the
+// beds the elderly patients already in hospital leave free. The background is admitted first (an
+// assumption; docs/config.md section 7.11): the elderly admitted later in the step use what it
+// leaves, day by day. Arrivals that find no bed are turned away and counted.
+void Hospitals::admit_background(const sim::Step& step, StepBeds& beds) {
+  const double leaving = 1 / spec_.background.mean_stay_days;
+  for (std::size_t h = 0; h < spec_.hospitals.size(); ++h) {
+    const Unit& unit = state_.units[h];
+    double& in = state_.background[h];
+    for (int t = 0; t < beds.days; ++t) {
+      const std::int64_t room =
+          unit.admitting
+              ? std::max<std::int64_t>(0, unit.beds - unit.converting() - beds.acute.used(h, t))
+              : 0;
+      // Beds lost to a conversion or a closure: the excess leaves at once.
+      in = std::min(in * (1 - leaving), static_cast<double>(room));
+      const double arrivals = unit.admitting ? background_arrivals(h, step.first_day + t) : 0;
+      const double admitted = std::min(arrivals, static_cast<double>(room) - in);
+      in += admitted;
+      flows_.background_admissions[h] += admitted;
+      flows_.background_turned_away[h] += arrivals - admitted;
+      beds.background_on(h, t) = std::llround(in);  // at most room: in <= room, a whole number
+    }
+  }
+}
+
+// Arrivals per day: share x beds / mean stay is the steady state of `share` of the beds, times
+// the growth of the under-60 population since the start.
+double Hospitals::background_arrivals(std::size_t h, sim::Day day) const {
+  const BackgroundSpec& b = spec_.background;
+  const auto month = static_cast<std::size_t>(sim::to_ymd(day).month - 1);
+  const double years = static_cast<double>(day - scenario_.simulation.calendar.start) / 365.25;
+  const double growth = b.annual_growth == 0 ? 1.0 : std::pow(1 + b.annual_growth, years);
+  return spec_.hospitals[h].background_occupancy[month] * background_beds_[h] / b.mean_stay_days *
+         growth;
+}
+
 void Hospitals::run_events(const sim::Step& step, std::vector<Event>& events, StepBeds& beds,
                            HospitalContext& ctx) {
-  // Stays that start and end within the step add their end as they are admitted.
+  // Events that follow from others in the step: the end of a stay that starts and ends within
+  // it, a discharge home at the wait cap.
   std::priority_queue<Event, std::vector<Event>, std::greater<>> later;
   std::vector<Event> added;
   std::size_t next = 0;
@@ -446,25 +497,32 @@ void Hospitals::run_events(const sim::Step& step, std::vector<Event>& events, St
       e = later.top();
       later.pop();
     }
+    added.clear();
     switch (e.type) {
+      case EventType::kWaitCap:
+        wait_cap_reached(e, ctx);
+        break;
       case EventType::kRecheck:
-        recheck(e, beds, ctx);
+        recheck(step, e, beds, ctx, added);
         break;
       case EventType::kStayEnds:
-        stay_ends(step, e, beds, ctx);
+        stay_ends(step, e, beds, ctx, added);
         break;
       case EventType::kAdmission:
-        added.clear();
         admit(step, e, beds, ctx, added);
-        for (const Event& a : added) later.push(a);
         break;
     }
+    for (const Event& a : added) later.push(a);
   }
 }
 
-void Hospitals::stay_delayed(std::size_t i, std::uint32_t slot, int from, StepBeds& beds,
-                             HospitalContext& ctx) {
-  Stay& s = state_.stay(slot);
+// From day `from` of the step the patient waits in hospital for a care place: in a
+// rehabilitation bed if one is free to the step's end, else in the acute bed, there only until
+// discharge.max_wait_days after the medical stay ended (then home, a kWaitCap event).
+void Hospitals::stay_delayed(const sim::Step& step, const Event& e, int from, StepBeds& beds,
+                             HospitalContext& ctx, std::vector<Event>& later) {
+  const std::size_t i = e.row;
+  Stay& s = state_.stay(e.slot);
   const std::size_t h = s.hospital;
   s.flags |= kDelayedDischarge;
   ctx.care.set_waiting_in_hospital(ctx.people, i, true, ctx.care_context);
@@ -476,7 +534,28 @@ void Hospitals::stay_delayed(std::size_t i, std::uint32_t slot, int from, StepBe
     beds.rehab.add(h, from, beds.days, 1);
     s.flags |= kInRehabilitationBed;
   }
-  if (!(s.flags & kInRehabilitationBed)) flows_.delayed_days[h] += beds.days - from;
+  if (s.flags & kInRehabilitationBed) return;
+  const std::int64_t cap = std::int64_t{s.until} + spec_.max_wait_days - step.first_day;
+  const int leaves = static_cast<int>(std::clamp<std::int64_t>(cap, from, beds.days));
+  flows_.delayed_days[h] += leaves - from;
+  if (leaves < beds.days) {
+    beds.acute.add(h, leaves, beds.days, -1);
+    Event home = e;
+    home.type = EventType::kWaitCap;
+    home.day = step.first_day + leaves;
+    later.push_back(home);
+  }
+}
+
+// The patient waited discharge.max_wait_days in an acute bed, freed from today when the cap was
+// set: they go home and wait there, still on the waiting list (issue "Evidence": waits of up to
+// 180 days in an acute bed).
+void Hospitals::wait_cap_reached(const Event& e, HospitalContext& ctx) {
+  const std::size_t i = e.row;
+  flows_.wait_cap_discharges[state_.stay(e.slot).hospital] += 1;
+  flows_.wait_cap_by_district[ctx.people.district[i]] += 1;
+  ctx.care.set_waiting_in_hospital(ctx.people, i, false, ctx.care_context);
+  finish_stay(i, e.slot, e.day, ctx.people);
 }
 
 void Hospitals::finish_stay(std::size_t i, std::uint32_t slot, sim::Day day, People& people) {
@@ -519,11 +598,12 @@ bool Hospitals::assessed(int level, std::uint8_t outcome, bool care_enabled) con
   return after >= spec_.assessment_level && after >= scenario_.care.choice_level;
 }
 
-void Hospitals::recheck(const Event& e, StepBeds& beds, HospitalContext& ctx) {
+void Hospitals::recheck(const sim::Step& step, const Event& e, StepBeds& beds, HospitalContext& ctx,
+                        std::vector<Event>& later) {
   const std::size_t i = e.row;
   const Stay& s = state_.stay(e.slot);
   if (e.still_waiting) {
-    stay_delayed(i, e.slot, 0, beds, ctx);
+    stay_delayed(step, e, 0, beds, ctx, later);
     return;
   }
   ((s.flags & kInRehabilitationBed) ? beds.rehab : beds.acute).add(s.hospital, 0, beds.days, -1);
@@ -532,7 +612,7 @@ void Hospitals::recheck(const Event& e, StepBeds& beds, HospitalContext& ctx) {
 }
 
 void Hospitals::stay_ends(const sim::Step& step, const Event& e, StepBeds& beds,
-                          HospitalContext& ctx) {
+                          HospitalContext& ctx, std::vector<Event>& later) {
   const std::size_t i = e.row;
   Stay& s = state_.stay(e.slot);
   const std::size_t h = s.hospital;
@@ -561,7 +641,7 @@ void Hospitals::stay_ends(const sim::Step& step, const Event& e, StepBeds& beds,
         outcome == care::DischargeOutcome::kWaitingForPlace && spec_.delay_for[wish.choice.mode];
   }
   if (delayed && e.reserved_to_end) {
-    stay_delayed(i, e.slot, t, beds, ctx);
+    stay_delayed(step, e, t, beds, ctx, later);
   } else {
     release();
     finish_stay(i, e.slot, e.day, ctx.people);
@@ -590,8 +670,7 @@ void Hospitals::admit(const sim::Step& step, const Event& e, StepBeds& beds, Hos
   };
   const auto acute_capacity = [&](std::size_t h, int day) -> std::int64_t {
     if (!state_.units[h].admitting) return 0;
-    return state_.units[h].beds - state_.units[h].converting() -
-           beds.background[h * static_cast<std::size_t>(days) + static_cast<std::size_t>(day)];
+    return state_.units[h].beds - state_.units[h].converting() - beds.background_on(h, day);
   };
   const auto fits = [&](int h) {
     return state_.units[static_cast<std::size_t>(h)].admitting &&
@@ -599,13 +678,17 @@ void Hospitals::admit(const sim::Step& step, const Event& e, StepBeds& beds, Hos
   };
   const int preferred = first_choice(d, e.tier, e.pick);
   int chosen = preferred >= 0 && fits(preferred) ? preferred : -1;
+  // Diverted: the nearest with room of the tier or higher, within reach of home (by_travel is
+  // nearest first, so the first one out of reach ends the search).
   if (chosen < 0)
-    for (int h : state_.by_travel[static_cast<std::size_t>(d)])
-      if (h != preferred && spec_.hospitals[static_cast<std::size_t>(h)].tier >= e.tier &&
-          fits(h)) {
+    for (int h : state_.by_travel[static_cast<std::size_t>(d)]) {
+      const HospitalSpec& hs = spec_.hospitals[static_cast<std::size_t>(h)];
+      if (scenario_.travel(d, hs.district) > spec_.diversion_max_minutes) break;
+      if (h != preferred && hs.tier >= e.tier && fits(h)) {
         chosen = h;
         break;
       }
+    }
   if (chosen < 0) {
     if (preferred >= 0) flows_.turned_away[static_cast<std::size_t>(preferred)] += 1;
     flows_.turned_away_by_district[static_cast<std::size_t>(d)] += 1;
@@ -642,6 +725,17 @@ void Hospitals::admit(const sim::Step& step, const Event& e, StepBeds& beds, Hos
   }
 }
 
+// The elderly's bed-days of the step at the price of the hospital's tier (rehabilitation beds at
+// theirs), in whole fen, to the hospital's district; medical insurance pays its share.
+void Hospitals::book_bed_day_costs(std::size_t h, std::int64_t acute_days, std::int64_t rehab_days,
+                                   Spending& spending) const {
+  const HospitalSpec& hs = spec_.hospitals[h];
+  const Fen cost = acute_days * price_by_tier_[static_cast<std::size_t>(hs.tier - 1)] +
+                   rehab_days * rehabilitation_price_;
+  if (cost != 0)
+    spending.hospital_care(static_cast<std::size_t>(hs.district), cost, spec_.cost.insurance_share);
+}
+
 void Hospitals::move_beds(std::size_t h, std::int64_t n, bool to_nursing, care::Ledger& ledger) {
   Unit& unit = state_.units[h];
   unit.beds -= n;
@@ -672,23 +766,27 @@ void Hospitals::add_beds(int hospital, bool relative, double amount) {
                         : std::llround(amount * scenario_.population.scale);
 }
 
-void Hospitals::count_bed_days(const sim::Step& step, StepBeds& beds, care::Ledger& ledger) {
+void Hospitals::count_bed_days(const sim::Step& step, StepBeds& beds, care::Ledger& ledger,
+                               Spending& spending) {
   const std::size_t nh = spec_.hospitals.size();
   const int days = step.days;
   for (std::size_t h = 0; h < nh; ++h) {
     // A closed hospital admits nobody and offers no beds; patients still in it count.
     const std::int64_t capacity = state_.units[h].open ? state_.units[h].beds : 0;
     flows_.capacity_bed_days[h] += capacity * days;
+    std::int64_t acute_days = 0, rehab_days = 0;
     for (int t = 0; t < days; ++t) {
       const std::int64_t elderly = beds.acute.used(h, t);
-      const std::int64_t others = std::clamp<std::int64_t>(
-          capacity - elderly, 0,
-          beds.background[h * static_cast<std::size_t>(days) + static_cast<std::size_t>(t)]);
-      flows_.bed_days[h] += elderly;
+      const std::int64_t others =
+          std::clamp<std::int64_t>(capacity - elderly, 0, beds.background_on(h, t));
+      acute_days += elderly;
+      rehab_days += beds.rehab.used(h, t);
       flows_.background_bed_days[h] += others;
-      flows_.rehabilitation_bed_days[h] += beds.rehab.used(h, t);
       flows_.peak_occupied[h] = std::max(flows_.peak_occupied[h], elderly + others);
     }
+    flows_.bed_days[h] += acute_days;
+    flows_.rehabilitation_bed_days[h] += rehab_days;
+    book_bed_day_costs(h, acute_days, rehab_days, spending);
     state_.occupied[h] = beds.acute.used(h, days - 1);
     // Beds being converted leave acute use as they free up; a closing hospital closes once
     // its last patient has left.
@@ -729,8 +827,11 @@ void Hospitals::declare(sim::SeriesTable& t, const Census& census) const {
   const auto copy = [](const std::vector<std::int64_t>& v) {
     return [&v](Int row) { std::copy(v.begin(), v.end(), row.begin()); };
   };
+  const auto copy_real = [](const std::vector<double>& v) {
+    return [&v](Real row) { std::copy(v.begin(), v.end(), row.begin()); };
+  };
   // A per-hospital sum by the hospital's district.
-  const auto by_hospital_district = [this](const std::vector<std::int64_t>& v) {
+  const auto by_hospital_district = [this](const auto& v) {
     return [this, &v](Real row) {
       for (std::size_t h = 0; h < v.size(); ++h)
         row[static_cast<std::size_t>(spec_.hospitals[h].district)] += static_cast<double>(v[h]);
@@ -772,8 +873,17 @@ void Hospitals::declare(sim::SeriesTable& t, const Census& census) const {
          "Admissions referred one tier up, by the patient's district"},
         copy(flows_.referrals));
   t.add({"new_turned_away", d, SeriesKind::kFlow, "people",
-         "Patients who found no hospital with a free bed, by their district"},
+         "Patients who found no hospital with a free bed within reach (their first choice, or "
+         "another within hospital_system.diversion.max_minutes of home), by their district"},
         copy(flows_.turned_away_by_district));
+  t.add({"new_wait_cap_discharges", d, SeriesKind::kFlow, "people",
+         "Patients sent home after waiting hospital_system.discharge.max_wait_days in an acute "
+         "bed for a care place (they stay on its waiting list), by their district"},
+        copy(flows_.wait_cap_by_district));
+  t.add({"new_background_turned_away", d, SeriesKind::kFlow, "people",
+         "Patients under the minimum age (the background, an aggregate: not whole people) who "
+         "found the hospital full, by the hospital's district"},
+        by_hospital_district(flows_.background_turned_away));
   t.add({"new_hospital_deaths", d, SeriesKind::kFlow, "people",
          "Deaths in hospital (also counted in new_deaths), by the patient's district"},
         copy(flows_.deaths_by_district));
@@ -848,11 +958,27 @@ void Hospitals::declare(sim::SeriesTable& t, const Census& census) const {
          "hospitals"},
         copy(flows_.diverted));
   t.add({"new_turned_away_by_hospital", h, SeriesKind::kFlow, "people",
-         "Patients for whom this was the first choice and no hospital had a free bed", "hospitals"},
+         "Patients for whom this was the first choice and no hospital within reach had a free bed",
+         "hospitals"},
         copy(flows_.turned_away));
   t.add({"new_deaths_by_hospital", h, SeriesKind::kFlow, "people", "Elderly deaths in the hospital",
          "hospitals"},
         copy(flows_.deaths));
+  t.add({"new_wait_cap_discharges_by_hospital", h, SeriesKind::kFlow, "people",
+         "Patients sent home after waiting hospital_system.discharge.max_wait_days in an acute "
+         "bed for a care place",
+         "hospitals"},
+        copy(flows_.wait_cap_discharges));
+  t.add({"new_background_admissions_by_hospital", h, SeriesKind::kFlow, "people",
+         "Patients under the minimum age admitted (the background, an aggregate: not whole "
+         "people)",
+         "hospitals"},
+        copy_real(flows_.background_admissions));
+  t.add({"new_background_turned_away_by_hospital", h, SeriesKind::kFlow, "people",
+         "Patients under the minimum age who found the hospital full (the background, an "
+         "aggregate: not whole people)",
+         "hospitals"},
+        copy_real(flows_.background_turned_away));
   t.add({"new_elderly_bed_days_by_hospital", h, SeriesKind::kFlow, "bed-days",
          "Acute bed-days used by elderly patients", "hospitals"},
         copy(flows_.bed_days));

@@ -4,8 +4,13 @@
 //
 // Days, not steps: every admission and discharge falls on a day, and each hospital keeps a count
 // of occupied beds for every day of the step, so bed-days and occupancy are exact whatever
-// step_days is. Beds used by patients under the minimum age (not simulated) are a share of each
-// hospital's beds by month (background occupancy); the elderly can use the rest.
+// step_days is. Patients under the minimum age (not simulated as agents) are an aggregate
+// (fluid) background per hospital: arrivals per day, set so that the configured share of the
+// beds is their steady-state occupancy in a hospital without elderly patients and growing with
+// the under-60 population, each staying background.mean_stay_days on average. They compete with
+// the elderly for the same acute beds: each day the background is admitted first, up to the beds
+// that the elderly already in hospital leave free (those who find none are turned away and
+// counted); the elderly admitted in the step use what is left.
 //
 // Who is admitted: each living person not in hospital, with an annual rate by age band times a
 // ratio by ADL level, a seasonal factor by month, and the medical-care levers (residents of homes
@@ -16,14 +21,17 @@
 // Where: the tier the condition needs (drawn by ADL level), one tier up with the referral
 // probability; a hospital of that tier in the person's district (drawn by beds; the nearest
 // district with one if none); if it has no free bed for the stay, the nearest hospital by travel
-// time of that tier or higher with one; if none, turned away.
+// time of that tier or higher with one, within diversion.max_minutes of home; if none, turned
+// away.
 //
 // The stay: lognormal length by the hospital's tier and the ADL level, whole days; at its end
 // the patient dies (a probability by ADL level) or leaves, possibly one ADL level worse. Patients
 // at or above the assessment level choose their care on discharge (the care logit); when the
 // place chosen is not free and its mode is one of discharge.delay_for, the patient stays in
 // hospital (delayed discharge) on the waiting list, moving to a free rehabilitation bed of the
-// hospital if there is one, until the care allocation serves them or they give up waiting.
+// hospital if there is one, until the care allocation serves them or they give up waiting. A
+// patient still in an acute bed discharge.max_wait_days after the medical stay ended goes home
+// and waits there, on the same waiting list.
 //
 // The step, as a flow chart (after the care step, so discharges see the places its allocation
 // left):
@@ -31,17 +39,21 @@
 //                               care they hold now), then day, tier, referral, stay and outcome
 //   hold_beds (parallel)        the daily beds of the patients already in; their events: stays
 //                               ending in the step, re-checks of those waiting for a place
+//   admit_background            day by day per hospital: background discharges, then arrivals
+//                               up to the beds the patients already in leave free
 //   choose_on_discharge         the care choices of the patients whose stays end (parallel)
-//   events, in day order        re-check  -> still waiting: stays (rehabilitation bed if free)
-//                                            else discharged
+//   events, in day order        wait cap  -> discharged home, still on the waiting list
+//                               re-check  -> still waiting: stays (rehabilitation bed if free;
+//                                            in an acute bed until the wait cap) else discharged
 //                               stay end  -> dies | ADL decline; assessment: care choice ->
 //                                            settled: discharged; waiting for a place of a
 //                                            delay_for mode: delayed discharge
 //                               admission -> first-choice hospital | nearest with a free bed |
 //                                            turned away; a stay ending in the step adds its
 //                                            stay-end event
-//   count_bed_days              bed-days, occupancy and background use from the daily counts;
-//                               converting beds leave acute use as they free up
+//   count_bed_days              bed-days, occupancy and background use from the daily counts,
+//                               their cost in the finance ledger; converting beds leave acute
+//                               use as they free up
 
 #include <array>
 #include <cstdint>
@@ -49,6 +61,7 @@
 
 #include "models/care.hpp"
 #include "models/census.hpp"
+#include "models/finance.hpp"
 #include "models/people.hpp"
 #include "models/person_ops.hpp"
 #include "models/scenario.hpp"
@@ -104,6 +117,9 @@ class State {
   std::vector<std::vector<int>> by_travel;
   // Per hospital: elderly patients in acute beds on the last day of the last step.
   std::vector<std::int64_t> occupied;
+  // Per hospital: background (under-60) patients in acute beds at the end of the last step, a
+  // real number (the aggregate is fluid).
+  std::vector<double> background;
 
   std::uint32_t add(const Stay& stay);
   void remove(std::uint32_t slot);
@@ -113,7 +129,7 @@ class State {
   void remap_rows(const sim::RowMap& map);
   template <class Archive>
   void serialize(Archive& ar) {
-    ar(units, occupied, stays_, free_);
+    ar(units, occupied, background, stays_, free_);
   }
 
  private:
@@ -125,7 +141,7 @@ struct HospitalFlows {
   // Per hospital.
   std::vector<std::int64_t> admissions, referred_in, diverted, turned_away, deaths, discharges,
       stay_days, bed_days, background_bed_days, capacity_bed_days, delayed_days,
-      rehabilitation_bed_days;
+      rehabilitation_bed_days, wait_cap_discharges;
   std::vector<std::int64_t> peak_occupied;  // maximum over the period's days, not a sum
   // By the patient's district.
   std::vector<std::int64_t> admissions_by_cell;  // [district][sex][band]
@@ -133,12 +149,16 @@ struct HospitalFlows {
   std::vector<std::int64_t> turned_away_by_district;
   std::vector<std::int64_t> deaths_by_district;
   std::vector<std::int64_t> admissions_by_origin;  // [district][hospital's district]
+  std::vector<std::int64_t> wait_cap_by_district;
+  // Background (under-60) patients per hospital, fluid: admitted, and turned away (full).
+  std::vector<double> background_admissions, background_turned_away;
   template <class F>
   void for_each(F&& f) {
     f(admissions), f(referred_in), f(diverted), f(turned_away), f(deaths), f(discharges);
     f(stay_days), f(bed_days), f(background_bed_days), f(capacity_bed_days), f(delayed_days);
-    f(rehabilitation_bed_days), f(peak_occupied), f(admissions_by_cell), f(referrals);
-    f(turned_away_by_district), f(deaths_by_district), f(admissions_by_origin);
+    f(rehabilitation_bed_days), f(wait_cap_discharges), f(peak_occupied), f(admissions_by_cell);
+    f(referrals), f(turned_away_by_district), f(deaths_by_district), f(admissions_by_origin);
+    f(wait_cap_by_district), f(background_admissions), f(background_turned_away);
   }
   void clear();
   template <class Archive>
@@ -210,6 +230,8 @@ class Hospitals {
   struct StepBeds;
   StepBeds hold_beds(const sim::Step& step, const People& people, const care::CareSystem& care,
                      std::vector<Event>& events);
+  void admit_background(const sim::Step& step, StepBeds& beds);
+  double background_arrivals(std::size_t h, sim::Day day) const;
   void choose_on_discharge(const sim::Step& step, std::vector<Event>& events, HospitalContext& ctx);
   bool assessed(int level, std::uint8_t outcome, bool care_enabled) const;
   std::vector<Event> draw_admissions(
@@ -218,14 +240,20 @@ class Hospitals {
       const ProgrammeSpec& programme) const;
   void run_events(const sim::Step& step, std::vector<Event>& events, StepBeds& beds,
                   HospitalContext& ctx);
-  void recheck(const Event& e, StepBeds& beds, HospitalContext& ctx);
-  void stay_ends(const sim::Step& step, const Event& e, StepBeds& beds, HospitalContext& ctx);
+  void recheck(const sim::Step& step, const Event& e, StepBeds& beds, HospitalContext& ctx,
+               std::vector<Event>& later);
+  void stay_ends(const sim::Step& step, const Event& e, StepBeds& beds, HospitalContext& ctx,
+                 std::vector<Event>& later);
   void admit(const sim::Step& step, const Event& e, StepBeds& beds, HospitalContext& ctx,
              std::vector<Event>& later);
-  void stay_delayed(std::size_t i, std::uint32_t slot, int from, StepBeds& beds,
-                    HospitalContext& ctx);
+  void stay_delayed(const sim::Step& step, const Event& e, int from, StepBeds& beds,
+                    HospitalContext& ctx, std::vector<Event>& later);
+  void wait_cap_reached(const Event& e, HospitalContext& ctx);
   void finish_stay(std::size_t i, std::uint32_t slot, sim::Day day, People& people);
-  void count_bed_days(const sim::Step& step, StepBeds& beds, care::Ledger& ledger);
+  void count_bed_days(const sim::Step& step, StepBeds& beds, care::Ledger& ledger,
+                      Spending& spending);
+  void book_bed_day_costs(std::size_t h, std::int64_t acute_days, std::int64_t rehab_days,
+                          Spending& spending) const;
   void move_beds(std::size_t h, std::int64_t n, bool to_nursing, care::Ledger& ledger);
   int first_choice(int district, int tier, double pick) const;
   sim::Day stay_days(int h, int level, double z) const;
@@ -246,6 +274,11 @@ class Hospitals {
     double beds = 0;
   };
   std::vector<Choices> choices_;  // [district][tier]: first choices, fixed for the step
+  // Per hospital: the beds that set its background arrivals (configured beds, scaled): the
+  // under-60 demand follows the population, not later changes of the beds.
+  std::vector<double> background_beds_;
+  std::array<Fen, kHospitalTiers> price_by_tier_{};  // per acute bed-day
+  Fen rehabilitation_price_ = 0;                     // per rehabilitation bed-day
 };
 
 }  // namespace eldersim::hospital

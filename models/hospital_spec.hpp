@@ -26,12 +26,31 @@ struct HospitalSpec {
   std::int64_t beds = 0;                 // acute beds, all ages, before scaling
   std::int64_t rehabilitation_beds = 0;  // step-down beds for patients awaiting a care place
   std::int64_t nursing_beds = 0;         // long-term nursing beds: a care facility (see below)
-  // Share of the acute beds held by patients under the minimum age (not simulated), by month;
-  // the elderly can use what is left.
+  // Background (under the minimum age, not simulated) demand: the share of the acute beds that
+  // patients under the minimum age would hold in steady state in a hospital without elderly
+  // patients, by month. It sets the hospital's background arrivals (see BackgroundSpec).
   std::array<double, kMonths> background_occupancy{};
   int nursing_facility = -1;  // index of its nursing ward in CareSpec::facilities, if any
   sim::Day opens = std::numeric_limits<sim::Day>::min();
   sim::Day closes = std::numeric_limits<sim::Day>::max();
+};
+
+// The patients under the minimum age, as an aggregate (fluid) per hospital: arrivals per day
+// share x beds / mean_stay_days (so the share is their steady-state occupancy without elderly
+// patients), growing by annual_growth a year from the start; each stays mean_stay_days on
+// average. They compete with the elderly for the same acute beds.
+struct BackgroundSpec {
+  // Defaults of the hospitals' background_occupancy by tier 1..3, by month.
+  std::array<std::array<double, kMonths>, kHospitalTiers> occupancy_by_tier{};
+  double mean_stay_days = 9;
+  double annual_growth = 0;
+};
+
+// Cost of the elderly's hospital bed-days, split between medical insurance and the patient.
+struct HospitalCostSpec {
+  std::array<double, kHospitalTiers> per_bed_day_by_tier{0, 0, 0};  // yuan, acute beds
+  double rehabilitation_per_bed_day = 0;                            // yuan
+  double insurance_share = 0;  // paid by medical insurance; the patient pays the rest
 };
 
 struct HospitalSystemSpec {
@@ -59,6 +78,14 @@ struct HospitalSystemSpec {
   // discharge) until they get it or give up waiting.
   int assessment_level = 1;
   std::array<bool, kCareModes> delay_for{false, false, false, true};
+  // A patient waiting in an acute bed for a care place is discharged home (staying on the
+  // waiting list) after this many days past the end of the medical stay.
+  sim::Day max_wait_days = std::numeric_limits<sim::Day>::max();
+  // A patient whose first-choice hospital is full goes to the nearest hospital with room of the
+  // needed tier or higher only within this travel time from home; else they are turned away.
+  double diversion_max_minutes = std::numeric_limits<double>::infinity();
+  BackgroundSpec background;
+  HospitalCostSpec cost;
   // Hospitals' nursing wards are care facilities (institutions, every bed nursing-type) at
   // this price.
   std::array<double, kAdlLevels> nursing_ward_monthly_price{};

@@ -53,8 +53,47 @@ std::array<double, kMonths> read_seasonality(Map& m, const char* key) {
   return factors;
 }
 
+using MonthlyShares = std::array<double, kMonths>;
+
+// background.occupancy_by_tier: three entries (tiers 1, 2, 3), each one share for every month or
+// twelve monthly shares.
+std::array<MonthlyShares, kHospitalTiers> read_background_by_tier(const Value& v) {
+  std::array<MonthlyShares, kHospitalTiers> out{};
+  if (!v.present()) return out;
+  const auto items = v.as_list();
+  if (!v.node()->is_sequence()) return out;  // as_list reported it
+  if (items.size() != kHospitalTiers)
+    v.error(fmt::format("needs {} entries (tiers 1, 2, 3), has {}", kHospitalTiers, items.size()));
+  for (std::size_t k = 0; k < std::min<std::size_t>(items.size(), kHospitalTiers); ++k)
+    out[k] = read_scalar_or_list<kMonths>(items[k], cfg::probability(), {});
+  return out;
+}
+
+// The under-60 patients (hospital_system.background; docs/config.md).
+BackgroundSpec read_background(const Value& v) {
+  BackgroundSpec b;
+  Map m = v.as_map();
+  b.occupancy_by_tier = read_background_by_tier(m["occupancy_by_tier"]);
+  b.mean_stay_days = m.get<double>("mean_stay_days", b.mean_stay_days, cfg::between(1, 365));
+  b.annual_growth = m.get<double>("annual_growth", b.annual_growth, cfg::between(-0.5, 1));
+  m.finish();
+  return b;
+}
+
+// The price of the elderly's bed-days and who pays it (hospital_system.cost).
+HospitalCostSpec read_cost(const Value& v) {
+  HospitalCostSpec c;
+  Map m = v.as_map();
+  const cfg::Bounds yuan = cfg::between(0, limits::kYuanPerDay);
+  c.per_bed_day_by_tier = read_list<kHospitalTiers>(m, "per_bed_day_by_tier", yuan, {0, 0, 0});
+  c.rehabilitation_per_bed_day = m.get<double>("rehabilitation_per_bed_day", 0.0, yuan);
+  c.insurance_share = m.get<double>("insurance_share", 0.0, cfg::probability());
+  m.finish();
+  return c;
+}
+
 HospitalSpec read_hospital(const Value& item, const Scenario& s,
-                           const std::array<double, kMonths>& default_background) {
+                           const std::array<MonthlyShares, kHospitalTiers>& default_background) {
   Map m = item.as_map();
   HospitalSpec h;
   h.name = m.require<std::string>("name");
@@ -68,8 +107,9 @@ HospitalSpec read_hospital(const Value& item, const Scenario& s,
   h.beds = m.require<std::int64_t>("beds", beds);
   h.rehabilitation_beds = m.get<std::int64_t>("rehabilitation_beds", 0, beds);
   h.nursing_beds = m.get<std::int64_t>("nursing_beds", 0, beds);
-  h.background_occupancy = read_scalar_or_list<kMonths>(m["background_occupancy"],
-                                                        cfg::probability(), default_background);
+  h.background_occupancy = read_scalar_or_list<kMonths>(
+      m["background_occupancy"], cfg::probability(),
+      default_background[static_cast<std::size_t>(std::clamp(h.tier, 1, kHospitalTiers) - 1)]);
   if (m.has("opens")) h.opens = m["opens"].as_date().value_or(h.opens);
   if (m.has("closes")) h.closes = m["closes"].as_date().value_or(h.closes);
   if (m.has("opens") && m.has("closes") && h.closes <= h.opens)
@@ -212,18 +252,26 @@ void read_hospitals(Map& root, Scenario& s) {
                       : *mode == "community" ? kCommunityCare
                                              : kInstitution] = true;
     }
+    if (d.has("max_wait_days"))
+      h.max_wait_days = d.get<std::int32_t>("max_wait_days", 0, cfg::between(0, 36525));
     d.finish();
   }
+  {
+    Map dv = m["diversion"].as_map();
+    h.diversion_max_minutes =
+        dv.get<double>("max_minutes", h.diversion_max_minutes, cfg::between(0, 1e6));
+    dv.finish();
+  }
+  h.background = read_background(m["background"]);
+  h.cost = read_cost(m["cost"]);
   {
     Map w = m["nursing_ward"].as_map();
     h.nursing_ward_monthly_price =
         read_list<kAdlLevels>(w, "monthly_price_by_level", cfg::between(0, limits::kYuan), {});
     w.finish();
   }
-  const auto background =
-      read_scalar_or_list<kMonths>(m["background_occupancy"], cfg::probability(), {});
   for (const Value& item : m["hospitals"].as_list()) {
-    HospitalSpec hs = read_hospital(item, s, background);
+    HospitalSpec hs = read_hospital(item, s, h.background.occupancy_by_tier);
     for (const auto& other : h.hospitals)
       if (other.name == hs.name && !hs.name.empty())
         item.error("hospital name \"" + hs.name + "\" used twice");

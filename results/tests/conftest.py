@@ -33,6 +33,7 @@ WAIT_ENDS = ["admitted", "reneged", "left"]
 WAIT_BANDS = ["0-29", "30-89", "90-179", "180+"]
 DEATH_SETTINGS = ["home_without_formal_care", "home_care", "community_care", "institution", "hospital"]
 PAYERS = ["government", "ltc_insurance", "out_of_pocket"]
+HOSPITAL_PAYERS = ["medical_insurance", "out_of_pocket"]
 GOVERNMENT_TYPES = ["construction", "operating_per_bed", "per_person_served", "vouchers",
                     "purchased_services", "home_modification", "meals"]
 NEED_LEVEL = 2  # ADL level from which a person needs care (care.need_level)
@@ -207,7 +208,18 @@ HOSPITAL_SERIES = {
                                           "sum over a year's periods for the yearly referral matrix"),
     "new_referrals": (_PD, "people", "flow", "Admissions referred one tier up, by the patient's district"),
     "new_turned_away": (_PD, "people", "flow",
-                        "Patients who found no hospital with a free bed, by their district"),
+                        "Patients who found no hospital with a free bed within reach (their first choice, "
+                        "or another within hospital_system.diversion.max_minutes of home), by their district"),
+    "new_wait_cap_discharges": (_PD, "people", "flow",
+                                "Patients sent home after waiting hospital_system.discharge.max_wait_days in an "
+                                "acute bed for a care place (they stay on its waiting list), by their district"),
+    "new_background_turned_away": (_PD, "people", "flow",
+                                   "Patients under the minimum age (the background, an aggregate: not whole "
+                                   "people) who found the hospital full, by the hospital's district"),
+    "new_hospital_spending": ("period,district,hospital_payer", "yuan", "flow",
+                              "Cost of the elderly's hospital bed-days in the period (hospital_system.cost) by "
+                              "payer (medical insurance, the patient), by the hospital's district, booked in "
+                              "whole fen; not in new_spending"),
     "new_hospital_deaths": (_PD, "people", "flow",
                             "Deaths in hospital (also counted in new_deaths), by the patient's district"),
     "n_inpatients": (_PD, "people", "stock", "People in hospital at the end of the period, by their district"),
@@ -241,8 +253,17 @@ HOSPITAL_GROUP_SERIES = {
     "new_diverted_by_hospital": (_PH, "people", "flow", "Patients for whom this was the first choice, admitted "
                                  "elsewhere because it was full"),
     "new_turned_away_by_hospital": (_PH, "people", "flow", "Patients for whom this was the first choice and no "
-                                    "hospital had a free bed"),
+                                    "hospital within reach had a free bed"),
     "new_deaths_by_hospital": (_PH, "people", "flow", "Elderly deaths in the hospital"),
+    "new_wait_cap_discharges_by_hospital": (_PH, "people", "flow",
+                                            "Patients sent home after waiting hospital_system.discharge."
+                                            "max_wait_days in an acute bed for a care place"),
+    "new_background_admissions_by_hospital": (_PH, "people", "flow",
+                                              "Patients under the minimum age admitted (the background, an "
+                                              "aggregate: not whole people)"),
+    "new_background_turned_away_by_hospital": (_PH, "people", "flow",
+                                               "Patients under the minimum age who found the hospital full (the "
+                                               "background, an aggregate: not whole people)"),
     "new_elderly_bed_days_by_hospital": (_PH, "bed-days", "flow", "Acute bed-days used by elderly patients"),
     "elderly_occupancy_by_hospital": (_PH, "share", "mean",
                                       "Elderly acute bed-days / acute bed-days available (NaN if none)"),
@@ -399,12 +420,23 @@ def hospital_data(rng, n_periods, days, districts=DISTRICTS) -> dict:
     d_background = by_district(background)
     inpatients = rng.integers(0, 60, size=(n_periods, n_d)).astype(np.int64)
     h_deaths = rng.binomial(h_admissions, 0.05).astype(np.int64)
+    wait_cap = rng.integers(0, 3, size=shape).astype(np.int64)
+    # the background: admitted about its bed-days over a 9-day stay, a few turned away
+    bg_admitted = background / 9.08
+    bg_turned_away = np.where(beds > 0, rng.uniform(0, 2, shape), 0.0)
+    # bed-days at 600 / 1000 / 1800 yuan by tier, rehabilitation at 500; 70% insurance
+    price = np.array([{"1": 600.0, "2": 1000.0, "3": 1800.0}[t] for t in tables["hospital_tier"]])
+    cost = by_district(elderly * price[None, :] + rehab_days * 500.0)
+    spending = np.stack([np.round(cost * 0.7, 2), cost - np.round(cost * 0.7, 2)], axis=2)
     return {
         "new_hospital_admissions": admissions,
         "new_hospital_admissions_by_sex_age": by_sex_age,
         "new_hospital_admissions_by_origin": by_origin,
         "new_referrals": rng.binomial(admissions, 0.1).astype(np.int64),
         "new_turned_away": rng.integers(0, 3, size=(n_periods, n_d)).astype(np.int64),
+        "new_wait_cap_discharges": by_district(wait_cap),
+        "new_background_turned_away": by_district(bg_turned_away),
+        "new_hospital_spending": spending,
         "new_hospital_deaths": by_district(h_deaths),
         "n_inpatients": inpatients,
         "n_delayed_discharge": rng.binomial(inpatients, 0.2).astype(np.int64),
@@ -423,6 +455,9 @@ def hospital_data(rng, n_periods, days, districts=DISTRICTS) -> dict:
         "new_diverted_by_hospital": rng.integers(0, 3, size=shape).astype(np.int64),
         "new_turned_away_by_hospital": rng.integers(0, 2, size=shape).astype(np.int64),
         "new_deaths_by_hospital": h_deaths,
+        "new_wait_cap_discharges_by_hospital": wait_cap,
+        "new_background_admissions_by_hospital": bg_admitted,
+        "new_background_turned_away_by_hospital": bg_turned_away,
         "new_elderly_bed_days_by_hospital": elderly,
         "elderly_occupancy_by_hospital": ratio(elderly, capacity),
         "total_occupancy_by_hospital": ratio(elderly + background, capacity),
@@ -660,6 +695,7 @@ def make_run_file(path, n_periods: int = 24, districts=DISTRICTS, omit=(), seed:
             write_strings(dims, "facility", tables["facility"])
         if hospitals:
             write_strings(dims, "hospital", h_tables["hospital"])
+            write_strings(dims, "hospital_payer", HOSPITAL_PAYERS)
             write_strings(dims, "destination_district", districts)
         series = f.create_group("series")
         for name, values in data.items():

@@ -388,11 +388,14 @@ TEST(Care, WaitingListIsFirstComeFirstServedWithinAPriorityClass) {
   auto scenario = std::make_shared<const Scenario>(s);
   ElderModel model(scenario);
   int checked = 0;
-  // Who waited for a home before each step, since when and at which ADL level. People whose
-  // level changed in the step are left out (their key changes when they choose again).
+  // Who waited for a home before each step, since when, at which ADL level and whether in
+  // hospital. People whose level changed in the step are left out (their key changes when they
+  // choose again), and so are patients: one leaving hospital takes a bed freed during the
+  // hospital step at once, ahead of the list (the discharge rule, docs/config.md section 7.11).
   struct Before {
     sim::Day since;
     int level;
+    bool in_hospital;
   };
   std::map<std::uint64_t, Before> before;
   const auto key = [](const People& p, std::size_t i, sim::Day since) {
@@ -406,7 +409,7 @@ TEST(Care, WaitingListIsFirstComeFirstServedWithinAPriorityClass) {
     for (std::size_t i = 0; i < p.size(); ++i) {
       if (!p.alive[i]) continue;
       const auto was = before.find(p.id[i]);
-      if (was == before.end() || was->second.level != p.adl[i]) continue;
+      if (was == before.end() || was->second.level != p.adl[i] || was->second.in_hospital) continue;
       if (p.care_mode[i] == kInstitution && p.care_since[i] == step.first_day)
         worst_admitted = std::max(worst_admitted.value_or(key(p, i, was->second.since)),
                                   key(p, i, was->second.since));
@@ -424,7 +427,7 @@ TEST(Care, WaitingListIsFirstComeFirstServedWithinAPriorityClass) {
     before.clear();
     for (std::size_t i = 0; i < p.size(); ++i)
       if (p.alive[i] && p.waiting(i) && ledger.entry(p.wait_slot[i]).mode == kInstitution)
-        before[p.id[i]] = {ledger.entry(p.wait_slot[i]).since, p.adl[i]};
+        before[p.id[i]] = {ledger.entry(p.wait_slot[i]).since, p.adl[i], p.stay[i] != kNoSlot};
   });
   EXPECT_GT(checked, 5) << "too few admissions from the waiting list to test the order";
 }

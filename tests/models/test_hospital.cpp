@@ -40,9 +40,10 @@ std::string institution_cut(const std::string& date, int percent) {
 }
 
 // Overrides setting the background (under-60) share of every hospital's beds: the system's
-// default and the private hospitals' own share.
+// defaults by tier and the private hospitals' own share.
 std::vector<std::string> background_everywhere(const std::string& share) {
-  std::vector<std::string> overrides{"hospital_system.background_occupancy=" + share};
+  std::vector<std::string> overrides{"hospital_system.background.occupancy_by_tier=[" + share +
+                                     ", " + share + ", " + share + "]"};
   for (const char* d : {"Yuexiu", "Liwan", "Haizhu", "Tianhe", "Baiyun", "Huangpu", "Panyu",
                         "Huadu", "Nansha", "Conghua", "Zengcheng"})
     overrides.push_back("hospital_system.hospitals." + std::string(d) +
@@ -137,7 +138,6 @@ TEST(HospitalBeds, OccupiedBedsNeverExceedBeds) {
            "to: nursing}}]"});
   ElderModel model(scenario);
   const auto nh = static_cast<std::size_t>(scenario->hospital_count());
-  const sim::Day first_conversion = sim::make_day(2021, 1, 1);
   std::int64_t rehab_seen = 0, full_seen = 0;
   const MemorySink sink = run_checking(model, [&](const sim::Step& step) {
     const Inpatients n = count_inpatients(model);
@@ -152,17 +152,13 @@ TEST(HospitalBeds, OccupiedBedsNeverExceedBeds) {
       // The engine's own count of the last day's acute patients agrees with a recount.
       EXPECT_EQ(n.acute[h], state.occupied[h]) << scenario->hospitals.hospitals[h].name;
       rehab_seen += n.rehabilitation[h];
-      // The elderly use what the background (under-60) use leaves: exactly so while the beds
-      // have not changed (the background share is the same every month here).
-      const auto month = sim::to_ymd(step.end_day() - 1).month - 1;
-      const std::int64_t background =
-          std::llround(scenario->hospitals.hospitals[h].background_occupancy[month] *
-                       static_cast<double>(u.beds));
-      if (step.end_day() <= first_conversion) {
-        EXPECT_LE(n.acute[h], u.beds - background)
-            << scenario->hospitals.hospitals[h].name << " on " << sim::format_date(step.first_day);
-      }
-      full_seen += n.acute[h] >= u.beds - background ? 1 : 0;
+      // The elderly and the background (under-60) patients share the beds: together never
+      // more than there are, conversions or not.
+      const std::int64_t background = std::llround(state.background[h]);
+      EXPECT_GE(background, 0);
+      EXPECT_LE(n.acute[h] + background, u.beds)
+          << scenario->hospitals.hospitals[h].name << " on " << sim::format_date(step.first_day);
+      full_seen += n.acute[h] + background >= u.beds - u.converting() ? 1 : 0;
     }
   });
   const Rows& peak = sink.ints.at("peak_occupied_beds_by_hospital");
@@ -192,7 +188,7 @@ TEST(HospitalBeds, OccupiedBedsNeverExceedBeds) {
 // day's occupied beds must still fit in the beds left.
 TEST(HospitalBeds, ConvertingOccupiedBedsKeepsPatientsWithinTheBedsLeft) {
   // 90% of every tertiary hospital's beds become nursing beds on 2021-01-01, a period's first
-  // day: more than the background (under-60) share of 67.5%, so beds that elderly patients
+  // day: more than the background (under-60) share of 81%, so beds that elderly patients
   // occupy are converted too.
   auto scenario = scenario_with(
       {"simulation.end=2021-03-31", "trends=[]",
@@ -819,6 +815,243 @@ TEST(HospitalDeterminism, SameRunGivesIdenticalHospitalSeries) {
     EXPECT_EQ(s.ints.at("new_admissions_by_hospital")[t][nansha], 0);
   EXPECT_GT(total(s.ints.at("new_rehabilitation_bed_days_by_hospital")), 0);
   EXPECT_GT(total(s.ints.at("new_delayed_discharge_days_by_hospital")), 0);
+}
+
+// ---- 10. background (under-60) patients ---------------------------------------------------------
+
+// No elderly patient is admitted: the hospitals hold only the background.
+const std::string kNoAdmissions =
+    "hospital_system.admissions.annual_rate_by_band=[0, 0, 0, 0, 0, 0, 0, 0]";
+
+TEST(HospitalBackground, ReachesItsConfiguredSteadyStateWithoutElderlyPatients) {
+  // Shares by tier (the private units keep their own 55%); Yuexiu tertiary opens, empty, on
+  // 2020-03-01, a period's first day.
+  auto scenario = scenario_with({"simulation.end=2020-12-31", kNoAdmissions,
+                                 "hospital_system.background.occupancy_by_tier=[0.3, 0.5, 0.8]",
+                                 "hospital_system.hospitals.Yuexiu tertiary.opens=2020-03-01"});
+  ElderModel model(scenario);
+  const auto nh = static_cast<std::size_t>(scenario->hospital_count());
+  const std::size_t opening = hospital_named(*scenario, "Yuexiu tertiary");
+  const double stay = scenario->hospitals.background.mean_stay_days;
+  const MemorySink sink = run_in_memory(model);
+  const auto& occupancy = sink.doubles.at("total_occupancy_by_hospital");
+  const Rows& beds = sink.ints.at("n_beds_by_hospital");
+  ASSERT_EQ(occupancy.size(), 12u);
+  EXPECT_EQ(total(sink.ints.at("new_elderly_bed_days_by_hospital")), 0);
+  EXPECT_EQ(total(sink.doubles.at("new_background_turned_away")), 0.0);
+  const hospital::State& state = model.hospitals().state();
+  for (std::size_t h = 0; h < nh; ++h) {
+    const HospitalSpec& spec = scenario->hospitals.hospitals[h];
+    const double share = spec.background_occupancy[0];
+    EXPECT_DOUBLE_EQ(share, spec.ownership == Ownership::kPrivate ? 0.58
+                            : spec.tier == 1                      ? 0.3
+                            : spec.tier == 2                      ? 0.5
+                                                                  : 0.8)
+        << spec.name;
+    const auto n = static_cast<double>(beds.back()[h]);
+    ASSERT_GT(n, 0) << spec.name;
+    // The steady state: share x beds patients (a fluid, to rounding error), and as occupancy
+    // within half a bed (the beds held are whole).
+    EXPECT_NEAR(state.background[h], share * n, 1e-9 * n) << spec.name;
+    for (std::size_t t = h == opening ? 6 : 0; t < occupancy.size(); ++t)
+      EXPECT_NEAR(occupancy[t][h] * n, share * n, 0.5 + 1e-9) << spec.name << " period " << t;
+  }
+  // The hospital that opens empty fills like a fluid with exponential stays: day k after the
+  // opening holds share x beds x (1 - (1 - 1/stay)^k), rounded, and March's occupancy is their
+  // mean.
+  EXPECT_TRUE(std::isnan(occupancy[1][opening]));  // closed in February: no bed-days
+  const double n = static_cast<double>(beds[2][opening]);
+  double march = 0;
+  for (int k = 1; k <= 31; ++k)
+    march += static_cast<double>(std::llround(0.8 * n * (1 - std::pow(1 - 1 / stay, k))));
+  march /= 31 * n;
+  EXPECT_LT(march, 0.8 - 0.15);
+  EXPECT_NEAR(occupancy[2][opening], march, 1.0 / n);
+}
+
+TEST(HospitalBackground, GrowsAtTheConfiguredRate) {
+  // 5% a year from 30% of the beds (the beds never fill), no elderly patients.
+  std::vector<std::string> overrides = background_everywhere("0.3");
+  overrides.insert(overrides.end(), {"simulation.end=2022-12-31", kNoAdmissions, "trends=[]",
+                                     "hospital_system.background.annual_growth=0.05"});
+  auto scenario = scenario_with(overrides);
+  ElderModel model(scenario);
+  const MemorySink sink = run_in_memory(model);
+  const auto& admitted = sink.doubles.at("new_background_admissions_by_hospital");
+  ASSERT_EQ(admitted.size(), 36u);
+  EXPECT_EQ(total(sink.doubles.at("new_background_turned_away_by_hospital")), 0.0);
+  // Arrivals over 2022 against 2021 (365 days each): the growth of 365 days, compounded by
+  // years of 365.25 days.
+  const double y2021 = total(admitted, 12, 24), y2022 = total(admitted, 24, 36);
+  EXPECT_NEAR(y2022 / y2021, std::pow(1.05, 365 / 365.25), 1e-9);
+  // 2020 is a leap year: the same for a mean day.
+  const double y2020 = total(admitted, 0, 12);
+  EXPECT_NEAR((y2021 / 365) / (y2020 / 366), 1.05, 2e-4);
+  // The patients in hospital follow: 30% of the beds times about three years of growth (the
+  // fluid lags its inflow by about a mean stay).
+  const hospital::State& state = model.hospitals().state();
+  double in = 0, beds = 0;
+  for (std::size_t h = 0; h < state.units.size(); ++h)
+    in += state.background[h], beds += static_cast<double>(state.units[h].beds);
+  const double years = (model.calendar().spec().end + 1 - model.calendar().spec().start -
+                        scenario->hospitals.background.mean_stay_days) /
+                       365.25;
+  EXPECT_NEAR(in / beds, 0.3 * std::pow(1.05, years), 1e-3);
+}
+
+// ---- 11. diversion within reach -----------------------------------------------------------------
+
+TEST(HospitalFlows, DiversionGoesOnlyAsFarAsTheTravelLimit) {
+  // Every bed is taken by the background except in Conghua's secondary hospital, far from the
+  // city centre. With the limit of an hour (the default), only patients living within an hour
+  // of Conghua reach it; without a limit, patients from all over the city are diverted there.
+  std::vector<std::string> base = background_everywhere("1");
+  base.insert(base.end(), {"simulation.end=2020-06-30",
+                           "hospital_system.hospitals.Conghua secondary.background_occupancy=0"});
+  auto limited = scenario_with(base);
+  base.emplace_back("hospital_system.diversion.max_minutes=100000");
+  auto unlimited = scenario_with(base);
+  ASSERT_DOUBLE_EQ(limited->hospitals.diversion_max_minutes, 60);
+  const std::size_t open = hospital_named(*limited, "Conghua secondary");
+  const int conghua = limited->hospitals.hospitals[open].district;
+  const auto nd = static_cast<std::size_t>(limited->district_count());
+  std::vector<bool> far(nd);
+  std::size_t n_far = 0;
+  for (std::size_t d = 0; d < nd; ++d) {
+    far[d] = limited->travel(static_cast<int>(d), conghua) > 60;
+    n_far += far[d] ? 1 : 0;
+  }
+  ASSERT_FALSE(far[static_cast<std::size_t>(conghua)]);
+  ASSERT_GE(n_far, 8u);  // all but Conghua and perhaps a neighbour
+
+  const auto from_far = [&](const MemorySink& s) {
+    std::int64_t n = 0;
+    for (const auto& row : s.ints.at("new_hospital_admissions_by_origin"))
+      for (std::size_t d = 0; d < nd; ++d)
+        if (far[d]) n += row[d * nd + static_cast<std::size_t>(conghua)];
+    return n;
+  };
+  ElderModel with_limit(limited), without_limit(unlimited);
+  const MemorySink a = run_in_memory(with_limit);
+  const MemorySink b = run_in_memory(without_limit);
+  // Within reach: Conghua's own patients whose first choice (Conghua private, full) sent them
+  // there are admitted; beyond it nobody, and they are turned away instead.
+  EXPECT_EQ(from_far(a), 0);
+  EXPECT_GT(total(a.ints.at("new_admissions_by_hospital")), 0);
+  EXPECT_GT(total(a.ints.at("new_diverted_by_hospital")), 0);
+  EXPECT_GT(from_far(b), 0);
+  EXPECT_GT(total(a.ints.at("new_turned_away")), total(b.ints.at("new_turned_away")));
+  for (const MemorySink* s : {&a, &b})
+    EXPECT_EQ(total(s->ints.at("new_turned_away")),
+              total(s->ints.at("new_turned_away_by_hospital")));
+}
+
+// ---- 12. the cap on waiting in an acute bed -----------------------------------------------------
+
+TEST(HospitalDischarge, WaitCapSendsPatientsHomeStillOnTheWaitingList) {
+  // Few home beds (patients wait in hospital), a cap of 14 days, no rehabilitation beds.
+  constexpr int kCap = 14;
+  auto scenario = scenario_with({"simulation.end=2021-06-30",
+                                 "hospital_system.discharge.max_wait_days=" + std::to_string(kCap),
+                                 "policy_events=[" + institution_cut("2020-01-01", -60) + "]"});
+  ElderModel model(scenario);
+  const auto& delay_for = scenario->hospitals.delay_for;
+  // Ids of the patients waiting in an acute bed whose cap falls in the next step.
+  std::vector<std::uint64_t> due;
+  std::vector<std::int64_t> home_and_waiting;  // per period: the due who left and still wait
+  std::int64_t this_period = 0, longest = 0, due_seen = 0;
+  const MemorySink sink = run_checking(model, [&](const sim::Step& step) {
+    const People& p = model.people();
+    const hospital::State& state = model.hospitals().state();
+    std::sort(due.begin(), due.end());
+    for (std::size_t i = 0; i < p.size(); ++i) {
+      if (!p.alive[i] || !std::binary_search(due.begin(), due.end(), p.id[i])) continue;
+      ++due_seen;
+      EXPECT_FALSE(p.in_hospital(i)) << "still in an acute bed past the cap, id " << p.id[i];
+      // Sent home at the cap (still waiting, no longer from a hospital bed), or given the place
+      // (or gone from the list) at this step's care step and discharged.
+      if (model.care().waits_for_new_place(p, i, delay_for)) {
+        ++this_period;
+        EXPECT_FALSE(p.care_flags[i] & kWaitsInHospital);
+      }
+    }
+    due.clear();
+    const sim::Day next_end = model.next_step() < model.calendar().n_steps()
+                                  ? model.calendar().step(model.next_step()).end_day()
+                                  : step.end_day();
+    for (std::size_t i = 0; i < p.size(); ++i) {
+      if (!p.alive[i] || !p.in_hospital(i)) continue;
+      const hospital::Stay& s = state.stay(p.stay[i]);
+      if (!(s.flags & hospital::kDelayedDischarge) || (s.flags & hospital::kInRehabilitationBed))
+        continue;
+      longest = std::max<std::int64_t>(longest, step.end_day() - s.until);
+      EXPECT_LE(step.end_day() - s.until, kCap) << "id " << p.id[i];
+      if (s.until + kCap < next_end) due.push_back(p.id[i]);
+    }
+    if (step.ends_period) {
+      home_and_waiting.push_back(this_period);
+      this_period = 0;
+    }
+  });
+  const Rows& capped = sink.ints.at("new_wait_cap_discharges");
+  ASSERT_EQ(capped.size(), home_and_waiting.size());
+  for (std::size_t t = 0; t < capped.size(); ++t) {
+    EXPECT_EQ(sum_of(capped[t]), home_and_waiting[t]) << "period " << t;
+    EXPECT_EQ(sum_of(capped[t]), sum_of(sink.ints.at("new_wait_cap_discharges_by_hospital")[t]));
+  }
+  EXPECT_GT(total(capped), 50);
+  EXPECT_GT(due_seen, total(capped) - 1);
+  EXPECT_EQ(longest, kCap);  // the cap binds
+}
+
+// ---- 13. cost -----------------------------------------------------------------------------------
+
+TEST(HospitalCost, BedDaysAreChargedAtTheirTiersPriceToInsuranceAndPatient) {
+  // Prices with fen, rehabilitation beds in use (a conversion and fewer home beds).
+  const std::vector<std::string> base{
+      "simulation.end=2020-12-31",
+      "policy_events=[" + institution_cut("2020-01-01", -60) +
+          ", {date: 2020-03-01, convert_hospital_beds: {tier: 2, percent: 20, to: "
+          "rehabilitation}}]"};
+  std::vector<std::string> priced = base, unpriced = base;
+  priced.emplace_back(
+      "hospital_system.cost={per_bed_day_by_tier: [100.25, 200.5, 300.75], "
+      "rehabilitation_per_bed_day: 50.01, insurance_share: 0.7}");
+  unpriced.emplace_back(
+      "hospital_system.cost={per_bed_day_by_tier: [0, 0, 0], rehabilitation_per_bed_day: 0}");
+  auto scenario = scenario_with(priced);
+  ElderModel model(scenario);
+  const MemorySink sink = run_in_memory(model);
+  const MemorySink free_care = run(unpriced);
+  const std::array<std::int64_t, 3> price{10025, 20050, 30075};  // fen
+  const std::int64_t rehab_price = 5001;
+  const auto nd = static_cast<std::size_t>(scenario->district_count());
+  const Rows& acute = sink.ints.at("new_elderly_bed_days_by_hospital");
+  const Rows& rehab = sink.ints.at("new_rehabilitation_bed_days_by_hospital");
+  const auto& spent = sink.doubles.at("new_hospital_spending");
+  ASSERT_EQ(spent.size(), 12u);
+  for (std::size_t t = 0; t < spent.size(); ++t) {
+    std::vector<std::int64_t> expected(nd, 0);
+    for (std::size_t h = 0; h < acute[t].size(); ++h) {
+      const HospitalSpec& hs = scenario->hospitals.hospitals[h];
+      expected[static_cast<std::size_t>(hs.district)] +=
+          acute[t][h] * price[static_cast<std::size_t>(hs.tier - 1)] + rehab[t][h] * rehab_price;
+    }
+    for (std::size_t d = 0; d < nd; ++d) {
+      const std::int64_t insurance = std::llround(spent[t][d * kHospitalPayers] * 100);
+      const std::int64_t patient = std::llround(spent[t][d * kHospitalPayers + 1] * 100);
+      EXPECT_EQ(insurance + patient, expected[d]) << "period " << t << " district " << d;
+      // 70% to insurance, rounded to the fen once per hospital and step.
+      EXPECT_NEAR(static_cast<double>(insurance), 0.7 * static_cast<double>(expected[d]), 30)
+          << "period " << t << " district " << d;
+    }
+  }
+  EXPECT_GT(total(rehab), 0);
+  EXPECT_GT(total(spent), 0.0);
+  // Hospital care is kept apart from the spending on care, which does not change; without
+  // prices nothing is booked.
+  EXPECT_EQ(sink.doubles.at("new_spending"), free_care.doubles.at("new_spending"));
+  EXPECT_EQ(total(free_care.doubles.at("new_hospital_spending")), 0.0);
 }
 
 }  // namespace

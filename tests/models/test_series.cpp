@@ -194,7 +194,9 @@ void check_waits_add_up(const Scenario& s, std::int64_t& carried_in) {
         by_band += i.at("n_waiting_by_duration")[t][dv * B + b];
         carried += i.at("new_waits_carried_in")[t][dv * B + b];
       }
-      if (t > 0) EXPECT_EQ(carried, 0) << "carried in after the first period";
+      if (t > 0) {
+        EXPECT_EQ(carried, 0) << "carried in after the first period";
+      }
       carried_in += carried;
       for (std::size_t e = 0; e < E; ++e)
         for (std::size_t b = 0; b < B; ++b) {
