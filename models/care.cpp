@@ -270,8 +270,9 @@ WaitEntry CareSystem::request_of(const People& p, std::size_t i, const Wish& wis
       now && now->mode == e.mode && now->facility == e.facility ? now->counted_from : day;
   e.renege_on = e.in_place ? kNever : e.since + spec_.renege_days[e.mode];
   e.key = priority_of(p, i, level, e.since, programme);
-  e.held = {static_cast<CareMode>(p.care_mode[i]), p.care_facility[i], p.district[i],
-            p.care_hours[i], (p.care_flags[i] & kNursingBed) != 0};
+  e.held = {
+      static_cast<CareMode>(p.care_mode[i]), p.care_facility[i], p.district[i], p.care_hours[i],
+      (p.care_flags[i] & kNursingBed) != 0,  p.care_since[i]};
   return e;
 }
 
@@ -410,6 +411,7 @@ Ledger::QueueChanges CareSystem::apply_to_ledger(std::span<const Due> due,
   Ledger::Batch batch;
   for (std::size_t k = 0; k < n; ++k) {
     const PersonOps::HeldPlace& h = applied.freed[k];
+    ledger_.count_stay_end(h, StayEnd::kLeft);
     if (h.mode == kInstitution || h.mode == kCommunityCare) {
       occupied[h.facility] -= 1;
       nursing[h.facility] -= h.nursing ? 1 : 0;
@@ -496,7 +498,8 @@ CareSystem::Served CareSystem::serve(std::uint32_t slot, sim::Day today) {
   out.nursing = e.mode == kInstitution &&
                 (e.nursing || (!ledger_.unlimited() && ledger_.free_other(e.facility) <= 0));
   count_admission(e, today);
-  ledger_.free_place(e.held);
+  // A resident served a place in another home moves; any other new care ends the stay.
+  ledger_.free_place(e.held, e.mode == kInstitution ? StayEnd::kMoved : StayEnd::kLeft);
   if (e.mode == kHomeCare)
     ledger_.take_hours(e.district, e.hours);
   else
@@ -569,7 +572,8 @@ void CareSystem::start_care_now(std::size_t i, const WaitEntry& e, bool nursing,
                                 CareContext& ctx) {
   count_admission(e, today);
   ctx.ops.stop_waiting(i);
-  ctx.ops.leave_care(i);
+  ctx.ops.free_place(ctx.ops.take_place(i),
+                     e.mode == kInstitution ? StayEnd::kMoved : StayEnd::kLeft);
   if (e.mode == kHomeCare)
     ledger_.take_hours(e.district, e.hours);
   else
@@ -784,6 +788,25 @@ void CareSystem::declare(sim::SeriesTable& t, const Census& census) const {
          "Waits that started in the period (requests put on a waiting list), by the district of "
          "the request"},
         by_service_cells(ledger_.started_waits(), 1));
+  t.add({"new_institution_stays_ended",
+         {"district", "stay_end", "stay_band"},
+         SeriesKind::kFlow,
+         "people",
+         "Stays in an elderly home (or a hospital's nursing ward) that ended in the period, by how "
+         "(died, moved to another home, left for other care or none) and how long they had "
+         "lasted (days since care_since; the care warm-up's residents from their warm-up day); "
+         "by the resident's district"},
+        [this](Int row) {
+          const auto& v = ledger_.ended_stays();
+          std::copy(v.begin(), v.end(), row.begin());
+        });
+  t.add({"new_institution_stay_days_ended", d, SeriesKind::kFlow, "days",
+         "Days lasted by the stays of new_institution_stays_ended: with them, the mean completed "
+         "stay"},
+        [this](Int row) {
+          const auto& v = ledger_.ended_stay_days();
+          std::copy(v.begin(), v.end(), row.begin());
+        });
   t.add({"new_waits_carried_in",
          {"district", "service", "wait_band"},
          SeriesKind::kFlow,

@@ -32,6 +32,8 @@ Ledger::Ledger(const Scenario& s) : unlimited_(s.care.unlimited_capacity) {
   started_.assign(s.districts.size() * kCareModes, 0);
   ended_.assign(s.districts.size() * kCareModes * kWaitEnds * kWaitBands, 0);
   carried_.assign(s.districts.size() * kCareModes * kWaitBands, 0);
+  stays_ended_.assign(s.districts.size() * kStayEnds * kStayBands, 0);
+  stay_days_.assign(s.districts.size(), 0);
   queues_.resize(2 * places_.size());
   home_index_.resize(s.districts.size());
 }
@@ -120,7 +122,25 @@ void Ledger::free_hours(std::size_t d, int hours) {
   if (pass_ && hours > 0) reopen_district(d);
 }
 
-void Ledger::free_place(const HeldPlace& held) {
+void Ledger::count_stay_end(const HeldPlace& held, StayEnd end) {
+  if (held.mode != kInstitution) return;
+  const sim::Day days = std::max<sim::Day>(0, day_ - held.since);
+  stays_ended_[(static_cast<std::size_t>(held.district) * kStayEnds +
+                static_cast<std::size_t>(end)) *
+                   kStayBands +
+               stay_band(days)] += 1;
+  stay_days_[held.district] += days;
+}
+
+std::vector<std::string> stay_end_names() {
+  return {"died", "moved", "left"};
+}
+std::vector<std::string> stay_band_names() {
+  return {"0-89", "90-364", "365-1094", "1095+"};
+}
+
+void Ledger::free_place(const HeldPlace& held, StayEnd end) {
+  count_stay_end(held, end);
   switch (held.mode) {
     case kInstitution:
     case kCommunityCare:

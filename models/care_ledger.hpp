@@ -57,11 +57,22 @@ struct HeldPlace {
   std::uint16_t district = 0;
   std::uint8_t hours = 0;
   bool nursing = false;
+  sim::Day since = 0;  // the day the person took it (care_since)
   template <class Archive>
   void serialize(Archive& ar) {
-    ar(mode, facility, district, hours, nursing);
+    ar(mode, facility, district, hours, nursing, since);
   }
 };
+
+// How a stay in an institution ends, counted by its length (new_institution_stays_ended).
+enum class StayEnd : std::uint8_t { kDied = 0, kMoved = 1, kLeft = 2 };
+inline constexpr std::size_t kStayEnds = 3;
+inline constexpr std::size_t kStayBands = 4;  // 0-89, 90-364, 365-1094, 1095+ days
+inline std::size_t stay_band(sim::Day days) {
+  return days < 90 ? 0 : days < 365 ? 1 : days < 1095 ? 2 : 3;
+}
+std::vector<std::string> stay_end_names();
+std::vector<std::string> stay_band_names();
 
 // One person's place on a waiting list.
 // How a wait ended, and how long it had lasted (today - counted_from), for waiting-list
@@ -133,7 +144,13 @@ class Ledger {
   void free_bed(std::size_t f, bool nursing);
   void take_hours(std::size_t d, int hours);
   void free_hours(std::size_t d, int hours);
-  void free_place(const HeldPlace& place);
+  // Frees the place; a stay in an institution ends, counted as `end`.
+  void free_place(const HeldPlace& place, StayEnd end = StayEnd::kLeft);
+  // A stay in an institution ended (counted by district, end and length on the step's day).
+  void count_stay_end(const HeldPlace& place, StayEnd end);
+  // [district][StayEnd][band] and [district]: stays ended since the last clear, and their days.
+  const std::vector<std::int64_t>& ended_stays() const { return stays_ended_; }
+  const std::vector<std::int64_t>& ended_stay_days() const { return stay_days_; }
 
   // ---- waiting lists ----
   std::uint32_t join(const WaitEntry& e);  // returns the slot
@@ -154,6 +171,8 @@ class Ledger {
     std::fill(started_.begin(), started_.end(), 0);
     std::fill(ended_.begin(), ended_.end(), 0);
     std::fill(carried_.begin(), carried_.end(), 0);
+    std::fill(stays_ended_.begin(), stays_ended_.end(), 0);
+    std::fill(stay_days_.begin(), stay_days_.end(), 0);
   }
   const WaitEntry& entry(std::uint32_t slot) const { return entries_[slot]; }
   void rekey(std::uint32_t slot, const sim::Priority& key);
@@ -209,7 +228,7 @@ class Ledger {
   template <class Archive>
   void serialize(Archive& ar) {
     ar(places_, home_hours_, home_hours_used_, entries_, free_slots_, queues_, home_index_,
-       deadlines_, offer_version_, day_, started_, ended_, carried_);
+       deadlines_, offer_version_, day_, started_, ended_, carried_, stays_ended_, stay_days_);
   }
 
  private:
@@ -242,9 +261,11 @@ class Ledger {
   std::map<sim::Day, std::vector<std::pair<std::uint32_t, std::uint32_t>>> deadlines_;
   std::uint64_t offer_version_ = 0;
   sim::Day day_ = 0;
-  std::vector<std::int64_t> started_;  // [district][mode]
-  std::vector<std::int64_t> ended_;    // [district][mode][WaitEnd][band]
-  std::vector<std::int64_t> carried_;  // [district][mode][band]
+  std::vector<std::int64_t> started_;      // [district][mode]
+  std::vector<std::int64_t> ended_;        // [district][mode][WaitEnd][band]
+  std::vector<std::int64_t> carried_;      // [district][mode][band]
+  std::vector<std::int64_t> stays_ended_;  // [district][StayEnd][band]
+  std::vector<std::int64_t> stay_days_;    // [district]
   // During allocate(): the pass and where each of its queues is.
   sim::PriorityPass* pass_ = nullptr;
   std::map<const sim::PriorityQueue*, std::size_t> pass_index_;

@@ -40,6 +40,8 @@ std::vector<sim::DimensionSpec> dimensions_of(const Scenario& s) {
       {"death_setting", death_setting_names()},
       {"wait_end", care::wait_end_names()},
       {"wait_band", care::wait_band_names()},
+      {"stay_end", care::stay_end_names()},
+      {"stay_band", care::stay_band_names()},
       {"payer", payer_names()},
       {"government_spending_type", government_spending_names()},
       {"hospital_payer", hospital_payer_names()},
@@ -58,8 +60,8 @@ constexpr std::uint64_t kStateMagic = 0x454C44455253494Dull;  // "ELDERSIM"
 // 2: deaths by setting in the demography's period flows; 3: the care ledger's ended waits; 4:
 // the LTC beneficiary days of the period's spending; 5: the hospitals' background patients and
 // wait-cap discharges, and the hospital care of the period's spending; 6: LTC insurance take-up
-// in the programmes, the care ledger's waits carried in.
-constexpr std::uint32_t kStateVersion = 6;
+// in the programmes, the care ledger's waits carried in; 7: the stays ended in institutions.
+constexpr std::uint32_t kStateVersion = 7;
 
 }  // namespace
 

@@ -62,6 +62,10 @@ class ElderModel final : public sim::Model {
   void apply_moves();
   void care_step(const sim::Step& step);
   void warm_up_care(const sim::Step& first);  // models/warm_up.cpp
+  int next_exit(std::size_t i, const DeathTable& deaths, const sim::Step& first, int from) const;
+  std::vector<std::vector<std::uint32_t>> first_exits(const std::vector<std::uint32_t>& choosers,
+                                                      const DeathTable& deaths,
+                                                      const sim::Step& first, int steps) const;
   void hospital_step(const sim::Step& step);
   void clear_period_flows();
   void compact_if_worthwhile();

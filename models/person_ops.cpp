@@ -14,7 +14,7 @@ namespace eldersim {
 void PersonOps::die(std::size_t i, const sim::Step& step, sim::Day day) {
   const std::size_t setting = death_setting(people_.care_mode[i], people_.in_hospital(i));
   stop_waiting(i);
-  leave_care(i);
+  free_place(take_place(i), care::StayEnd::kDied);
   people_.care_flags[i] &= static_cast<std::uint8_t>(~kWaitsInHospital);
   if (people_.in_hospital(i)) hospitals_.end_stay_on_death(i, day, people_);
   people_.alive[i] = 0;
@@ -74,7 +74,7 @@ void PersonOps::die_settle(std::span<const std::uint32_t> rows, const Deaths& de
                            const sim::Step& step) {
   care::Ledger::Batch batch;
   for (std::size_t k = 0; k < rows.size(); ++k) {
-    free_place(deaths.held[k]);
+    free_place(deaths.held[k], care::StayEnd::kDied);
     if (deaths.slots[k] != kNoSlot) batch.leave.push_back(deaths.slots[k]);
     if (deaths.inpatient[k]) {
       hospitals_.end_stay_on_death(rows[k], step.first_day, people_);
@@ -130,9 +130,12 @@ void PersonOps::move(std::size_t i, int to) {
 }
 
 PersonOps::HeldPlace PersonOps::take_place(std::size_t i) {
-  HeldPlace held{static_cast<CareMode>(people_.care_mode[i]), people_.care_facility[i],
-                 people_.district[i], people_.care_hours[i],
-                 (people_.care_flags[i] & kNursingBed) != 0};
+  HeldPlace held{static_cast<CareMode>(people_.care_mode[i]),
+                 people_.care_facility[i],
+                 people_.district[i],
+                 people_.care_hours[i],
+                 (people_.care_flags[i] & kNursingBed) != 0,
+                 people_.care_since[i]};
   people_.care_mode[i] = kNoCare;
   people_.care_facility[i] = kNoFacility;
   people_.care_hours[i] = 0;
@@ -141,8 +144,8 @@ PersonOps::HeldPlace PersonOps::take_place(std::size_t i) {
   return held;
 }
 
-void PersonOps::free_place(const HeldPlace& held) {
-  ledger_.free_place(held);
+void PersonOps::free_place(const HeldPlace& held, care::StayEnd end) {
+  ledger_.free_place(held, end);
 }
 
 std::uint32_t PersonOps::take_wait_slot(std::size_t i) {

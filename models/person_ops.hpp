@@ -64,7 +64,8 @@ class PersonOps {
   using HeldPlace = care::HeldPlace;
   // The row holds none; returns what it held (and a waiting request forgets it).
   HeldPlace take_place(std::size_t i);
-  void free_place(const HeldPlace& place);      // in the ledger
+  void free_place(const HeldPlace& place,  // in the ledger
+                  care::StayEnd end = care::StayEnd::kLeft);
   std::uint32_t take_wait_slot(std::size_t i);  // the row waits for nothing; returns the slot
 
  private:

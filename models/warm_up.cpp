@@ -6,9 +6,10 @@
 // warm-up runs the care step alone for warm_up_years before the start, on the population as
 // synthesised for the start, with the supply and programmes of the first step:
 //   turnover   each person at or above the choice level dies with the step's death probability
-//              at their age and level on the first step, and is replaced by an identical person
-//              with no care and no history (their place and wait are freed; they choose at once):
-//              the population stays the census population, the care system turns over
+//              at their age and level on the first step (the step of death drawn ahead,
+//              geometric), and is replaced by an identical person with no care and no history
+//              (their place and wait are freed; they choose at once): the population stays the
+//              census population, the care system turns over
 //   due        reviews that fall due, and the replaced
 //   care step  reneging, choice (with inertia), allocation: the run's own care step
 // Nothing else runs (no ageing, ADL change, hospital or entrants) and nothing of it is output:
@@ -18,6 +19,7 @@
 
 #include <tbb/enumerable_thread_specific.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -55,45 +57,75 @@ void ElderModel::warm_up_care(const sim::Step& first) {
   const int step_days = scenario_->simulation.calendar.step_days;
   const int steps =
       static_cast<int>(std::lround(spec.warm_up_years * sim::kDaysPerYear / step_days));
-  const DeathTable& deaths = demography_.death_table(step_days);
-  const sim::Day age_day = first.mid_day();
   Spending dropped(static_cast<std::size_t>(scenario_->district_count()));
   sim::SectionTimes untimed;
   care::CareContext ctx{people_, ops_,   policy_.programme(), policy_.programme_version(), dropped,
                         seed_,   untimed};
   times_.run("care warm-up", sim::SectionTimes::Kind::kSerial, [&] {
+    // Only people at the choice level take part, and nobody's level or age changes: the same
+    // people all along.
+    const auto choosers = rows_where(people_.size(), block_size_, [&](std::size_t i) {
+      return people_.alive[i] && people_.adl[i] >= spec.choice_level;
+    });
+    const DeathTable& deaths = demography_.death_table(step_days);
+    std::vector<std::vector<std::uint32_t>> exits = first_exits(choosers, deaths, first, steps);
     for (int k = 0; k < steps; ++k) {
       const auto index = kWarmUpStepIndex + static_cast<std::uint32_t>(k);
       const sim::Step step{static_cast<int>(index), first.first_day - (steps - k) * step_days,
                            step_days, 0, false};
       care_.ledger().start_step(step.first_day);
-      // Turnover: the replaced lose their care and choose at once.
-      const auto replaced = rows_where(people_.size(), block_size_, [&](std::size_t i) {
-        if (!people_.alive[i] || people_.adl[i] < spec.choice_level) return false;
-        sim::RandomStream rng(seed_, people_.id[i], index, kind(RandomEvent::kWarmUpTurnover));
-        const double threshold = deaths.threshold(deaths.bucket(age_day - people_.birth_day[i]),
-                                                  people_.sex[i], people_.adl[i]);
-        return rng.uniform() * 0x1.0p32 < threshold;
-      });
+      // Turnover: the replaced lose their care and choose at once; their successors' own exits.
+      std::vector<std::uint32_t>& replaced = exits[static_cast<std::size_t>(k)];
+      std::sort(replaced.begin(), replaced.end());
       for (std::uint32_t i : replaced) {
         ops_.stop_waiting(i);
-        ops_.leave_care(i);
+        ops_.free_place(ops_.take_place(i), care::StayEnd::kDied);
         people_.next_review[i] = kChooseNow;
+        if (const int next = next_exit(i, deaths, first, k + 1); next < steps)
+          exits[static_cast<std::size_t>(next)].push_back(i);
       }
-      auto due_rows = rows_where(people_.size(), block_size_, [&](std::size_t i) {
-        return people_.alive[i] &&
-               ((people_.care_flags[i] & kChoiceDue) ||
-                (people_.adl[i] >= spec.choice_level && people_.next_review[i] <= step.first_day));
-      });
       std::vector<care::Due> due;
-      due.reserve(due_rows.size());
-      for (std::uint32_t i : due_rows) due.push_back({i, true});
+      for (std::uint32_t i : choosers)
+        if ((people_.care_flags[i] & kChoiceDue) || people_.next_review[i] <= step.first_day)
+          due.push_back({i, true});
       care_.step(step, due, ctx);
     }
     care_.clear_period();
     care_.ledger().start_step(first.first_day);
     care_.ledger().carry_in_waits();
   });
+}
+
+// The warm-up step, from `from` on, at which person i dies (and is replaced): geometric with the
+// step's death probability at their age and level on the first step, drawn from the person's
+// stream of that step (so each replacement draws afresh); INT_MAX if never.
+int ElderModel::next_exit(std::size_t i, const DeathTable& deaths, const sim::Step& first,
+                          int from) const {
+  const double p = deaths.threshold(deaths.bucket(first.mid_day() - people_.birth_day[i]),
+                                    people_.sex[i], people_.adl[i]) *
+                   0x1.0p-32;
+  if (p <= 0) return std::numeric_limits<int>::max();
+  sim::RandomStream rng(seed_, people_.id[i], kWarmUpStepIndex + static_cast<std::uint32_t>(from),
+                        kind(RandomEvent::kWarmUpTurnover));
+  const double u = 1 - rng.uniform();  // (0, 1]
+  const double wait = p >= 1 ? 0 : std::floor(std::log(u) / std::log1p(-p));
+  return wait >= static_cast<double>(std::numeric_limits<int>::max() - from)
+             ? std::numeric_limits<int>::max()
+             : from + static_cast<int>(wait);
+}
+
+// Every chooser's first exit, by warm-up step (rows in order within a step), drawn in parallel.
+std::vector<std::vector<std::uint32_t>> ElderModel::first_exits(
+    const std::vector<std::uint32_t>& choosers, const DeathTable& deaths, const sim::Step& first,
+    int steps) const {
+  std::vector<int> at(choosers.size());
+  sim::for_each_block(sim::Blocks(choosers.size(), block_size_), [&](const sim::BlockRange& r) {
+    for (std::size_t k = r.begin; k < r.end; ++k) at[k] = next_exit(choosers[k], deaths, first, 0);
+  });
+  std::vector<std::vector<std::uint32_t>> exits(static_cast<std::size_t>(steps));
+  for (std::size_t k = 0; k < choosers.size(); ++k)
+    if (at[k] < steps) exits[static_cast<std::size_t>(at[k])].push_back(choosers[k]);
+  return exits;
 }
 
 }  // namespace eldersim

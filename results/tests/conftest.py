@@ -31,6 +31,8 @@ SERVICES = ["home", "community", "institution"]
 CARE_SETTINGS = ["none", "home", "community", "institution"]
 WAIT_ENDS = ["admitted", "reneged", "left"]
 WAIT_BANDS = ["0-29", "30-89", "90-179", "180+"]
+STAY_ENDS = ["died", "moved", "left"]
+STAY_BANDS = ["0-89", "90-364", "365-1094", "1095+"]
 DEATH_SETTINGS = ["home_without_formal_care", "home_care", "community_care", "institution", "hospital"]
 PAYERS = ["government", "ltc_insurance", "out_of_pocket"]
 HOSPITAL_PAYERS = ["medical_insurance", "out_of_pocket"]
@@ -148,6 +150,14 @@ CARE_SERIES = {
                               "for that place (days since counted_from); sums to n_waiting"),
     "new_waits_started": (_PDS, "people", "flow", "Waits that started in the period (requests put on a waiting "
                           "list), by the district of the request"),
+    "new_institution_stays_ended": ("period,district,stay_end,stay_band", "people", "flow",
+                                    "Stays in an elderly home (or a hospital's nursing ward) that ended in the period, "
+                                    "by how (died, moved to another home, left for other care or none) and how long "
+                                    "they had lasted (days since care_since; the care warm-up's residents from their "
+                                    "warm-up day); by the resident's district"),
+    "new_institution_stay_days_ended": (_PD, "days", "flow",
+                                        "Days lasted by the stays of new_institution_stays_ended: with them, the "
+                                        "mean completed stay"),
     "new_waits_carried_in": ("period,district,service,wait_band", "people", "flow",
                              "Waits on the lists when the run starts (the care warm-up's, care.warm_up_years), by "
                              "how long they had lasted then; in the first period only. The change of n_waiting is "
@@ -589,6 +599,9 @@ def care_data(rng, n_alive, n_adl, days, districts=DISTRICTS) -> dict:
         "new_waits_started": started,
         "new_waits_ended": ended,
         "new_waits_carried_in": np.zeros_like(by_duration),
+        "new_institution_stays_ended": rng.integers(0, 3, size=n_alive.shape + (len(STAY_ENDS), len(STAY_BANDS))
+                                                    ).astype(np.int64),
+        "new_institution_stay_days_ended": rng.integers(0, 900, size=n_alive.shape).astype(np.int64),
         "institution_occupancy": by_district(occupied, is_inst) / beds,
         "nursing_bed_occupancy": nursing_occupied / nursing_beds,
         "community_occupancy": n_community / community_places,
@@ -687,6 +700,8 @@ def make_run_file(path, n_periods: int = 24, districts=DISTRICTS, omit=(), seed:
             write_strings(dims, "care_setting", CARE_SETTINGS)
             write_strings(dims, "wait_end", WAIT_ENDS)
             write_strings(dims, "wait_band", WAIT_BANDS)
+            write_strings(dims, "stay_end", STAY_ENDS)
+            write_strings(dims, "stay_band", STAY_BANDS)
             write_strings(dims, "adl_from", ADL_LEVELS)
             write_strings(dims, "adl_to", ADL_LEVELS)
             write_strings(dims, "service", SERVICES)

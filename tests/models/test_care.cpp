@@ -184,6 +184,31 @@ TEST(CareWarmUp, LeavesThePopulationAsSynthesisedAndTheLedgerConsistent) {
   EXPECT_GT(waits_before_start, 0);
 }
 
+TEST(CareWarmUp, ResidentsTurnOverAtTheirDeathRate) {
+  // Residents who die in the warm-up are replaced by people who choose afresh, so the time the
+  // residents of the start have held their place is set by mortality: with deaths 50 times
+  // rarer, they would have held it much longer.
+  const auto years_in_place = [](const std::string& improvement) {
+    ElderModel model(scenario_with({"population.scale=0.02", "simulation.end=2020-01-31",
+                                    "mortality.improvement=" + improvement}));
+    model.step();
+    const People& p = model.people();
+    const sim::Day start = model.scenario().simulation.calendar.start;
+    double years = 0;
+    int residents = 0;
+    for (std::size_t i = 0; i < p.size(); ++i)
+      if (p.alive[i] && p.care_mode[i] == kInstitution && p.care_since[i] < start) {
+        years += (start - p.care_since[i]) / 365.25;
+        ++residents;
+      }
+    EXPECT_GT(residents, 100);
+    return years / residents;
+  };
+  const double as_configured = years_in_place("0.39"), rare_deaths = years_in_place("0.0078");
+  EXPECT_LT(as_configured, 0.8 * rare_deaths) << as_configured << " against " << rare_deaths;
+  EXPECT_GT(as_configured, 1.0);  // residents stay years, not weeks (inertia)
+}
+
 TEST(CareWarmUp, TheCareSystemDoesNotFillAfterTheStart) {
   // Without a warm-up everyone in need chooses on the first day into empty homes: the first
   // quarter's admissions come to more than a year's, and residents keep rising through the year.

@@ -228,6 +228,44 @@ TEST(Series, WaitsStartEndAndStayOnTheListConsistently) {
   EXPECT_GT(carried, 0);
 }
 
+// Stays in institutions: residents change only by admissions and ended stays, citywide (a move
+// of district keeps the bed), from the empty start and from the warm-up's; the ends add up to
+// their days, and residents leave both by dying and alive.
+TEST(Series, InstitutionStaysEndWhenResidentsLeave) {
+  for (const auto& [warm_up, empty_start] :
+       {std::pair{"care.warm_up_years=0", true}, std::pair{"care.warm_up_years=10", false}}) {
+    auto scenario =
+        std::make_shared<const Scenario>(small_scenario({"simulation.end=2022-12-31", warm_up}));
+    ElderModel model(scenario);
+    const MemorySink sink = run_in_memory(model);
+    const auto& i = sink.ints;
+    const std::size_t D = 11, V = 3, E = 3, B = 4;
+    std::int64_t before = 0, died = 0, left = 0, days = 0, ended_total = 0;
+    for (std::size_t t = 0; t < i.at("n_institution").size(); ++t) {
+      std::int64_t now = 0, admitted = 0, ended = 0;
+      for (std::size_t d = 0; d < D; ++d) {
+        now += i.at("n_institution")[t][d];
+        admitted += i.at("new_admissions")[t][d * V + 2];  // service institution
+        days += i.at("new_institution_stay_days_ended")[t][d];
+        for (std::size_t e = 0; e < E; ++e)
+          for (std::size_t b = 0; b < B; ++b) {
+            const std::int64_t n = i.at("new_institution_stays_ended")[t][(d * E + e) * B + b];
+            ended += n;
+            (e == 0 ? died : left) += e == 1 ? 0 : n;
+          }
+      }
+      if (t > 0 || empty_start) {
+        EXPECT_EQ(now - before, admitted - ended) << warm_up << " period " << t;
+      }
+      before = now;
+      ended_total += ended;
+    }
+    EXPECT_GT(died, 0) << warm_up;
+    EXPECT_GT(left, 0) << warm_up;
+    EXPECT_GT(days, ended_total) << "stays last more than a day on average";
+  }
+}
+
 // LTC insurance: the days with a benefit are where its money goes (a day costs it at most the
 // largest daily benefit, 90 yuan), and without enrolment there are neither.
 TEST(Series, LtcBeneficiaryDaysGoWithItsSpending) {
