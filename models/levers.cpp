@@ -175,27 +175,37 @@ std::vector<int> read_hospital_selection(Map& m, const Scenario& s) {
   return out;
 }
 
+// A number of beds for each hospital selected (before scaling), or a percent of its acute beds.
+struct BedAmount {
+  bool relative = false;
+  double amount = 0;  // beds, or the share
+  static BedAmount read(Map& m, double max_percent) {
+    BedAmount a;
+    if (m.has("beds") == m.has("percent")) m["beds"].error("give either beds or percent");
+    if (m.has("beds")) a.amount = m.require<double>("beds", cfg::between(0, limits::kPlaces));
+    if (m.has("percent")) {
+      a.relative = true;
+      a.amount = m.require<double>("percent", cfg::between(0, max_percent)) / 100;
+    }
+    return a;
+  }
+};
+
 // add_hospital_beds: acute beds of some hospitals grow by a number of beds (scaled) or a
 // percent of each hospital's acute beds (new wards, new buildings: the acute-bed trend).
 struct AddHospitalBeds final : Lever {
   std::vector<int> hospitals;
-  bool relative = false;
-  double amount = 0;  // beds, or the share added
+  BedAmount added;
   static std::shared_ptr<const Lever> parse(const Value& v, Scenario& s) {
     auto lever = std::make_shared<AddHospitalBeds>();
     Map m = v.as_map();
     lever->hospitals = read_hospital_selection(m, s);
-    if (m.has("beds") == m.has("percent")) m["beds"].error("give either beds or percent");
-    if (m.has("beds")) lever->amount = m.require<double>("beds", cfg::between(0, limits::kPlaces));
-    if (m.has("percent")) {
-      lever->relative = true;
-      lever->amount = m.require<double>("percent", cfg::between(0, 1000)) / 100;
-    }
+    lever->added = BedAmount::read(m, 1000);
     m.finish();
     return lever;
   }
   void apply(PolicyContext& ctx) const override {
-    for (int h : hospitals) ctx.hospitals.add_beds(h, relative, amount);
+    for (int h : hospitals) ctx.hospitals.add_beds(h, added.relative, added.amount);
   }
 };
 
@@ -204,19 +214,13 @@ struct AddHospitalBeds final : Lever {
 // beds (scaled) or a percent of each hospital's acute beds.
 struct ConvertHospitalBeds final : Lever {
   std::vector<int> hospitals;
-  bool relative = false;
-  double amount = 0;  // beds, or the share converted
+  BedAmount converted;
   bool to_nursing = true;
   static std::shared_ptr<const Lever> parse(const Value& v, Scenario& s) {
     auto lever = std::make_shared<ConvertHospitalBeds>();
     Map m = v.as_map();
     lever->hospitals = read_hospital_selection(m, s);
-    if (m.has("beds") == m.has("percent")) m["beds"].error("give either beds or percent");
-    if (m.has("beds")) lever->amount = m.require<double>("beds", cfg::between(0, limits::kPlaces));
-    if (m.has("percent")) {
-      lever->relative = true;
-      lever->amount = m.require<double>("percent", cfg::between(0, 100)) / 100;
-    }
+    lever->converted = BedAmount::read(m, 100);
     lever->to_nursing = m.choice("to", {"nursing", "rehabilitation"}, "nursing") == "nursing";
     m.finish();
     if (lever->to_nursing)
@@ -228,7 +232,8 @@ struct ConvertHospitalBeds final : Lever {
   }
   void apply(PolicyContext& ctx) const override {
     for (int h : hospitals)
-      ctx.hospitals.convert_beds(h, relative, amount, to_nursing, ctx.care.ledger());
+      ctx.hospitals.convert_beds(h, converted.relative, converted.amount, to_nursing,
+                                 ctx.care.ledger());
   }
 };
 
