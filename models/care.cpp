@@ -765,9 +765,7 @@ void CareSystem::declare(sim::SeriesTable& t, const Census& census) const {
          "people",
          "People alive at the end of the period by the care they hold (none: at home without "
          "formal care) and ADL level"},
-        [&census](Int row) {
-          std::copy(census.mode_by_adl.begin(), census.mode_by_adl.end(), row.begin());
-        });
+        sim::copy_of(census.mode_by_adl));
   // [district][mode][k] counts of the formal modes as [district][service][k].
   const auto by_service_cells = [nd](const std::vector<std::int64_t>& v, std::size_t k) {
     return [&v, nd, k](Int row) {
@@ -796,17 +794,11 @@ void CareSystem::declare(sim::SeriesTable& t, const Census& census) const {
          "(died, moved to another home, left for other care or none) and how long they had "
          "lasted (days since care_since; the care warm-up's residents from their warm-up day); "
          "by the resident's district"},
-        [this](Int row) {
-          const auto& v = ledger_.ended_stays();
-          std::copy(v.begin(), v.end(), row.begin());
-        });
+        sim::copy_of(ledger_.ended_stays()));
   t.add({"new_institution_stay_days_ended", d, SeriesKind::kFlow, "days",
          "Days lasted by the stays of new_institution_stays_ended: with them, the mean completed "
          "stay"},
-        [this](Int row) {
-          const auto& v = ledger_.ended_stay_days();
-          std::copy(v.begin(), v.end(), row.begin());
-        });
+        sim::copy_of(ledger_.ended_stay_days()));
   t.add({"new_waits_carried_in",
          {"district", "service", "wait_band"},
          SeriesKind::kFlow,
@@ -825,10 +817,10 @@ void CareSystem::declare(sim::SeriesTable& t, const Census& census) const {
         by_service_cells(ledger_.ended_waits(), kWaitEnds * kWaitBands));
   t.add({"n_need", d, SeriesKind::kStock, "people",
          "People in need of care (ADL level >= care.need_level)"},
-        [&census](Int row) { std::copy(census.need.begin(), census.need.end(), row.begin()); });
+        sim::copy_of(census.need));
   t.add({"n_unmet", d, SeriesKind::kStock, "people",
          "People in need of care without any formal care (waiting or not)"},
-        [&census](Int row) { std::copy(census.unmet.begin(), census.unmet.end(), row.begin()); });
+        sim::copy_of(census.unmet));
   t.add({"coverage", d, SeriesKind::kStock, "share",
          "Share of people in need who receive formal care: 1 - n_unmet / n_need (NaN if nobody "
          "is in need)"},
@@ -951,10 +943,7 @@ void CareSystem::declare(sim::SeriesTable& t, const Census& census) const {
         });
   t.add({"new_admissions_by_facility", f, SeriesKind::kFlow, "people", "Admissions in the period",
          "facilities"},
-        [this](Int row) {
-          std::copy(flows_.facility_admissions.begin(), flows_.facility_admissions.end(),
-                    row.begin());
-        });
+        sim::copy_of(flows_.facility_admissions));
   t.add(
       {"mean_wait_days_by_facility", f, SeriesKind::kMean, "days",
        "Mean completed wait of admissions after a wait in the period (NaN if none)", "facilities"},

@@ -225,7 +225,7 @@ void Ledger::count_end(const WaitEntry& w, WaitEnd end) {
       ((static_cast<std::size_t>(w.district) * kCareModes + w.mode) * kWaitEnds +
        static_cast<std::size_t>(end)) *
           kWaitBands +
-      wait_band(std::max<sim::Day>(0, day_ - w.counted_from));
+      wait_band_on(w, day_);
   ended_[cell] += 1;
 }
 
@@ -233,7 +233,7 @@ void Ledger::carry_in_waits() {
   for (const WaitEntry& w : entries_)
     if (w.used)
       carried_[(static_cast<std::size_t>(w.district) * kCareModes + w.mode) * kWaitBands +
-               wait_band(std::max<sim::Day>(0, day_ - w.counted_from))] += 1;
+               wait_band_on(w, day_)] += 1;
 }
 
 void Ledger::leave(std::uint32_t slot, WaitEnd end) {

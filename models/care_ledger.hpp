@@ -14,6 +14,7 @@
 //                   can be served exactly when the district has that many hours free
 // allocate() serves every queue in one global priority order (design section 3 step 6).
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <limits>
@@ -109,6 +110,11 @@ struct WaitEntry {
        renege_on, used, generation, held);
   }
 };
+
+// The duration band a wait has reached on `day` (its length counted from counted_from).
+inline std::size_t wait_band_on(const WaitEntry& w, sim::Day day) {
+  return wait_band(std::max<sim::Day>(0, day - w.counted_from));
+}
 
 class Ledger {
  public:

@@ -120,7 +120,7 @@ void count_census(const People& people, const Scenario& scenario, sim::Day day,
         const care::WaitEntry& w = ledger.entry(people.wait_slot[i]);
         acc.rare.waiting[di * kCareModes + w.mode] += 1;
         acc.rare.waiting_by_duration[(di * kCareModes + w.mode) * care::kWaitBands +
-                                     care::wait_band(std::max(0, day - w.counted_from))] += 1;
+                                     care::wait_band_on(w, day)] += 1;
       }
       if (people.in_hospital(i)) {
         acc.rare.inpatients[di] += 1;

@@ -154,9 +154,6 @@ void Demography::declare(sim::SeriesTable& t, const Census& census) const {
   using Int = sim::SeriesTable::IntRow;
   using Real = sim::SeriesTable::RealRow;
   const std::vector<std::string> d{"district"}, dsa{"district", "sex", "age_band"};
-  const auto copy = [](const std::vector<std::int64_t>& from) {
-    return [&from](Int row) { std::copy(from.begin(), from.end(), row.begin()); };
-  };
   const auto by_district = [this](const std::vector<std::int64_t>& cells) {
     return [this, &cells](Int row) {
       for (std::size_t k = 0; k < cells.size(); ++k)
@@ -167,7 +164,7 @@ void Demography::declare(sim::SeriesTable& t, const Census& census) const {
         by_district(census.alive));
   t.add({"n_alive_by_sex_age", dsa, sim::SeriesKind::kStock, "people",
          "People alive at the end of the period by sex and age band"},
-        copy(census.alive));
+        sim::copy_of(census.alive));
   t.add({"mean_age", d, sim::SeriesKind::kMean, "years",
          "Mean age of the people alive at the end of the period (0 where nobody lives)"},
         [&census](Real row) {
@@ -184,7 +181,7 @@ void Demography::declare(sim::SeriesTable& t, const Census& census) const {
         by_district(flows_.deaths));
   t.add({"new_deaths_by_sex_age", dsa, sim::SeriesKind::kFlow, "people",
          "Deaths in the period by sex and age band (age at the middle of the step)"},
-        copy(flows_.deaths));
+        sim::copy_of(flows_.deaths));
   t.add({"new_deaths_by_setting",
          {"district", "death_setting"},
          sim::SeriesKind::kFlow,
@@ -192,10 +189,10 @@ void Demography::declare(sim::SeriesTable& t, const Census& census) const {
          "Deaths in the period by where the person was: at home without formal care, with home "
          "care, in community care, in an institution, or in hospital (then whatever care they "
          "held); by the person's own district"},
-        copy(flows_.deaths_by_setting));
+        sim::copy_of(flows_.deaths_by_setting));
   t.add({"cum_deaths", d, sim::SeriesKind::kCumulative, "people",
          "Deaths from the start of the run to the period end"},
-        copy(flows_.cum_deaths));
+        sim::copy_of(flows_.cum_deaths));
   t.add({"new_person_years", dsa, sim::SeriesKind::kFlow, "years",
          "Person-years lived in the period by the people alive at each step's start (exposure "
          "for rates: new_deaths_by_sex_age / new_person_years)"},
@@ -205,16 +202,16 @@ void Demography::declare(sim::SeriesTable& t, const Census& census) const {
         });
   t.add({"new_entrants", d, sim::SeriesKind::kFlow, "people",
          "People reaching the minimum age (population.min_age, 60 by default) in the period"},
-        copy(flows_.entrants));
+        sim::copy_of(flows_.entrants));
   t.add({"cum_entrants", d, sim::SeriesKind::kCumulative, "people",
          "Entrants from the start of the run to the period end"},
-        copy(flows_.cum_entrants));
+        sim::copy_of(flows_.cum_entrants));
   t.add({"new_migrants_in", d, sim::SeriesKind::kFlow, "people",
          "Moves into the district from another simulated district"},
-        copy(flows_.migrants_in));
+        sim::copy_of(flows_.migrants_in));
   t.add({"new_migrants_out", d, sim::SeriesKind::kFlow, "people",
          "Moves out of the district to another simulated district"},
-        copy(flows_.migrants_out));
+        sim::copy_of(flows_.migrants_out));
 }
 
 }  // namespace eldersim

@@ -128,27 +128,21 @@ void Health::declare(sim::SeriesTable& t, const Census& census) const {
          sim::SeriesKind::kStock,
          "people",
          "People alive at the end of the period by ADL level"},
-        [&census](sim::SeriesTable::IntRow row) {
-          std::copy(census.adl.begin(), census.adl.end(), row.begin());
-        });
+        sim::copy_of(census.adl));
   t.add({"n_adl_by_sex_age",
          {"district", "sex", "age_band", "adl_level"},
          sim::SeriesKind::kStock,
          "people",
          "People alive at the end of the period by sex, age band and ADL level (prevalence of "
          "disability by age: divide by n_alive_by_sex_age)"},
-        [&census](sim::SeriesTable::IntRow row) {
-          std::copy(census.adl_by_sex_age.begin(), census.adl_by_sex_age.end(), row.begin());
-        });
+        sim::copy_of(census.adl_by_sex_age));
   t.add({"new_adl_transitions",
          {"district", "adl_from", "adl_to"},
          sim::SeriesKind::kFlow,
          "people",
          "Changes of ADL level in the period, by level before and after (the step's transition "
          "and declines in hospital)"},
-        [this](sim::SeriesTable::IntRow row) {
-          std::copy(transitions_.begin(), transitions_.end(), row.begin());
-        });
+        sim::copy_of(transitions_));
 }
 
 }  // namespace eldersim

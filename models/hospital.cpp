@@ -824,12 +824,6 @@ void Hospitals::declare(sim::SeriesTable& t, const Census& census) const {
   using sim::SeriesKind;
   const std::vector<std::string> d{"district"}, dsa{"district", "sex", "age_band"};
   const auto nd = static_cast<std::size_t>(scenario_.district_count());
-  const auto copy = [](const std::vector<std::int64_t>& v) {
-    return [&v](Int row) { std::copy(v.begin(), v.end(), row.begin()); };
-  };
-  const auto copy_real = [](const std::vector<double>& v) {
-    return [&v](Real row) { std::copy(v.begin(), v.end(), row.begin()); };
-  };
   // A per-hospital sum by the hospital's district.
   const auto by_hospital_district = [this](const auto& v) {
     return [this, &v](Real row) {
@@ -860,7 +854,7 @@ void Hospitals::declare(sim::SeriesTable& t, const Census& census) const {
   t.add({"new_hospital_admissions_by_sex_age", dsa, SeriesKind::kFlow, "people",
          "Hospital admissions by the patient's district, sex and age band (rates: divide by "
          "new_person_years)"},
-        copy(flows_.admissions_by_cell));
+        sim::copy_of(flows_.admissions_by_cell));
   t.add({"new_hospital_admissions_by_origin",
          {"district", "destination_district"},
          SeriesKind::kFlow,
@@ -868,31 +862,31 @@ void Hospitals::declare(sim::SeriesTable& t, const Census& census) const {
          "Hospital admissions by the patient's district (rows) and the hospital's district "
          "(columns); rows sum to new_hospital_admissions; sum over a year's periods for the "
          "yearly referral matrix"},
-        copy(flows_.admissions_by_origin));
+        sim::copy_of(flows_.admissions_by_origin));
   t.add({"new_referrals", d, SeriesKind::kFlow, "people",
          "Admissions referred one tier up, by the patient's district"},
-        copy(flows_.referrals));
+        sim::copy_of(flows_.referrals));
   t.add({"new_turned_away", d, SeriesKind::kFlow, "people",
          "Patients who found no hospital with a free bed within reach (their first choice, or "
          "another within hospital_system.diversion.max_minutes of home), by their district"},
-        copy(flows_.turned_away_by_district));
+        sim::copy_of(flows_.turned_away_by_district));
   t.add({"new_wait_cap_discharges", d, SeriesKind::kFlow, "people",
          "Patients sent home after waiting hospital_system.discharge.max_wait_days in an acute "
          "bed for a care place (they stay on its waiting list), by their district"},
-        copy(flows_.wait_cap_by_district));
+        sim::copy_of(flows_.wait_cap_by_district));
   t.add({"new_background_turned_away", d, SeriesKind::kFlow, "people",
          "Patients under the minimum age (the background, an aggregate: not whole people) who "
          "found the hospital full, by the hospital's district"},
         by_hospital_district(flows_.background_turned_away));
   t.add({"new_hospital_deaths", d, SeriesKind::kFlow, "people",
          "Deaths in hospital (also counted in new_deaths), by the patient's district"},
-        copy(flows_.deaths_by_district));
+        sim::copy_of(flows_.deaths_by_district));
   t.add({"n_inpatients", d, SeriesKind::kStock, "people",
          "People in hospital at the end of the period, by their district"},
-        copy(census.inpatients));
+        sim::copy_of(census.inpatients));
   t.add({"n_delayed_discharge", d, SeriesKind::kStock, "people",
          "People in hospital waiting for a care place at the end of the period, by their district"},
-        copy(census.delayed));
+        sim::copy_of(census.delayed));
   t.add({"n_hospital_beds", d, SeriesKind::kStock, "beds",
          "Acute beds of the open hospitals in the district at the period end (all ages)"},
         [this](Int row) {
@@ -949,39 +943,39 @@ void Hospitals::declare(sim::SeriesTable& t, const Census& census) const {
         });
   t.add({"new_admissions_by_hospital", h, SeriesKind::kFlow, "people",
          "Elderly admissions in the period", "hospitals"},
-        copy(flows_.admissions));
+        sim::copy_of(flows_.admissions));
   t.add({"new_referred_in_by_hospital", h, SeriesKind::kFlow, "people",
          "Admissions referred one tier up", "hospitals"},
-        copy(flows_.referred_in));
+        sim::copy_of(flows_.referred_in));
   t.add({"new_diverted_by_hospital", h, SeriesKind::kFlow, "people",
          "Patients for whom this was the first choice, admitted elsewhere because it was full",
          "hospitals"},
-        copy(flows_.diverted));
+        sim::copy_of(flows_.diverted));
   t.add({"new_turned_away_by_hospital", h, SeriesKind::kFlow, "people",
          "Patients for whom this was the first choice and no hospital within reach had a free bed",
          "hospitals"},
-        copy(flows_.turned_away));
+        sim::copy_of(flows_.turned_away));
   t.add({"new_deaths_by_hospital", h, SeriesKind::kFlow, "people", "Elderly deaths in the hospital",
          "hospitals"},
-        copy(flows_.deaths));
+        sim::copy_of(flows_.deaths));
   t.add({"new_wait_cap_discharges_by_hospital", h, SeriesKind::kFlow, "people",
          "Patients sent home after waiting hospital_system.discharge.max_wait_days in an acute "
          "bed for a care place",
          "hospitals"},
-        copy(flows_.wait_cap_discharges));
+        sim::copy_of(flows_.wait_cap_discharges));
   t.add({"new_background_admissions_by_hospital", h, SeriesKind::kFlow, "people",
          "Patients under the minimum age admitted (the background, an aggregate: not whole "
          "people)",
          "hospitals"},
-        copy_real(flows_.background_admissions));
+        sim::copy_of(flows_.background_admissions));
   t.add({"new_background_turned_away_by_hospital", h, SeriesKind::kFlow, "people",
          "Patients under the minimum age who found the hospital full (the background, an "
          "aggregate: not whole people)",
          "hospitals"},
-        copy_real(flows_.background_turned_away));
+        sim::copy_of(flows_.background_turned_away));
   t.add({"new_elderly_bed_days_by_hospital", h, SeriesKind::kFlow, "bed-days",
          "Acute bed-days used by elderly patients", "hospitals"},
-        copy(flows_.bed_days));
+        sim::copy_of(flows_.bed_days));
   t.add({"elderly_occupancy_by_hospital", h, SeriesKind::kMean, "share",
          "Elderly acute bed-days / acute bed-days available (NaN if none)", "hospitals"},
         per_hospital_ratio(f(&HospitalFlows::bed_days), f(&HospitalFlows::capacity_bed_days)));
@@ -994,18 +988,18 @@ void Hospitals::declare(sim::SeriesTable& t, const Census& census) const {
             f(&HospitalFlows::capacity_bed_days)));
   t.add({"peak_occupied_beds_by_hospital", h, SeriesKind::kMax, "beds",
          "Most acute beds occupied (all ages) on any day of the period", "hospitals"},
-        copy(flows_.peak_occupied));
+        sim::copy_of(flows_.peak_occupied));
   t.add({"new_delayed_discharge_days_by_hospital", h, SeriesKind::kFlow, "bed-days",
          "Acute bed-days used by patients waiting for a care place", "hospitals"},
-        copy(flows_.delayed_days));
+        sim::copy_of(flows_.delayed_days));
   t.add({"new_rehabilitation_bed_days_by_hospital", h, SeriesKind::kFlow, "bed-days",
          "Rehabilitation bed-days used by patients waiting for a care place", "hospitals"},
-        copy(flows_.rehabilitation_bed_days));
+        sim::copy_of(flows_.rehabilitation_bed_days));
   t.add({"new_stays_ended_by_hospital", h, SeriesKind::kFlow, "people",
          "Stays ending in the period (discharge or death): the weights of "
          "mean_length_of_stay_by_hospital",
          "hospitals"},
-        copy(flows_.discharges));
+        sim::copy_of(flows_.discharges));
   t.add(
       {"mean_length_of_stay_by_hospital", h, SeriesKind::kMean, "days",
        "Mean length of the stays ending in the period, delays included (NaN if none)", "hospitals"},

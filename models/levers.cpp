@@ -42,22 +42,26 @@ std::vector<int> read_facility_selection(Map& m, const Scenario& s) {
   return out;
 }
 
-// A new value or a percent change.
+// A new value (places, yuan or beds) or a percent change, whose range the lever gives.
 struct Amount {
   bool relative = false;
-  double value = 0;   // absolute: places or yuan
-  double factor = 1;  // relative: 1 + percent / 100
-  static Amount read(Map& m, const char* value_key, double max) {
+  double value = 0;  // absolute: places, yuan or beds
+  double share = 0;  // relative: percent / 100
+  double factor() const { return 1 + share; }
+  static Amount read(Map& m, const char* value_key, double max, double min_percent = -100,
+                     double max_percent = 1000) {
     Amount a;
     if (m.has(value_key) == m.has("percent"))
       m[value_key].error(fmt::format("give either {} or percent", value_key));
     if (m.has(value_key)) a.value = m.require<double>(value_key, cfg::between(0, max));
     if (m.has("percent")) {
       a.relative = true;
-      a.factor = 1 + m.require<double>("percent", cfg::between(-100, 1000)) / 100;
+      a.share = m.require<double>("percent", cfg::between(min_percent, max_percent)) / 100;
     }
     return a;
   }
+  // A hospital's share of its beds, or a number of beds before scaling.
+  double beds_or_share() const { return relative ? share : value; }
 };
 
 // set_places: places := value (scaled), or places * (1 + percent / 100).
@@ -78,7 +82,7 @@ struct SetPlaces final : Lever {
       const auto i = static_cast<std::size_t>(f);
       set_places(ctx, i,
                  amount.relative
-                     ? std::llround(static_cast<double>(ledger.place(i).places) * amount.factor)
+                     ? std::llround(static_cast<double>(ledger.place(i).places) * amount.factor())
                      : std::llround(amount.value * ctx.scenario.population.scale));
     }
   }
@@ -102,7 +106,7 @@ struct SetPrice final : Lever {
       auto prices = ledger.place(static_cast<std::size_t>(f)).monthly_price;
       // Repeated increases stop at the limit of a price (so spending stays finite).
       for (double& price : prices)
-        price = amount.relative ? std::min(price * amount.factor, limits::kYuan) : amount.value;
+        price = amount.relative ? std::min(price * amount.factor(), limits::kYuan) : amount.value;
       ledger.set_price(static_cast<std::size_t>(f), prices);
     }
   }
@@ -175,37 +179,21 @@ std::vector<int> read_hospital_selection(Map& m, const Scenario& s) {
   return out;
 }
 
-// A number of beds for each hospital selected (before scaling), or a percent of its acute beds.
-struct BedAmount {
-  bool relative = false;
-  double amount = 0;  // beds, or the share
-  static BedAmount read(Map& m, double max_percent) {
-    BedAmount a;
-    if (m.has("beds") == m.has("percent")) m["beds"].error("give either beds or percent");
-    if (m.has("beds")) a.amount = m.require<double>("beds", cfg::between(0, limits::kPlaces));
-    if (m.has("percent")) {
-      a.relative = true;
-      a.amount = m.require<double>("percent", cfg::between(0, max_percent)) / 100;
-    }
-    return a;
-  }
-};
-
 // add_hospital_beds: acute beds of some hospitals grow by a number of beds (scaled) or a
 // percent of each hospital's acute beds (new wards, new buildings: the acute-bed trend).
 struct AddHospitalBeds final : Lever {
   std::vector<int> hospitals;
-  BedAmount added;
+  Amount added;  // beds added to each, or a share of its acute beds
   static std::shared_ptr<const Lever> parse(const Value& v, Scenario& s) {
     auto lever = std::make_shared<AddHospitalBeds>();
     Map m = v.as_map();
     lever->hospitals = read_hospital_selection(m, s);
-    lever->added = BedAmount::read(m, 1000);
+    lever->added = Amount::read(m, "beds", limits::kPlaces, 0, 1000);
     m.finish();
     return lever;
   }
   void apply(PolicyContext& ctx) const override {
-    for (int h : hospitals) ctx.hospitals.add_beds(h, added.relative, added.amount);
+    for (int h : hospitals) ctx.hospitals.add_beds(h, added.relative, added.beds_or_share());
   }
 };
 
@@ -214,13 +202,13 @@ struct AddHospitalBeds final : Lever {
 // beds (scaled) or a percent of each hospital's acute beds.
 struct ConvertHospitalBeds final : Lever {
   std::vector<int> hospitals;
-  BedAmount converted;
+  Amount converted;  // beds taken from each, or a share of its acute beds
   bool to_nursing = true;
   static std::shared_ptr<const Lever> parse(const Value& v, Scenario& s) {
     auto lever = std::make_shared<ConvertHospitalBeds>();
     Map m = v.as_map();
     lever->hospitals = read_hospital_selection(m, s);
-    lever->converted = BedAmount::read(m, 100);
+    lever->converted = Amount::read(m, "beds", limits::kPlaces, 0, 100);
     lever->to_nursing = m.choice("to", {"nursing", "rehabilitation"}, "nursing") == "nursing";
     m.finish();
     if (lever->to_nursing)
@@ -232,7 +220,7 @@ struct ConvertHospitalBeds final : Lever {
   }
   void apply(PolicyContext& ctx) const override {
     for (int h : hospitals)
-      ctx.hospitals.convert_beds(h, converted.relative, converted.amount, to_nursing,
+      ctx.hospitals.convert_beds(h, converted.relative, converted.beds_or_share(), to_nursing,
                                  ctx.care.ledger());
   }
 };

@@ -391,13 +391,8 @@ std::vector<sim::Day> read_repeat(Map& m, sim::Day first) {
   if (r.has("until") && until < first)
     r["until"].error(fmt::format("is before the event's date ({})", sim::format_date(first)));
   r.finish();
-  const auto ymd = sim::to_ymd(first);
   for (int k = 1; every > 0; ++k) {
-    const int year = ymd.year + k * every;
-    const unsigned day = ymd.month == 2 && ymd.day == 29 && sim::days_in_year(year) == 365
-                             ? 28u
-                             : static_cast<unsigned>(ymd.day);
-    const sim::Day next = sim::make_day(year, ymd.month, day);
+    const sim::Day next = sim::years_later(first, k * every);
     if (next > until) break;
     dates.push_back(next);
   }

@@ -32,11 +32,7 @@ std::vector<std::int64_t> apportion(std::int64_t total, const std::vector<double
 }
 
 sim::Day years_before(sim::Day day, int years) {
-  const auto ymd = sim::to_ymd(day);
-  const int year = ymd.year - years;
-  unsigned d = ymd.day;
-  if (ymd.month == 2 && d == 29 && sim::days_in_year(year) == 365) d = 28;
-  return sim::make_day(year, ymd.month, d);
+  return sim::years_later(day, -years);
 }
 
 void draw_attributes(People& people, std::size_t row, int age_band, const Scenario& scenario,

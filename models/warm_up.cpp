@@ -17,8 +17,6 @@
 // from any run step's. What stays is the care held, the waiting lists (with their start days,
 // before the start) and the review days.
 
-#include <tbb/enumerable_thread_specific.h>
-
 #include <algorithm>
 #include <cmath>
 #include <limits>

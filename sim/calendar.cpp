@@ -57,6 +57,12 @@ Day month_start(Day d) {
 int days_in_year(int year) {
   return make_day(year + 1, 1, 1) - make_day(year, 1, 1);
 }
+Day years_later(Day d, int years) {
+  const auto ymd = to_ymd(d);
+  const int year = ymd.year + years;
+  const unsigned day = ymd.month == 2 && ymd.day == 29 && days_in_year(year) == 365 ? 28 : ymd.day;
+  return make_day(year, ymd.month, day);
+}
 
 double probability_to_rate(double probability, double days) {
   if (probability < 0 || probability >= 1 || days <= 0)

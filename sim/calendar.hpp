@@ -37,6 +37,9 @@ int year_of(Day d);
 Day year_start(Day d);
 Day month_start(Day d);
 int days_in_year(int year);
+// The same month and day `years` later (earlier if negative); 29 February becomes 28 February
+// in a common year.
+Day years_later(Day d, int years);
 
 // Annual hazard rate r (per person-year) to the probability of at least one event in `days`:
 // p = 1 - exp(-r * days / 365.25) (design section 1). Exact for a constant hazard. On the hot

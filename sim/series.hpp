@@ -7,6 +7,7 @@
 // counted at the period end with n_, running totals with cum_; shares, ratios, means and peaks
 // are named for what they are.
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <limits>
@@ -42,6 +43,13 @@ struct SeriesInfo {
 // an empty facility or district reads as "no value", not as 0.
 inline double ratio_or_nan(double num, double den) {
   return den > 0 ? num / den : std::numeric_limits<double>::quiet_NaN();
+}
+
+// A fill that copies a vector laid out as the series' cells (row-major over its dims); the
+// vector must outlive the table.
+template <class T>
+std::function<void(std::span<T>)> copy_of(const std::vector<T>& v) {
+  return [&v](std::span<T> row) { std::copy(v.begin(), v.end(), row.begin()); };
 }
 
 class SeriesTable {
