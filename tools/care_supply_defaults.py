@@ -22,11 +22,7 @@ trend from 2021 (GROWTH below).
 
 import math
 
-DISTRICTS = {  # residents 60+ in 2020, as in configs/guangzhou.yaml
-    "Yuexiu": 372150, "Liwan": 264164, "Haizhu": 336865, "Tianhe": 168610, "Baiyun": 218696,
-    "Huangpu": 90462, "Panyu": 173939, "Huadu": 146113, "Nansha": 90817, "Conghua": 102895,
-    "Zengcheng": 165887,
-}
+from hospital_defaults import DISTRICTS, spread  # the residents 60+ and the rule that spreads counts
 BEDS_2013, BEDS_2024 = 34000, 60144  # at 2013-01-01 and 2025-01-01
 GROWTH = math.log(BEDS_2024 / BEDS_2013) / 12  # a year, log-linear
 FACTOR = math.exp(-5 * GROWTH)  # 2025-01-01 back to 2020-01-01
@@ -35,20 +31,10 @@ PUBLIC_SHARE = 0.35
 PLACES_PER_CENTRE = 8
 
 
-def spread(total, districts=tuple(DISTRICTS)):
-    """Whole counts in proportion to the 60+ of `districts`, largest remainders, summing exactly."""
-    weight = sum(DISTRICTS[d] for d in districts)
-    raw = {d: total * DISTRICTS[d] / weight for d in districts}
-    out = {d: int(raw[d]) for d in districts}
-    for d in sorted(districts, key=lambda d: raw[d] - out[d], reverse=True)[: total - sum(out.values())]:
-        out[d] += 1
-    return out
-
-
 def main():
-    beds = spread(round(BEDS_2024 * FACTOR))
-    homes = spread(round(INSTITUTIONS_2024 * FACTOR))
-    centres = spread(round(COMMUNITY_2024 * FACTOR))
+    beds = spread(round(BEDS_2024 * FACTOR), list(DISTRICTS))
+    homes = spread(round(INSTITUTIONS_2024 * FACTOR), list(DISTRICTS))
+    centres = spread(round(COMMUNITY_2024 * FACTOR), list(DISTRICTS))
     print(f"  # {sum(beds.values())} beds, {sum(homes.values())} homes, {sum(centres.values())} "
           f"community facilities (factor {FACTOR:.4f}, growth {math.exp(GROWTH) - 1:.4%} a year)")
     public_prices, private_prices = "&public_prices [1500, 1600, 1900, 2200, 2500]", \

@@ -35,7 +35,7 @@ TERTIARY_CENTRAL_SHARE = 0.85
 
 
 def spread(total, districts):
-    """Whole beds in proportion to the 60+ of `districts`, largest remainders, summing exactly."""
+    """Whole counts in proportion to the 60+ of `districts`, largest remainders, summing exactly."""
     weight = sum(DISTRICTS[d] for d in districts)
     raw = {d: total * DISTRICTS[d] / weight for d in districts}
     beds = {d: int(raw[d]) for d in districts}
