@@ -22,16 +22,16 @@ constexpr sim::Day kFirstReview = std::numeric_limits<sim::Day>::min();
 }  // namespace
 
 void CareFlows::clear() {
-  for (auto* v : {&admissions, &admitted_from_wait, &wait_days, &reneges, &facility_admissions,
-                  &facility_admitted_from_wait, &facility_wait_days})
+  for (auto* v : {&admissions, &admitted_from_wait, &wait_days, &reneges, &second_choices,
+                  &facility_admissions, &facility_admitted_from_wait, &facility_wait_days})
     std::fill(v->begin(), v->end(), 0);
 }
 
 CareSystem::CareSystem(const Scenario& s) : scenario_(s), spec_(s.care), ledger_(s), choices_(s) {
   const auto nd = static_cast<std::size_t>(s.district_count());
   const auto nf = static_cast<std::size_t>(s.facility_count());
-  for (auto* v :
-       {&flows_.admissions, &flows_.admitted_from_wait, &flows_.wait_days, &flows_.reneges})
+  for (auto* v : {&flows_.admissions, &flows_.admitted_from_wait, &flows_.wait_days,
+                  &flows_.reneges, &flows_.second_choices})
     v->assign(nd * kCareModes, 0);
   for (auto* v : {&flows_.facility_admissions, &flows_.facility_admitted_from_wait,
                   &flows_.facility_wait_days})
@@ -90,9 +90,6 @@ void CareSystem::charge(std::uint64_t charge_class, std::int64_t people, const s
   one.person_pays(
       d, monthly_cost(programme, spec_.home, mode, gross, {level, groups, c.enrolled == 1}),
       step.days / kDaysPerMonth, step.days);
-  const HomeSupportSpec& hs = programme.home_support;
-  if (mode == kHomeCare && hs.meal_subsidy_per_week > 0 && in_groups(groups, hs.meal_groups))
-    one.government_pays(d, kMeals, to_fen(hs.meal_subsidy_per_week * step.days / 7.0));
   for (std::size_t k = d * kPayers; k < (d + 1) * kPayers; ++k)
     spending.by_payer[k] += people * one.by_payer[k];
   for (std::size_t k = d * kGovernmentSpendingTypes; k < (d + 1) * kGovernmentSpendingTypes; ++k)
@@ -302,7 +299,7 @@ CareSystem::Decision CareSystem::decide(const sim::Step& step, const Due& due,
   if (reneging) c.excluded = wait->mode;
   sim::RandomStream rng(ctx.seed, p.id[i], static_cast<std::uint32_t>(step.index),
                         kind(RandomEvent::kCareChoice));
-  const Wish wish = wish_of(p, i, p.adl[i], choices_.draw(c, rng));
+  const Wish wish = wish_of(p, i, p.adl[i], draw_choice(c, rng));
   // The first review is staggered over the interval so reviews do not come in waves.
   if (p.next_review[i] == kFirstReview) {
     sim::RandomStream stagger(ctx.seed, p.id[i], 0, kind(RandomEvent::kReviewStagger));
@@ -319,9 +316,23 @@ CareSystem::Decision CareSystem::decide(const sim::Step& step, const Due& due,
     return out;
   }
   out.action = Action::kRequest;
+  out.second_choice = wish.choice.second;
   // A reneging person's old request is gone before the new one is made.
   out.request = request_of(p, i, wish, today, ctx.programme, out.reneged ? nullptr : wait);
   return out;
+}
+
+Choice CareSystem::draw_choice(const Chooser& c, sim::RandomStream& rng) const {
+  Choice choice = choices_.draw(c, rng);
+  const ChoiceSpec& k = spec_.choice;
+  if (!k.second_choice || (choice.mode != kCommunityCare && choice.mode != kInstitution))
+    return choice;
+  const bool nursing = choice.mode == kInstitution && c.level >= spec_.nursing_level;
+  if (ledger_.has_room(choice.facility, nursing)) return choice;
+  const std::uint16_t other =
+      choices_.second_choice(c, choice, ledger_, nursing, k.second_choice_max_loss, rng.uniform());
+  if (other != kNoFacility) choice.facility = other, choice.second = true;
+  return choice;
 }
 
 std::vector<CareSystem::Decision> CareSystem::choose(const sim::Step& step,
@@ -419,7 +430,10 @@ Ledger::QueueChanges CareSystem::apply_to_ledger(std::span<const Due> due,
       hours[h.district] -= h.hours;
     }
     if (applied.leaving[k] != kNoSlot) batch.leave.push_back(applied.leaving[k]);
-    if (applied.joins[k]) batch.join.push_back(decisions[k].request);
+    if (applied.joins[k]) {
+      batch.join.push_back(decisions[k].request);
+      if (decisions[k].second_choice) count_second_choice(decisions[k].request);
+    }
   }
   for (std::size_t f = 0; f < occupied.size(); ++f)
     ledger_.add_occupancy(f, occupied[f], nursing[f]);
@@ -505,6 +519,10 @@ CareSystem::Served CareSystem::serve(std::uint32_t slot, sim::Day today) {
   else
     ledger_.take_bed(e.facility, out.nursing);
   return out;
+}
+
+void CareSystem::count_second_choice(const WaitEntry& e) {
+  flows_.second_choices[static_cast<std::size_t>(e.district) * kCareModes + e.mode] += 1;
 }
 
 void CareSystem::count_admission(const WaitEntry& e, sim::Day today) {
@@ -599,7 +617,7 @@ std::vector<Wish> CareSystem::discharge_wishes(std::span<const DischargeChooser>
   tbb::parallel_for(std::size_t{0}, who.size(), [&](std::size_t k) {
     sim::RandomStream rng(ctx.seed, p.id[who[k].row], static_cast<std::uint32_t>(step.index),
                           kind(RandomEvent::kDischargeChoice));
-    wishes[k] = wish_of(p, who[k].row, who[k].level, choices_.draw(choosers[k], rng));
+    wishes[k] = wish_of(p, who[k].row, who[k].level, draw_choice(choosers[k], rng));
   });
   return wishes;
 }
@@ -619,6 +637,7 @@ DischargeOutcome CareSystem::settle_discharge(std::size_t i, const Wish& wish, s
   }
   const WaitEntry r = request_of(p, i, wish, day, ctx.programme, waiting_entry(p, i));
   // (request_of reads the level of the row: the caller has applied any decline already.)
+  if (wish.choice.second) count_second_choice(r);
   const bool unlimited = ledger_.unlimited();
   const std::size_t d = p.district[i];
   if (r.in_place) {
@@ -848,6 +867,11 @@ void CareSystem::declare(sim::SeriesTable& t, const Census& census) const {
                   ratio_or_nan(static_cast<double>(flows_.wait_days[k * kCareModes + m]),
                                static_cast<double>(flows_.admitted_from_wait[k * kCareModes + m]));
         });
+  t.add({"new_second_choices", ds, SeriesKind::kFlow, "people",
+         "Requests for a centre or home with room made because the one drawn first had none "
+         "(care.choice.second_choice), by the district of the request; part of the requests of "
+         "new_waits_started and of the discharges into care"},
+        by_service(flows_.second_choices));
   t.add({"new_reneges", ds, SeriesKind::kFlow, "people",
          "People who gave up waiting (after care.renege_days) and chose again"},
         by_service(flows_.reneges));

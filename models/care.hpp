@@ -87,13 +87,14 @@ struct CareFlows {
   std::vector<std::int64_t> admitted_from_wait;           // [district][mode]
   std::vector<std::int64_t> wait_days;                    // [district][mode], over those admitted
   std::vector<std::int64_t> reneges;                      // [district][mode]
+  std::vector<std::int64_t> second_choices;               // [district][mode]
   std::vector<std::int64_t> facility_admissions;          // [facility]
   std::vector<std::int64_t> facility_admitted_from_wait;  // [facility]
   std::vector<std::int64_t> facility_wait_days;           // [facility]
   void clear();
   template <class Archive>
   void serialize(Archive& ar) {
-    ar(admissions, admitted_from_wait, wait_days, reneges, facility_admissions,
+    ar(admissions, admitted_from_wait, wait_days, reneges, second_choices, facility_admissions,
        facility_admitted_from_wait, facility_wait_days);
   }
 };
@@ -177,6 +178,7 @@ class CareSystem {
     Action action = Action::kNone;
     bool reneged = false;  // gave up a wait (counted) before choosing
     CareMode reneged_mode = kNoCare;
+    bool second_choice = false;  // the request is a second choice (Choice::second)
     sim::Day next_review = 0;
     WaitEntry request;
   };
@@ -213,6 +215,9 @@ class CareSystem {
   };
   Served serve(std::uint32_t slot, sim::Day today);  // the ledger's part
   void count_admission(const WaitEntry& e, sim::Day today);
+  void count_second_choice(const WaitEntry& e);
+  // The choice model's draw, then a second choice if the facility drawn has no room.
+  Choice draw_choice(const Chooser& c, sim::RandomStream& rng) const;
 
   Chooser chooser_of(const People& p, std::size_t i, int level, sim::Day today,
                      CareContext& ctx) const;

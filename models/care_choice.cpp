@@ -64,7 +64,6 @@ ChoiceModel::ClassWeights ChoiceModel::build(const Chooser& c, const Ledger& led
   if (hs.modification_utility != 0 && c.level >= hs.modification_min_level &&
       in_groups(c.groups, hs.modification_groups))
     w.home_value += hs.modification_utility;
-  if (hs.meal_utility != 0 && in_groups(c.groups, hs.meal_groups)) w.home_value += hs.meal_utility;
   w.home_available = hours > 0 && ledger.home_hours(static_cast<std::size_t>(c.district)) > 0;
   // Community and institutions: open facilities of the mode with places, weighted by their
   // share of places; community centres only in the own district.
@@ -180,6 +179,37 @@ Choice ChoiceModel::draw(const Chooser& c, sim::RandomStream& rng) const {
   }
   out.facility = o.facility[k];
   return out;
+}
+
+std::uint16_t ChoiceModel::second_choice(const Chooser& c, const Choice& first,
+                                         const Ledger& ledger, bool nursing, double max_loss,
+                                         double u) const {
+  if (c.current == first.mode) return kNoFacility;
+  const ClassWeights& w = classes_.at(class_key(c));
+  const Options& o = first.mode == kCommunityCare ? w.community : w.institution;
+  const auto it = std::lower_bound(o.facility.begin(), o.facility.end(), first.facility);
+  if (it == o.facility.end() || *it != first.facility) return kNoFacility;
+  const double floor = o.value[static_cast<std::size_t>(it - o.facility.begin())] - max_loss;
+  const auto weight = [&](std::size_t k) {
+    if (o.facility[k] == first.facility || o.value[k] < floor ||
+        !ledger.has_room(o.facility[k], nursing))
+      return 0.0;
+    return o.cumulative[k] - (k ? o.cumulative[k - 1] : 0.0);
+  };
+  double sum = 0;
+  for (std::size_t k = 0; k < o.facility.size(); ++k) sum += weight(k);
+  if (sum <= 0) return kNoFacility;
+  const double target = u * sum;
+  double below = 0;
+  std::size_t last = 0;
+  for (std::size_t k = 0; k < o.facility.size(); ++k) {
+    const double wk = weight(k);
+    if (wk <= 0) continue;
+    last = k;
+    below += wk;
+    if (target < below) return o.facility[k];
+  }
+  return o.facility[last];  // rounding at the top end
 }
 
 ChoiceSet ChoiceModel::choice_set(const Chooser& c, const Ledger& ledger,

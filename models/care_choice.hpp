@@ -9,6 +9,9 @@
 // facility changes demand through its price and distance, not through its mere number. The
 // centre or home a person is in now enters with weight exp(V_f + inertia) instead (staying is
 // its own alternative). Within the mode a facility is drawn with probability weight / sum.
+// If the facility drawn has no room, the chooser may take one that has (second_choice): the
+// city's placement of applicants where beds are free, limited by how much worse the place is
+// for them (price and distance), so that empty beds beside queues arise only from those.
 //
 // The facility weights depend on the person only through a class (district, income band, ADL
 // level, target groups, LTC enrolment), so they are computed once per class and kept until the
@@ -54,6 +57,7 @@ std::array<double, kCareModes> mode_probabilities(const ChoiceSet& set);
 struct Choice {
   CareMode mode = kNoCare;
   std::uint16_t facility = kNoFacility;
+  bool second = false;  // a second choice: the facility drawn first had no room
 };
 
 class ChoiceModel {
@@ -69,6 +73,12 @@ class ChoiceModel {
                        const ProgrammeSpec& programme) const;
   // Draws the mode, then the facility, from two uniforms of rng.
   Choice draw(const Chooser& c, sim::RandomStream& rng) const;
+  // For a chooser whose drawn facility has no room (`first`): another of the same mode with
+  // room for the request (nursing: it needs a nursing-type bed), drawn with uniform u by the
+  // same weights among those whose price and travel terms V_f are at most max_loss below the
+  // first's; kNoFacility if none. Someone who holds a place of that mode keeps it and waits.
+  std::uint16_t second_choice(const Chooser& c, const Choice& first, const Ledger& ledger,
+                              bool nursing, double max_loss, double u) const;
   // Forgets every class (after a restore: the state it was built for is gone).
   void clear() { classes_.clear(), built_ = false; }
 

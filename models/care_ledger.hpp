@@ -127,6 +127,9 @@ class Ledger {
   std::int64_t free_other(std::size_t f) const;    // institution: other beds free
   std::int64_t free_nursing(std::size_t f) const;  // institution: nursing-type beds free
   std::int64_t free_places(std::size_t f) const;   // community: places free
+  // Whether a new request could be served now: a place of a centre; a nursing-type bed, or for
+  // a request that does not need one any bed, of a home.
+  bool has_room(std::size_t f, bool nursing) const;
   double home_hours(std::size_t d) const { return home_hours_[d]; }
   std::int64_t home_hours_used(std::size_t d) const { return home_hours_used_[d]; }
   double free_hours(std::size_t d) const {
@@ -305,18 +308,9 @@ void Ledger::allocate(Serve&& serve) {
   sim::PriorityPass pass(std::move(queues));
   pass_ = &pass;
   const auto can_serve = [&](std::size_t q) {
-    if (unlimited_) return true;
     const Target& t = targets[q];
-    switch (t.kind) {
-      case 0:
-        return free_other(t.index) + free_nursing(t.index) > 0;
-      case 1:
-        return free_nursing(t.index) > 0;
-      case 2:
-        return free_places(t.index) > 0;
-      default:
-        return free_hours(t.index) >= t.demand;
-    }
+    if (t.kind == 3) return unlimited_ || free_hours(t.index) >= t.demand;
+    return has_room(t.index, t.kind == 1);
   };
   pass.run(can_serve, [&](std::size_t, std::uint32_t slot) { serve(slot); });
   pass_ = nullptr;

@@ -3,11 +3,13 @@
 // choice, prices, subsidies and the policy schedule. Parsed once by parse_scenario into these
 // immutable structs; the values for Guangzhou and their sources are in configs/guangzhou.yaml.
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <limits>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "models/basics.hpp"
@@ -69,6 +71,11 @@ struct ChoiceSpec {
   std::array<double, kCareModes> low_income{};   // income band low
   std::array<double, kCareModes> high_income{};  // income band high
   double inertia = 0;                            // bonus for the alternative the person is in now
+  // A chooser whose centre or home has no room takes one of the same mode that has, drawn by the
+  // same weights among those whose price and travel terms are at most max_utility_loss below
+  // the first choice's; with none, they wait for the first (models/care_choice.hpp).
+  bool second_choice = false;
+  double second_choice_max_loss = 0;
 };
 
 struct SupplyResponseSpec {
@@ -82,6 +89,29 @@ struct SupplyResponseSpec {
   // with the expected revenue of that place (fees and per-person subsidies times occupancy,
   // plus the per-bed subsidy).
   double monthly_cost_per_place = 1200;
+};
+
+// Community services beyond day-care places (models/community_services.hpp): canteens and
+// centre visits, used by people at home by a propensity fixed for life.
+struct CanteenSpec {
+  bool enabled = false;
+  double constant = 0;  // logit of dining at a canteen, for a healthy person aged 60-79
+  std::array<double, kAdlLevels> per_level{};  // added by ADL level
+  double age_80_plus = 0;
+  double living_alone = 0;
+  double per_yuan_paid = 0;          // times the elder's price of a meal (programmes.meals)
+  double per_10_walk_minutes = 0;    // times the walk to the canteen / 10
+  std::vector<double> walk_minutes;  // by district
+  double meals_per_week = 0;         // by a diner
+};
+struct CentreVisitSpec {
+  // Share of people at home (not in day care or hospital) who visit a community centre for
+  // activities, rehabilitation or care without a day-care place.
+  std::array<double, kAdlLevels> share_by_level{};
+};
+struct CommunityServicesSpec {
+  CanteenSpec canteens;
+  CentreVisitSpec centre_visits;
 };
 
 struct CareSpec {
@@ -98,6 +128,7 @@ struct CareSpec {
   ChoiceSpec choice;
   std::vector<FacilitySpec> facilities;
   SupplyResponseSpec supply_response;
+  CommunityServicesSpec community_services;
 };
 
 // Government and insurance programmes: each lever is replaced as a whole by a dated policy event.
@@ -152,18 +183,42 @@ struct PurchasedServicesSpec {  // government-purchased home care hours for targ
   }
 };
 
-struct HomeSupportSpec {  // home-modification grants and meal subsidies
+struct HomeSupportSpec {  // home-modification grants
   std::uint8_t modification_groups = 0;
   int modification_min_level = 1;
   double modification_grant = 0;    // yuan, once per person, when they start home care
   double modification_utility = 0;  // added to the utility of home care for the eligible
-  std::uint8_t meal_groups = 0;
-  double meal_subsidy_per_week = 0;  // yuan per week for eligible people in home care
-  double meal_utility = 0;
   template <class Archive>
   void serialize(Archive& ar) {
-    ar(modification_groups, modification_min_level, modification_grant, modification_utility,
-       meal_groups, meal_subsidy_per_week, meal_utility);
+    ar(modification_groups, modification_min_level, modification_grant, modification_utility);
+  }
+};
+
+// Canteen meals (seed 000: meal subsidies paid per actual diner): the price of a meal and what
+// the elder pays of it, by group; the government pays the rest.
+struct MealPriceTier {
+  std::uint8_t groups = 0;  // TargetGroup bits, all required (0: everyone)
+  double elder_pays = 0;    // yuan per meal
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(groups, elder_pays);
+  }
+};
+struct MealSubsidySpec {
+  double meal_price = 0;             // yuan
+  bool registered_only = true;       // residents without household registration pay the full price
+  std::vector<MealPriceTier> tiers;  // the first whose groups the diner is in; none: full price
+  // What a diner of these groups pays for a meal, and the tier (-1: the full price).
+  std::pair<double, int> elder_price(std::uint8_t groups, bool registered) const {
+    if (registered || !registered_only)
+      for (std::size_t t = 0; t < tiers.size(); ++t)
+        if ((groups & tiers[t].groups) == tiers[t].groups)
+          return {std::min(tiers[t].elder_pays, meal_price), static_cast<int>(t)};
+    return {meal_price, -1};
+  }
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(meal_price, registered_only, tiers);
   }
 };
 
@@ -216,11 +271,12 @@ struct ProgrammeSpec {
   std::vector<VoucherSpec> vouchers;
   std::vector<PurchasedServicesSpec> purchased_services;
   HomeSupportSpec home_support;
+  MealSubsidySpec meals;
   LtcInsuranceSpec ltc;
   MedicalCareSpec medical;
   template <class Archive>
   void serialize(Archive& ar) {
-    ar(subsidies, vouchers, purchased_services, home_support, ltc, medical);
+    ar(subsidies, vouchers, purchased_services, home_support, meals, ltc, medical);
   }
 };
 

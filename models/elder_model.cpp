@@ -42,6 +42,7 @@ std::vector<sim::DimensionSpec> dimensions_of(const Scenario& s) {
       {"wait_band", care::wait_band_names()},
       {"stay_end", care::stay_end_names()},
       {"stay_band", care::stay_band_names()},
+      {"community_service", community_service_names()},
       {"payer", payer_names()},
       {"government_spending_type", government_spending_names()},
       {"hospital_payer", hospital_payer_names()},
@@ -60,8 +61,9 @@ constexpr std::uint64_t kStateMagic = 0x454C44455253494Dull;  // "ELDERSIM"
 // 2: deaths by setting in the demography's period flows; 3: the care ledger's ended waits; 4:
 // the LTC beneficiary days of the period's spending; 5: the hospitals' background patients and
 // wait-cap discharges, and the hospital care of the period's spending; 6: LTC insurance take-up
-// in the programmes, the care ledger's waits carried in; 7: the stays ended in institutions.
-constexpr std::uint32_t kStateVersion = 7;
+// in the programmes, the care ledger's waits carried in; 7: the stays ended in institutions; 8:
+// the second choices among the care flows.
+constexpr std::uint32_t kStateVersion = 8;
 
 }  // namespace
 
@@ -84,6 +86,7 @@ ElderModel::ElderModel(std::shared_ptr<const Scenario> scenario, People populati
       demography_(*scenario_),
       health_(*scenario_),
       care_(*scenario_),
+      community_(*scenario_),
       hospitals_(*scenario_),
       finance_(static_cast<std::size_t>(scenario_->district_count())),
       ops_(people_, *scenario_, demography_, health_, care_.ledger(), hospitals_, dead_rows_),
@@ -103,6 +106,7 @@ void ElderModel::declare_series() {
   demography_.declare(series_, census_);
   health_.declare(series_, census_);
   care_.declare(series_, census_);
+  community_.declare(series_, census_);
   hospitals_.declare(series_, census_);
   finance_.declare(series_);
 }
@@ -225,8 +229,12 @@ void ElderModel::end_period(sim::SeriesSink& sink) {
   const sim::Step& last = calendar_.step(next_step_ - 1);
   if (!last.ends_period) throw std::logic_error("end_period before the period's last step");
   times_.run("period end: count", Kind::kParallel, [&] {
-    count_census(people_, *scenario_, calendar_.period(last.period).last_day, care_.ledger(),
-                 hospitals_.state(), block_size_, census_);
+    const sim::Period& period = calendar_.period(last.period);
+    count_census(people_, *scenario_, period.last_day, care_.ledger(), hospitals_.state(),
+                 block_size_, census_);
+    if (care_.enabled())
+      community_.count(people_, period.last_day, period.last_day - period.first_day + 1,
+                       policy_.programme(), seed_, block_size_, finance_.period());
   });
   times_.run("period end: record", Kind::kSerial, [&] {
     series_.record(sink);
@@ -295,6 +303,7 @@ SizeEstimate estimate_size(const Scenario& s) {
   Demography demography(s);
   Health health(s);
   care::CareSystem care(s);
+  CommunityServices community(s);
   hospital::Hospitals hospitals(s);
   Finance finance(static_cast<std::size_t>(s.district_count()));
   Census census(s.district_count(), s.bands.count());
@@ -302,6 +311,7 @@ SizeEstimate estimate_size(const Scenario& s) {
   demography.declare(series, census);
   health.declare(series, census);
   care.declare(series, census);
+  community.declare(series, census);
   hospitals.declare(series, census);
   finance.declare(series);
   std::map<std::string, std::size_t> sizes;

@@ -9,6 +9,7 @@
 
 #include "models/care.hpp"
 #include "models/census.hpp"
+#include "models/community_services.hpp"
 #include "models/demography.hpp"
 #include "models/finance.hpp"
 #include "models/health.hpp"
@@ -85,6 +86,7 @@ class ElderModel final : public sim::Model {
   Demography demography_;
   Health health_;
   care::CareSystem care_;
+  CommunityServices community_;
   hospital::Hospitals hospitals_;
   Finance finance_;
   PersonOps ops_;

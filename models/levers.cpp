@@ -147,6 +147,7 @@ using SetPurchasedServices = SetProgramme<std::vector<PurchasedServicesSpec>,
                                           &ProgrammeSpec::purchased_services, read_purchased>;
 using SetHomeSupport =
     SetProgramme<HomeSupportSpec, &ProgrammeSpec::home_support, detail::read_home_support>;
+using SetMeals = SetProgramme<MealSubsidySpec, &ProgrammeSpec::meals, detail::read_meals>;
 using SetLtc = SetProgramme<LtcInsuranceSpec, &ProgrammeSpec::ltc, detail::read_ltc>;
 using SetMedicalCare =
     SetProgramme<MedicalCareSpec, &ProgrammeSpec::medical, detail::read_medical_care>;
@@ -233,6 +234,7 @@ constexpr std::array kLevers{
     LeverKind{"set_vouchers", &SetVouchers::parse},
     LeverKind{"set_purchased_services", &SetPurchasedServices::parse},
     LeverKind{"set_home_support", &SetHomeSupport::parse},
+    LeverKind{"set_meals", &SetMeals::parse},
     LeverKind{"set_ltc_insurance", &SetLtc::parse},
     LeverKind{"convert_hospital_beds", &ConvertHospitalBeds::parse},
     LeverKind{"add_hospital_beds", &AddHospitalBeds::parse},

@@ -31,6 +31,8 @@ enum class RandomEvent : std::uint32_t {
   kFamilyDoctor = 11,      // fixed uniform
   kWarmUpTurnover = 12,    // the care warm-up's deaths (counter: the warm-up step's index)
   kLtcTakeUp = 13,         // fixed uniform: claims LTC insurance (once eligible) if below the share
+  kCanteen = 14,           // fixed uniform: dines at a canteen if below the class's probability
+  kCentreVisit = 15,       // fixed uniform: visits a community centre if below the level's share
 };
 
 // The care warm-up's steps (models/warm_up.cpp) count from here, so their draws never meet a

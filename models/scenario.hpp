@@ -30,7 +30,6 @@ inline constexpr double kHours = 1e9;        // a district's home-care hours per
 inline constexpr double kPlaces = 1e7;       // places or beds of one facility or hospital
 inline constexpr double kTotalPlaces = 1e9;  // all places (or all beds), after scaling
 inline constexpr double kYuan = 1e6;         // a monthly price, subsidy, voucher, grant, cost
-inline constexpr double kYuanPerWeek = 2e5;  // a weekly amount (meal subsidy)
 inline constexpr double kYuanPerDay = 3e4;   // a daily amount (LTC benefit)
 inline constexpr double kYuanPerHour = 1e3;  // an hourly price (home care)
 inline constexpr double kUtility = 100;      // |a term of the care choice's utility|

@@ -181,14 +181,37 @@ HomeSupportSpec read_home_support(const Value& v, const HomeSupportSpec& base) {
                                               cfg::between(-limits::kUtility, limits::kUtility));
     mm.finish();
   }
-  if (const Value meals = m["meals"]; meals.present()) {
-    Map mm = meals.as_map();
-    if (mm.has("groups")) out.meal_groups = read_groups(mm["groups"]);
-    out.meal_subsidy_per_week = mm.get<double>("subsidy_per_week", base.meal_subsidy_per_week,
-                                               cfg::between(0, limits::kYuanPerWeek));
-    out.meal_utility = mm.get<double>("utility", base.meal_utility,
-                                      cfg::between(-limits::kUtility, limits::kUtility));
-    mm.finish();
+  if (m.has("meals"))
+    m["meals"].error(
+        "canteen meals are programmes.meals (a meal price and what each group pays of it); "
+        "their use is care.community_services.canteens");
+  m.finish();
+  return out;
+}
+
+// Keys not given keep the values of `base`; tiers, if given, replace the base's.
+MealSubsidySpec read_meals(const Value& v, const MealSubsidySpec& base) {
+  MealSubsidySpec out = base;
+  Map m = v.as_map();
+  bool price_read = true;  // a price that failed its check is not held against the tiers
+  if (const Value price = m["meal_price"]; price.present()) {
+    const auto value = price.as<double>(cfg::between(0, limits::kYuanPerDay));
+    price_read = value.has_value();
+    out.meal_price = value.value_or(base.meal_price);
+  }
+  out.registered_only = m.get<bool>("registered_only", base.registered_only);
+  if (const Value tiers = m["elder_pays"]; tiers.present()) {
+    out.tiers.clear();
+    for (const Value& item : tiers.as_list()) {
+      Map t = item.as_map();
+      MealPriceTier tier;
+      if (t.has("groups")) tier.groups = read_groups(t["groups"]);
+      tier.elder_pays = t.require<double>("pays", cfg::between(0, limits::kYuanPerDay));
+      if (price_read && t.has("pays") && tier.elder_pays > out.meal_price)
+        t["pays"].error(fmt::format("is above the meal price ({} yuan)", out.meal_price));
+      t.finish();
+      out.tiers.push_back(tier);
+    }
   }
   m.finish();
   return out;
@@ -285,6 +308,55 @@ void read_health(Map& root, Scenario& s) {
   m.finish();
 }
 
+// A number for every district, or a mapping from district names to numbers with `default` for
+// the districts it does not name (without it, every district must be named).
+std::vector<double> read_by_district(const Value& v, const Scenario& s, const cfg::Bounds& bounds) {
+  std::vector<double> out(static_cast<std::size_t>(s.district_count()), 0.0);
+  if (v.node() && v.node()->is_scalar()) {
+    std::fill(out.begin(), out.end(), v.as<double>(bounds).value_or(0.0));
+    return out;
+  }
+  Map m = v.as_map();
+  const bool has_default = m.has("default");
+  const double fallback = m.get<double>("default", 0.0, bounds);
+  for (std::size_t d = 0; d < out.size(); ++d) {
+    const std::string& name = s.districts[d].name;
+    out[d] = has_default ? m.get<double>(name, fallback, bounds) : m.require<double>(name, bounds);
+  }
+  m.finish();
+  return out;
+}
+
+CommunityServicesSpec read_community_services(const Value& v, const Scenario& s) {
+  CommunityServicesSpec out;
+  Map m = v.as_map();
+  if (const Value cv = m["canteens"]; cv.present()) {
+    Map k = cv.as_map();
+    CanteenSpec& c = out.canteens;
+    const cfg::Bounds utility = cfg::between(-limits::kUtility, limits::kUtility);
+    c.enabled = k.get<bool>("enabled", true);
+    c.constant = k.require<double>("constant", utility);
+    c.per_level = read_fixed<kAdlLevels>(k, "per_adl_level", utility, {}, false);
+    c.age_80_plus = k.get<double>("age_80_plus", 0.0, utility);
+    c.living_alone = k.get<double>("living_alone", 0.0, utility);
+    c.per_yuan_paid = k.get<double>("per_yuan_paid", 0.0, cfg::between(-limits::kUtility, 0));
+    c.per_10_walk_minutes =
+        k.get<double>("per_10_walk_minutes", 0.0, cfg::between(-limits::kUtility, 0));
+    if (!k.has("walk_minutes")) k.missing("walk_minutes");
+    c.walk_minutes = read_by_district(k["walk_minutes"], s, cfg::between(0, limits::kMinutes));
+    c.meals_per_week = k.require<double>("meals_per_week", cfg::between(0, 21));
+    k.finish();
+  }
+  if (const Value cv = m["centre_visits"]; cv.present()) {
+    Map k = cv.as_map();
+    out.centre_visits.share_by_level =
+        read_fixed<kAdlLevels>(k, "share_by_level", cfg::probability(), {}, true);
+    k.finish();
+  }
+  m.finish();
+  return out;
+}
+
 void read_care(Map& root, Scenario& s) {
   const Value v = root["care"];
   if (!v.present()) return;
@@ -333,8 +405,17 @@ void read_care(Map& root, Scenario& s) {
     k.low_income = read_per_mode(ch, "low_income", 0.0, utility);
     k.high_income = read_per_mode(ch, "high_income", 0.0, utility);
     k.inertia = ch.get<double>("inertia", 0.0, cfg::between(0, 20));
+    if (const Value second = ch["second_choice"]; second.present()) {
+      Map sc = second.as_map();
+      k.second_choice = sc.get<bool>("enabled", true);
+      k.second_choice_max_loss =
+          sc.require<double>("max_utility_loss", cfg::between(0, limits::kUtility));
+      sc.finish();
+    }
     ch.finish();
   }
+  if (m.has("community_services"))
+    c.community_services = read_community_services(m["community_services"], s);
   for (const Value& item : m["facilities"].as_list()) {
     FacilitySpec f = read_facility(item, s);
     for (const auto& other : c.facilities)
@@ -375,6 +456,7 @@ void read_programmes(Map& root, Scenario& s) {
   p.vouchers = read_vouchers(m["vouchers"]);
   p.purchased_services = read_purchased_services(m["purchased_services"]);
   if (m.has("home_support")) p.home_support = read_home_support(m["home_support"], {});
+  if (m.has("meals")) p.meals = read_meals(m["meals"], {});
   if (m.has("ltc_insurance")) p.ltc = read_ltc(m["ltc_insurance"], {});
   if (m.has("medical_care")) p.medical = read_medical_care(m["medical_care"], {});
   m.finish();

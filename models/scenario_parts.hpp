@@ -49,6 +49,7 @@ SubsidySpec read_subsidies(const sim::config::Value& v);
 std::vector<VoucherSpec> read_vouchers(const sim::config::Value& v);
 std::vector<PurchasedServicesSpec> read_purchased_services(const sim::config::Value& v);
 HomeSupportSpec read_home_support(const sim::config::Value& v, const HomeSupportSpec& base);
+MealSubsidySpec read_meals(const sim::config::Value& v, const MealSubsidySpec& base);
 LtcInsuranceSpec read_ltc(const sim::config::Value& v, const LtcInsuranceSpec& base);
 // A hospital's nursing ward as a care facility (created once).
 void add_nursing_ward(Scenario& s, HospitalSpec& h);

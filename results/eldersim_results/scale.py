@@ -19,7 +19,7 @@ import xarray as xr
 __all__ = ["SCALED_UNITS", "population_scale", "is_scaled", "to_real", "scale_note"]
 
 #: units (the series' ``unit`` attribute) that count agents and so scale with the population
-SCALED_UNITS = frozenset({"people", "years", "yuan", "places", "beds", "bed-days"})
+SCALED_UNITS = frozenset({"people", "years", "yuan", "places", "beds", "bed-days", "meals"})
 SCENARIO = "scenario"
 
 try:

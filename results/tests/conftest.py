@@ -33,6 +33,7 @@ WAIT_ENDS = ["admitted", "reneged", "left"]
 WAIT_BANDS = ["0-29", "30-89", "90-179", "180+"]
 STAY_ENDS = ["died", "moved", "left"]
 STAY_BANDS = ["0-89", "90-364", "365-1094", "1095+"]
+COMMUNITY_SERVICES = ["day_care", "canteen", "centre_visit", "purchased_visit"]
 DEATH_SETTINGS = ["home_without_formal_care", "home_care", "community_care", "institution", "hospital"]
 PAYERS = ["government", "ltc_insurance", "out_of_pocket"]
 HOSPITAL_PAYERS = ["medical_insurance", "out_of_pocket"]
@@ -144,6 +145,27 @@ CARE_SERIES = {
                                   "waiting for that very place since an earlier step"),
     "mean_wait_days": (_PDS, "days", "mean",
                        "Mean completed wait of the admissions after a wait in the period (NaN if none)"),
+    "n_community_services": ("period,district,community_service", "people", "stock",
+                             "People using each community service at the end of the period: a day-care place "
+                             "(n_community), canteen meals, centre visits without a place, home visits the "
+                             "government buys (formal home-care clients in programmes.purchased_services); one "
+                             "person may use several"),
+    "n_community_9064": (_PD, "people", "stock",
+                         "People using at least one community service (n_community_services, each counted "
+                         "once): the community tier of 9064 as the plans define it"),
+    "share_community_9064": (_PD, "share", "stock",
+                             "n_community_9064 over the people 60+: the 6 of 9064 as the plans count it (NaN "
+                             "where nobody lives)"),
+    "share_home_9064": (_PD, "share", "stock",
+                        "People 60+ at home using no community service (nor a place in an institution), over "
+                        "the people 60+: the 90 of 9064 as the plans count it (NaN where nobody lives)"),
+    "new_canteen_meals": (_PD, "meals", "flow",
+                          "Canteen meals in the period: the diners at its end times "
+                          "care.community_services.canteens.meals_per_week over its days"),
+    "new_second_choices": (_PDS, "people", "flow",
+                           "Requests for a centre or home with room made because the one drawn first had none "
+                           "(care.choice.second_choice), by the district of the request; part of the requests "
+                           "of new_waits_started and of the discharges into care"),
     "new_reneges": (_PDS, "people", "flow", "People who gave up waiting (after care.renege_days) and chose again"),
     "n_waiting_by_duration": ("period,district,service,wait_band", "people", "stock",
                               "People on a waiting list at the end of the period by how long they have waited "
@@ -575,6 +597,11 @@ def care_data(rng, n_alive, n_adl, days, districts=DISTRICTS) -> dict:
                          np.round(100 * rng.uniform(2e4, 4e4, n_alive.shape) * days[:, None])],
                         axis=2).astype(np.int64)  # fen
     respite_beds = np.round(0.05 * community_places)
+    # Community services: day care is n_community; a person may use several, counted once in 9064.
+    services = np.stack([n_community, rng.integers(0, 30, size=n_alive.shape),
+                         rng.integers(0, 20, size=n_alive.shape), rng.binomial(n_home, 0.05)],
+                        axis=2).astype(np.int64)
+    community_9064 = np.minimum(services.sum(axis=2), n_alive - n_institution).astype(np.int64)
     transitions = rng.integers(0, 20, size=(n_periods, n_districts, len(ADL_LEVELS), len(ADL_LEVELS)))
     transitions[..., np.arange(len(ADL_LEVELS)), np.arange(len(ADL_LEVELS))] = 0
 
@@ -595,6 +622,12 @@ def care_data(rng, n_alive, n_adl, days, districts=DISTRICTS) -> dict:
         "new_admissions_after_wait": after_wait,
         "mean_wait_days": mean_wait,
         "new_reneges": rng.integers(0, 3, size=service_shape).astype(np.int64),
+        "n_community_services": services,
+        "n_community_9064": community_9064,
+        "share_community_9064": community_9064 / n_alive,
+        "share_home_9064": 1 - community_9064 / n_alive - share_institution,
+        "new_canteen_meals": 4 * services[..., 1] * days[:, None] / 7.0,
+        "new_second_choices": rng.integers(0, 3, size=service_shape).astype(np.int64),
         "n_waiting_by_duration": by_duration,
         "new_waits_started": started,
         "new_waits_ended": ended,
@@ -702,6 +735,7 @@ def make_run_file(path, n_periods: int = 24, districts=DISTRICTS, omit=(), seed:
             write_strings(dims, "wait_band", WAIT_BANDS)
             write_strings(dims, "stay_end", STAY_ENDS)
             write_strings(dims, "stay_band", STAY_BANDS)
+            write_strings(dims, "community_service", COMMUNITY_SERVICES)
             write_strings(dims, "adl_from", ADL_LEVELS)
             write_strings(dims, "adl_to", ADL_LEVELS)
             write_strings(dims, "service", SERVICES)

@@ -189,7 +189,7 @@ TEST(CareWarmUp, ResidentsTurnOverAtTheirDeathRate) {
   // residents of the start have held their place is set by mortality: with deaths 50 times
   // rarer, they would have held it much longer.
   const auto years_in_place = [](const std::string& improvement) {
-    ElderModel model(scenario_with({"population.scale=0.02", "simulation.end=2020-01-31",
+    ElderModel model(scenario_with({"population.scale=0.05", "simulation.end=2020-01-31",
                                     "mortality.improvement=" + improvement}));
     model.step();
     const People& p = model.people();
@@ -205,7 +205,10 @@ TEST(CareWarmUp, ResidentsTurnOverAtTheirDeathRate) {
     return years / residents;
   };
   const double as_configured = years_in_place("0.39"), rare_deaths = years_in_place("0.0078");
-  EXPECT_LT(as_configured, 0.8 * rare_deaths) << as_configured << " against " << rare_deaths;
+  // Residents also leave alive (about 0.4 a year against 0.09 deaths, docs/validation.md
+  // "Turnover"), so deaths set only part of the time held; the standard error of each mean is
+  // about 2% here.
+  EXPECT_LT(as_configured, 0.9 * rare_deaths) << as_configured << " against " << rare_deaths;
   EXPECT_GT(as_configured, 1.0);  // residents stay years, not weeks (inertia)
 }
 

@@ -206,7 +206,8 @@ TEST(Policy, EveryProgrammeLeverChangesSpendingFromItsDate) {
   auto scenario = scenario_with(
       {"simulation.end=2021-12-31", "programmes.purchased_services=[]",
        "programmes.subsidies.per_person_served_month={public: 0, private: 0}",
-       "programmes.home_support={modification: {grant: 0}, meals: {subsidy_per_week: 0}}",
+       "programmes.home_support={modification: {grant: 0}}",
+       "programmes.meals={meal_price: 12, elder_pays: [{pays: 12}]}",
        "policy_events=[{date: 2021-01-01, set_subsidies: {per_person_served_month: {public: 100, "
        "private: 100}, "
        "community: {operating_per_bed_month: {public: 50, private: 50}}}}, "
@@ -214,8 +215,8 @@ TEST(Policy, EveryProgrammeLeverChangesSpendingFromItsDate) {
        "institution], monthly_amount: 100}]}, "
        "{date: 2021-01-01, set_purchased_services: [{groups: [living_alone], hours_per_week: 2}]}, "
        "{date: 2021-01-01, set_home_support: {modification: {groups: [], min_level: 1, grant: "
-       "1000}, "
-       "meals: {groups: [oldest_old], subsidy_per_week: 20}}}]",
+       "1000}}}, "
+       "{date: 2021-01-01, set_meals: {elder_pays: [{groups: [oldest_old], pays: 3}]}}]",
        "care.facilities.Conghua private homes.closes=2021-03-15"});
   ElderModel model(scenario);
   const MemorySink sink = run_in_memory(model);
