@@ -121,7 +121,7 @@ void CareSystem::step(const sim::Step& step, std::vector<Due>& due, CareContext&
                   [&] { applied = apply_to_people(chunk, decisions, ctx); });
     Ledger::QueueChanges changes;
     ctx.times.run("care: choices applied to the ledger", Kind::kSerial,
-                  [&] { changes = apply_to_ledger(chunk, decisions, applied, ctx); });
+                  [&] { changes = apply_to_ledger(chunk, decisions, applied, step, ctx); });
     ctx.times.run("care: waiting lists reordered", Kind::kParallel,
                   [&] { ledger_.change_queues(changes); });
   }
@@ -299,7 +299,7 @@ CareSystem::Decision CareSystem::decide(const sim::Step& step, const Due& due,
   if (reneging) c.excluded = wait->mode;
   sim::RandomStream rng(ctx.seed, p.id[i], static_cast<std::uint32_t>(step.index),
                         kind(RandomEvent::kCareChoice));
-  const Wish wish = wish_of(p, i, p.adl[i], draw_choice(c, rng));
+  const Wish wish = wish_of(p, i, p.adl[i], choices_.draw(c, rng));
   // The first review is staggered over the interval so reviews do not come in waves.
   if (p.next_review[i] == kFirstReview) {
     sim::RandomStream stagger(ctx.seed, p.id[i], 0, kind(RandomEvent::kReviewStagger));
@@ -316,23 +316,81 @@ CareSystem::Decision CareSystem::decide(const sim::Step& step, const Due& due,
     return out;
   }
   out.action = Action::kRequest;
-  out.second_choice = wish.choice.second;
   // A reneging person's old request is gone before the new one is made.
   out.request = request_of(p, i, wish, today, ctx.programme, out.reneged ? nullptr : wait);
   return out;
 }
 
-Choice CareSystem::draw_choice(const Chooser& c, sim::RandomStream& rng) const {
-  Choice choice = choices_.draw(c, rng);
-  const ChoiceSpec& k = spec_.choice;
-  if (!k.second_choice || (choice.mode != kCommunityCare && choice.mode != kInstitution))
-    return choice;
-  const bool nursing = choice.mode == kInstitution && c.level >= spec_.nursing_level;
-  if (ledger_.has_room(choice.facility, nursing)) return choice;
-  const std::uint16_t other =
-      choices_.second_choice(c, choice, ledger_, nursing, k.second_choice_max_loss, rng.uniform());
-  if (other != kNoFacility) choice.facility = other, choice.second = true;
-  return choice;
+namespace {
+// The places free now, claimed as requests are placed: a nursing request needs a nursing-type
+// bed; any other takes another bed if one is free, else a nursing-type one (as serve does).
+class Room {
+ public:
+  explicit Room(const Ledger& ledger) : other_(ledger.facility_count()), nursing_(other_) {
+    for (std::size_t f = 0; f < other_.size(); ++f) {
+      other_[f] = ledger.is_community(f) ? ledger.free_places(f) : ledger.free_other(f);
+      nursing_[f] = ledger.is_community(f) ? 0 : ledger.free_nursing(f);
+    }
+  }
+  bool has(std::size_t f, bool nursing) const {
+    return nursing ? nursing_[f] > 0 : other_[f] + nursing_[f] > 0;
+  }
+  void take(std::size_t f, bool nursing) {
+    if (!nursing && other_[f] > 0)
+      other_[f] -= 1;
+    else
+      nursing_[f] -= 1;
+  }
+
+ private:
+  std::vector<std::int64_t> other_, nursing_;
+};
+}  // namespace
+
+std::uint16_t CareSystem::second_choice(std::size_t i, const WaitEntry& r, sim::Day today,
+                                        std::uint32_t step_index,
+                                        const std::function<bool(std::size_t)>& has_room,
+                                        CareContext& ctx) const {
+  const Chooser c = chooser_of(ctx.people, i, ctx.people.adl[i], today, ctx);
+  sim::RandomStream rng(ctx.seed, ctx.people.id[i], step_index, kind(RandomEvent::kSecondChoice));
+  return choices_.second_choice(c, {r.mode, r.facility, false}, has_room,
+                                spec_.choice.second_choice_max_loss, rng.uniform());
+}
+
+void CareSystem::place_requests(std::span<const Due> due, std::vector<Decision>& decisions,
+                                const Applied& applied, const sim::Step& step, CareContext& ctx) {
+  if (!spec_.choice.second_choice || ledger_.unlimited()) return;
+  // The requests for a new place in a centre or home, in the allocation's priority order.
+  std::vector<std::size_t> order;
+  for (std::size_t k = 0; k < due.size(); ++k) {
+    const WaitEntry& r = decisions[k].request;
+    if (applied.joins[k] && !r.in_place && (r.mode == kInstitution || r.mode == kCommunityCare))
+      order.push_back(k);
+  }
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return decisions[a].request.key < decisions[b].request.key;
+  });
+  Room room(ledger_);
+  for (std::size_t k : order) {
+    WaitEntry& r = decisions[k].request;
+    if (room.has(r.facility, r.nursing)) {
+      room.take(r.facility, r.nursing);
+      continue;
+    }
+    const std::uint16_t other = second_choice(
+        due[k].row, r, step.first_day, static_cast<std::uint32_t>(step.index),
+        [&](std::size_t f) { return room.has(f, r.nursing); }, ctx);
+    if (other == kNoFacility) continue;  // waits for the first choice
+    room.take(other, r.nursing);
+    // A wait for that very place, given up in this choice, keeps counting from its start.
+    const WaitEntry* before =
+        applied.leaving[k] != kNoSlot ? &ledger_.entry(applied.leaving[k]) : nullptr;
+    r.counted_from = before && before->mode == r.mode && before->facility == other
+                         ? before->counted_from
+                         : step.first_day;
+    r.facility = other;
+    decisions[k].second_choice = true;
+  }
 }
 
 std::vector<CareSystem::Decision> CareSystem::choose(const sim::Step& step,
@@ -413,8 +471,9 @@ CareSystem::Applied CareSystem::apply_to_people(std::span<const Due> due,
 }
 
 Ledger::QueueChanges CareSystem::apply_to_ledger(std::span<const Due> due,
-                                                 const std::vector<Decision>& decisions,
-                                                 const Applied& applied, CareContext& ctx) {
+                                                 std::vector<Decision>& decisions,
+                                                 const Applied& applied, const sim::Step& step,
+                                                 CareContext& ctx) {
   // The places freed, counted per facility and district (integers: any order).
   const std::size_t n = due.size();
   std::vector<std::int64_t> occupied(ledger_.facility_count(), 0), nursing(occupied);
@@ -430,14 +489,16 @@ Ledger::QueueChanges CareSystem::apply_to_ledger(std::span<const Due> due,
       hours[h.district] -= h.hours;
     }
     if (applied.leaving[k] != kNoSlot) batch.leave.push_back(applied.leaving[k]);
-    if (applied.joins[k]) {
-      batch.join.push_back(decisions[k].request);
-      if (decisions[k].second_choice) count_second_choice(decisions[k].request);
-    }
   }
   for (std::size_t f = 0; f < occupied.size(); ++f)
     ledger_.add_occupancy(f, occupied[f], nursing[f]);
   for (std::size_t d = 0; d < hours.size(); ++d) ledger_.add_hours_used(d, hours[d]);
+  place_requests(due, decisions, applied, step, ctx);
+  for (std::size_t k = 0; k < n; ++k) {
+    if (!applied.joins[k]) continue;
+    batch.join.push_back(decisions[k].request);
+    if (decisions[k].second_choice) count_second_choice(decisions[k].request);
+  }
   std::vector<std::uint32_t> joined;
   Ledger::QueueChanges changes = ledger_.take_slots(batch, joined);
   for (std::size_t k = 0, j = 0; k < n; ++k)
@@ -617,13 +678,13 @@ std::vector<Wish> CareSystem::discharge_wishes(std::span<const DischargeChooser>
   tbb::parallel_for(std::size_t{0}, who.size(), [&](std::size_t k) {
     sim::RandomStream rng(ctx.seed, p.id[who[k].row], static_cast<std::uint32_t>(step.index),
                           kind(RandomEvent::kDischargeChoice));
-    wishes[k] = wish_of(p, who[k].row, who[k].level, draw_choice(choosers[k], rng));
+    wishes[k] = wish_of(p, who[k].row, who[k].level, choices_.draw(choosers[k], rng));
   });
   return wishes;
 }
 
 DischargeOutcome CareSystem::settle_discharge(std::size_t i, const Wish& wish, sim::Day day,
-                                              CareContext& ctx) {
+                                              std::uint32_t step_index, CareContext& ctx) {
   People& p = ctx.people;
   p.care_flags[i] &= static_cast<std::uint8_t>(~kChoiceDue);  // the choice is made
   if (wish.choice.mode == kNoCare) {
@@ -635,9 +696,8 @@ DischargeOutcome CareSystem::settle_discharge(std::size_t i, const Wish& wish, s
     ctx.ops.stop_waiting(i);
     return DischargeOutcome::kSettled;
   }
-  const WaitEntry r = request_of(p, i, wish, day, ctx.programme, waiting_entry(p, i));
+  WaitEntry r = request_of(p, i, wish, day, ctx.programme, waiting_entry(p, i));
   // (request_of reads the level of the row: the caller has applied any decline already.)
-  if (wish.choice.second) count_second_choice(r);
   const bool unlimited = ledger_.unlimited();
   const std::size_t d = p.district[i];
   if (r.in_place) {
@@ -660,6 +720,19 @@ DischargeOutcome CareSystem::settle_discharge(std::size_t i, const Wish& wish, s
       p.care_hours[i] = r.hours;
     }
     return DischargeOutcome::kSettled;
+  }
+  if (spec_.choice.second_choice && !unlimited &&
+      (r.mode == kInstitution || r.mode == kCommunityCare) &&
+      !ledger_.has_room(r.facility, r.nursing)) {
+    const std::uint16_t other = second_choice(
+        i, r, day, step_index, [&](std::size_t f) { return ledger_.has_room(f, r.nursing); }, ctx);
+    if (other != kNoFacility) {
+      const WaitEntry* now = waiting_entry(p, i);
+      r.counted_from =
+          now && now->mode == r.mode && now->facility == other ? now->counted_from : day;
+      r.facility = other;
+      count_second_choice(r);
+    }
   }
   bool served = false, nursing = false;
   if (r.mode == kInstitution) {

@@ -30,6 +30,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <vector>
 
@@ -144,9 +145,10 @@ class CareSystem {
   };
   std::vector<Wish> discharge_wishes(std::span<const DischargeChooser> who, const sim::Step& step,
                                      CareContext& ctx);
-  // The patient takes the place chosen now if it is free, else joins its waiting list.
+  // The patient takes the place chosen now if it is free, or a second choice with room
+  // (care.choice.second_choice), else joins the first choice's waiting list.
   DischargeOutcome settle_discharge(std::size_t i, const Wish& wish, sim::Day day,
-                                    CareContext& ctx);
+                                    std::uint32_t step_index, CareContext& ctx);
   // Whether person i waits for a new place of a mode in `modes` (not a change within the care
   // held).
   bool waits_for_new_place(const People& p, std::size_t i,
@@ -199,9 +201,18 @@ class CareSystem {
   };
   Applied apply_to_people(std::span<const Due> due, const std::vector<Decision>& decisions,
                           CareContext& ctx);
-  Ledger::QueueChanges apply_to_ledger(std::span<const Due> due,
-                                       const std::vector<Decision>& decisions,
-                                       const Applied& applied, CareContext& ctx);
+  Ledger::QueueChanges apply_to_ledger(std::span<const Due> due, std::vector<Decision>& decisions,
+                                       const Applied& applied, const sim::Step& step,
+                                       CareContext& ctx);
+  // The chunk's requests for a centre or home, in priority order, against the places free now:
+  // a request beyond its facility's free places takes a second choice with room, if any.
+  void place_requests(std::span<const Due> due, std::vector<Decision>& decisions,
+                      const Applied& applied, const sim::Step& step, CareContext& ctx);
+  // Another facility of request r's mode with room (has_room), or kNoFacility.
+  std::uint16_t second_choice(std::size_t i, const WaitEntry& r, sim::Day today,
+                              std::uint32_t step_index,
+                              const std::function<bool(std::size_t)>& has_room,
+                              CareContext& ctx) const;
   void evict_overfull(const std::vector<std::size_t>& facilities, CareContext& ctx);
   void allocate(const sim::Step& step, CareContext& ctx);
   // A request served by the allocation pass: what the person's row is to be.
@@ -216,8 +227,6 @@ class CareSystem {
   Served serve(std::uint32_t slot, sim::Day today);  // the ledger's part
   void count_admission(const WaitEntry& e, sim::Day today);
   void count_second_choice(const WaitEntry& e);
-  // The choice model's draw, then a second choice if the facility drawn has no room.
-  Choice draw_choice(const Chooser& c, sim::RandomStream& rng) const;
 
   Chooser chooser_of(const People& p, std::size_t i, int level, sim::Day today,
                      CareContext& ctx) const;

@@ -182,8 +182,8 @@ Choice ChoiceModel::draw(const Chooser& c, sim::RandomStream& rng) const {
 }
 
 std::uint16_t ChoiceModel::second_choice(const Chooser& c, const Choice& first,
-                                         const Ledger& ledger, bool nursing, double max_loss,
-                                         double u) const {
+                                         const std::function<bool(std::size_t)>& has_room,
+                                         double max_loss, double u) const {
   if (c.current == first.mode) return kNoFacility;
   const ClassWeights& w = classes_.at(class_key(c));
   const Options& o = first.mode == kCommunityCare ? w.community : w.institution;
@@ -191,8 +191,7 @@ std::uint16_t ChoiceModel::second_choice(const Chooser& c, const Choice& first,
   if (it == o.facility.end() || *it != first.facility) return kNoFacility;
   const double floor = o.value[static_cast<std::size_t>(it - o.facility.begin())] - max_loss;
   const auto weight = [&](std::size_t k) {
-    if (o.facility[k] == first.facility || o.value[k] < floor ||
-        !ledger.has_room(o.facility[k], nursing))
+    if (o.facility[k] == first.facility || o.value[k] < floor || !has_room(o.facility[k]))
       return 0.0;
     return o.cumulative[k] - (k ? o.cumulative[k - 1] : 0.0);
   };

@@ -11,7 +11,9 @@
 // its own alternative). Within the mode a facility is drawn with probability weight / sum.
 // If the facility drawn has no room, the chooser may take one that has (second_choice): the
 // city's placement of applicants where beds are free, limited by how much worse the place is
-// for them (price and distance), so that empty beds beside queues arise only from those.
+// for them (price and distance), so that empty beds beside queues arise only from those. Room
+// is judged by the care step after the choices, in priority order against the places free
+// then (CareSystem::place_requests), and exactly at a discharge from hospital.
 //
 // The facility weights depend on the person only through a class (district, income band, ADL
 // level, target groups, LTC enrolment), so they are computed once per class and kept until the
@@ -19,6 +21,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <unordered_map>
 #include <utility>
@@ -73,12 +76,13 @@ class ChoiceModel {
                        const ProgrammeSpec& programme) const;
   // Draws the mode, then the facility, from two uniforms of rng.
   Choice draw(const Chooser& c, sim::RandomStream& rng) const;
-  // For a chooser whose drawn facility has no room (`first`): another of the same mode with
-  // room for the request (nursing: it needs a nursing-type bed), drawn with uniform u by the
-  // same weights among those whose price and travel terms V_f are at most max_loss below the
-  // first's; kNoFacility if none. Someone who holds a place of that mode keeps it and waits.
-  std::uint16_t second_choice(const Chooser& c, const Choice& first, const Ledger& ledger,
-                              bool nursing, double max_loss, double u) const;
+  // For a chooser whose drawn facility has no room (`first`): another of the same mode for
+  // which has_room holds, drawn with uniform u by the same weights among those whose price and
+  // travel terms V_f are at most max_loss below the first's; kNoFacility if none. Someone who
+  // holds a place of that mode keeps it and waits. Needs prepare() for the chooser's class.
+  std::uint16_t second_choice(const Chooser& c, const Choice& first,
+                              const std::function<bool(std::size_t)>& has_room, double max_loss,
+                              double u) const;
   // Forgets every class (after a restore: the state it was built for is gone).
   void clear() { classes_.clear(), built_ = false; }
 

@@ -635,8 +635,8 @@ void Hospitals::stay_ends(const sim::Step& step, const Event& e, StepBeds& beds,
       const care::CareSystem::DischargeChooser one{e.row, ctx.people.adl[i], e.day};
       wish = ctx.care.discharge_wishes({&one, 1}, step, ctx.care_context).front();
     }
-    const care::DischargeOutcome outcome =
-        ctx.care.settle_discharge(i, wish, e.day, ctx.care_context);
+    const care::DischargeOutcome outcome = ctx.care.settle_discharge(
+        i, wish, e.day, static_cast<std::uint32_t>(step.index), ctx.care_context);
     delayed =
         outcome == care::DischargeOutcome::kWaitingForPlace && spec_.delay_for[wish.choice.mode];
   }

@@ -33,6 +33,7 @@ enum class RandomEvent : std::uint32_t {
   kLtcTakeUp = 13,         // fixed uniform: claims LTC insurance (once eligible) if below the share
   kCanteen = 14,           // fixed uniform: dines at a canteen if below the class's probability
   kCentreVisit = 15,       // fixed uniform: visits a community centre if below the level's share
+  kSecondChoice = 16,      // the facility taken when the first choice has no room
 };
 
 // The care warm-up's steps (models/warm_up.cpp) count from here, so their draws never meet a

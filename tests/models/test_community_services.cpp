@@ -177,6 +177,7 @@ TEST(SecondChoice, TakesAHomeWithRoomWithinTheLossOrNone) {
     weight[f] = w;
   }
   const care::Choice first{kInstitution, first_home, false};
+  const auto room = [&](std::size_t f) { return ledger.has_room(f, false); };
   int cases_with_room = 0;
   for (const double loss : {0.0, 0.6, 1.2, 100.0}) {
     double eligible = 0;
@@ -186,7 +187,7 @@ TEST(SecondChoice, TakesAHomeWithRoomWithinTheLossOrNone) {
     std::map<int, double> got;
     const int n = 20'000;
     for (int k = 0; k < n; ++k) {
-      const std::uint16_t g = choices.second_choice(c, first, ledger, false, loss, (k + 0.5) / n);
+      const std::uint16_t g = choices.second_choice(c, first, room, loss, (k + 0.5) / n);
       got[g] += 1.0 / n;
     }
     if (eligible == 0) {
@@ -207,7 +208,7 @@ TEST(SecondChoice, TakesAHomeWithRoomWithinTheLossOrNone) {
   resident.current = kInstitution;
   resident.current_facility = static_cast<int>(facility_named(s, "Liwan public homes"));
   choices.prepare({&resident, 1}, ledger, s.programmes, 0);
-  EXPECT_EQ(choices.second_choice(resident, first, ledger, false, 100, 0.5), kNoFacility);
+  EXPECT_EQ(choices.second_choice(resident, first, room, 100, 0.5), kNoFacility);
 }
 
 TEST(SecondChoice, FillsFreeBedsThatTheQueuesWouldHaveLeftEmpty) {
