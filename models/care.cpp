@@ -326,14 +326,21 @@ namespace {
 // bed; any other takes another bed if one is free, else a nursing-type one (as serve does).
 class Room {
  public:
+  // The places free now less those the requests already on the lists will take (the lists of
+  // a chunk before this one included), so that what is left is what this chunk can claim.
   explicit Room(const Ledger& ledger) : other_(ledger.facility_count()), nursing_(other_) {
     for (std::size_t f = 0; f < other_.size(); ++f) {
-      other_[f] = ledger.is_community(f) ? ledger.free_places(f) : ledger.free_other(f);
-      nursing_[f] = ledger.is_community(f) ? 0 : ledger.free_nursing(f);
+      if (ledger.is_community(f)) {
+        other_[f] = ledger.free_places(f) - ledger.queued(f, false);
+        continue;
+      }
+      other_[f] = ledger.free_other(f) - ledger.queued(f, false);
+      nursing_[f] = ledger.free_nursing(f) - ledger.queued(f, true);
+      if (other_[f] < 0) nursing_[f] += other_[f], other_[f] = 0;  // they take nursing beds
     }
   }
   bool has(std::size_t f, bool nursing) const {
-    return nursing ? nursing_[f] > 0 : other_[f] + nursing_[f] > 0;
+    return nursing ? nursing_[f] > 0 : other_[f] > 0 || nursing_[f] > 0;
   }
   void take(std::size_t f, bool nursing) {
     if (!nursing && other_[f] > 0)
@@ -360,11 +367,12 @@ std::uint16_t CareSystem::second_choice(std::size_t i, const WaitEntry& r, sim::
 void CareSystem::place_requests(std::span<const Due> due, std::vector<Decision>& decisions,
                                 const Applied& applied, const sim::Step& step, CareContext& ctx) {
   if (!spec_.choice.second_choice || ledger_.unlimited()) return;
-  // The requests for a new place in a centre or home, in the allocation's priority order.
+  // The requests for a place in a centre or home, in the allocation's priority order; a
+  // resident's request for a nursing-type bed in their own home claims one, never redirected.
   std::vector<std::size_t> order;
   for (std::size_t k = 0; k < due.size(); ++k) {
     const WaitEntry& r = decisions[k].request;
-    if (applied.joins[k] && !r.in_place && (r.mode == kInstitution || r.mode == kCommunityCare))
+    if (applied.joins[k] && (r.mode == kInstitution || r.mode == kCommunityCare))
       order.push_back(k);
   }
   std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
@@ -373,8 +381,8 @@ void CareSystem::place_requests(std::span<const Due> due, std::vector<Decision>&
   Room room(ledger_);
   for (std::size_t k : order) {
     WaitEntry& r = decisions[k].request;
-    if (room.has(r.facility, r.nursing)) {
-      room.take(r.facility, r.nursing);
+    if (room.has(r.facility, r.nursing) || r.in_place) {
+      if (room.has(r.facility, r.nursing)) room.take(r.facility, r.nursing);
       continue;
     }
     const std::uint16_t other = second_choice(

@@ -54,7 +54,8 @@ std::int64_t Ledger::free_places(std::size_t f) const {
 bool Ledger::has_room(std::size_t f, bool nursing) const {
   if (unlimited_) return true;
   if (community_[f]) return free_places(f) > 0;
-  return nursing ? free_nursing(f) > 0 : free_other(f) + free_nursing(f) > 0;
+  // A request that needs no nursing-type bed takes another bed, else a nursing-type one.
+  return nursing ? free_nursing(f) > 0 : free_other(f) > 0 || free_nursing(f) > 0;
 }
 
 void Ledger::set_places(std::size_t f, std::int64_t places, double nursing_share) {

@@ -130,6 +130,10 @@ class Ledger {
   // Whether a new request could be served now: a place of a centre; a nursing-type bed, or for
   // a request that does not need one any bed, of a home.
   bool has_room(std::size_t f, bool nursing) const;
+  // Requests on facility f's waiting list for a nursing-type bed, or for any other place.
+  std::int64_t queued(std::size_t f, bool nursing) const {
+    return static_cast<std::int64_t>(queues_[nursing ? queue_nursing(f) : queue_any(f)].size());
+  }
   double home_hours(std::size_t d) const { return home_hours_[d]; }
   std::int64_t home_hours_used(std::size_t d) const { return home_hours_used_[d]; }
   double free_hours(std::size_t d) const {

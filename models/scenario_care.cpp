@@ -200,6 +200,12 @@ MealSubsidySpec read_meals(const Value& v, const MealSubsidySpec& base) {
     out.meal_price = value.value_or(base.meal_price);
   }
   out.registered_only = m.get<bool>("registered_only", base.registered_only);
+  // Tiers kept from the base (a set_meals event with a lower price) are held to it too.
+  if (price_read && m.has("meal_price") && !m.has("elder_pays"))
+    for (std::size_t t = 0; t < out.tiers.size(); ++t)
+      if (out.tiers[t].elder_pays > out.meal_price)
+        m["meal_price"].error(fmt::format("is below what tier {} of elder_pays pays ({} yuan)", t,
+                                          out.tiers[t].elder_pays));
   if (const Value tiers = m["elder_pays"]; tiers.present()) {
     out.tiers.clear();
     for (const Value& item : tiers.as_list()) {

@@ -27,8 +27,10 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import math
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +43,8 @@ OPTIONAL = ("registered_share", "home_care_hours_per_week", "beds", "public_shar
 TIER_COLUMNS = {(3, "public"): "tier3_beds", (2, "public"): "tier2_beds", (1, "public"): "tier1_beds",
                 (2, "private"): "private_beds"}
 TIER_WORDS = {3: "tertiary", 2: "secondary", 1: "primary"}
+WHOLE = {"beds", "community_places", "hospital_beds", "tier3_beds", "tier2_beds", "tier1_beds", "private_beds"}
+PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 class CsvError(Exception):
@@ -59,7 +63,7 @@ class District:
 
 def read_csv(path: Path) -> tuple[list[str], list[District]]:
     sources, rows = [], []
-    with open(path, newline="", encoding="utf-8") as f:
+    with open(path, newline="", encoding="utf-8-sig") as f:  # an Excel export starts with a BOM
         lines = f.read().splitlines()
     first = 0
     while first < len(lines) and (lines[first].startswith("#") or not lines[first].strip()):
@@ -74,9 +78,12 @@ def read_csv(path: Path) -> tuple[list[str], list[District]]:
     for column in header:
         if column not in REQUIRED and column not in OPTIONAL:
             raise CsvError(f"{path}:{first + 1}: unknown column '{column}'; known: {', '.join(REQUIRED + OPTIONAL)}")
+    tiers = [c for c in TIER_COLUMNS.values() if c in header]
+    if "hospital_beds" in header and tiers:
+        raise CsvError(f"{path}:{first + 1}: give hospital_beds or the beds by tier ({', '.join(tiers)}), not both")
     seen = {}
-    for k, row in enumerate(reader):
-        line = first + 2 + k
+    for row in reader:
+        line = first + reader.line_num
 
         def number(column, low=0.0, high=math.inf):
             text = (row.get(column) or "").strip()
@@ -100,8 +107,13 @@ def read_csv(path: Path) -> tuple[list[str], list[District]]:
         d = District(name, int(older), number("lat", -90, 90), number("lon", -180, 180), line)
         for column in OPTIONAL:
             if column in header and (row.get(column) or "").strip():
-                high = 1.0 if column.endswith("share") else 1e7 if column != "home_care_hours_per_week" else 1e9
-                d.given[column] = number(column, 0, high)
+                # The engine's limits (docs/config.md "Limits"): places and beds 10^7, hours 10^9.
+                high = {"home_care_hours_per_week": 1e9, "walk_minutes": 1e4}.get(
+                    column, 1.0 if column.endswith("share") else 1e7)
+                value = number(column, 0, high)
+                if column in WHOLE and value != int(value):
+                    raise CsvError(f"{path}:{line}: column '{column}': {value} is not a whole number")
+                d.given[column] = value
         rows.append(d)
     if not rows:
         raise CsvError(f"{path}: no districts")
@@ -170,7 +182,10 @@ def base_walk_minutes(base: Path) -> float:
     """The base's canteen walk (a number), for the districts the CSV gives none."""
     cfg = yaml.safe_load(base.read_text(encoding="utf-8")) or {}
     walk = (((cfg.get("care") or {}).get("community_services") or {}).get("canteens") or {}).get("walk_minutes")
-    return float(walk) if isinstance(walk, (int, float)) else 22.5
+    if not isinstance(walk, (int, float)):
+        raise SystemExit(f"{base}: care.community_services.canteens.walk_minutes is not a number; give "
+                         "walk_minutes for every district in the CSV")
+    return float(walk)
 
 
 def flow(items: dict) -> str:
@@ -182,8 +197,16 @@ def flow(items: dict) -> str:
             return "[" + ", ".join(scalar(x) for x in v) + "]"
         if isinstance(v, float):
             return f"{v:.6g}" if abs(v) < 1e4 else f"{v:.0f}"
+        if isinstance(v, str):
+            return quoted(v)
         return str(v)
-    return "{" + ", ".join(f"{k}: {scalar(v)}" for k, v in items.items()) + "}"
+    return "{" + ", ".join(f"{quoted(k)}: {scalar(v)}" for k, v in items.items()) + "}"
+
+
+def quoted(v: str) -> str:
+    """A YAML string: plain words as they are, anything else quoted (a comma, a colon, "yes")."""
+    return v if PLAIN.fullmatch(v) and v.lower() not in ("yes", "no", "on", "off", "true", "false", "null") \
+        else json.dumps(v, ensure_ascii=False)
 
 
 def write_config(csv_path: Path, city: str, like: Path, base: Path, out: Path) -> str:
@@ -197,7 +220,7 @@ def write_config(csv_path: Path, city: str, like: Path, base: Path, out: Path) -
              "# line. Everything else is the base's (Guangzhou's behaviour): docs/new-city.md.", "#"]
     lines += [f"# {s}" for s in sources] or ["# (the CSV names no sources)"]
     lines += ["", f"extends: {os.path.relpath(base, out.parent)}", "",
-              "scenario:", f"  name: {name}-baseline", f"  city: {city}", "  description: >-",
+              "scenario:", f"  name: {quoted(name + '-baseline')}", f"  city: {quoted(city)}", "  description: >-",
               f"    Residents aged 60+ of {city}'s {len(districts)} districts (census 2020), written by",
               "    results/new_city.py; supply frozen at the figures given (no trends).", "", "districts:"]
 

@@ -93,12 +93,28 @@ def test_the_written_city_validates_and_runs(tmp_path):
     ("district,older_population,lat,lon\nA,100,30,120\nA,50,30,120\n", ":3: district 'A' given twice (first on line 2)"),
     ("district,older_population,lat,lon,bed\nA,100,30,120,5\n", "unknown column 'bed'"),
     ("district,older_population,lat,lon,public_share\nA,100,30,120,1.5\n", "column 'public_share': 1.5 is outside"),
+    ("district,older_population,lat,lon,beds\nA,100,30,120,10.5\n", "column 'beds': 10.5 is not a whole number"),
+    ("district,older_population,lat,lon,hospital_beds,tier3_beds\nA,100,30,120,10,5\n", "not both"),
+    ("district,older_population,lat,lon\nA,100,30,120\n\nB,x,30,120\n", ":4: column 'older_population'"),
 ])
 def test_a_bad_csv_is_refused_with_its_line_and_column(tmp_path, text, message):
     proc, out = new_city(tmp_path, write(tmp_path, text))
     assert proc.returncode == 2
     assert message in proc.stderr and "districts.csv" in proc.stderr
     assert not out.exists()
+
+
+def test_names_that_need_quoting_and_an_excel_bom_come_through(tmp_path):
+    csv_path = tmp_path / "districts.csv"
+    csv_path.write_bytes("\ufeffdistrict,older_population,lat,lon\nXiangzhou, Zhuhai,1000,22.3,113.5\n".encode())
+    proc, _ = new_city(tmp_path, csv_path)
+    assert proc.returncode == 2  # an unquoted comma splits the name: the row has a column too many
+    csv_path.write_bytes('\ufeffdistrict,older_population,lat,lon\n"Xiangzhou, Zhuhai",1000,22.3,113.5\nyes,50,22.4,113.6\n'
+                         .encode())
+    proc, out = new_city(tmp_path, csv_path)
+    assert proc.returncode == 0, proc.stderr
+    cfg = yaml.safe_load(out.read_text(encoding="utf-8"))
+    assert [d["name"] for d in cfg["districts"]] == ["Xiangzhou, Zhuhai", "yes"]
 
 
 def test_an_existing_file_is_kept_without_force(tmp_path):

@@ -10,6 +10,7 @@
 #include "models/care.hpp"
 #include "models/community_services.hpp"
 #include "models/elder_model.hpp"
+#include "models/finance.hpp"
 #include "models/random_events.hpp"
 #include "sim/rng.hpp"
 #include "tests/test_support.hpp"
@@ -165,7 +166,9 @@ TEST(SecondChoice, TakesAHomeWithRoomWithinTheLossOrNone) {
   c.district = static_cast<int>(district_named(s, "Yuexiu"));
   c.level = 1;
   const auto first_home = static_cast<std::uint16_t>(facility_named(s, "Yuexiu public homes"));
-  while (ledger.has_room(first_home, false)) ledger.take_bed(first_home, false);
+  // Filled as the allocation fills a home: other beds first, then nursing-type ones.
+  while (ledger.has_room(first_home, false))
+    ledger.take_bed(first_home, ledger.free_other(first_home) <= 0);
   choices.prepare({&c, 1}, ledger, s.programmes, 0);
   const care::ChoiceSet set = choices.choice_set(c, ledger, s.programmes);
   // exp(V_f) = weight / share of places.
@@ -233,6 +236,60 @@ TEST(SecondChoice, FillsFreeBedsThatTheQueuesWouldHaveLeftEmpty) {
   };
   EXPECT_LT(waiting(a), waiting(b));
   EXPECT_GT(sum_row(a.ints.at("n_institution").back()), sum_row(b.ints.at("n_institution").back()));
+}
+
+TEST(SecondChoice, NoApplicantWaitsWhileAHomeWithinReachHasRoom) {
+  // The first step from an empty start at 10% scale: everyone at level 1+ chooses, about 37,000
+  // people, more than one chunk of choices, for a fifth of the beds (so that many wait). After
+  // the care step, nobody who asked this step for a place in a home waits for it while another
+  // home with room is within the acceptable loss (hospitals off: their discharges come after
+  // the care step).
+  auto scenario = scenario_with(
+      {"population.scale=0.1", "simulation.end=2020-01-31", "care.warm_up_years=0",
+       "trends=[{date: 2020-01-01, set_places: {districts: all, type: institution, percent: -50}}]",
+       "hospital_system.enabled=false"});
+  const Scenario& s = *scenario;
+  ElderModel model(scenario);
+  const sim::Day today = model.calendar().step(0).first_day;
+  model.step();
+  const care::Ledger& ledger = model.care().ledger();
+  const People& p = model.people();
+  care::ChoiceModel choices(s);
+  const double loss = s.care.choice.second_choice_max_loss;
+  std::size_t checked = 0, waiting_with_room_in_reach = 0;
+  ledger.for_each_entry([&](std::uint32_t, const care::WaitEntry& e) {
+    if (e.mode != kInstitution || e.in_place || e.since != today || e.held.mode == kInstitution)
+      return;
+    const std::size_t i = e.row;
+    care::Chooser c;
+    c.district = p.district[i];
+    c.level = p.adl[i];
+    c.income = income_of(p.traits[i]);
+    c.living_alone = living_of(p.traits[i]) == kAlone;
+    c.groups = target_groups(p, i, today);
+    c.age_80_plus = c.groups & kGroupOldestOld;
+    c.ltc_enrolled = c.level >= s.programmes.ltc.eligible_from_level &&
+                     ltc_enrolled(s.simulation.seed, p.id[i], s.programmes.ltc);
+    const care::ChoiceSet set = choices.choice_set(c, ledger, s.programmes);
+    double places = 0;
+    for (const auto& [f, w] : set.institution)
+      places += static_cast<double>(ledger.place(f).places);
+    const auto value = [&](int f, double w) {
+      return std::log(w * places / static_cast<double>(ledger.place(f).places));
+    };
+    double first = 0;
+    for (const auto& [f, w] : set.institution)
+      if (f == e.facility) first = value(f, w);
+    ++checked;
+    for (const auto& [f, w] : set.institution)
+      if (f != e.facility && value(f, w) >= first - loss + 1e-9 && ledger.has_room(f, e.nursing)) {
+        ++waiting_with_room_in_reach;
+        break;
+      }
+  });
+  EXPECT_GT(checked, 100u);
+  EXPECT_EQ(waiting_with_room_in_reach, 0u);
+  EXPECT_GT(sum_row(model.care().ledger().started_waits()), 0);
 }
 
 }  // namespace
