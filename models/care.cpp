@@ -352,6 +352,14 @@ class Room {
  private:
   std::vector<std::int64_t> other_, nursing_;
 };
+
+// Request r is now for facility `to`; a wait for that very place the person was on (`before`,
+// or nullptr) keeps counting from its start, any other starts `today`.
+void redirect(WaitEntry& r, std::uint16_t to, const WaitEntry* before, sim::Day today) {
+  r.counted_from =
+      before && before->mode == r.mode && before->facility == to ? before->counted_from : today;
+  r.facility = to;
+}
 }  // namespace
 
 std::uint16_t CareSystem::second_choice(std::size_t i, const WaitEntry& r, sim::Day today,
@@ -360,7 +368,7 @@ std::uint16_t CareSystem::second_choice(std::size_t i, const WaitEntry& r, sim::
                                         CareContext& ctx) const {
   const Chooser c = chooser_of(ctx.people, i, ctx.people.adl[i], today, ctx);
   sim::RandomStream rng(ctx.seed, ctx.people.id[i], step_index, kind(RandomEvent::kSecondChoice));
-  return choices_.second_choice(c, {r.mode, r.facility, false}, has_room,
+  return choices_.second_choice(c, {r.mode, r.facility}, has_room,
                                 spec_.choice.second_choice_max_loss, rng.uniform());
 }
 
@@ -381,22 +389,18 @@ void CareSystem::place_requests(std::span<const Due> due, std::vector<Decision>&
   Room room(ledger_);
   for (std::size_t k : order) {
     WaitEntry& r = decisions[k].request;
-    if (room.has(r.facility, r.nursing) || r.in_place) {
-      if (room.has(r.facility, r.nursing)) room.take(r.facility, r.nursing);
+    if (room.has(r.facility, r.nursing)) {
+      room.take(r.facility, r.nursing);
       continue;
     }
+    if (r.in_place) continue;  // waits for a nursing-type bed in the home held
     const std::uint16_t other = second_choice(
         due[k].row, r, step.first_day, static_cast<std::uint32_t>(step.index),
         [&](std::size_t f) { return room.has(f, r.nursing); }, ctx);
     if (other == kNoFacility) continue;  // waits for the first choice
     room.take(other, r.nursing);
-    // A wait for that very place, given up in this choice, keeps counting from its start.
-    const WaitEntry* before =
-        applied.leaving[k] != kNoSlot ? &ledger_.entry(applied.leaving[k]) : nullptr;
-    r.counted_from = before && before->mode == r.mode && before->facility == other
-                         ? before->counted_from
-                         : step.first_day;
-    r.facility = other;
+    redirect(r, other, applied.leaving[k] != kNoSlot ? &ledger_.entry(applied.leaving[k]) : nullptr,
+             step.first_day);
     decisions[k].second_choice = true;
   }
 }
@@ -735,10 +739,7 @@ DischargeOutcome CareSystem::settle_discharge(std::size_t i, const Wish& wish, s
     const std::uint16_t other = second_choice(
         i, r, day, step_index, [&](std::size_t f) { return ledger_.has_room(f, r.nursing); }, ctx);
     if (other != kNoFacility) {
-      const WaitEntry* now = waiting_entry(p, i);
-      r.counted_from =
-          now && now->mode == r.mode && now->facility == other ? now->counted_from : day;
-      r.facility = other;
+      redirect(r, other, waiting_entry(p, i), day);
       count_second_choice(r);
     }
   }

@@ -180,7 +180,7 @@ class CareSystem {
     Action action = Action::kNone;
     bool reneged = false;  // gave up a wait (counted) before choosing
     CareMode reneged_mode = kNoCare;
-    bool second_choice = false;  // the request is a second choice (Choice::second)
+    bool second_choice = false;  // the request was redirected (CareSystem::place_requests)
     sim::Day next_review = 0;
     WaitEntry request;
   };

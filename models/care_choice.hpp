@@ -60,7 +60,6 @@ std::array<double, kCareModes> mode_probabilities(const ChoiceSet& set);
 struct Choice {
   CareMode mode = kNoCare;
   std::uint16_t facility = kNoFacility;
-  bool second = false;  // a second choice: the facility drawn first had no room
 };
 
 class ChoiceModel {

@@ -208,13 +208,22 @@ struct MealSubsidySpec {
   double meal_price = 0;             // yuan
   bool registered_only = true;       // residents without household registration pay the full price
   std::vector<MealPriceTier> tiers;  // the first whose groups the diner is in; none: full price
-  // What a diner of these groups pays for a meal, and the tier (-1: the full price).
-  std::pair<double, int> elder_price(std::uint8_t groups, bool registered) const {
+  // The tier a diner of these groups is in (-1: none, the full price).
+  int tier_of(std::uint8_t groups, bool registered) const {
     if (registered || !registered_only)
       for (std::size_t t = 0; t < tiers.size(); ++t)
-        if ((groups & tiers[t].groups) == tiers[t].groups)
-          return {std::min(tiers[t].elder_pays, meal_price), static_cast<int>(t)};
-    return {meal_price, -1};
+        if ((groups & tiers[t].groups) == tiers[t].groups) return static_cast<int>(t);
+    return -1;
+  }
+  // What a diner of a tier pays for a meal (never more than its price).
+  double pays_in(int tier) const {
+    return tier < 0 ? meal_price
+                    : std::min(tiers[static_cast<std::size_t>(tier)].elder_pays, meal_price);
+  }
+  // Both for a diner: what they pay, and their tier.
+  std::pair<double, int> elder_price(std::uint8_t groups, bool registered) const {
+    const int tier = tier_of(groups, registered);
+    return {pays_in(tier), tier};
   }
   template <class Archive>
   void serialize(Archive& ar) {

@@ -38,12 +38,16 @@ double CommunityServices::canteen_probability(int district, int level, std::uint
 void CommunityServices::prepare(const MealSubsidySpec& meals) {
   const auto nd = static_cast<std::size_t>(scenario_.district_count());
   dine_probability_.assign(class_index(nd, 0, 0, false), 0.0);
+  price_slot_.assign(dine_probability_.size(), 0);
   for (std::size_t d = 0; d < nd; ++d)
     for (int level = 0; level < kAdlLevels; ++level)
       for (std::uint8_t g = 0; g < 16; ++g)
-        for (bool registered : {false, true})
-          dine_probability_[class_index(d, level, g, registered)] =
+        for (bool registered : {false, true}) {
+          const std::size_t k = class_index(d, level, g, registered);
+          dine_probability_[k] =
               canteen_probability(static_cast<int>(d), level, g, registered, meals);
+          price_slot_[k] = static_cast<std::uint8_t>(meals.tier_of(g, registered) + 1);
+        }
 }
 
 namespace {
@@ -89,11 +93,11 @@ void CommunityServices::count(const People& people, sim::Day day, int days,
       } else if (!people.in_hospital(i)) {
         const bool registered = people.traits[i] & kRegistered;
         const int level = people.adl[i];
+        const std::size_t k = class_index(d, level, groups, registered);
         if (sim::fixed_uniform(seed, people.id[i], kind(RandomEvent::kCanteen)) <
-            dine_probability_[class_index(d, level, groups, registered)]) {
+            dine_probability_[k]) {
           used |= 1u << kCanteen;
-          part.diners[d * tiers + static_cast<std::size_t>(
-                                      meals.elder_price(groups, registered).second + 1)] += 1;
+          part.diners[d * tiers + price_slot_[k]] += 1;
         }
         if (sim::fixed_uniform(seed, people.id[i], kind(RandomEvent::kCentreVisit)) <
             visit[static_cast<std::size_t>(level)])
@@ -121,8 +125,7 @@ void CommunityServices::count(const People& people, sim::Day day, int days,
     for (std::size_t t = 0; t < tiers; ++t) {
       const std::int64_t n = diners[d * tiers + t];
       if (n == 0) continue;
-      const double pays =
-          t == 0 ? meals.meal_price : std::min(meals.tiers[t - 1].elder_pays, meals.meal_price);
+      const double pays = meals.pays_in(static_cast<int>(t) - 1);
       spending.government_pays(d, kMeals, n * to_fen((meals.meal_price - pays) * per_diner));
       spending.by_payer[d * kPayers + kOutOfPocket] += n * to_fen(pays * per_diner);
     }

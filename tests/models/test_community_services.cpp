@@ -179,7 +179,7 @@ TEST(SecondChoice, TakesAHomeWithRoomWithinTheLossOrNone) {
     value[f] = std::log(w * places / static_cast<double>(ledger.place(f).places));
     weight[f] = w;
   }
-  const care::Choice first{kInstitution, first_home, false};
+  const care::Choice first{kInstitution, first_home};
   const auto room = [&](std::size_t f) { return ledger.has_room(f, false); };
   int cases_with_room = 0;
   for (const double loss : {0.0, 0.6, 1.2, 100.0}) {
