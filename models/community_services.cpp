@@ -39,6 +39,7 @@ void CommunityServices::prepare(const MealSubsidySpec& meals) {
   const auto nd = static_cast<std::size_t>(scenario_.district_count());
   dine_probability_.assign(class_index(nd, 0, 0, false), 0.0);
   price_slot_.assign(dine_probability_.size(), 0);
+  dine_threshold_.assign(dine_probability_.size(), 0);
   for (std::size_t d = 0; d < nd; ++d)
     for (int level = 0; level < kAdlLevels; ++level)
       for (std::uint8_t g = 0; g < 16; ++g)
@@ -47,6 +48,7 @@ void CommunityServices::prepare(const MealSubsidySpec& meals) {
           dine_probability_[k] =
               canteen_probability(static_cast<int>(d), level, g, registered, meals);
           price_slot_[k] = static_cast<std::uint8_t>(meals.tier_of(g, registered) + 1);
+          dine_threshold_[k] = sim::fixed_threshold(dine_probability_[k]);
         }
 }
 
@@ -75,7 +77,15 @@ void CommunityServices::count(const People& people, sim::Day day, int days,
   const MealSubsidySpec& meals = programme.meals;
   const std::size_t tiers = meals.tiers.size() + 1;
   prepare(meals);
-  const std::array<double, kAdlLevels>& visit = spec_.centre_visits.share_by_level;
+  // Per person a pass without branches on the uniforms (the comparisons in integers, exact:
+  // sim::fixed_threshold), the salts and the purchased-visit rule by group hoisted out of it.
+  std::array<std::uint64_t, kAdlLevels> visit{};
+  for (std::size_t l = 0; l < kAdlLevels; ++l)
+    visit[l] = sim::fixed_threshold(spec_.centre_visits.share_by_level[l]);
+  std::array<std::uint8_t, 16> purchased{};
+  for (std::uint8_t g = 0; g < 16; ++g) purchased[g] = gets_purchased_visits(g, programme);
+  const std::uint64_t canteen_salt = sim::fixed_salt(seed, kind(RandomEvent::kCanteen));
+  const std::uint64_t visit_salt = sim::fixed_salt(seed, kind(RandomEvent::kCentreVisit));
   tbb::enumerable_thread_specific<Part> parts([&] {
     return Part{std::vector<std::int64_t>(nd * kCommunityServices, 0),
                 std::vector<std::int64_t>(nd, 0), std::vector<std::int64_t>(nd * tiers, 0)};
@@ -87,26 +97,20 @@ void CommunityServices::count(const People& people, sim::Day day, int days,
       if (!people.alive[i] || mode == kInstitution) continue;
       const std::size_t d = people.district[i];
       const std::uint8_t groups = target_groups(people, i, day);
-      unsigned used = 0;
-      if (mode == kCommunityCare) {
-        used |= 1u << kDayCare;  // meals and activities come with the place
-      } else if (!people.in_hospital(i)) {
-        const bool registered = people.traits[i] & kRegistered;
-        const int level = people.adl[i];
-        const std::size_t k = class_index(d, level, groups, registered);
-        if (sim::fixed_uniform(seed, people.id[i], kind(RandomEvent::kCanteen)) <
-            dine_probability_[k]) {
-          used |= 1u << kCanteen;
-          part.diners[d * tiers + price_slot_[k]] += 1;
-        }
-        if (sim::fixed_uniform(seed, people.id[i], kind(RandomEvent::kCentreVisit)) <
-            visit[static_cast<std::size_t>(level)])
-          used |= 1u << kCentreVisit;
-      }
-      if (mode == kHomeCare && gets_purchased_visits(groups, programme))
-        used |= 1u << kPurchasedVisit;
-      for (int k = 0; k < kCommunityServices; ++k)
-        part.users[d * kCommunityServices + static_cast<std::size_t>(k)] += (used >> k) & 1u;
+      const int level = people.adl[i];
+      const std::size_t k = class_index(d, level, groups, people.traits[i] & kRegistered);
+      // At home without a day-care place, out of hospital: canteens and centre visits.
+      const unsigned at_home = mode != kCommunityCare && !people.in_hospital(i);
+      const std::uint64_t id = people.id[i];
+      const unsigned dines = at_home & (sim::fixed_bits(canteen_salt, id) < dine_threshold_[k]);
+      const unsigned visits =
+          at_home & (sim::fixed_bits(visit_salt, id) < visit[static_cast<std::size_t>(level)]);
+      const unsigned used = (unsigned{mode == kCommunityCare} << kDayCare) | (dines << kCanteen) |
+                            (visits << kCentreVisit) |
+                            (unsigned{mode == kHomeCare && purchased[groups]} << kPurchasedVisit);
+      part.diners[d * tiers + price_slot_[k]] += dines;
+      for (int s = 0; s < kCommunityServices; ++s)
+        part.users[d * kCommunityServices + static_cast<std::size_t>(s)] += (used >> s) & 1u;
       part.any[d] += used != 0;
     }
   });

@@ -56,21 +56,27 @@ void ElderModel::warm_up_care(const sim::Step& first) {
   const int steps =
       static_cast<int>(std::lround(spec.warm_up_years * sim::kDaysPerYear / step_days));
   Spending dropped(static_cast<std::size_t>(scenario_->district_count()));
-  sim::SectionTimes untimed;
-  care::CareContext ctx{people_, ops_,   policy_.programme(), policy_.programme_version(), dropped,
-                        seed_,   untimed};
-  times_.run("care warm-up", sim::SectionTimes::Kind::kSerial, [&] {
+  // The warm-up's care steps are timed section by section, reported as "care warm-up: ...".
+  sim::SectionTimes inner;
+  care::CareContext ctx{people_, ops_, policy_.programme(), policy_.programme_version(), dropped,
+                        seed_,   inner};
+  using Kind = sim::SectionTimes::Kind;
+  std::vector<std::uint32_t> choosers;
+  std::vector<std::vector<std::uint32_t>> exits;
+  const DeathTable& deaths = demography_.death_table(step_days);
+  times_.run("care warm-up: set-up", Kind::kParallel, [&] {
     // Only people at the choice level take part, and nobody's level or age changes: the same
     // people all along.
-    const auto choosers = rows_where(people_.size(), block_size_, [&](std::size_t i) {
+    choosers = rows_where(people_.size(), block_size_, [&](std::size_t i) {
       return people_.alive[i] && people_.adl[i] >= spec.choice_level;
     });
-    const DeathTable& deaths = demography_.death_table(step_days);
-    std::vector<std::vector<std::uint32_t>> exits = first_exits(choosers, deaths, first, steps);
-    for (int k = 0; k < steps; ++k) {
-      const auto index = kWarmUpStepIndex + static_cast<std::uint32_t>(k);
-      const sim::Step step{static_cast<int>(index), first.first_day - (steps - k) * step_days,
-                           step_days, 0, false};
+    exits = first_exits(choosers, deaths, first, steps);
+  });
+  for (int k = 0; k < steps; ++k) {
+    const auto index = kWarmUpStepIndex + static_cast<std::uint32_t>(k);
+    const sim::Step step{static_cast<int>(index), first.first_day - (steps - k) * step_days,
+                         step_days, 0, false};
+    times_.run("care warm-up: turnover", Kind::kSerial, [&] {
       care_.ledger().start_step(step.first_day);
       // Turnover: the replaced lose their care and choose at once; their successors' own exits.
       std::vector<std::uint32_t>& replaced = exits[static_cast<std::size_t>(k)];
@@ -82,12 +88,20 @@ void ElderModel::warm_up_care(const sim::Step& first) {
         if (const int next = next_exit(i, deaths, first, k + 1); next < steps)
           exits[static_cast<std::size_t>(next)].push_back(i);
       }
-      std::vector<care::Due> due;
-      for (std::uint32_t i : choosers)
-        if ((people_.care_flags[i] & kChoiceDue) || people_.next_review[i] <= step.first_day)
-          due.push_back({i, true});
-      care_.step(step, due, ctx);
-    }
+    });
+    std::vector<care::Due> due;
+    times_.run("care warm-up: reviews due", Kind::kParallel, [&] {
+      const auto at = rows_where(choosers.size(), block_size_, [&](std::size_t c) {
+        const std::uint32_t i = choosers[c];
+        return (people_.care_flags[i] & kChoiceDue) || people_.next_review[i] <= step.first_day;
+      });
+      due.reserve(at.size());
+      for (std::uint32_t c : at) due.push_back({choosers[c], true});
+    });
+    care_.step(step, due, ctx);
+  }
+  times_.merge(inner, "care warm-up: ");
+  times_.run("care warm-up: finish", Kind::kSerial, [&] {
     care_.clear_period();
     care_.ledger().start_step(first.first_day);
     care_.ledger().carry_in_waits();

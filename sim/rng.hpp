@@ -141,9 +141,22 @@ inline std::uint64_t mix64(std::uint64_t z) noexcept {
 
 // A uniform on [0, 1) fixed for (seed, entity, kind) over the whole run: a person is in a
 // programme of coverage c while it is below c, so raising c adds people and removes nobody.
+inline std::uint64_t fixed_salt(std::uint64_t seed, std::uint32_t kind) noexcept {
+  return mix64(seed + 0x9E3779B97F4A7C15ull * (kind + 1));
+}
+// fixed_uniform's 53 bits as an integer, for a pass over many people with the salt hoisted.
+inline std::uint64_t fixed_bits(std::uint64_t salt, std::uint64_t entity) noexcept {
+  return mix64(salt ^ entity) >> 11;
+}
 inline double fixed_uniform(std::uint64_t seed, std::uint64_t entity, std::uint32_t kind) noexcept {
-  const std::uint64_t salt = mix64(seed + 0x9E3779B97F4A7C15ull * (kind + 1));
-  return static_cast<double>(mix64(salt ^ entity) >> 11) * 0x1.0p-53;
+  return static_cast<double>(fixed_bits(fixed_salt(seed, kind), entity)) * 0x1.0p-53;
+}
+// The integer t with fixed_bits(...) < t exactly when fixed_uniform(...) < p: the uniform is
+// bits * 2^-53 with no rounding, so the comparison is bits < p * 2^-53, i.e. bits < ceil(p * 2^53).
+inline std::uint64_t fixed_threshold(double p) noexcept {
+  if (!(p > 0)) return 0;
+  if (p >= 1) return std::uint64_t{1} << 53;
+  return static_cast<std::uint64_t>(std::ceil(p * 0x1.0p53));
 }
 
 }  // namespace sim

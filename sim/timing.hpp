@@ -50,6 +50,15 @@ class SectionTimes {
       if (s.kind == Kind::kSerial) t += s.seconds;
     return t;
   }
+  // Adds another table's sections into this one, each name behind `prefix` (a phase that runs
+  // another process's step, timed section by section).
+  void merge(const SectionTimes& other, std::string_view prefix) {
+    for (const Section& s : other.sections_) {
+      Section& to = sections_[section(std::string(prefix) + s.name, s.kind)];
+      to.seconds += s.seconds;
+      to.calls += s.calls;
+    }
+  }
   void reset() {
     for (auto& s : sections_) s.seconds = 0, s.calls = 0;
   }

@@ -222,5 +222,27 @@ TEST(FixedUniform, IsFixedPerPersonAndKindAndUniform) {
   EXPECT_NEAR(cross_seed / n * 12, 0.0, 5 / std::sqrt(n));
 }
 
+// The integer comparison of a pass with hoisted salts decides exactly as the uniform does, at
+// the edges too: a uniform equal to p is not below it, the next one down is.
+TEST(FixedUniform, IntegerThresholdDecidesAsTheUniform) {
+  EXPECT_EQ(fixed_threshold(0.0), 0u);
+  EXPECT_EQ(fixed_threshold(-0.5), 0u);
+  EXPECT_EQ(fixed_threshold(1.0), std::uint64_t{1} << 53);
+  EXPECT_EQ(fixed_threshold(2.0), std::uint64_t{1} << 53);
+  const std::uint64_t salt = fixed_salt(9, 10);
+  for (double p : {1e-9, 0.0374, 0.3, 0.5, 0.999999}) {
+    const std::uint64_t t = fixed_threshold(p);
+    const auto below = [&](std::uint64_t bits) {
+      return static_cast<double>(bits) * 0x1.0p-53 < p;
+    };
+    EXPECT_TRUE(below(t - 1)) << p;
+    EXPECT_FALSE(below(t)) << p;
+    for (std::uint64_t id = 0; id < 20'000; ++id)
+      ASSERT_EQ(fixed_bits(salt, id) < t, fixed_uniform(9, id, 10) < p) << p << " " << id;
+  }
+  // A uniform exactly at p (p a multiple of 2^-53): not below.
+  EXPECT_FALSE(static_cast<double>(fixed_threshold(0.25)) * 0x1.0p-53 < 0.25);
+}
+
 }  // namespace
 }  // namespace sim
