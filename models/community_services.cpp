@@ -37,18 +37,16 @@ double CommunityServices::canteen_probability(int district, int level, std::uint
 
 void CommunityServices::prepare(const MealSubsidySpec& meals) {
   const auto nd = static_cast<std::size_t>(scenario_.district_count());
-  dine_probability_.assign(class_index(nd, 0, 0, false), 0.0);
-  price_slot_.assign(dine_probability_.size(), 0);
-  dine_threshold_.assign(dine_probability_.size(), 0);
+  dine_threshold_.assign(class_index(nd, 0, 0, false), 0);
+  price_slot_.assign(dine_threshold_.size(), 0);
   for (std::size_t d = 0; d < nd; ++d)
     for (int level = 0; level < kAdlLevels; ++level)
       for (std::uint8_t g = 0; g < 16; ++g)
         for (bool registered : {false, true}) {
           const std::size_t k = class_index(d, level, g, registered);
-          dine_probability_[k] =
-              canteen_probability(static_cast<int>(d), level, g, registered, meals);
+          dine_threshold_[k] = sim::fixed_threshold(
+              canteen_probability(static_cast<int>(d), level, g, registered, meals));
           price_slot_[k] = static_cast<std::uint8_t>(meals.tier_of(g, registered) + 1);
-          dine_threshold_[k] = sim::fixed_threshold(dine_probability_[k]);
         }
 }
 

@@ -65,8 +65,8 @@ class CommunityServices {
 
   const Scenario& scenario_;
   const CommunityServicesSpec& spec_;
-  std::vector<double> dine_probability_;
-  std::vector<std::uint64_t> dine_threshold_;  // the same classes: sim::fixed_threshold
+  // Per class (class_index): the canteen probability as a sim::fixed_threshold.
+  std::vector<std::uint64_t> dine_threshold_;
   std::vector<std::uint8_t> price_slot_;  // the same classes: meal price tier + 1 (0: full price)
   std::vector<std::int64_t> users_;       // [district][service]
   std::vector<std::int64_t> any_;         // [district]

@@ -139,8 +139,7 @@ inline std::uint64_t mix64(std::uint64_t z) noexcept {
   return z ^ (z >> 31);
 }
 
-// A uniform on [0, 1) fixed for (seed, entity, kind) over the whole run: a person is in a
-// programme of coverage c while it is below c, so raising c adds people and removes nobody.
+// The salt of one kind of fixed uniform under one seed (hoisted out of a pass over many people).
 inline std::uint64_t fixed_salt(std::uint64_t seed, std::uint32_t kind) noexcept {
   return mix64(seed + 0x9E3779B97F4A7C15ull * (kind + 1));
 }
@@ -148,11 +147,13 @@ inline std::uint64_t fixed_salt(std::uint64_t seed, std::uint32_t kind) noexcept
 inline std::uint64_t fixed_bits(std::uint64_t salt, std::uint64_t entity) noexcept {
   return mix64(salt ^ entity) >> 11;
 }
+// A uniform on [0, 1) fixed for (seed, entity, kind) over the whole run: a person is in a
+// programme of coverage c while it is below c, so raising c adds people and removes nobody.
 inline double fixed_uniform(std::uint64_t seed, std::uint64_t entity, std::uint32_t kind) noexcept {
   return static_cast<double>(fixed_bits(fixed_salt(seed, kind), entity)) * 0x1.0p-53;
 }
 // The integer t with fixed_bits(...) < t exactly when fixed_uniform(...) < p: the uniform is
-// bits * 2^-53 with no rounding, so the comparison is bits < p * 2^-53, i.e. bits < ceil(p * 2^53).
+// bits * 2^-53 with no rounding, so the comparison is bits < p * 2^53, i.e. bits < ceil(p * 2^53).
 inline std::uint64_t fixed_threshold(double p) noexcept {
   if (!(p > 0)) return 0;
   if (p >= 1) return std::uint64_t{1} << 53;
