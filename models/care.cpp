@@ -362,14 +362,17 @@ void redirect(WaitEntry& r, std::uint16_t to, const WaitEntry* before, sim::Day 
 }
 }  // namespace
 
-std::uint16_t CareSystem::second_choice(std::size_t i, const WaitEntry& r, sim::Day today,
-                                        std::uint32_t step_index,
-                                        const std::function<bool(std::size_t)>& has_room,
-                                        CareContext& ctx) const {
-  const Chooser c = chooser_of(ctx.people, i, ctx.people.adl[i], today, ctx);
+CareSystem::SecondChooser CareSystem::second_chooser(std::size_t i, sim::Day today,
+                                                     std::uint32_t step_index,
+                                                     CareContext& ctx) const {
   sim::RandomStream rng(ctx.seed, ctx.people.id[i], step_index, kind(RandomEvent::kSecondChoice));
-  return choices_.second_choice(c, {r.mode, r.facility}, has_room,
-                                spec_.choice.second_choice_max_loss, rng.uniform());
+  return {chooser_of(ctx.people, i, ctx.people.adl[i], today, ctx), rng.uniform()};
+}
+
+std::uint16_t CareSystem::second_choice(const SecondChooser& who, const WaitEntry& r,
+                                        const std::function<bool(std::size_t)>& has_room) const {
+  return choices_.second_choice(who.chooser, {r.mode, r.facility}, has_room,
+                                spec_.choice.second_choice_max_loss, who.u);
 }
 
 void CareSystem::place_requests(std::span<const Due> due, std::vector<Decision>& decisions,
@@ -386,17 +389,25 @@ void CareSystem::place_requests(std::span<const Due> due, std::vector<Decision>&
   std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
     return decisions[a].request.key < decisions[b].request.key;
   });
+  // Whoever may need a second choice, drawn ahead in parallel: the pass below reads the rows'
+  // choosers and changes nothing they depend on, so only the claims on the places stay serial.
+  const auto step_index = static_cast<std::uint32_t>(step.index);
+  std::vector<SecondChooser> choosers(order.size());
+  tbb::parallel_for(std::size_t{0}, order.size(), [&](std::size_t n) {
+    if (!decisions[order[n]].request.in_place)
+      choosers[n] = second_chooser(due[order[n]].row, step.first_day, step_index, ctx);
+  });
   Room room(ledger_);
-  for (std::size_t k : order) {
+  for (std::size_t n = 0; n < order.size(); ++n) {
+    const std::size_t k = order[n];
     WaitEntry& r = decisions[k].request;
     if (room.has(r.facility, r.nursing)) {
       room.take(r.facility, r.nursing);
       continue;
     }
     if (r.in_place) continue;  // waits for a nursing-type bed in the home held
-    const std::uint16_t other = second_choice(
-        due[k].row, r, step.first_day, static_cast<std::uint32_t>(step.index),
-        [&](std::size_t f) { return room.has(f, r.nursing); }, ctx);
+    const std::uint16_t other =
+        second_choice(choosers[n], r, [&](std::size_t f) { return room.has(f, r.nursing); });
     if (other == kNoFacility) continue;  // waits for the first choice
     room.take(other, r.nursing);
     redirect(r, other, applied.leaving[k] != kNoSlot ? &ledger_.entry(applied.leaving[k]) : nullptr,
@@ -736,8 +747,9 @@ DischargeOutcome CareSystem::settle_discharge(std::size_t i, const Wish& wish, s
   if (spec_.choice.second_choice && !unlimited &&
       (r.mode == kInstitution || r.mode == kCommunityCare) &&
       !ledger_.has_room(r.facility, r.nursing)) {
-    const std::uint16_t other = second_choice(
-        i, r, day, step_index, [&](std::size_t f) { return ledger_.has_room(f, r.nursing); }, ctx);
+    const std::uint16_t other =
+        second_choice(second_chooser(i, day, step_index, ctx), r,
+                      [&](std::size_t f) { return ledger_.has_room(f, r.nursing); });
     if (other != kNoFacility) {
       redirect(r, other, waiting_entry(p, i), day);
       count_second_choice(r);

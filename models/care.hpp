@@ -208,11 +208,17 @@ class CareSystem {
   // a request beyond its facility's free places takes a second choice with room, if any.
   void place_requests(std::span<const Due> due, std::vector<Decision>& decisions,
                       const Applied& applied, const sim::Step& step, CareContext& ctx);
+  // What a second choice reads of the person: their chooser and its uniform (a function of the
+  // row, the day and the step alone, so it can be drawn ahead, in parallel).
+  struct SecondChooser {
+    Chooser chooser;
+    double u = 0;
+  };
+  SecondChooser second_chooser(std::size_t i, sim::Day today, std::uint32_t step_index,
+                               CareContext& ctx) const;
   // Another facility of request r's mode with room (has_room), or kNoFacility.
-  std::uint16_t second_choice(std::size_t i, const WaitEntry& r, sim::Day today,
-                              std::uint32_t step_index,
-                              const std::function<bool(std::size_t)>& has_room,
-                              CareContext& ctx) const;
+  std::uint16_t second_choice(const SecondChooser& who, const WaitEntry& r,
+                              const std::function<bool(std::size_t)>& has_room) const;
   void evict_overfull(const std::vector<std::size_t>& facilities, CareContext& ctx);
   void allocate(const sim::Step& step, CareContext& ctx);
   // A request served by the allocation pass: what the person's row is to be.
