@@ -119,9 +119,12 @@ void CareSystem::step(const sim::Step& step, std::vector<Due>& due, CareContext&
     Applied applied;
     ctx.times.run("care: choices applied to the people", Kind::kParallel,
                   [&] { applied = apply_to_people(chunk, decisions, ctx); });
+    std::vector<SecondChooser> second;
+    ctx.times.run("care: second choosers drawn", Kind::kParallel,
+                  [&] { second = draw_second_choosers(chunk, decisions, applied, step, ctx); });
     Ledger::QueueChanges changes;
     ctx.times.run("care: choices applied to the ledger", Kind::kSerial,
-                  [&] { changes = apply_to_ledger(chunk, decisions, applied, step, ctx); });
+                  [&] { changes = apply_to_ledger(chunk, decisions, applied, second, step, ctx); });
     ctx.times.run("care: waiting lists reordered", Kind::kParallel,
                   [&] { ledger_.change_queues(changes); });
   }
@@ -375,8 +378,25 @@ std::uint16_t CareSystem::second_choice(const SecondChooser& who, const WaitEntr
                                 spec_.choice.second_choice_max_loss, who.u);
 }
 
+// Whoever may need a second choice, drawn ahead: the placement pass reads the rows' choosers
+// and changes nothing they depend on, so only its claims on the places are serial.
+std::vector<CareSystem::SecondChooser> CareSystem::draw_second_choosers(
+    std::span<const Due> due, const std::vector<Decision>& decisions, const Applied& applied,
+    const sim::Step& step, CareContext& ctx) const {
+  if (!spec_.choice.second_choice || ledger_.unlimited()) return {};
+  std::vector<SecondChooser> out(due.size());
+  const auto step_index = static_cast<std::uint32_t>(step.index);
+  tbb::parallel_for(std::size_t{0}, due.size(), [&](std::size_t k) {
+    const WaitEntry& r = decisions[k].request;
+    if (applied.joins[k] && (r.mode == kInstitution || r.mode == kCommunityCare) && !r.in_place)
+      out[k] = second_chooser(due[k].row, step.first_day, step_index, ctx);
+  });
+  return out;
+}
+
 void CareSystem::place_requests(std::span<const Due> due, std::vector<Decision>& decisions,
-                                const Applied& applied, const sim::Step& step, CareContext& ctx) {
+                                const Applied& applied, const std::vector<SecondChooser>& second,
+                                const sim::Step& step) {
   if (!spec_.choice.second_choice || ledger_.unlimited()) return;
   // The requests for a place in a centre or home, in the allocation's priority order; a
   // resident's request for a nursing-type bed in their own home claims one, never redirected.
@@ -389,17 +409,8 @@ void CareSystem::place_requests(std::span<const Due> due, std::vector<Decision>&
   std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
     return decisions[a].request.key < decisions[b].request.key;
   });
-  // Whoever may need a second choice, drawn ahead in parallel: the pass below reads the rows'
-  // choosers and changes nothing they depend on, so only the claims on the places stay serial.
-  const auto step_index = static_cast<std::uint32_t>(step.index);
-  std::vector<SecondChooser> choosers(order.size());
-  tbb::parallel_for(std::size_t{0}, order.size(), [&](std::size_t n) {
-    if (!decisions[order[n]].request.in_place)
-      choosers[n] = second_chooser(due[order[n]].row, step.first_day, step_index, ctx);
-  });
   Room room(ledger_);
-  for (std::size_t n = 0; n < order.size(); ++n) {
-    const std::size_t k = order[n];
+  for (std::size_t k : order) {
     WaitEntry& r = decisions[k].request;
     if (room.has(r.facility, r.nursing)) {
       room.take(r.facility, r.nursing);
@@ -407,7 +418,7 @@ void CareSystem::place_requests(std::span<const Due> due, std::vector<Decision>&
     }
     if (r.in_place) continue;  // waits for a nursing-type bed in the home held
     const std::uint16_t other =
-        second_choice(choosers[n], r, [&](std::size_t f) { return room.has(f, r.nursing); });
+        second_choice(second[k], r, [&](std::size_t f) { return room.has(f, r.nursing); });
     if (other == kNoFacility) continue;  // waits for the first choice
     room.take(other, r.nursing);
     redirect(r, other, applied.leaving[k] != kNoSlot ? &ledger_.entry(applied.leaving[k]) : nullptr,
@@ -495,8 +506,9 @@ CareSystem::Applied CareSystem::apply_to_people(std::span<const Due> due,
 
 Ledger::QueueChanges CareSystem::apply_to_ledger(std::span<const Due> due,
                                                  std::vector<Decision>& decisions,
-                                                 const Applied& applied, const sim::Step& step,
-                                                 CareContext& ctx) {
+                                                 const Applied& applied,
+                                                 const std::vector<SecondChooser>& second,
+                                                 const sim::Step& step, CareContext& ctx) {
   // The places freed, counted per facility and district (integers: any order).
   const std::size_t n = due.size();
   std::vector<std::int64_t> occupied(ledger_.facility_count(), 0), nursing(occupied);
@@ -516,7 +528,7 @@ Ledger::QueueChanges CareSystem::apply_to_ledger(std::span<const Due> due,
   for (std::size_t f = 0; f < occupied.size(); ++f)
     ledger_.add_occupancy(f, occupied[f], nursing[f]);
   for (std::size_t d = 0; d < hours.size(); ++d) ledger_.add_hours_used(d, hours[d]);
-  place_requests(due, decisions, applied, step, ctx);
+  place_requests(due, decisions, applied, second, step);
   for (std::size_t k = 0; k < n; ++k) {
     if (!applied.joins[k]) continue;
     batch.join.push_back(decisions[k].request);

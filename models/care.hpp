@@ -201,19 +201,26 @@ class CareSystem {
   };
   Applied apply_to_people(std::span<const Due> due, const std::vector<Decision>& decisions,
                           CareContext& ctx);
-  Ledger::QueueChanges apply_to_ledger(std::span<const Due> due, std::vector<Decision>& decisions,
-                                       const Applied& applied, const sim::Step& step,
-                                       CareContext& ctx);
-  // The chunk's requests for a centre or home, in priority order, against the places free now:
-  // a request beyond its facility's free places takes a second choice with room, if any.
-  void place_requests(std::span<const Due> due, std::vector<Decision>& decisions,
-                      const Applied& applied, const sim::Step& step, CareContext& ctx);
   // What a second choice reads of the person: their chooser and its uniform (a function of the
   // row, the day and the step alone, so it can be drawn ahead, in parallel).
   struct SecondChooser {
     Chooser chooser;
     double u = 0;
   };
+  // For the chunk's requests that may need a second choice (indexed as `due`), in parallel.
+  std::vector<SecondChooser> draw_second_choosers(std::span<const Due> due,
+                                                  const std::vector<Decision>& decisions,
+                                                  const Applied& applied, const sim::Step& step,
+                                                  CareContext& ctx) const;
+  Ledger::QueueChanges apply_to_ledger(std::span<const Due> due, std::vector<Decision>& decisions,
+                                       const Applied& applied,
+                                       const std::vector<SecondChooser>& second,
+                                       const sim::Step& step, CareContext& ctx);
+  // The chunk's requests for a centre or home, in priority order, against the places free now:
+  // a request beyond its facility's free places takes a second choice with room, if any.
+  void place_requests(std::span<const Due> due, std::vector<Decision>& decisions,
+                      const Applied& applied, const std::vector<SecondChooser>& second,
+                      const sim::Step& step);
   SecondChooser second_chooser(std::size_t i, sim::Day today, std::uint32_t step_index,
                                CareContext& ctx) const;
   // Another facility of request r's mode with room (has_room), or kNoFacility.

@@ -100,6 +100,9 @@ struct Hospitals::Event {
   std::uint64_t id = 0;
   std::uint32_t row = 0;
   std::uint32_t slot = kNoSlot;  // kRecheck, kStayEnds: the stay
+  // kStayEnds: the stay's hospital and first day (outcome holds its flags).
+  std::uint16_t hospital = 0;
+  sim::Day admitted = 0;
   bool reserved_to_end = false;  // kStayEnds: the bed is held to the step's end until settled
   // kAdmission draws.
   std::uint8_t tier = 1;  // needed, after referral
@@ -107,6 +110,11 @@ struct Hospitals::Event {
   std::uint8_t outcome = 0;  // kDiesInHospital | kDeclinesInHospital
   double pick = 0;           // uniform: which hospital of the tier
   double stay_z = 0;         // standard normal: length of stay
+  // kAdmission: the first choice (pick among the tier's hospitals; -1: none in the district)
+  // and the stay's length there, drawn with the admission (the choice reads only the beds the
+  // hospitals have, which change by policy, between steps).
+  std::int16_t preferred = -1;
+  sim::Day preferred_length = 0;
   // The person.
   std::uint16_t district = 0;
   std::uint8_t sex = 0;
@@ -315,7 +323,7 @@ void Hospitals::step(const sim::Step& step,
   ctx.times.run("hospital: background", Kind::kSerial, [&] { admit_background(step, *beds); });
   ctx.times.run("hospital: event order", Kind::kParallel,
                 [&] { tbb::parallel_sort(events.begin(), events.end()); });
-  ctx.times.run("hospital: events", Kind::kSerial, [&] { run_events(step, events, *beds, ctx); });
+  run_events(step, events, *beds, ctx);  // timed inside: serial, but for the plain stay ends
   ctx.times.run("hospital: bed-days", Kind::kSerial,
                 [&] { count_bed_days(step, *beds, ctx.care.ledger(), ctx.care_context.spending); });
 }
@@ -362,6 +370,8 @@ std::vector<Hospitals::Event> Hospitals::draw_admissions(
     e.tier = static_cast<std::uint8_t>(tier);
     e.pick = rng.uniform();
     e.stay_z = rng.normal();
+    e.preferred = static_cast<std::int16_t>(first_choice(e.district, tier, e.pick));
+    if (e.preferred >= 0) e.preferred_length = stay_days(e.preferred, level, e.stay_z);
     if (rng.bernoulli(spec_.death_probability[static_cast<std::size_t>(level)]))
       e.outcome |= kDiesInHospital;
     if (rng.bernoulli(spec_.adl_decline[static_cast<std::size_t>(level)]))
@@ -410,6 +420,9 @@ Hospitals::StepBeds Hospitals::hold_beds(const sim::Step& step, const People& pe
           e.id = people.id[i];
           e.tie = sim::tie_break_hash(e.id, static_cast<std::uint64_t>(step.index));
           e.level = people.adl[i];
+          e.hospital = s.hospital;
+          e.admitted = s.admitted;
+          e.outcome = s.flags;
           if (s.flags & kDelayedDischarge) {
             e.day = first, e.type = EventType::kRecheck;
             e.still_waiting = care.waits_for_new_place(people, i, spec_.delay_for);
@@ -488,6 +501,19 @@ void Hospitals::run_events(const sim::Step& step, std::vector<Event>& events, St
   // it, a discharge home at the wait cap.
   std::priority_queue<Event, std::vector<Event>, std::greater<>> later;
   std::vector<Event> added;
+  // Stay ends that reach neither the care ledger nor another person, finished in parallel
+  // before the next admission (the first event to read the acute beds they free).
+  std::vector<Event> plain;
+  // The pass is serial but for the plain stay ends' rows, timed apart.
+  const std::size_t serial =
+      ctx.times.section("hospital: events", sim::SectionTimes::Kind::kSerial);
+  std::optional<sim::Timed> timed(std::in_place, ctx.times, serial);
+  const auto finish_plain = [&] {
+    if (plain.empty()) return;
+    timed.reset();
+    finish_plain_stays(step, plain, beds, ctx);
+    timed.emplace(ctx.times, serial);
+  };
   std::size_t next = 0;
   while (next < events.size() || !later.empty()) {
     Event e;
@@ -506,14 +532,55 @@ void Hospitals::run_events(const sim::Step& step, std::vector<Event>& events, St
         recheck(step, e, beds, ctx, added);
         break;
       case EventType::kStayEnds:
-        stay_ends(step, e, beds, ctx, added);
+        if (ends_plainly(e)) {
+          state_.remove(e.slot);  // here, so that slots are reused in the order of the events
+          plain.push_back(e);
+        } else {
+          stay_ends(step, e, beds, ctx, added);
+        }
         break;
       case EventType::kAdmission:
+        finish_plain();
         admit(step, e, beds, ctx, added);
         break;
     }
     for (const Event& a : added) later.push(a);
   }
+  finish_plain();
+}
+
+// A stay that ends without a death or a care assessment: the patient goes home as they are (an
+// ADL decline in hospital applied), and nothing they change is read by another event.
+bool Hospitals::ends_plainly(const Event& e) const {
+  return e.type == EventType::kStayEnds && !(e.outcome & kDiesInHospital) && !e.assessed;
+}
+
+// The plain stay ends held back (their slots already free): the beds they free and the
+// hospitals' counts in order (a few numbers each), the rows in parallel.
+void Hospitals::finish_plain_stays(const sim::Step& step, std::vector<Event>& plain, StepBeds& beds,
+                                   HospitalContext& ctx) {
+  using Kind = sim::SectionTimes::Kind;
+  std::vector<std::pair<std::uint32_t, std::uint8_t>> declines;
+  ctx.times.run("hospital: events", Kind::kSerial, [&] {
+    for (const Event& e : plain) {
+      if (e.reserved_to_end)
+        beds.acute.add(e.hospital, static_cast<int>(e.day - step.first_day), beds.days, -1);
+      flows_.discharges[e.hospital] += 1;
+      flows_.stay_days[e.hospital] += e.day - e.admitted;
+      if ((e.outcome & kDeclinesInHospital) && e.level + 1 < kAdlLevels)
+        declines.emplace_back(e.row, static_cast<std::uint8_t>(e.level + 1));
+    }
+  });
+  ctx.times.run("hospital: plain stay ends, rows", Kind::kParallel, [&] {
+    People& people = ctx.people;
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, plain.size(), 256),
+                      [&](const tbb::blocked_range<std::size_t>& r) {
+                        for (std::size_t k = r.begin(); k != r.end(); ++k)
+                          people.stay[plain[k].row] = kNoSlot;
+                      });
+    ctx.ops.change_levels(declines);
+  });
+  plain.clear();
 }
 
 // From day `from` of the step the patient waits in hospital for a care place: in a
@@ -676,7 +743,10 @@ void Hospitals::admit(const sim::Step& step, const Event& e, StepBeds& beds, Hos
     return state_.units[static_cast<std::size_t>(h)].admitting &&
            beds.acute.fits(static_cast<std::size_t>(h), t, window_end(h), acute_capacity);
   };
-  const int preferred = first_choice(d, e.tier, e.pick);
+  const int preferred = e.preferred;
+  if (preferred >= 0)
+    length_by_tier[static_cast<std::size_t>(
+        spec_.hospitals[static_cast<std::size_t>(preferred)].tier - 1)] = e.preferred_length;
   int chosen = preferred >= 0 && fits(preferred) ? preferred : -1;
   // Diverted: the nearest with room of the tier or higher, within reach of home (by_travel is
   // nearest first, so the first one out of reach ends the search).
@@ -718,6 +788,8 @@ void Hospitals::admit(const sim::Step& step, const Event& e, StepBeds& beds, Hos
     ends.type = EventType::kStayEnds;
     ends.day = e.day + length;
     ends.slot = slot;
+    ends.hospital = static_cast<std::uint16_t>(chosen);
+    ends.admitted = e.day;
     ends.reserved_to_end = hold_to_end;
     ends.assessed = assessed(level, e.outcome, ctx.care.enabled());
     ends.wish_ready = false;

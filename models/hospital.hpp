@@ -240,6 +240,9 @@ class Hospitals {
       const ProgrammeSpec& programme) const;
   void run_events(const sim::Step& step, std::vector<Event>& events, StepBeds& beds,
                   HospitalContext& ctx);
+  bool ends_plainly(const Event& e) const;
+  void finish_plain_stays(const sim::Step& step, std::vector<Event>& plain, StepBeds& beds,
+                          HospitalContext& ctx);
   void recheck(const sim::Step& step, const Event& e, StepBeds& beds, HospitalContext& ctx,
                std::vector<Event>& later);
   void stay_ends(const sim::Step& step, const Event& e, StepBeds& beds, HospitalContext& ctx,
