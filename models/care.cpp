@@ -535,7 +535,7 @@ Ledger::QueueChanges CareSystem::apply_to_ledger(std::span<const Due> due,
     if (decisions[k].second_choice) count_second_choice(decisions[k].request);
   }
   std::vector<std::uint32_t> joined;
-  Ledger::QueueChanges changes = ledger_.take_slots(batch, joined);
+  Ledger::QueueChanges changes = ledger_.take_slots(batch, joined, &ctx.times);
   for (std::size_t k = 0, j = 0; k < n; ++k)
     if (applied.joins[k]) ctx.people.wait_slot[due[k].row] = joined[j++];
   return changes;

@@ -1,9 +1,12 @@
 #include "models/care_ledger.hpp"
 
+#include <tbb/blocked_range.h>
+#include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 
 #include <atomic>
 #include <cmath>
+#include <span>
 #include <stdexcept>
 
 namespace eldersim::care {
@@ -174,6 +177,13 @@ void Ledger::reopen_district(std::size_t d) {
       pass_->reopen(it->second);
 }
 
+std::uint32_t Ledger::queue_index_of_queued(const WaitEntry& e) const {
+  if (e.mode != kHomeCare)
+    return static_cast<std::uint32_t>(e.nursing ? queue_nursing(e.facility)
+                                                : queue_any(e.facility));
+  return home_index_[e.district].at(e.demand);
+}
+
 std::uint32_t Ledger::queue_index(const WaitEntry& e) {
   if (e.mode != kHomeCare)
     return static_cast<std::uint32_t>(e.nursing ? queue_nursing(e.facility)
@@ -193,22 +203,30 @@ std::uint32_t Ledger::join(const WaitEntry& e) {
   return slot;
 }
 
-std::uint32_t Ledger::take_slot(const WaitEntry& e) {
-  std::uint32_t slot;
-  if (!free_slots_.empty()) {
-    slot = free_slots_.back();
-    free_slots_.pop_back();
-  } else {
-    slot = static_cast<std::uint32_t>(entries_.size());
+std::uint32_t Ledger::next_free_slot() {
+  if (free_slots_.empty()) {
     entries_.emplace_back();
+    return static_cast<std::uint32_t>(entries_.size() - 1);
   }
+  const std::uint32_t slot = free_slots_.back();
+  free_slots_.pop_back();
+  return slot;
+}
+
+void Ledger::fill_slot(std::uint32_t slot, const WaitEntry& e, std::vector<std::int64_t>& started) {
   WaitEntry& w = entries_[slot];
   const std::uint32_t generation = w.generation + 1;
   w = e;
   w.used = true;
   w.generation = generation;
-  started_[static_cast<std::size_t>(w.district) * kCareModes + w.mode] += 1;
-  if (w.renege_on != kNever) deadlines_[w.renege_on].emplace_back(slot, generation);
+  started[static_cast<std::size_t>(w.district) * kCareModes + w.mode] += 1;
+}
+
+std::uint32_t Ledger::take_slot(const WaitEntry& e) {
+  const std::uint32_t slot = next_free_slot();
+  fill_slot(slot, e, started_);
+  const WaitEntry& w = entries_[slot];
+  if (w.renege_on != kNever) deadlines_[w.renege_on].emplace_back(slot, w.generation);
   return slot;
 }
 
@@ -224,15 +242,17 @@ std::vector<std::string> wait_band_names() {
   return {"0-29", "30-89", "90-179", "180+"};
 }
 
-void Ledger::count_end(const WaitEntry& w, WaitEnd end) {
+std::size_t Ledger::end_cell(const WaitEntry& w, WaitEnd end) const {
   if (end == WaitEnd::kLeft && w.renege_on != kNever && day_ >= w.renege_on)
     end = WaitEnd::kReneged;
-  const std::size_t cell =
-      ((static_cast<std::size_t>(w.district) * kCareModes + w.mode) * kWaitEnds +
-       static_cast<std::size_t>(end)) *
-          kWaitBands +
-      wait_band_on(w, day_);
-  ended_[cell] += 1;
+  return ((static_cast<std::size_t>(w.district) * kCareModes + w.mode) * kWaitEnds +
+          static_cast<std::size_t>(end)) *
+             kWaitBands +
+         wait_band_on(w, day_);
+}
+
+void Ledger::count_end(const WaitEntry& w, WaitEnd end) {
+  ended_[end_cell(w, end)] += 1;
 }
 
 void Ledger::carry_in_waits() {
@@ -251,24 +271,69 @@ void Ledger::leave(std::uint32_t slot, WaitEnd end) {
   free_slot(slot);
 }
 
-Ledger::QueueChanges Ledger::take_slots(const Batch& batch, std::vector<std::uint32_t>& joined) {
+Ledger::QueueChanges Ledger::take_slots(const Batch& batch, std::vector<std::uint32_t>& joined,
+                                        sim::SectionTimes* times) {
+  // Only the slot numbers are handed out in order here (integers, no entry touched); the
+  // entries are read and written in parallel (each slot leaves or joins at most once a batch:
+  // a person leaves through their own wait slot), and the counts are sums.
+  const std::span<const std::uint32_t> leave = batch.leave;
+  const std::span<const WaitEntry> join = batch.join;
+  // Queues are made on first use: those of the joins looked up (or made) first, in order.
+  std::vector<std::uint32_t> join_queue(join.size());
+  for (std::size_t k = 0; k < join.size(); ++k) join_queue[k] = queue_index(join[k]);
+  std::vector<QueueChange> left(leave.size());
+  std::vector<std::uint32_t> left_queue(leave.size());
+  std::atomic<bool> unused{false};
+  struct Counts {
+    std::vector<std::int64_t> ended, started;
+  };
+  tbb::enumerable_thread_specific<Counts> counts([&] {
+    return Counts{std::vector<std::int64_t>(ended_.size(), 0),
+                  std::vector<std::int64_t>(started_.size(), 0)};
+  });
+  const auto in_parallel = [times](auto&& f) {
+    if (!times) return f();
+    times->run("care ledger: waiting slots read and written", sim::SectionTimes::Kind::kParallel,
+               f);
+  };
   // Erasures keep the key of the request that leaves (its slot may be taken again below).
+  in_parallel([&] {
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, leave.size(), 512),
+                      [&](const tbb::blocked_range<std::size_t>& r) {
+                        Counts& mine = counts.local();
+                        for (std::size_t k = r.begin(); k != r.end(); ++k) {
+                          WaitEntry& w = entries_[leave[k]];
+                          if (!w.used) unused = true;
+                          mine.ended[end_cell(w, WaitEnd::kLeft)] += 1;
+                          left[k] = {w.key, leave[k], false};
+                          left_queue[k] = queue_index_of_queued(w);
+                          w.used = false;
+                        }
+                      });
+  });
+  if (unused) throw std::logic_error("care ledger: leaving an unused waiting slot");
+  free_slots_.insert(free_slots_.end(), leave.begin(), leave.end());
+  joined.resize(join.size());
+  for (std::uint32_t& slot : joined) slot = next_free_slot();
+  in_parallel([&] {
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, join.size(), 512),
+                      [&](const tbb::blocked_range<std::size_t>& r) {
+                        Counts& mine = counts.local();
+                        for (std::size_t k = r.begin(); k != r.end(); ++k)
+                          fill_slot(joined[k], join[k], mine.started);
+                      });
+  });
+  counts.combine_each([&](const Counts& c) {
+    for (std::size_t k = 0; k < c.ended.size(); ++k) ended_[k] += c.ended[k];
+    for (std::size_t k = 0; k < c.started.size(); ++k) started_[k] += c.started[k];
+  });
+  // The renege calendar and the queues' changes, in order (appends).
   QueueChanges changes(queues_.size());
-  for (std::uint32_t slot : batch.leave) {
-    const WaitEntry& w = entries_.at(slot);
-    if (!w.used) throw std::logic_error("care ledger: leaving an unused waiting slot");
-    count_end(w, WaitEnd::kLeft);
-    changes[queue_index(w)].push_back({w.key, slot, false});
-    free_slot(slot);
-  }
-  joined.clear();
-  joined.reserve(batch.join.size());
-  for (const WaitEntry& e : batch.join) {
-    const std::uint32_t slot = take_slot(e);
-    const std::uint32_t q = queue_index(entries_[slot]);
-    if (q >= changes.size()) changes.resize(q + 1);
-    changes[q].push_back({entries_[slot].key, slot, true});
-    joined.push_back(slot);
+  for (std::size_t k = 0; k < leave.size(); ++k) changes[left_queue[k]].push_back(left[k]);
+  for (std::size_t k = 0; k < join.size(); ++k) {
+    const WaitEntry& w = entries_[joined[k]];
+    if (w.renege_on != kNever) deadlines_[w.renege_on].emplace_back(joined[k], w.generation);
+    changes[join_queue[k]].push_back({w.key, joined[k], true});
   }
   return changes;
 }

@@ -26,6 +26,7 @@
 #include "models/scenario.hpp"
 #include "sim/allocation.hpp"
 #include "sim/soa.hpp"
+#include "sim/timing.hpp"
 
 namespace eldersim::care {
 
@@ -217,8 +218,11 @@ class Ledger {
     bool insert;
   };
   using QueueChanges = std::vector<std::vector<QueueChange>>;  // [queue]
-  // Serially: frees and takes the slots, and returns the queues' changes and the joined slots.
-  QueueChanges take_slots(const Batch& batch, std::vector<std::uint32_t>& joined);
+  // Frees and takes the slots, and returns the queues' changes and the joined slots. The slot
+  // numbers are handed out serially, the entries read and written in parallel (timed in
+  // `times`, if given, as a parallel section of their own).
+  QueueChanges take_slots(const Batch& batch, std::vector<std::uint32_t>& joined,
+                          sim::SectionTimes* times = nullptr);
   // In parallel, a task per queue.
   void change_queues(const QueueChanges& changes);
   // Occupancy changes counted elsewhere (places freed by people leaving care in a batch).
@@ -251,8 +255,14 @@ class Ledger {
   // use).
   std::uint32_t queue_index(const WaitEntry& e);
   sim::PriorityQueue& queue_of(const WaitEntry& e) { return queues_[queue_index(e)]; }
+  // The queue of an entry already in one (it exists: no queue is made).
+  std::uint32_t queue_index_of_queued(const WaitEntry& e) const;
   std::uint32_t take_slot(const WaitEntry& e);  // fills a free slot, adds the renege day
+  std::uint32_t next_free_slot();               // the last slot freed, else a new one
+  // Slot `slot` holds request e from now (one more generation), counted in `started`.
+  void fill_slot(std::uint32_t slot, const WaitEntry& e, std::vector<std::int64_t>& started);
   void free_slot(std::uint32_t slot);
+  std::size_t end_cell(const WaitEntry& w, WaitEnd end) const;  // the cell of ended_
   void count_end(const WaitEntry& w, WaitEnd end);
   void bump_offer() { ++offer_version_; }
   void reopen_facility(std::size_t f, bool nursing_freed);

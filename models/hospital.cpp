@@ -323,7 +323,7 @@ void Hospitals::step(const sim::Step& step,
   ctx.times.run("hospital: background", Kind::kSerial, [&] { admit_background(step, *beds); });
   ctx.times.run("hospital: event order", Kind::kParallel,
                 [&] { tbb::parallel_sort(events.begin(), events.end()); });
-  run_events(step, events, *beds, ctx);  // timed inside: serial, but for the plain stay ends
+  ctx.times.run("hospital: events", Kind::kSerial, [&] { run_events(step, events, *beds, ctx); });
   ctx.times.run("hospital: bed-days", Kind::kSerial,
                 [&] { count_bed_days(step, *beds, ctx.care.ledger(), ctx.care_context.spending); });
 }
@@ -504,16 +504,6 @@ void Hospitals::run_events(const sim::Step& step, std::vector<Event>& events, St
   // Stay ends that reach neither the care ledger nor another person, finished in parallel
   // before the next admission (the first event to read the acute beds they free).
   std::vector<Event> plain;
-  // The pass is serial but for the plain stay ends' rows, timed apart.
-  const std::size_t serial =
-      ctx.times.section("hospital: events", sim::SectionTimes::Kind::kSerial);
-  std::optional<sim::Timed> timed(std::in_place, ctx.times, serial);
-  const auto finish_plain = [&] {
-    if (plain.empty()) return;
-    timed.reset();
-    finish_plain_stays(step, plain, beds, ctx);
-    timed.emplace(ctx.times, serial);
-  };
   std::size_t next = 0;
   while (next < events.size() || !later.empty()) {
     Event e;
@@ -540,13 +530,13 @@ void Hospitals::run_events(const sim::Step& step, std::vector<Event>& events, St
         }
         break;
       case EventType::kAdmission:
-        finish_plain();
+        finish_plain_stays(step, plain, beds, ctx);
         admit(step, e, beds, ctx, added);
         break;
     }
     for (const Event& a : added) later.push(a);
   }
-  finish_plain();
+  finish_plain_stays(step, plain, beds, ctx);
 }
 
 // A stay that ends without a death or a care assessment: the patient goes home as they are (an
@@ -559,19 +549,18 @@ bool Hospitals::ends_plainly(const Event& e) const {
 // hospitals' counts in order (a few numbers each), the rows in parallel.
 void Hospitals::finish_plain_stays(const sim::Step& step, std::vector<Event>& plain, StepBeds& beds,
                                    HospitalContext& ctx) {
-  using Kind = sim::SectionTimes::Kind;
+  if (plain.empty()) return;
   std::vector<std::pair<std::uint32_t, std::uint8_t>> declines;
-  ctx.times.run("hospital: events", Kind::kSerial, [&] {
-    for (const Event& e : plain) {
-      if (e.reserved_to_end)
-        beds.acute.add(e.hospital, static_cast<int>(e.day - step.first_day), beds.days, -1);
-      flows_.discharges[e.hospital] += 1;
-      flows_.stay_days[e.hospital] += e.day - e.admitted;
-      if ((e.outcome & kDeclinesInHospital) && e.level + 1 < kAdlLevels)
-        declines.emplace_back(e.row, static_cast<std::uint8_t>(e.level + 1));
-    }
-  });
-  ctx.times.run("hospital: plain stay ends, rows", Kind::kParallel, [&] {
+  for (const Event& e : plain) {
+    if (e.reserved_to_end)
+      beds.acute.add(e.hospital, static_cast<int>(e.day - step.first_day), beds.days, -1);
+    flows_.discharges[e.hospital] += 1;
+    flows_.stay_days[e.hospital] += e.day - e.admitted;
+    if ((e.outcome & kDeclinesInHospital) && e.level + 1 < kAdlLevels)
+      declines.emplace_back(e.row, static_cast<std::uint8_t>(e.level + 1));
+  }
+  // Within the serial event pass: timed as a section of its own (sim/timing.hpp nests).
+  ctx.times.run("hospital: plain stay ends, rows", sim::SectionTimes::Kind::kParallel, [&] {
     People& people = ctx.people;
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, plain.size(), 256),
                       [&](const tbb::blocked_range<std::size_t>& r) {

@@ -1,14 +1,17 @@
 #pragma once
 // Wall time per named section of a step, to measure where a run spends its time and which
 // share of it runs on one thread only (docs/performance.md: the serial share). Sections are
-// declared once with their kind; a Timed scope adds its duration to one section. The cost is
-// two clock reads per scope, a few dozen per step.
+// declared once with their kind; a Timed scope adds its duration to one section. Scopes nest: a
+// parallel stretch inside a serial section is timed as its own section and left out of the
+// enclosing one, so each second counts once. The cost is two clock reads per scope, a few
+// dozen per step. One thread times (the one that runs the step).
 
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace sim {
@@ -64,21 +67,31 @@ class SectionTimes {
   }
 
  private:
+  friend class Timed;
   std::vector<Section> sections_;
+  Clock::duration nested_{};  // time of the scopes nested in the innermost open scope so far
 };
 
 // Adds the time from construction to destruction to one section.
 class Timed {
  public:
   Timed(SectionTimes& times, std::size_t section)
-      : times_(times), section_(section), start_(SectionTimes::Clock::now()) {}
+      : times_(times),
+        section_(section),
+        outer_nested_(std::exchange(times.nested_, {})),
+        start_(SectionTimes::Clock::now()) {}
   Timed(const Timed&) = delete;
   Timed& operator=(const Timed&) = delete;
-  ~Timed() { times_.add(section_, SectionTimes::Clock::now() - start_); }
+  ~Timed() {
+    const SectionTimes::Clock::duration d = SectionTimes::Clock::now() - start_;
+    times_.add(section_, d - times_.nested_);
+    times_.nested_ = outer_nested_ + d;  // the enclosing scope leaves all of this one out
+  }
 
  private:
   SectionTimes& times_;
   std::size_t section_;
+  SectionTimes::Clock::duration outer_nested_;
   SectionTimes::Clock::time_point start_;
 };
 
