@@ -3,6 +3,7 @@
 #include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
+#include <tbb/parallel_sort.h>
 
 #include <algorithm>
 #include <cmath>
@@ -119,12 +120,13 @@ void CareSystem::step(const sim::Step& step, std::vector<Due>& due, CareContext&
     Applied applied;
     ctx.times.run("care: choices applied to the people", Kind::kParallel,
                   [&] { applied = apply_to_people(chunk, decisions, ctx); });
-    std::vector<SecondChooser> second;
-    ctx.times.run("care: second choosers drawn", Kind::kParallel,
-                  [&] { second = draw_second_choosers(chunk, decisions, applied, step, ctx); });
+    Placement placement;
+    ctx.times.run("care: placement prepared", Kind::kParallel,
+                  [&] { placement = prepare_placement(chunk, decisions, applied, step, ctx); });
     Ledger::QueueChanges changes;
-    ctx.times.run("care: choices applied to the ledger", Kind::kSerial,
-                  [&] { changes = apply_to_ledger(chunk, decisions, applied, second, step, ctx); });
+    ctx.times.run("care: choices applied to the ledger", Kind::kSerial, [&] {
+      changes = apply_to_ledger(chunk, decisions, applied, placement, step, ctx);
+    });
     ctx.times.run("care: waiting lists reordered", Kind::kParallel,
                   [&] { ledger_.change_queues(changes); });
   }
@@ -378,47 +380,48 @@ std::uint16_t CareSystem::second_choice(const SecondChooser& who, const WaitEntr
                                 spec_.choice.second_choice_max_loss, who.u);
 }
 
-// Whoever may need a second choice, drawn ahead: the placement pass reads the rows' choosers
-// and changes nothing they depend on, so only its claims on the places are serial.
-std::vector<CareSystem::SecondChooser> CareSystem::draw_second_choosers(
-    std::span<const Due> due, const std::vector<Decision>& decisions, const Applied& applied,
-    const sim::Step& step, CareContext& ctx) const {
+// The requests in the allocation's priority order (the index breaks ties, so the order is total
+// and a parallel sort gives it whatever the threads), and whoever may need a second choice,
+// drawn ahead: the placement pass changes neither the keys nor anything the choosers depend on,
+// so only its claims on the places are serial.
+CareSystem::Placement CareSystem::prepare_placement(std::span<const Due> due,
+                                                    const std::vector<Decision>& decisions,
+                                                    const Applied& applied, const sim::Step& step,
+                                                    CareContext& ctx) const {
   if (!spec_.choice.second_choice || ledger_.unlimited()) return {};
-  std::vector<SecondChooser> out(due.size());
-  const auto step_index = static_cast<std::uint32_t>(step.index);
-  tbb::parallel_for(std::size_t{0}, due.size(), [&](std::size_t k) {
+  Placement out;
+  for (std::size_t k = 0; k < due.size(); ++k) {
     const WaitEntry& r = decisions[k].request;
-    if (applied.joins[k] && (r.mode == kInstitution || r.mode == kCommunityCare) && !r.in_place)
-      out[k] = second_chooser(due[k].row, step.first_day, step_index, ctx);
+    if (applied.joins[k] && (r.mode == kInstitution || r.mode == kCommunityCare))
+      out.order.push_back(k);
+  }
+  tbb::parallel_sort(out.order.begin(), out.order.end(), [&](std::size_t a, std::size_t b) {
+    return std::tie(decisions[a].request.key, a) < std::tie(decisions[b].request.key, b);
+  });
+  out.second.resize(due.size());
+  const auto step_index = static_cast<std::uint32_t>(step.index);
+  tbb::parallel_for(std::size_t{0}, out.order.size(), [&](std::size_t n) {
+    const std::size_t k = out.order[n];
+    if (!decisions[k].request.in_place)
+      out.second[k] = second_chooser(due[k].row, step.first_day, step_index, ctx);
   });
   return out;
 }
 
-void CareSystem::place_requests(std::span<const Due> due, std::vector<Decision>& decisions,
-                                const Applied& applied, const std::vector<SecondChooser>& second,
-                                const sim::Step& step) {
+void CareSystem::place_requests(std::vector<Decision>& decisions, const Applied& applied,
+                                const Placement& placement, const sim::Step& step) {
   if (!spec_.choice.second_choice || ledger_.unlimited()) return;
-  // The requests for a place in a centre or home, in the allocation's priority order; a
-  // resident's request for a nursing-type bed in their own home claims one, never redirected.
-  std::vector<std::size_t> order;
-  for (std::size_t k = 0; k < due.size(); ++k) {
-    const WaitEntry& r = decisions[k].request;
-    if (applied.joins[k] && (r.mode == kInstitution || r.mode == kCommunityCare))
-      order.push_back(k);
-  }
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    return decisions[a].request.key < decisions[b].request.key;
-  });
+  // A resident's request for a nursing-type bed in their own home claims one, never redirected.
   Room room(ledger_);
-  for (std::size_t k : order) {
+  for (std::size_t k : placement.order) {
     WaitEntry& r = decisions[k].request;
     if (room.has(r.facility, r.nursing)) {
       room.take(r.facility, r.nursing);
       continue;
     }
     if (r.in_place) continue;  // waits for a nursing-type bed in the home held
-    const std::uint16_t other =
-        second_choice(second[k], r, [&](std::size_t f) { return room.has(f, r.nursing); });
+    const std::uint16_t other = second_choice(
+        placement.second[k], r, [&](std::size_t f) { return room.has(f, r.nursing); });
     if (other == kNoFacility) continue;  // waits for the first choice
     room.take(other, r.nursing);
     redirect(r, other, applied.leaving[k] != kNoSlot ? &ledger_.entry(applied.leaving[k]) : nullptr,
@@ -506,14 +509,16 @@ CareSystem::Applied CareSystem::apply_to_people(std::span<const Due> due,
 
 Ledger::QueueChanges CareSystem::apply_to_ledger(std::span<const Due> due,
                                                  std::vector<Decision>& decisions,
-                                                 const Applied& applied,
-                                                 const std::vector<SecondChooser>& second,
+                                                 const Applied& applied, const Placement& placement,
                                                  const sim::Step& step, CareContext& ctx) {
   // The places freed, counted per facility and district (integers: any order).
   const std::size_t n = due.size();
   std::vector<std::int64_t> occupied(ledger_.facility_count(), 0), nursing(occupied);
   std::vector<std::int64_t> hours(static_cast<std::size_t>(scenario_.district_count()), 0);
   Ledger::Batch batch;
+  batch.leave.reserve(n);
+  batch.join.reserve(
+      static_cast<std::size_t>(std::count(applied.joins.begin(), applied.joins.end(), char{1})));
   for (std::size_t k = 0; k < n; ++k) {
     const PersonOps::HeldPlace& h = applied.freed[k];
     ledger_.count_stay_end(h, StayEnd::kLeft);
@@ -528,16 +533,21 @@ Ledger::QueueChanges CareSystem::apply_to_ledger(std::span<const Due> due,
   for (std::size_t f = 0; f < occupied.size(); ++f)
     ledger_.add_occupancy(f, occupied[f], nursing[f]);
   for (std::size_t d = 0; d < hours.size(); ++d) ledger_.add_hours_used(d, hours[d]);
-  place_requests(due, decisions, applied, second, step);
+  place_requests(decisions, applied, placement, step);
+  std::vector<std::uint32_t> rows;
+  rows.reserve(batch.join.capacity());
   for (std::size_t k = 0; k < n; ++k) {
     if (!applied.joins[k]) continue;
     batch.join.push_back(decisions[k].request);
+    rows.push_back(due[k].row);
     if (decisions[k].second_choice) count_second_choice(decisions[k].request);
   }
   std::vector<std::uint32_t> joined;
   Ledger::QueueChanges changes = ledger_.take_slots(batch, joined, &ctx.times);
-  for (std::size_t k = 0, j = 0; k < n; ++k)
-    if (applied.joins[k]) ctx.people.wait_slot[due[k].row] = joined[j++];
+  ctx.times.run("care: wait slots given to the people", sim::SectionTimes::Kind::kParallel, [&] {
+    tbb::parallel_for(std::size_t{0}, rows.size(),
+                      [&](std::size_t j) { ctx.people.wait_slot[rows[j]] = joined[j]; });
+  });
   return changes;
 }
 

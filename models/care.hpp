@@ -207,20 +207,23 @@ class CareSystem {
     Chooser chooser;
     double u = 0;
   };
-  // For the chunk's requests that may need a second choice (indexed as `due`), in parallel.
-  std::vector<SecondChooser> draw_second_choosers(std::span<const Due> due,
-                                                  const std::vector<Decision>& decisions,
-                                                  const Applied& applied, const sim::Step& step,
-                                                  CareContext& ctx) const;
+  // What the placement pass reads, prepared in parallel: the chunk's requests for a centre or
+  // home in the allocation's priority order, and the second choosers of those that may need
+  // one (indexed as `due`).
+  struct Placement {
+    std::vector<std::size_t> order;
+    std::vector<SecondChooser> second;
+  };
+  Placement prepare_placement(std::span<const Due> due, const std::vector<Decision>& decisions,
+                              const Applied& applied, const sim::Step& step,
+                              CareContext& ctx) const;
   Ledger::QueueChanges apply_to_ledger(std::span<const Due> due, std::vector<Decision>& decisions,
-                                       const Applied& applied,
-                                       const std::vector<SecondChooser>& second,
+                                       const Applied& applied, const Placement& placement,
                                        const sim::Step& step, CareContext& ctx);
-  // The chunk's requests for a centre or home, in priority order, against the places free now:
-  // a request beyond its facility's free places takes a second choice with room, if any.
-  void place_requests(std::span<const Due> due, std::vector<Decision>& decisions,
-                      const Applied& applied, const std::vector<SecondChooser>& second,
-                      const sim::Step& step);
+  // The requests in priority order against the places free now: a request beyond its
+  // facility's free places takes a second choice with room, if any.
+  void place_requests(std::vector<Decision>& decisions, const Applied& applied,
+                      const Placement& placement, const sim::Step& step);
   SecondChooser second_chooser(std::size_t i, sim::Day today, std::uint32_t step_index,
                                CareContext& ctx) const;
   // Another facility of request r's mode with room (has_room), or kNoFacility.

@@ -498,8 +498,18 @@ double Hospitals::background_arrivals(std::size_t h, sim::Day day) const {
 void Hospitals::run_events(const sim::Step& step, std::vector<Event>& events, StepBeds& beds,
                            HospitalContext& ctx) {
   // Events that follow from others in the step: the end of a stay that starts and ends within
-  // it, a discharge home at the wait cap.
-  std::priority_queue<Event, std::vector<Event>, std::greater<>> later;
+  // it, a discharge home at the wait cap. They are kept in `followers`, and the heap orders
+  // only their keys (an event is some hundred bytes; its key and index, a quarter of that).
+  struct Later {
+    sim::Day day;
+    EventType type;
+    std::uint64_t tie, id;
+    std::uint32_t index;  // in followers
+    auto key() const { return std::tie(day, type, tie, id); }
+    bool operator>(const Later& o) const { return key() > o.key(); }
+  };
+  std::vector<Event> followers;
+  std::priority_queue<Later, std::vector<Later>, std::greater<>> later;
   std::vector<Event> added;
   // Stay ends that reach neither the care ledger nor another person, finished in parallel
   // before the next admission (the first event to read the acute beds they free).
@@ -507,10 +517,10 @@ void Hospitals::run_events(const sim::Step& step, std::vector<Event>& events, St
   std::size_t next = 0;
   while (next < events.size() || !later.empty()) {
     Event e;
-    if (later.empty() || (next < events.size() && events[next] < later.top())) {
+    if (later.empty() || (next < events.size() && events[next].key() < later.top().key())) {
       e = events[next++];
     } else {
-      e = later.top();
+      e = followers[later.top().index];
       later.pop();
     }
     added.clear();
@@ -534,7 +544,10 @@ void Hospitals::run_events(const sim::Step& step, std::vector<Event>& events, St
         admit(step, e, beds, ctx, added);
         break;
     }
-    for (const Event& a : added) later.push(a);
+    for (const Event& a : added) {
+      later.push({a.day, a.type, a.tie, a.id, static_cast<std::uint32_t>(followers.size())});
+      followers.push_back(a);
+    }
   }
   finish_plain_stays(step, plain, beds, ctx);
 }
