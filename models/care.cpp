@@ -410,7 +410,7 @@ CareSystem::Placement CareSystem::prepare_placement(std::span<const Due> due,
 
 void CareSystem::place_requests(std::vector<Decision>& decisions, const Applied& applied,
                                 const Placement& placement, const sim::Step& step) {
-  if (!spec_.choice.second_choice || ledger_.unlimited()) return;
+  if (placement.order.empty()) return;  // nothing to place, or second choices off
   // A resident's request for a nursing-type bed in their own home claims one, never redirected.
   Room room(ledger_);
   for (std::size_t k : placement.order) {
@@ -515,10 +515,11 @@ Ledger::QueueChanges CareSystem::apply_to_ledger(std::span<const Due> due,
   const std::size_t n = due.size();
   std::vector<std::int64_t> occupied(ledger_.facility_count(), 0), nursing(occupied);
   std::vector<std::int64_t> hours(static_cast<std::size_t>(scenario_.district_count()), 0);
+  const auto n_joins =
+      static_cast<std::size_t>(std::count(applied.joins.begin(), applied.joins.end(), char{1}));
   Ledger::Batch batch;
   batch.leave.reserve(n);
-  batch.join.reserve(
-      static_cast<std::size_t>(std::count(applied.joins.begin(), applied.joins.end(), char{1})));
+  batch.join.reserve(n_joins);
   for (std::size_t k = 0; k < n; ++k) {
     const PersonOps::HeldPlace& h = applied.freed[k];
     ledger_.count_stay_end(h, StayEnd::kLeft);
@@ -535,7 +536,7 @@ Ledger::QueueChanges CareSystem::apply_to_ledger(std::span<const Due> due,
   for (std::size_t d = 0; d < hours.size(); ++d) ledger_.add_hours_used(d, hours[d]);
   place_requests(decisions, applied, placement, step);
   std::vector<std::uint32_t> rows;
-  rows.reserve(batch.join.capacity());
+  rows.reserve(n_joins);
   for (std::size_t k = 0; k < n; ++k) {
     if (!applied.joins[k]) continue;
     batch.join.push_back(decisions[k].request);

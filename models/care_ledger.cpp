@@ -185,16 +185,11 @@ std::uint32_t Ledger::queue_index_of_queued(const WaitEntry& e) const {
 }
 
 std::uint32_t Ledger::queue_index(const WaitEntry& e) {
-  if (e.mode != kHomeCare)
-    return static_cast<std::uint32_t>(e.nursing ? queue_nursing(e.facility)
-                                                : queue_any(e.facility));
-  auto& index = home_index_[e.district];
-  const auto it = index.find(e.demand);
-  if (it != index.end()) return it->second;
-  const auto q = static_cast<std::uint32_t>(queues_.size());
-  queues_.emplace_back();
-  index.emplace(e.demand, q);
-  return q;
+  if (e.mode == kHomeCare && !home_index_[e.district].contains(e.demand)) {
+    home_index_[e.district].emplace(e.demand, static_cast<std::uint32_t>(queues_.size()));
+    queues_.emplace_back();
+  }
+  return queue_index_of_queued(e);
 }
 
 std::uint32_t Ledger::join(const WaitEntry& e) {
@@ -225,9 +220,13 @@ void Ledger::fill_slot(std::uint32_t slot, const WaitEntry& e, std::vector<std::
 std::uint32_t Ledger::take_slot(const WaitEntry& e) {
   const std::uint32_t slot = next_free_slot();
   fill_slot(slot, e, started_);
+  add_renege_day(slot);
+  return slot;
+}
+
+void Ledger::add_renege_day(std::uint32_t slot) {
   const WaitEntry& w = entries_[slot];
   if (w.renege_on != kNever) deadlines_[w.renege_on].emplace_back(slot, w.generation);
-  return slot;
 }
 
 void Ledger::free_slot(std::uint32_t slot) {
@@ -331,9 +330,8 @@ Ledger::QueueChanges Ledger::take_slots(const Batch& batch, std::vector<std::uin
   QueueChanges changes(queues_.size());
   for (std::size_t k = 0; k < leave.size(); ++k) changes[left_queue[k]].push_back(left[k]);
   for (std::size_t k = 0; k < join.size(); ++k) {
-    const WaitEntry& w = entries_[joined[k]];
-    if (w.renege_on != kNever) deadlines_[w.renege_on].emplace_back(joined[k], w.generation);
-    changes[join_queue[k]].push_back({w.key, joined[k], true});
+    add_renege_day(joined[k]);
+    changes[join_queue[k]].push_back({entries_[joined[k]].key, joined[k], true});
   }
   return changes;
 }

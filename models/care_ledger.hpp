@@ -261,6 +261,7 @@ class Ledger {
   std::uint32_t next_free_slot();               // the last slot freed, else a new one
   // Slot `slot` holds request e from now (one more generation), counted in `started`.
   void fill_slot(std::uint32_t slot, const WaitEntry& e, std::vector<std::int64_t>& started);
+  void add_renege_day(std::uint32_t slot);  // to the calendar, if the request in it reneges
   void free_slot(std::uint32_t slot);
   std::size_t end_cell(const WaitEntry& w, WaitEnd end) const;  // the cell of ended_
   void count_end(const WaitEntry& w, WaitEnd end);

@@ -163,6 +163,12 @@ struct Hospitals::StepBeds {
 };
 
 namespace {
+// The ADL level on leaving hospital: one worse if the stay's outcome is a decline (and a worse
+// level exists).
+int level_after_stay(int level, std::uint8_t flags) {
+  return level + ((flags & kDeclinesInHospital) && level + 1 < kAdlLevels ? 1 : 0);
+}
+
 // Home size class by mean beds per home at full scale (seed 004): <100, 100-500, >500.
 int size_class(std::int64_t places, std::int64_t homes, double scale) {
   const double beds = static_cast<double>(places) / scale / static_cast<double>(homes);
@@ -567,10 +573,9 @@ void Hospitals::finish_plain_stays(const sim::Step& step, std::vector<Event>& pl
   for (const Event& e : plain) {
     if (e.reserved_to_end)
       beds.acute.add(e.hospital, static_cast<int>(e.day - step.first_day), beds.days, -1);
-    flows_.discharges[e.hospital] += 1;
-    flows_.stay_days[e.hospital] += e.day - e.admitted;
-    if ((e.outcome & kDeclinesInHospital) && e.level + 1 < kAdlLevels)
-      declines.emplace_back(e.row, static_cast<std::uint8_t>(e.level + 1));
+    count_discharge(e.hospital, e.day - e.admitted);
+    if (const int after = level_after_stay(e.level, e.outcome); after != e.level)
+      declines.emplace_back(e.row, static_cast<std::uint8_t>(after));
   }
   // Within the serial event pass: timed as a section of its own (sim/timing.hpp nests).
   ctx.times.run("hospital: plain stay ends, rows", sim::SectionTimes::Kind::kParallel, [&] {
@@ -629,10 +634,14 @@ void Hospitals::wait_cap_reached(const Event& e, HospitalContext& ctx) {
 
 void Hospitals::finish_stay(std::size_t i, std::uint32_t slot, sim::Day day, People& people) {
   const Stay& s = state_.stay(slot);
-  flows_.discharges[s.hospital] += 1;
-  flows_.stay_days[s.hospital] += day - s.admitted;
+  count_discharge(s.hospital, day - s.admitted);
   state_.remove(slot);
   people.stay[i] = kNoSlot;
+}
+
+void Hospitals::count_discharge(std::size_t h, sim::Day stay_days) {
+  flows_.discharges[h] += 1;
+  flows_.stay_days[h] += stay_days;
 }
 
 void Hospitals::end_stay_on_death(std::size_t i, sim::Day day, People& people) {
@@ -649,9 +658,7 @@ void Hospitals::choose_on_discharge(const sim::Step& step, std::vector<Event>& e
   for (std::size_t k = 0; k < events.size(); ++k)
     if (events[k].type == EventType::kStayEnds && events[k].assessed) {
       const Event& e = events[k];
-      const bool declines =
-          (state_.stay(e.slot).flags & kDeclinesInHospital) && e.level + 1 < kAdlLevels;
-      who.push_back({e.row, e.level + (declines ? 1 : 0), e.day});
+      who.push_back({e.row, level_after_stay(e.level, state_.stay(e.slot).flags), e.day});
       at.push_back(k);
     }
   const std::vector<care::Wish> wishes = ctx.care.discharge_wishes(who, step, ctx.care_context);
@@ -663,7 +670,7 @@ void Hospitals::choose_on_discharge(const sim::Step& step, std::vector<Event>& e
 
 bool Hospitals::assessed(int level, std::uint8_t outcome, bool care_enabled) const {
   if (!care_enabled || (outcome & kDiesInHospital)) return false;
-  const int after = level + ((outcome & kDeclinesInHospital) && level + 1 < kAdlLevels ? 1 : 0);
+  const int after = level_after_stay(level, outcome);
   return after >= spec_.assessment_level && after >= scenario_.care.choice_level;
 }
 
@@ -694,8 +701,7 @@ void Hospitals::stay_ends(const sim::Step& step, const Event& e, StepBeds& beds,
     ctx.ops.die(i, step, e.day);
     return;
   }
-  if ((s.flags & kDeclinesInHospital) && e.level + 1 < kAdlLevels)
-    ctx.ops.change_level(i, e.level + 1);
+  ctx.ops.change_level(i, level_after_stay(e.level, s.flags));  // no change without a decline
   s.flags &= static_cast<std::uint8_t>(~(kDiesInHospital | kDeclinesInHospital));
   bool delayed = false;
   if (e.assessed) {

@@ -253,6 +253,7 @@ class Hospitals {
                     HospitalContext& ctx, std::vector<Event>& later);
   void wait_cap_reached(const Event& e, HospitalContext& ctx);
   void finish_stay(std::size_t i, std::uint32_t slot, sim::Day day, People& people);
+  void count_discharge(std::size_t h, sim::Day stay_days);  // a stay of stay_days ended at h
   void count_bed_days(const sim::Step& step, StepBeds& beds, care::Ledger& ledger,
                       Spending& spending);
   void book_bed_day_costs(std::size_t h, std::int64_t acute_days, std::int64_t rehab_days,
