@@ -15,6 +15,7 @@
 #include "models/random_events.hpp"
 #include "sim/allocation.hpp"
 #include "sim/rng.hpp"
+#include "sim/soa.hpp"
 
 namespace eldersim::hospital {
 
@@ -522,6 +523,7 @@ void Hospitals::run_events(const sim::Step& step, std::vector<Event>& events, St
   std::vector<Event> plain;
   std::size_t next = 0;
   while (next < events.size() || !later.empty()) {
+    prefetch_rows(events, next, ctx.people);
     Event e;
     if (later.empty() || (next < events.size() && events[next].key() < later.top().key())) {
       e = events[next++];
@@ -556,6 +558,20 @@ void Hospitals::run_events(const sim::Step& step, std::vector<Event>& events, St
     }
   }
   finish_plain_stays(step, plain, beds, ctx);
+}
+
+// The rows the event 12 ahead will write (its person's stay and ADL level, its stay), asked of
+// the memory now: the events come in day order, so their rows are scattered over the population,
+// and the pass is serial. Measured: the pass 30% faster (docs/performance.md); the care columns of
+// the assessed as well gained nothing more.
+void Hospitals::prefetch_rows(const std::vector<Event>& events, std::size_t next,
+                              const People& people) const {
+  constexpr std::size_t kAhead = 12;
+  if (next + kAhead >= events.size()) return;
+  const Event& e = events[next + kAhead];
+  sim::prefetch_for_write(people.stay[e.row]);
+  sim::prefetch_for_write(people.adl[e.row]);
+  if (e.type != EventType::kAdmission) sim::prefetch_for_write(state_.stay(e.slot));
 }
 
 // A stay that ends without a death or a care assessment: the patient goes home as they are (an

@@ -240,6 +240,8 @@ class Hospitals {
       const ProgrammeSpec& programme) const;
   void run_events(const sim::Step& step, std::vector<Event>& events, StepBeds& beds,
                   HospitalContext& ctx);
+  void prefetch_rows(const std::vector<Event>& events, std::size_t next,
+                     const People& people) const;
   bool ends_plainly(const Event& e) const;
   void finish_plain_stays(const sim::Step& step, std::vector<Event>& plain, StepBeds& beds,
                           HospitalContext& ctx);
