@@ -74,41 +74,87 @@ __attribute__((target("avx2"))) inline __m256i mulhilo(__m256i x, __m256i m, __m
   return _mm256_blend_epi32(even, _mm256_slli_epi64(odd, 32), 0xAA);
 }
 
+// Eight entities' Philox state. The counter is the same for every entity of a step, so the
+// first round's products are the same for all: they are computed once, in scalar form, and
+// each entity goes on from the second round with its key folded in.
+struct Philox8 {
+  __m256i x0, x1, x2, x3, k0, k1;
+};
+
+__attribute__((target("avx2"))) inline Philox8 after_first_round(const std::uint64_t* ids,
+                                                                 const Block4& first, __m256i w0,
+                                                                 __m256i w1) {
+  // Ids 0-3 and 4-7 as (low, high) words: keys k0 = the low words, k1 = the high words.
+  const __m256i split = _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7);
+  const __m256i a =
+      _mm256_permutevar8x32_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(ids)), split);
+  const __m256i b = _mm256_permutevar8x32_epi32(
+      _mm256_loadu_si256(reinterpret_cast<const __m256i*>(ids + 4)), split);
+  const __m256i k0 = _mm256_permute2x128_si256(a, b, 0x20);
+  const __m256i k1 = _mm256_permute2x128_si256(a, b, 0x31);
+  return {_mm256_xor_si256(_mm256_set1_epi32(static_cast<int>(first.x0)), k0),
+          _mm256_set1_epi32(static_cast<int>(first.x1)),
+          _mm256_xor_si256(_mm256_set1_epi32(static_cast<int>(first.x2)), k1),
+          _mm256_set1_epi32(static_cast<int>(first.x3)),
+          _mm256_add_epi32(k0, w0),
+          _mm256_add_epi32(k1, w1)};
+}
+
+__attribute__((target("avx2"))) inline void philox_round(Philox8& s, __m256i m0, __m256i m1,
+                                                         __m256i w0, __m256i w1) {
+  __m256i hi0, hi1;
+  const __m256i lo0 = mulhilo(s.x0, m0, hi0);
+  const __m256i lo1 = mulhilo(s.x2, m1, hi1);
+  s.x0 = _mm256_xor_si256(_mm256_xor_si256(hi1, s.x1), s.k0);
+  s.x1 = lo1;
+  s.x2 = _mm256_xor_si256(_mm256_xor_si256(hi0, s.x3), s.k1);
+  s.x3 = lo0;
+  s.k0 = _mm256_add_epi32(s.k0, w0);
+  s.k1 = _mm256_add_epi32(s.k1, w1);
+}
+
+__attribute__((target("avx2"))) inline void store_lanes(const Philox8& s, LaneArrays out,
+                                                        std::size_t j) {
+  _mm256_storeu_si256(reinterpret_cast<__m256i*>(out.lane[0] + j), s.x0);
+  _mm256_storeu_si256(reinterpret_cast<__m256i*>(out.lane[1] + j), s.x1);
+  _mm256_storeu_si256(reinterpret_cast<__m256i*>(out.lane[2] + j), s.x2);
+  _mm256_storeu_si256(reinterpret_cast<__m256i*>(out.lane[3] + j), s.x3);
+}
+
+// The first round without the key, the same for every entity of the step: each of its outputs
+// that the key enters is xor-ed with it in after_first_round.
+inline Block4 first_round_without_key(std::uint64_t seed, std::uint32_t step) noexcept {
+  const Block4 c = step_counter(seed, step);
+  const std::uint64_t p0 = static_cast<std::uint64_t>(kM0) * c.x0;
+  const std::uint64_t p1 = static_cast<std::uint64_t>(kM1) * c.x2;
+  return {static_cast<std::uint32_t>(p1 >> 32) ^ c.x1, static_cast<std::uint32_t>(p1),
+          static_cast<std::uint32_t>(p0 >> 32) ^ c.x3, static_cast<std::uint32_t>(p0)};
+}
+
 __attribute__((target("avx2"))) void fill_lanes_avx2(std::uint64_t seed, const std::uint64_t* ids,
                                                      std::size_t n, std::uint32_t step,
                                                      LaneArrays out) noexcept {
   const __m256i m0 = _mm256_set1_epi64x(kM0), m1 = _mm256_set1_epi64x(kM1);
   const __m256i w0 = _mm256_set1_epi32(static_cast<int>(kW0));
   const __m256i w1 = _mm256_set1_epi32(static_cast<int>(kW1));
-  const __m256i split = _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7);
+  const Block4 first = first_round_without_key(seed, step);
   std::size_t j = 0;
-  for (; j + 8 <= n; j += 8) {
-    // Ids 0-3 and 4-7 as (low, high) words: keys k0 = the low words, k1 = the high words.
-    const __m256i a = _mm256_permutevar8x32_epi32(
-        _mm256_loadu_si256(reinterpret_cast<const __m256i*>(ids + j)), split);
-    const __m256i b = _mm256_permutevar8x32_epi32(
-        _mm256_loadu_si256(reinterpret_cast<const __m256i*>(ids + j + 4)), split);
-    __m256i k0 = _mm256_permute2x128_si256(a, b, 0x20);
-    __m256i k1 = _mm256_permute2x128_si256(a, b, 0x31);
-    __m256i x0 = _mm256_set1_epi32(static_cast<int>(step));
-    __m256i x1 = _mm256_setzero_si256();
-    __m256i x2 = _mm256_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(seed)));
-    __m256i x3 = _mm256_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(seed >> 32)));
-    for (int round = 0; round < 10; ++round) {
-      __m256i hi0, hi1;
-      const __m256i lo0 = mulhilo(x0, m0, hi0);
-      const __m256i lo1 = mulhilo(x2, m1, hi1);
-      x0 = _mm256_xor_si256(_mm256_xor_si256(hi1, x1), k0);
-      x1 = lo1;
-      x2 = _mm256_xor_si256(_mm256_xor_si256(hi0, x3), k1);
-      x3 = lo0;
-      k0 = _mm256_add_epi32(k0, w0);
-      k1 = _mm256_add_epi32(k1, w1);
+  // Two groups of eight at once: a round is a chain of dependent multiplies, and a second,
+  // independent chain fills the multiplier while the first waits.
+  for (; j + 16 <= n; j += 16) {
+    Philox8 a = after_first_round(ids + j, first, w0, w1);
+    Philox8 b = after_first_round(ids + j + 8, first, w0, w1);
+    for (int round = 1; round < 10; ++round) {
+      philox_round(a, m0, m1, w0, w1);
+      philox_round(b, m0, m1, w0, w1);
     }
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out.lane[0] + j), x0);
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out.lane[1] + j), x1);
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out.lane[2] + j), x2);
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out.lane[3] + j), x3);
+    store_lanes(a, out, j);
+    store_lanes(b, out, j + 8);
+  }
+  for (; j + 8 <= n; j += 8) {
+    Philox8 a = after_first_round(ids + j, first, w0, w1);
+    for (int round = 1; round < 10; ++round) philox_round(a, m0, m1, w0, w1);
+    store_lanes(a, out, j);
   }
   fill_lanes_portable(seed, ids + j, n - j, step,
                       {{out.lane[0] + j, out.lane[1] + j, out.lane[2] + j, out.lane[3] + j}});

@@ -130,26 +130,29 @@ TEST(StepLanes, AreRandom123Philox4x32WithTheDocumentedKeyAndCounter) {
 }
 
 TEST(StepLanes, EveryVectorKernelGivesTheSameBits) {
-  std::vector<std::uint64_t> ids(1027);  // not a multiple of any vector width
-  for (std::size_t i = 0; i < ids.size(); ++i) ids[i] = (i * 0x9E3779B97F4A7C15ull) ^ (i << 40);
-  const auto fill = [&](LaneKernel kernel) {
-    std::vector<std::uint32_t> out(4 * ids.size());
-    const std::size_t n = ids.size();
-    fill_lanes_with(kernel, 12345, ids.data(), n, 99,
-                    {{out.data(), out.data() + n, out.data() + 2 * n, out.data() + 3 * n}});
-    return out;
-  };
-  const auto portable = fill(LaneKernel::kPortable);
-  EXPECT_EQ(portable, fill(LaneKernel::kAvx2));
-  EXPECT_EQ(portable, fill(LaneKernel::kAvx512));
-  std::vector<std::uint32_t> best(4 * ids.size());
-  const std::size_t n = ids.size();
-  fill_lanes(12345, ids.data(), n, 99,
-             {{best.data(), best.data() + n, best.data() + 2 * n, best.data() + 3 * n}});
-  EXPECT_EQ(portable, best);
-  for (std::size_t i = 0; i < n; i += 97) {
-    const auto one = step_lanes(12345, ids[i], 99);
-    for (std::size_t j = 0; j < 4; ++j) EXPECT_EQ(portable[j * n + i], one[j]);
+  // 1027 and 27 are not multiples of any vector width: the AVX2 kernel takes 16 at a time, then
+  // 8, then the portable loop for the rest; 27 reaches all three parts, 5 only the last.
+  for (const std::size_t n : {std::size_t{1027}, std::size_t{27}, std::size_t{5}}) {
+    SCOPED_TRACE(n);
+    std::vector<std::uint64_t> ids(n);
+    for (std::size_t i = 0; i < n; ++i) ids[i] = (i * 0x9E3779B97F4A7C15ull) ^ (i << 40);
+    const auto fill = [&](LaneKernel kernel) {
+      std::vector<std::uint32_t> out(4 * n);
+      fill_lanes_with(kernel, 12345, ids.data(), n, 99,
+                      {{out.data(), out.data() + n, out.data() + 2 * n, out.data() + 3 * n}});
+      return out;
+    };
+    const auto portable = fill(LaneKernel::kPortable);
+    EXPECT_EQ(portable, fill(LaneKernel::kAvx2));
+    EXPECT_EQ(portable, fill(LaneKernel::kAvx512));
+    std::vector<std::uint32_t> best(4 * n);
+    fill_lanes(12345, ids.data(), n, 99,
+               {{best.data(), best.data() + n, best.data() + 2 * n, best.data() + 3 * n}});
+    EXPECT_EQ(portable, best);
+    for (std::size_t i = 0; i < n; i += 13) {
+      const auto one = step_lanes(12345, ids[i], 99);
+      for (std::size_t j = 0; j < 4; ++j) EXPECT_EQ(portable[j * n + i], one[j]);
+    }
   }
 }
 
