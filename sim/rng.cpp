@@ -18,12 +18,17 @@ struct Block4 {
   std::uint32_t x0, x1, x2, x3;
 };
 
+// One round with the round's key (k0, k1); the key enters only by xor.
+inline Block4 philox_round(Block4 c, std::uint32_t k0, std::uint32_t k1) noexcept {
+  const std::uint64_t p0 = static_cast<std::uint64_t>(kM0) * c.x0;
+  const std::uint64_t p1 = static_cast<std::uint64_t>(kM1) * c.x2;
+  return {static_cast<std::uint32_t>(p1 >> 32) ^ c.x1 ^ k0, static_cast<std::uint32_t>(p1),
+          static_cast<std::uint32_t>(p0 >> 32) ^ c.x3 ^ k1, static_cast<std::uint32_t>(p0)};
+}
+
 inline Block4 philox4x32_10(Block4 c, std::uint32_t k0, std::uint32_t k1) noexcept {
   for (int round = 0; round < 10; ++round) {
-    const std::uint64_t p0 = static_cast<std::uint64_t>(kM0) * c.x0;
-    const std::uint64_t p1 = static_cast<std::uint64_t>(kM1) * c.x2;
-    c = {static_cast<std::uint32_t>(p1 >> 32) ^ c.x1 ^ k0, static_cast<std::uint32_t>(p1),
-         static_cast<std::uint32_t>(p0 >> 32) ^ c.x3 ^ k1, static_cast<std::uint32_t>(p0)};
+    c = philox_round(c, k0, k1);
     k0 += kW0;
     k1 += kW1;
   }
@@ -121,23 +126,15 @@ __attribute__((target("avx2"))) inline void store_lanes(const Philox8& s, LaneAr
   _mm256_storeu_si256(reinterpret_cast<__m256i*>(out.lane[3] + j), s.x3);
 }
 
-// The first round without the key, the same for every entity of the step: each of its outputs
-// that the key enters is xor-ed with it in after_first_round.
-inline Block4 first_round_without_key(std::uint64_t seed, std::uint32_t step) noexcept {
-  const Block4 c = step_counter(seed, step);
-  const std::uint64_t p0 = static_cast<std::uint64_t>(kM0) * c.x0;
-  const std::uint64_t p1 = static_cast<std::uint64_t>(kM1) * c.x2;
-  return {static_cast<std::uint32_t>(p1 >> 32) ^ c.x1, static_cast<std::uint32_t>(p1),
-          static_cast<std::uint32_t>(p0 >> 32) ^ c.x3, static_cast<std::uint32_t>(p0)};
-}
-
 __attribute__((target("avx2"))) void fill_lanes_avx2(std::uint64_t seed, const std::uint64_t* ids,
                                                      std::size_t n, std::uint32_t step,
                                                      LaneArrays out) noexcept {
   const __m256i m0 = _mm256_set1_epi64x(kM0), m1 = _mm256_set1_epi64x(kM1);
   const __m256i w0 = _mm256_set1_epi32(static_cast<int>(kW0));
   const __m256i w1 = _mm256_set1_epi32(static_cast<int>(kW1));
-  const Block4 first = first_round_without_key(seed, step);
+  // The first round with a zero key: the same for every entity of the step; after_first_round
+  // xors each entity's key into the two outputs it enters.
+  const Block4 first = philox_round(step_counter(seed, step), 0, 0);
   std::size_t j = 0;
   // Two groups of eight at once: a round is a chain of dependent multiplies, and a second,
   // independent chain fills the multiplier while the first waits.
